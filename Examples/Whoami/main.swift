@@ -1,0 +1,3 @@
+import EKSPlatformKit
+
+print(EKSPlatformKit.version)

@@ -1,0 +1,85 @@
+// swift-tools-version:6.1
+// EKSPlatformKit: build and tear down an opinionated Amazon EKS platform from one platform.yaml.
+import PackageDescription
+
+let package = Package(
+    name: "EKSPlatformKit",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "EKSPlatformKit", targets: ["EKSPlatformKit"]),
+        .library(name: "KubeFake", targets: ["KubeFake"]),
+        .executable(name: "platformctl", targets: ["platformctl"]),
+        .executable(name: "kube-fake", targets: ["kube-fake"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    ],
+    targets: [
+        // libxml2 from the system (apt: pkg-config libxml2-dev); see Sources/CLibXML2/shim.h.
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
+        ),
+        .target(
+            name: "EKSPlatformKit",
+            dependencies: [
+                "CLibXML2",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "platformctl",
+            dependencies: [
+                "EKSPlatformKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Test support: a faithful fake Kubernetes API server (shared/reference/kube-fake-spec.md).
+        .target(
+            name: "KubeFake",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "kube-fake",
+            dependencies: ["KubeFake"]
+        ),
+        // Test support: starts the local AWS emulator, fake `op`, temporary HOMEs.
+        .target(
+            name: "EKSPlatformTestSupport",
+            dependencies: ["EKSPlatformKit", "KubeFake"]
+        ),
+        .executableTarget(
+            name: "Whoami",
+            dependencies: ["EKSPlatformKit"],
+            path: "Examples/Whoami"
+        ),
+        .testTarget(
+            name: "EKSPlatformKitTests",
+            dependencies: [
+                "EKSPlatformKit",
+                "EKSPlatformTestSupport",
+                "KubeFake",
+                "platformctl",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+    ]
+)

