@@ -30,9 +30,13 @@ public final class AWSEmulator: @unchecked Sendable {
         FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, "--port", "0"] + arguments
+        // The emulator exits when this process is gone, so it never outlives the tests that started it.
+        process.arguments =
+            ["python3", script.path, "--port", "0", "--parent-pid", String(ProcessInfo.processInfo.processIdentifier)]
+            + arguments
         let stdout = Pipe()
         process.standardOutput = stdout
+        process.standardInput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: logFile)
         try process.run()
         let line = try await firstLine(of: stdout.fileHandleForReading, timeout: timeout)
@@ -48,10 +52,11 @@ public final class AWSEmulator: @unchecked Sendable {
 
     /// Stops the emulator.
     public func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        guard process.isRunning else { return }
+        process.terminate()
+        // Poll rather than `waitUntilExit()`, which spins a run loop and can stall a cooperative thread.
+        for _ in 0..<100 where process.isRunning { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
     deinit { stop() }
@@ -128,14 +133,14 @@ public final class AWSEmulator: @unchecked Sendable {
 public actor SharedAWSEmulator {
     /// The shared instance.
     public static let shared = SharedAWSEmulator()
-    private var emulator: AWSEmulator?
+    private var starting: Task<AWSEmulator, any Error>?
 
-    /// The running shared emulator (started on first use).
+    /// The running shared emulator (started once, on first use, even when many tests ask at the same time).
     public func get() async throws -> AWSEmulator {
-        if let emulator { return emulator }
-        let started = try await AWSEmulator.start()
-        emulator = started
-        return started
+        if let starting { return try await starting.value }
+        let task = Task { try await AWSEmulator.start() }
+        starting = task
+        return try await task.value
     }
 }
 

@@ -10,4 +10,20 @@ struct Platformctl: AsyncParsableCommand {
         version: EKSPlatformKit.version,
         subcommands: [Whoami.self]
     )
+
+    /// Runs the chosen command, then closes the shared HTTP client so the process exits cleanly.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            try? await AsyncHTTPTransport.shared.shutdown()
+        } catch {
+            try? await AsyncHTTPTransport.shared.shutdown()
+            exit(withError: error)
+        }
+    }
 }

@@ -18,10 +18,8 @@ struct Whoami: AsyncParsableCommand {
         do {
             identity = try await session.sts.getCallerIdentity()
         } catch {
-            try? await session.shutdown()
             throw CLIError(error)
         }
-        try? await session.shutdown()
         redactor.register(accountID: identity.account)
         let credentials = try? await session.credentials.credentials()
         let report = WhoamiReport(

@@ -111,8 +111,6 @@ public final class AWSClient: Sendable {
     public let observer: (@Sendable (AWSAttemptRecord) -> Void)?
     /// Debug logging (already redacted).
     public let logger: Logger
-    /// Whether this client created the transport (and shuts it down).
-    private let ownsTransport: Bool
 
     /// Creates a client.
     /// - Parameters:
@@ -120,7 +118,7 @@ public final class AWSClient: Sendable {
     ///   - credentialProvider: the credential source (usually ``AWSCredentialChain``).
     ///   - endpoints: endpoint resolution.
     ///   - retry: the retry strategy.
-    ///   - transport: the HTTP transport; a new ``AsyncHTTPTransport`` when `nil` (shut down by ``shutdown()``).
+    ///   - transport: the HTTP transport; ``AsyncHTTPTransport/shared`` by default.
     ///   - attemptTimeout: the limit for one attempt.
     ///   - clock: the signing clock.
     ///   - observer: called after each attempt.
@@ -130,7 +128,7 @@ public final class AWSClient: Sendable {
         credentialProvider: any AWSCredentialProvider,
         endpoints: AWSEndpointResolver,
         retry: AWSRetryStrategy = AWSRetryStrategy(),
-        transport: (any AWSHTTPTransport)? = nil,
+        transport: any AWSHTTPTransport = AsyncHTTPTransport.shared,
         attemptTimeout: Duration = .seconds(30),
         clock: @escaping @Sendable () -> Date = { Date() },
         observer: (@Sendable (AWSAttemptRecord) -> Void)? = nil,
@@ -140,17 +138,11 @@ public final class AWSClient: Sendable {
         self.credentialProvider = credentialProvider
         self.endpoints = endpoints
         self.retry = retry
-        self.transport = transport ?? AsyncHTTPTransport()
-        self.ownsTransport = transport == nil
+        self.transport = transport
         self.attemptTimeout = attemptTimeout
         self.clock = clock
         self.observer = observer
         self.logger = logger
-    }
-
-    /// Shuts down the transport if this client created it.
-    public func shutdown() async throws {
-        if ownsTransport, let transport = transport as? AsyncHTTPTransport { try await transport.shutdown() }
     }
 
     /// Sends a call and returns the successful (2xx) response.

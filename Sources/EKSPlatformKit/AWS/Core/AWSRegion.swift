@@ -63,7 +63,7 @@ public struct AWSRegion: Sendable, Equatable, CustomStringConvertible {
             self.partition = partition
             return
         }
-        let shape = trimmed.range(of: #"^[a-z]{2}(-[a-z]+)+-\d{1,2}$"#, options: .regularExpression) != nil
+        let shape = trimmed.range(of: #"^[a-z]{2,}(-[a-z]+)*-\d{1,2}$"#, options: .regularExpression) != nil
         if allowUnknown && shape {
             self.name = trimmed
             self.partition =

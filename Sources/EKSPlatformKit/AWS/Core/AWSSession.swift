@@ -60,7 +60,6 @@ public final class AWSSession: Sendable {
     public let credentials: any AWSCredentialProvider
     /// The one client every service client uses.
     public let client: AWSClient
-    private let transport: AsyncHTTPTransport
 
     /// Resolves everything from `options` and the environment.
     /// - Throws: ``AWSClientError`` for a malformed config file, a missing or unknown region, a bad endpoint.
@@ -98,7 +97,7 @@ public final class AWSSession: Sendable {
         let retry =
             options.sleeper.map { AWSRetryStrategy(maxAttempts: attempts, quota: quota, sleeper: $0) }
             ?? AWSRetryStrategy(maxAttempts: attempts, quota: quota)
-        let transport = AsyncHTTPTransport()
+        let transport = AsyncHTTPTransport.shared
         let context = AWSCredentialContext(
             environment: env, shared: shared, region: region, endpoints: endpoints, transport: transport, retry: retry,
             mfaTokenProvider: options.mfaTokenProvider)
@@ -110,16 +109,14 @@ public final class AWSSession: Sendable {
         self.shared = shared
         self.endpoints = endpoints
         self.credentials = provider
-        self.transport = transport
         self.client = AWSClient(
             region: region, credentialProvider: provider, endpoints: endpoints, retry: retry, transport: transport,
             observer: options.observer, logger: logger)
     }
 
-    /// Shuts the HTTP transport down. Call once, when all calls are done.
-    public func shutdown() async throws {
-        try await transport.shutdown()
-    }
+    /// Kept for symmetry with other clients: sessions share ``AsyncHTTPTransport/shared``, which the process shuts
+    /// down once at exit, so there is nothing to release per session.
+    public func shutdown() async throws {}
 
     /// An STS client.
     public var sts: STSClient { STSClient(client: client) }

@@ -55,6 +55,10 @@ public protocol AWSHTTPTransport: Sendable {
 
 /// The transport on AsyncHTTPClient: one shared client, connect and read timeouts, a cap on response size.
 public final class AsyncHTTPTransport: AWSHTTPTransport {
+    /// The process-wide transport every client uses unless given another. Shut it down once, at process exit
+    /// (`platformctl` does); it is never deinitialised, so forgetting to is harmless.
+    public static let shared = AsyncHTTPTransport()
+
     /// The client; shut down with ``shutdown()``.
     let client: HTTPClient
     /// Responses larger than this are refused (protects against endless bodies).

@@ -26,17 +26,15 @@ public enum AWSErrorDecoder {
         let contentType = response.header("content-type")?.lowercased() ?? ""
         let body = response.body
         let first = body.first { !($0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09) }
-        // XML errors (EC2/query, and moto's auth errors even on JSON services).
-        if first == UInt8(ascii: "<"), !contentType.contains("html"), let root = try? XMLElement.parse(body) {
-            if root.name == "Response", let error = root["Errors", "Error"], let code = error.string("Code") {
-                return make(code, error.string("Message") ?? "", root.string("RequestID") ?? root.string("RequestId"))
-            }
-            if root.name == "ErrorResponse", let error = root.child("Error"), let code = error.string("Code") {
-                return make(code, error.string("Message") ?? error.string("message") ?? "", root.string("RequestId"))
-            }
-            if root.name == "Error", let code = root.string("Code") {
-                return make(code, root.string("Message") ?? "", root.string("RequestId"))
-            }
+        // XML errors (EC2/query; moto also sends its auth errors as XML labelled text/html, even on JSON services).
+        if first == UInt8(ascii: "<"), let root = try? XMLElement.parse(body),
+            ["Response", "ErrorResponse", "Error"].contains(root.name),
+            let error = root.name == "Error" ? root : (root["Errors", "Error"] ?? root.child("Error")),
+            let code = error.string("Code")
+        {
+            // EC2: <Response><Errors><Error>; query: <ErrorResponse><Error>; moto's auth errors mix the two.
+            let message = error.string("Message") ?? error.string("message") ?? ""
+            return make(code, message, root.string("RequestID") ?? root.string("RequestId") ?? error.string("RequestId"))
         }
         // JSON errors.
         if first == UInt8(ascii: "{"),
