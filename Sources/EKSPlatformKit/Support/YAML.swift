@@ -122,3 +122,17 @@ extension Node.Scalar {
     /// The resolved tag name (`str`, `int`, `bool`, `null`, …) of this scalar.
     var tagName: Tag.Name { Tag.Name(rawValue: Node.scalar(self).tag.rawValue) }
 }
+
+/// A double that Yams writes in its shortest form (`1.5`, not `1.5e+0`); other encoders see a plain `Double`.
+struct YAMLFloat: YAMLEncodable {
+    var value: Double
+
+    func box() -> Node {
+        Node(value.description, Tag(.float))
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value)
+    }
+}

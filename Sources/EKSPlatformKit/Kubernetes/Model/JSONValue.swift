@@ -119,7 +119,7 @@ extension JSONValue: Codable {
             try single.encode(value)
         case .number(let value):
             var single = encoder.singleValueContainer()
-            try single.encode(value)
+            try single.encode(YAMLFloat(value: value))
         case .string(let value):
             var single = encoder.singleValueContainer()
             try single.encode(value)
