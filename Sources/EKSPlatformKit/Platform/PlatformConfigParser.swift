@@ -30,7 +30,11 @@ struct PlatformConfigParser {
 
         let apiVersion = try top.requiredString("apiVersion", hint: "add apiVersion: \(PlatformConfig.apiVersion)")
         guard apiVersion == PlatformConfig.apiVersion else {
-            throw top.error(.invalidValue, at: "apiVersion", "unsupported apiVersion \"\(apiVersion)\"; use \(PlatformConfig.apiVersion)")
+            throw top.error(
+                .invalidValue,
+                at: "apiVersion",
+                "unsupported apiVersion \"\(apiVersion)\"; use \(PlatformConfig.apiVersion)"
+            )
         }
         let kind = try top.requiredString("kind", hint: "add kind: Platform")
         guard kind == PlatformConfig.kind else {
@@ -93,12 +97,20 @@ struct PlatformConfigParser {
     private func parseSpec(_ spec: ConfigMapping, name: String) throws -> PlatformConfig.Spec {
         let region = try spec.requiredString("region", hint: "set the AWS region, e.g. region: us-west-2")
         guard ConfigValidation.isRegion(region) else {
-            throw spec.error(.invalidValue, at: "region", "\"\(region)\" is not an AWS region name; use e.g. us-west-2 or eu-central-1")
+            throw spec.error(
+                .invalidValue,
+                at: "region",
+                "\"\(region)\" is not an AWS region name; use e.g. us-west-2 or eu-central-1"
+            )
         }
         var result = PlatformConfig.Spec(region: region)
         if let version = try spec.string("kubernetesVersion") {
             guard ConfigValidation.matches(version, "1\\.[0-9]{2}") else {
-                throw spec.error(.invalidValue, at: "kubernetesVersion", "\"\(version)\" is not an EKS version; quote it, e.g. \"1.33\"")
+                throw spec.error(
+                    .invalidValue,
+                    at: "kubernetesVersion",
+                    "\"\(version)\" is not an EKS version; quote it, e.g. \"1.33\""
+                )
             }
             result.kubernetesVersion = version
         }
@@ -116,7 +128,11 @@ struct PlatformConfigParser {
         }
         if let addons = try spec.strings("addons") {
             for (index, addon) in addons.enumerated() where !ConfigValidation.matches(addon, "[a-z0-9][a-z0-9-]*") {
-                throw spec.error(.invalidValue, at: "addons", "addons[\(index)] \"\(addon)\" is not an EKS add-on name (e.g. coredns)")
+                throw spec.error(
+                    .invalidValue,
+                    at: "addons",
+                    "addons[\(index)] \"\(addon)\" is not an EKS add-on name (e.g. coredns)"
+                )
             }
             if Set(addons).count != addons.count {
                 throw spec.error(.invalidValue, at: "addons", "an add-on is listed twice; list each once")
@@ -170,7 +186,8 @@ struct PlatformConfigParser {
         if let zones = network.value("availabilityZones") {
             if case .sequence = zones {
                 let names = try network.strings("availabilityZones") ?? []
-                for zone in names where !(zone.hasPrefix(region) && ConfigValidation.matches(String(zone.dropFirst(region.count)), "[a-z]")) {
+                for zone in names
+                where !(zone.hasPrefix(region) && ConfigValidation.matches(String(zone.dropFirst(region.count)), "[a-z]")) {
                     throw network.error(
                         .invalidValue,
                         at: "availabilityZones",
@@ -178,12 +195,20 @@ struct PlatformConfigParser {
                     )
                 }
                 guard names.count >= 2, Set(names).count == names.count else {
-                    throw network.error(.invalidValue, at: "availabilityZones", "list at least two different zones (EKS requires two)")
+                    throw network.error(
+                        .invalidValue,
+                        at: "availabilityZones",
+                        "list at least two different zones (EKS requires two)"
+                    )
                 }
                 result.availabilityZones = .names(names)
             } else {
                 guard let count = try network.int("availabilityZones"), (2...6).contains(count) else {
-                    throw network.error(.invalidValue, at: "availabilityZones", "use a zone count from 2 to 6, or a list of zone names")
+                    throw network.error(
+                        .invalidValue,
+                        at: "availabilityZones",
+                        "use a zone count from 2 to 6, or a list of zone names"
+                    )
                 }
                 result.availabilityZones = .count(count)
             }
@@ -197,21 +222,37 @@ struct PlatformConfigParser {
         if let existing = try network.mapping("existing", known: ["vpcID", "privateSubnetIDs", "publicSubnetIDs"]) {
             let vpcID = try existing.requiredString("vpcID", hint: "give the VPC id, e.g. vpcID: vpc-0abc…")
             guard ConfigValidation.matches(vpcID, "vpc-[0-9a-f]{8,17}") else {
-                throw existing.error(.invalidValue, at: "vpcID", "\"\(vpcID)\" is not a VPC id (vpc- followed by 8 or 17 hex digits)")
+                throw existing.error(
+                    .invalidValue,
+                    at: "vpcID",
+                    "\"\(vpcID)\" is not a VPC id (vpc- followed by 8 or 17 hex digits)"
+                )
             }
             guard let privateIDs = try existing.strings("privateSubnetIDs") else {
                 throw existing.missing("privateSubnetIDs", "list at least two private subnet ids in different zones")
             }
             let publicIDs = try existing.strings("publicSubnetIDs") ?? []
             guard privateIDs.count >= 2 else {
-                throw existing.error(.invalidValue, at: "privateSubnetIDs", "list at least two private subnets (EKS requires two zones)")
+                throw existing.error(
+                    .invalidValue,
+                    at: "privateSubnetIDs",
+                    "list at least two private subnets (EKS requires two zones)"
+                )
             }
             for (key, ids) in [("privateSubnetIDs", privateIDs), ("publicSubnetIDs", publicIDs)] {
                 for id in ids where !ConfigValidation.matches(id, "subnet-[0-9a-f]{8,17}") {
-                    throw existing.error(.invalidValue, at: key, "\"\(id)\" is not a subnet id (subnet- followed by 8 or 17 hex digits)")
+                    throw existing.error(
+                        .invalidValue,
+                        at: key,
+                        "\"\(id)\" is not a subnet id (subnet- followed by 8 or 17 hex digits)"
+                    )
                 }
             }
-            result.existing = PlatformConfig.ExistingNetwork(vpcID: vpcID, privateSubnetIDs: privateIDs, publicSubnetIDs: publicIDs)
+            result.existing = PlatformConfig.ExistingNetwork(
+                vpcID: vpcID,
+                privateSubnetIDs: privateIDs,
+                publicSubnetIDs: publicIDs
+            )
         }
         return result
     }
@@ -274,11 +315,19 @@ struct PlatformConfigParser {
         if let taint = try group.mapping("taint", known: ["key", "value", "effect"]) {
             let key = try taint.requiredString("key", hint: "set the taint key, e.g. key: CriticalAddonsOnly")
             guard ConfigValidation.isLabelKey(key) else {
-                throw taint.error(.invalidValue, at: "key", "\"\(key)\" is not a valid taint key (label-key syntax, e.g. CriticalAddonsOnly)")
+                throw taint.error(
+                    .invalidValue,
+                    at: "key",
+                    "\"\(key)\" is not a valid taint key (label-key syntax, e.g. CriticalAddonsOnly)"
+                )
             }
             let value = try taint.string("value")
             if let value, !ConfigValidation.isLabelValue(value) {
-                throw taint.error(.invalidValue, at: "value", "\"\(value)\" is not a valid taint value (≤ 63 letters, digits, '-', '_', '.')")
+                throw taint.error(
+                    .invalidValue,
+                    at: "value",
+                    "\"\(value)\" is not a valid taint value (≤ 63 letters, digits, '-', '_', '.')"
+                )
             }
             let effectText = try taint.string("effect") ?? SystemTaint.Effect.noSchedule.rawValue
             guard let effect = SystemTaint.Effect(rawValue: effectText) else {
@@ -294,7 +343,11 @@ struct PlatformConfigParser {
         if let labels = try group.stringMap("labels") {
             for key in labels.keys.sorted() {
                 guard ConfigValidation.isLabelKey(key), ConfigValidation.isLabelValue(labels[key] ?? "") else {
-                    throw group.error(.invalidValue, at: "labels", "label \"\(key)\" has an invalid key or value (Kubernetes label syntax)")
+                    throw group.error(
+                        .invalidValue,
+                        at: "labels",
+                        "label \"\(key)\" has an invalid key or value (Kubernetes label syntax)"
+                    )
                 }
             }
             result.labels = labels
@@ -309,11 +362,20 @@ struct PlatformConfigParser {
         }
         var admins: [PlatformConfig.Principal] = []
         for (index, item) in items.enumerated() {
-            let entry = try ConfigMapping(item, path: "\(access.fieldPath("admins"))[\(index)]", file: file, known: ["role", "arn"])
+            let entry = try ConfigMapping(
+                item,
+                path: "\(access.fieldPath("admins"))[\(index)]",
+                file: file,
+                known: ["role", "arn"]
+            )
             switch (try entry.string("role"), try entry.string("arn")) {
             case (let role?, nil):
                 guard ConfigValidation.isIAMRoleName(role) else {
-                    throw entry.error(.invalidValue, at: "role", "\"\(role)\" is not an IAM role name (give the name, not the ARN)")
+                    throw entry.error(
+                        .invalidValue,
+                        at: "role",
+                        "\"\(role)\" is not an IAM role name (give the name, not the ARN)"
+                    )
                 }
                 admins.append(.role(role))
             case (nil, let arn?):
@@ -332,7 +394,11 @@ struct PlatformConfigParser {
         var result = PlatformConfig.Karpenter()
         if let version = try karpenter.string("version") {
             guard ConfigValidation.matches(version, "[0-9]+\\.[0-9]+\\.[0-9]+") else {
-                throw karpenter.error(.invalidValue, at: "version", "\"\(version)\" is not a Karpenter chart version such as 1.14.1 (no leading v)")
+                throw karpenter.error(
+                    .invalidValue,
+                    at: "version",
+                    "\"\(version)\" is not a Karpenter chart version such as 1.14.1 (no leading v)"
+                )
             }
             result.version = version
         }
@@ -374,7 +440,11 @@ struct PlatformConfigParser {
             }
             if let after = try pool.string("consolidateAfter") {
                 guard after == "Never" || ConfigValidation.isDuration(after) else {
-                    throw pool.error(.invalidValue, at: "consolidateAfter", "\"\(after)\" is not a duration such as 30s, 1m, 1h, or Never")
+                    throw pool.error(
+                        .invalidValue,
+                        at: "consolidateAfter",
+                        "\"\(after)\" is not a duration such as 30s, 1m, 1h, or Never"
+                    )
                 }
                 result.nodePool.consolidateAfter = after
             }
@@ -436,7 +506,11 @@ struct PlatformConfigParser {
             case (let key?, nil): credentials = .sshPrivateKey(key)
             case (nil, let path?): credentials = .file(path)
             default:
-                throw creds.error(.invalidValue, at: "sshPrivateKey", "give exactly one of sshPrivateKey (e.g. an op:// reference) or file")
+                throw creds.error(
+                    .invalidValue,
+                    at: "sshPrivateKey",
+                    "give exactly one of sshPrivateKey (e.g. an op:// reference) or file"
+                )
             }
             if url.hasPrefix("http"), case .sshPrivateKey = credentials {
                 throw gitops.error(.invalidValue, at: "credentials", "an SSH key needs an ssh:// repository URL")
@@ -469,7 +543,11 @@ struct PlatformConfigParser {
             guard !profile.isEmpty else { throw section.error(.invalidValue, at: "profile", "give an AWS CLI profile name") }
             source = .profile(profile)
         default:
-            throw section.error(.invalidValue, at: "user", "give exactly one of user (IAM user keys) or profile (an AWS CLI profile)")
+            throw section.error(
+                .invalidValue,
+                at: "user",
+                "give exactly one of user (IAM user keys) or profile (an AWS CLI profile)"
+            )
         }
         var result = PlatformConfig.Operator(source: source)
         if let roles = try section.stringMap("roles") {
@@ -480,7 +558,11 @@ struct PlatformConfigParser {
         }
         if let duration = try section.string("sessionDuration") {
             guard let seconds = ConfigValidation.durationSeconds(duration), (900...43200).contains(seconds) else {
-                throw section.error(.invalidValue, at: "sessionDuration", "\"\(duration)\" must be a duration from 15m to 12h, e.g. 1h")
+                throw section.error(
+                    .invalidValue,
+                    at: "sessionDuration",
+                    "\"\(duration)\" must be a duration from 15m to 12h, e.g. 1h"
+                )
             }
             result.sessionDuration = duration
         }

@@ -79,7 +79,9 @@ enum Lexer {
         let chars = Array(text)
         var tokens: [CELToken] = []
         var i = 0
-        let symbols = ["&&", "||", "==", "!=", "<=", ">=", "!", "<", ">", "+", "-", "*", "/", "%", "?", ":", ".", ",", "(", ")", "[", "]"]
+        let symbols = [
+            "&&", "||", "==", "!=", "<=", ">=", "!", "<", ">", "+", "-", "*", "/", "%", "?", ":", ".", ",", "(", ")", "[", "]",
+        ]
         while i < chars.count {
             let c = chars[i]
             if c.isWhitespace {
@@ -526,7 +528,9 @@ struct Evaluator {
             let needle = try Self.string(values[0])
             return .bool(needle.isEmpty || s.contains(needle))
         case ("matches", .string(let s), 1):
-            return .bool(try Self.regex(try Self.string(values[0])).firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil)
+            return .bool(
+                try Self.regex(try Self.string(values[0])).firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
+            )
         case ("find", .string(let s), 1):
             let regex = try Self.regex(try Self.string(values[0]))
             guard let match = regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)),

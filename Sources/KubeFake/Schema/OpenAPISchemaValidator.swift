@@ -78,6 +78,11 @@ public enum OpenAPISchemaValidator {
 
         static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
+        /// `Invalid value: "string": spec.x in body must be of type integer: "string"`.
+        static func typeMessage(_ value: SchemaValue, path: String, type: String) -> String {
+            "Invalid value: \"\(value.typeName)\": \(path) in body must be of type \(type): \"\(value.typeName)\""
+        }
+
         // swiftlint:disable:next cyclomatic_complexity function_body_length
         mutating func check(_ value: SchemaValue, schema: SchemaValue, path: String, isRoot: Bool = false) {
             guard case .object(let s) = schema else { return }
@@ -85,7 +90,11 @@ public enum OpenAPISchemaValidator {
             if case .null = value {
                 if s["nullable"] == .bool(true) { return }
                 if case .string(let type)? = s["type"] {
-                    add(path, "FieldValueTypeInvalid", "Invalid value: \"null\": \(bodyPath) in body must be of type \(type): \"null\"")
+                    add(
+                        path,
+                        "FieldValueTypeInvalid",
+                        "Invalid value: \"null\": \(bodyPath) in body must be of type \(type): \"null\""
+                    )
                 }
                 return
             }
@@ -95,7 +104,12 @@ public enum OpenAPISchemaValidator {
                 switch value {
                 case .int, .string: break
                 default:
-                    add(path, "FieldValueTypeInvalid", "Invalid value: \(value.messageRendering): \(bodyPath) in body must be of type integer or string: \"\(value.typeName)\"")
+                    add(
+                        path,
+                        "FieldValueTypeInvalid",
+                        "Invalid value: \(value.messageRendering): \(bodyPath) in body must be of type integer or string: "
+                            + "\"\(value.typeName)\""
+                    )
                     return
                 }
             } else if case .string(let type)? = s["type"] {
@@ -108,7 +122,11 @@ public enum OpenAPISchemaValidator {
                     matches = false
                 }
                 if !matches {
-                    add(path, "FieldValueTypeInvalid", "Invalid value: \"\(value.typeName)\": \(bodyPath) in body must be of type \(type): \"\(value.typeName)\"")
+                    add(
+                        path,
+                        "FieldValueTypeInvalid",
+                        Self.typeMessage(value, path: bodyPath, type: type)
+                    )
                     return
                 }
             }
@@ -125,7 +143,11 @@ public enum OpenAPISchemaValidator {
                 checkString(text, s, path: path, bodyPath: bodyPath, intOrString: intOrString)
             case .array(let items):
                 if case .int(let min)? = s["minItems"], items.count < min {
-                    add(path, "FieldValueInvalid", "Invalid value: \(items.count): \(bodyPath) in body should have at least \(min) items")
+                    add(
+                        path,
+                        "FieldValueInvalid",
+                        "Invalid value: \(items.count): \(bodyPath) in body should have at least \(min) items"
+                    )
                 }
                 if case .int(let max)? = s["maxItems"], items.count > max {
                     add(path, "FieldValueTooMany", "Too many: \(items.count): must have at most \(max) items")
@@ -167,18 +189,30 @@ public enum OpenAPISchemaValidator {
             let exclusiveMax = s["exclusiveMaximum"] == .bool(true)
             if let min = bound("minimum"), exclusiveMin ? number <= min : number < min {
                 let relation = exclusiveMin ? "greater than" : "greater than or equal to"
-                add(path, "FieldValueInvalid", "Invalid value: \(value.messageRendering): \(bodyPath) in body should be \(relation) \(text(min))")
+                add(
+                    path,
+                    "FieldValueInvalid",
+                    "Invalid value: \(value.messageRendering): \(bodyPath) in body should be \(relation) \(text(min))"
+                )
             }
             if let max = bound("maximum"), exclusiveMax ? number >= max : number > max {
                 let relation = exclusiveMax ? "less than" : "less than or equal to"
-                add(path, "FieldValueInvalid", "Invalid value: \(value.messageRendering): \(bodyPath) in body should be \(relation) \(text(max))")
+                add(
+                    path,
+                    "FieldValueInvalid",
+                    "Invalid value: \(value.messageRendering): \(bodyPath) in body should be \(relation) \(text(max))"
+                )
             }
         }
 
         mutating func checkString(_ text: String, _ s: [String: SchemaValue], path: String, bodyPath: String, intOrString: Bool) {
             let length = text.unicodeScalars.count
             if case .int(let min)? = s["minLength"], length < min {
-                add(path, "FieldValueInvalid", "Invalid value: \"\(text)\": \(bodyPath) in body should be at least \(min) chars long")
+                add(
+                    path,
+                    "FieldValueInvalid",
+                    "Invalid value: \"\(text)\": \(bodyPath) in body should be at least \(min) chars long"
+                )
             }
             if case .int(let max)? = s["maxLength"], length > max {
                 add(path, "FieldValueTooLong", "Too long: may not be more than \(max) bytes")
@@ -186,14 +220,28 @@ public enum OpenAPISchemaValidator {
             if case .string(let pattern)? = s["pattern"] {
                 if let regex = try? NSRegularExpression(pattern: pattern) {
                     if regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil {
-                        add(path, "FieldValueInvalid", "Invalid value: \"\(text)\": \(bodyPath) in body should match '\(pattern)'")
+                        add(
+                            path,
+                            "FieldValueInvalid",
+                            "Invalid value: \"\(text)\": \(bodyPath) in body should match '\(pattern)'"
+                        )
                     }
                 } else {
-                    result.unevaluatedRules.append(UnevaluatedRule(field: path, rule: "pattern: \(pattern)", reason: "pattern is not a valid ICU regular expression"))
+                    result.unevaluatedRules.append(
+                        UnevaluatedRule(
+                            field: path,
+                            rule: "pattern: \(pattern)",
+                            reason: "pattern is not a valid ICU regular expression"
+                        )
+                    )
                 }
             }
             if case .string("duration")? = s["format"], !Self.isDuration(text) {
-                add(path, "FieldValueInvalid", "Invalid value: \"\(text)\": \(bodyPath) in body must be of type duration: \"\(text)\"")
+                add(
+                    path,
+                    "FieldValueInvalid",
+                    "Invalid value: \"\(text)\": \(bodyPath) in body must be of type duration: \"\(text)\""
+                )
             }
         }
 
@@ -201,7 +249,13 @@ public enum OpenAPISchemaValidator {
             text == "0" || text.range(of: "^-?([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$", options: .regularExpression) != nil
         }
 
-        mutating func checkObject(_ map: [String: SchemaValue], _ s: [String: SchemaValue], path: String, preserveUnknown: Bool, isRoot: Bool) {
+        mutating func checkObject(
+            _ map: [String: SchemaValue],
+            _ s: [String: SchemaValue],
+            path: String,
+            preserveUnknown: Bool,
+            isRoot: Bool
+        ) {
             if case .array(let required)? = s["required"] {
                 for case .string(let name) in required where map[name] == nil {
                     add(Self.join(path, name), "FieldValueRequired", "Required value")
@@ -234,23 +288,40 @@ public enum OpenAPISchemaValidator {
         /// `metadata` is validated by the apiserver itself, not by the CRD schema: check the basics only.
         mutating func checkMetadata(_ value: SchemaValue, path: String) {
             guard case .object(let map) = value else {
-                add(path, "FieldValueTypeInvalid", "Invalid value: \"\(value.typeName)\": \(path) in body must be of type object: \"\(value.typeName)\"")
+                add(
+                    path,
+                    "FieldValueTypeInvalid",
+                    Self.typeMessage(value, path: path, type: "object")
+                )
                 return
             }
             for key in ["name", "namespace", "generateName"] {
-                if let field = map[key], case .string = field {} else if let field = map[key] {
-                    add(Self.join(path, key), "FieldValueTypeInvalid", "Invalid value: \"\(field.typeName)\": \(path).\(key) in body must be of type string: \"\(field.typeName)\"")
+                if let field = map[key], case .string = field {
+                } else if let field = map[key] {
+                    add(
+                        Self.join(path, key),
+                        "FieldValueTypeInvalid",
+                        Self.typeMessage(field, path: "\(path).\(key)", type: "string")
+                    )
                 }
             }
             for key in ["labels", "annotations"] {
                 guard let field = map[key] else { continue }
                 guard case .object(let entries) = field else {
-                    add(Self.join(path, key), "FieldValueTypeInvalid", "Invalid value: \"\(field.typeName)\": \(path).\(key) in body must be of type object: \"\(field.typeName)\"")
+                    add(
+                        Self.join(path, key),
+                        "FieldValueTypeInvalid",
+                        Self.typeMessage(field, path: "\(path).\(key)", type: "object")
+                    )
                     continue
                 }
                 for (name, entry) in entries.sorted(by: { $0.key < $1.key }) {
                     if case .string = entry { continue }
-                    add("\(path).\(key).\(name)", "FieldValueTypeInvalid", "Invalid value: \"\(entry.typeName)\": \(path).\(key).\(name) in body must be of type string: \"\(entry.typeName)\"")
+                    add(
+                        "\(path).\(key).\(name)",
+                        "FieldValueTypeInvalid",
+                        Self.typeMessage(entry, path: "\(path).\(key).\(name)", type: "string")
+                    )
                 }
             }
         }
@@ -287,7 +358,9 @@ public enum OpenAPISchemaValidator {
                 message = m
             } else {
                 if r["messageExpression"] != nil {
-                    result.unevaluatedRules.append(UnevaluatedRule(field: path, rule: text, reason: "messageExpression not evaluated; rule text used"))
+                    result.unevaluatedRules.append(
+                        UnevaluatedRule(field: path, rule: text, reason: "messageExpression not evaluated; rule text used")
+                    )
                 }
                 message = "failed rule: \(text)"
             }

@@ -34,8 +34,10 @@ struct GitOpsRenderTests {
                 "clusters/demo/karpenter.yaml", "clusters/demo/kustomization.yaml", "clusters/demo/nodepools.yaml",
                 "clusters/demo/workloads.yaml", "platform/karpenter/helmrelease.yaml", "platform/karpenter/kustomization.yaml",
                 "platform/karpenter/ocirepository.yaml", "platform/karpenter/values.yaml", "platform/kustomization.yaml",
-                "platform/nodepools/ec2nodeclass.yaml", "platform/nodepools/kustomization.yaml", "platform/nodepools/nodepool.yaml",
-                "platform/workloads/deployment.yaml", "platform/workloads/kustomization.yaml", "platform/workloads/namespace.yaml",
+                "platform/nodepools/ec2nodeclass.yaml", "platform/nodepools/kustomization.yaml",
+                "platform/nodepools/nodepool.yaml",
+                "platform/workloads/deployment.yaml", "platform/workloads/kustomization.yaml",
+                "platform/workloads/namespace.yaml",
                 "platform/workloads/pod.yaml",
             ]
         )
@@ -78,7 +80,10 @@ struct GitOpsRenderTests {
         #expect(values.settings.interruptionQueue == "${KARPENTER_QUEUE_NAME}")
         #expect(values == GitOpsRenderer.karpenterValues(config))
 
-        let pod = try YAML.decode(core.v1.Pod.self, from: try #require(files.first { $0.path == "platform/workloads/pod.yaml" }).contents)
+        let pod = try YAML.decode(
+            core.v1.Pod.self,
+            from: try #require(files.first { $0.path == "platform/workloads/pod.yaml" }).contents
+        )
         let deployment = try YAML.decode(
             apps.v1.Deployment.self,
             from: try #require(files.first { $0.path == "platform/workloads/deployment.yaml" }).contents
@@ -98,7 +103,11 @@ struct GitOpsRenderTests {
         )
         var noQueue = config
         noQueue.spec.karpenter.interruptionQueue = false
-        #expect(try GitOpsRenderer.requiredVariables(for: noQueue) == ["CLUSTER_ENDPOINT", "CLUSTER_NAME", "KARPENTER_NODE_ROLE_NAME"])
+        #expect(
+            try GitOpsRenderer.requiredVariables(for: noQueue) == [
+                "CLUSTER_ENDPOINT", "CLUSTER_NAME", "KARPENTER_NODE_ROLE_NAME",
+            ]
+        )
         let names = Set(GitOpsRenderer.Variable.allCases.map(\.rawValue))
         #expect(Set(try GitOpsRenderer.requiredVariables(for: config)).isSubset(of: names))
         // Flux variable names must match ^[_[:alpha:]][_[:alpha:][:digit:]]*$.
@@ -117,7 +126,9 @@ struct GitOpsRenderTests {
                 #expect(!text.contains("op://"), "\(file.path)")
                 #expect(text.range(of: "(AKIA|ASIA)[A-Z0-9]{16}", options: .regularExpression) == nil, "\(file.path)")
                 #expect(!text.contains("PRIVATE KEY"), "\(file.path)")
-                #expect(text.range(of: "(?i)(password|secretAccessKey|token|sshPrivateKey)\\s*:", options: .regularExpression) == nil)
+                #expect(
+                    text.range(of: "(?i)(password|secretAccessKey|token|sshPrivateKey)\\s*:", options: .regularExpression) == nil
+                )
                 #expect(!text.contains("kind: Secret"), "\(file.path)")
             }
         }
@@ -152,7 +163,9 @@ struct GitOpsRenderTests {
         #expect(FileManager.default.fileExists(atPath: handWritten.path))
         #expect(!FileManager.default.fileExists(atPath: stale.deletingLastPathComponent().path))
         #expect(!RenderPaths.files(under: directory).contains { $0.contains(".tmp-") })
-        #expect(throws: GitOpsTreeWriter.WriteError.self) { try writer.write([RenderedFile(path: "../escape.yaml", contents: "")]) }
+        #expect(throws: GitOpsTreeWriter.WriteError.self) {
+            try writer.write([RenderedFile(path: "../escape.yaml", contents: "")])
+        }
     }
 
     @Test func renderCommandWritesTheTreeAndNothingOnInvalidConfig() throws {

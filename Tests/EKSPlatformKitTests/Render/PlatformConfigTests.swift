@@ -53,7 +53,14 @@ struct PlatformConfigTests {
         let gitops = try #require(config.spec.gitops)
         #expect(gitops.flux.version == "v2.9.4")
         #expect(gitops.flux.resolvedManifestURL == "https://github.com/fluxcd/flux2/releases/download/v2.9.4/install.yaml")
-        #expect(gitops.repository == PlatformConfig.Repository(url: "ssh://git@github.com/acme/platform.git", branch: "main", path: "kube/clusters/demo"))
+        #expect(
+            gitops.repository
+                == PlatformConfig.Repository(
+                    url: "ssh://git@github.com/acme/platform.git",
+                    branch: "main",
+                    path: "kube/clusters/demo"
+                )
+        )
         #expect(gitops.repository.treeRoot == "kube")
         #expect(gitops.credentials == .sshPrivateKey("op://Platform/flux-deploy-key/private key"))
         #expect(config.spec.tags == ["team": "platform", "environment": "demo"])
@@ -69,23 +76,24 @@ struct PlatformConfigTests {
     }
 
     @Test func fullSchemaAlternatives() throws {
-        let yaml = Self.minimal + """
-              network:
-                availabilityZones: [us-west-2a, us-west-2c]
-                natGateways: perZone
-                existing: { vpcID: vpc-0123456789abcdef0, privateSubnetIDs: [subnet-01234567, subnet-89abcdef] }
-              systemNodeGroup:
-                taint: { key: dedicated, effect: NoExecute }
-              access:
-                admins: [ { arn: "arn:aws:iam::111122223333:role/Admin" } ]
-              gitops:
-                repository: { url: "https://github.com/acme/platform.git" }
-                credentials: { file: ~/.ssh/flux }
-            operator:
-              profile: platform
-              sessionDuration: 12h
+        let yaml =
+            Self.minimal + """
+                  network:
+                    availabilityZones: [us-west-2a, us-west-2c]
+                    natGateways: perZone
+                    existing: { vpcID: vpc-0123456789abcdef0, privateSubnetIDs: [subnet-01234567, subnet-89abcdef] }
+                  systemNodeGroup:
+                    taint: { key: dedicated, effect: NoExecute }
+                  access:
+                    admins: [ { arn: "arn:aws:iam::111122223333:role/Admin" } ]
+                  gitops:
+                    repository: { url: "https://github.com/acme/platform.git" }
+                    credentials: { file: ~/.ssh/flux }
+                operator:
+                  profile: platform
+                  sessionDuration: 12h
 
-            """
+                """
         let config = try PlatformConfig.parse(yaml, file: "p.yaml")
         #expect(config.spec.network.availabilityZones == .names(["us-west-2a", "us-west-2c"]))
         #expect(config.spec.network.natGateways == .perZone)
@@ -145,7 +153,10 @@ struct PlatformConfigTests {
 
     @Test func hundredCharacterNameIsAccepted() throws {
         let name = String(repeating: "a", count: 100)
-        let config = try PlatformConfig.parse(Self.minimal.replacingOccurrences(of: "name: dev", with: "name: \(name)"), file: "p")
+        let config = try PlatformConfig.parse(
+            Self.minimal.replacingOccurrences(of: "name: dev", with: "name: \(name)"),
+            file: "p"
+        )
         #expect(config.name == name)
     }
 
@@ -173,7 +184,10 @@ struct PlatformConfigTests {
 
     @Test(arguments: ["al2023@v20240703", "bottlerocket@v1.20.4", "windows2025@latest", "al2@latest"])
     func goodAMIAlias(alias: String) throws {
-        let config = try PlatformConfig.parse(Self.minimal + "  karpenter:\n    nodeClass: { amiAlias: \"\(alias)\" }\n", file: "p")
+        let config = try PlatformConfig.parse(
+            Self.minimal + "  karpenter:\n    nodeClass: { amiAlias: \"\(alias)\" }\n",
+            file: "p"
+        )
         #expect(config.spec.karpenter.nodeClass.amiAlias == alias)
     }
 
@@ -202,7 +216,10 @@ struct PlatformConfigTests {
             ("  systemNodeGroup: { instanceTypes: m6i.large }\n", "spec.systemNodeGroup.instanceTypes"),
             ("  endpointAccess: { public: false, private: false }\n", "spec.endpointAccess.public"),
             ("  gitops: { repository: { url: \"git@github.com:acme/p.git\" } }\n", "spec.gitops.repository.url"),
-            ("  gitops: { repository: { url: \"ssh://git@h/p.git\", path: kube/clusters/other } }\n", "spec.gitops.repository.path"),
+            (
+                "  gitops: { repository: { url: \"ssh://git@h/p.git\", path: kube/clusters/other } }\n",
+                "spec.gitops.repository.path"
+            ),
         ]
         for (extra, path) in cases {
             let error = Self.error(spec: extra)
@@ -240,7 +257,10 @@ struct PlatformConfigTests {
     @Test func systemTaintForms() {
         let taint = SystemTaint(key: "CriticalAddonsOnly", value: "true", effect: .noSchedule)
         #expect(taint.taint == core.v1.Taint(key: "CriticalAddonsOnly", value: "true", effect: "NoSchedule"))
-        #expect(taint.toleration == core.v1.Toleration(key: "CriticalAddonsOnly", operator: "Equal", value: "true", effect: "NoSchedule"))
+        #expect(
+            taint.toleration
+                == core.v1.Toleration(key: "CriticalAddonsOnly", operator: "Equal", value: "true", effect: "NoSchedule")
+        )
         #expect(taint.eksTaint == SystemTaint.EKSTaint(key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE"))
         #expect(
             taint.addonConfigurationValues
@@ -250,6 +270,10 @@ struct PlatformConfigTests {
         #expect(bare.toleration == core.v1.Toleration(key: "system", operator: "Exists", effect: "PreferNoSchedule"))
         #expect(bare.eksTaint.effect == "PREFER_NO_SCHEDULE")
         #expect(SystemTaint.Effect.noExecute.eksValue == "NO_EXECUTE")
-        #expect(bare.addonConfigurationValues == ["tolerations": [["key": "system", "operator": "Exists", "effect": "PreferNoSchedule"]]])
+        #expect(
+            bare.addonConfigurationValues == [
+                "tolerations": [["key": "system", "operator": "Exists", "effect": "PreferNoSchedule"]]
+            ]
+        )
     }
 }

@@ -45,7 +45,9 @@ struct QuantityTests {
         #expect(String(decoding: data, as: UTF8.self) == #"[1,"25%","8080"]"#)
         #expect(try JSONDecoder().decode([IntOrString].self, from: data) == [.int(1), .string("25%"), .string("8080")])
         #expect(try JSONDecoder().decode([IntOrString].self, from: Data(#"[3, "http"]"#.utf8)) == [.int(3), .string("http")])
-        #expect(try YAML.encode(["maxUnavailable": IntOrString.int(1), "maxSurge": "25%"] as SortedMap<IntOrString>)
-            == "maxSurge: 25%\nmaxUnavailable: 1\n")
+        #expect(
+            try YAML.encode(["maxUnavailable": IntOrString.int(1), "maxSurge": "25%"] as SortedMap<IntOrString>)
+                == "maxSurge: 25%\nmaxUnavailable: 1\n"
+        )
     }
 }

@@ -99,8 +99,11 @@ struct SchemaValidationTests {
         let violations = OpenAPISchemaValidator.validate(bad, against: try Self.schema("karpenter.sh/v1/NodePool"))
         #expect(
             violations == [
-                SchemaViolation(field: "spec.disruption.consolidateAfter", reason: "FieldValueRequired",
-                    message: "spec.disruption.consolidateAfter: Required value")
+                SchemaViolation(
+                    field: "spec.disruption.consolidateAfter",
+                    reason: "FieldValueRequired",
+                    message: "spec.disruption.consolidateAfter: Required value"
+                )
             ]
         )
     }
@@ -110,17 +113,25 @@ struct SchemaValidationTests {
         let violations = OpenAPISchemaValidator.validate(bad, against: try Self.schema("karpenter.k8s.aws/v1/EC2NodeClass"))
         #expect(
             violations == [
-                SchemaViolation(field: "spec", reason: "FieldValueInvalid",
-                    message: "spec: Invalid value: \"object\": must specify exactly one of ['role', 'instanceProfile']")
+                SchemaViolation(
+                    field: "spec",
+                    reason: "FieldValueInvalid",
+                    message: "spec: Invalid value: \"object\": must specify exactly one of ['role', 'instanceProfile']"
+                )
             ]
         )
         let neither = Self.mutate(try Self.nodeClass(), ["spec"]) { $0.removeValue(forKey: "role") }
-        #expect(OpenAPISchemaValidator.validate(neither, against: try Self.schema("karpenter.k8s.aws/v1/EC2NodeClass")).map(\.field) == ["spec"])
+        #expect(
+            OpenAPISchemaValidator.validate(neither, against: try Self.schema("karpenter.k8s.aws/v1/EC2NodeClass")).map(\.field)
+                == ["spec"]
+        )
     }
 
     @Test func nodeClassAliasRulesAreEvaluated() throws {
         let bad = Self.mutate(try Self.nodeClass(), ["spec"]) { $0["amiSelectorTerms"] = [["alias": "ubuntu@latest"]] }
-        let messages = OpenAPISchemaValidator.validate(bad, against: try Self.schema("karpenter.k8s.aws/v1/EC2NodeClass")).map(\.message)
+        let messages = OpenAPISchemaValidator.validate(bad, against: try Self.schema("karpenter.k8s.aws/v1/EC2NodeClass")).map(
+            \.message
+        )
         #expect(messages.contains { $0.hasPrefix("spec.amiSelectorTerms[0].alias: Invalid value: \"ubuntu@latest\":") })
         let mixed = Self.mutate(try Self.nodeClass(), ["spec"]) {
             $0["amiSelectorTerms"] = [["alias": "al2023@latest"], ["id": "ami-0123456789abcdef0"]]
@@ -155,7 +166,12 @@ struct SchemaValidationTests {
         let badDuration = Self.mutate(try Self.nodePool(), ["spec", "disruption"]) { $0["consolidateAfter"] = "soon" }
         let messages = OpenAPISchemaValidator.validate(badDuration, against: schema).map(\.message)
         #expect(messages.count == 1)
-        #expect(messages.first?.hasPrefix("spec.disruption.consolidateAfter: Invalid value: \"soon\": spec.disruption.consolidateAfter in body should match '") == true)
+        #expect(
+            messages.first?.hasPrefix(
+                "spec.disruption.consolidateAfter: Invalid value: \"soon\": "
+                    + "spec.disruption.consolidateAfter in body should match '"
+            ) == true
+        )
     }
 
     @Test func fluxObjectsAreChecked() throws {
@@ -168,10 +184,14 @@ struct SchemaValidationTests {
         ]
         let messages = OpenAPISchemaValidator.validate(object, against: kustomization).map(\.message)
         #expect(messages.contains("spec.prune: Required value"))
-        #expect(messages.contains { $0.hasPrefix("spec.interval: Invalid value: \"10 minutes\": spec.interval in body should match") })
-        #expect(messages.contains {
-            $0.hasPrefix("spec.sourceRef.kind: Unsupported value: \"HelmRepository\": supported values: \"OCIRepository\"")
-        })
+        #expect(
+            messages.contains { $0.hasPrefix("spec.interval: Invalid value: \"10 minutes\": spec.interval in body should match") }
+        )
+        #expect(
+            messages.contains {
+                $0.hasPrefix("spec.sourceRef.kind: Unsupported value: \"HelmRepository\": supported values: \"OCIRepository\"")
+            }
+        )
         #expect(messages.contains("spec.wait: Invalid value: \"string\": spec.wait in body must be of type boolean: \"string\""))
         #expect(messages.count == 4)
     }
@@ -215,37 +235,86 @@ struct OpenAPISchemaValidatorTests {
     }
 
     @Test func validObjectPasses() throws {
-        let json = #"{"spec": {"name": "abc", "color": "red", "size": 3, "ratio": 2, "port": "http", "tags": ["x"], "labels": {"a": "b"}, "free": {"any": [1, {"x": null}]}, "timeout": "1m30s", "opt": null}}"#
+        let json =
+            #"{"spec": {"name": "abc", "color": "red", "size": 3, "ratio": 2, "port": "http", "tags": ["x"], "#
+            + #""labels": {"a": "b"}, "free": {"any": [1, {"x": null}]}, "timeout": "1m30s", "opt": null}}"#
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8))
         #expect(OpenAPISchemaValidator.validate(object, against: Self.schema) == [])
         #expect(messages(["name": "abc", "port": 8080, "ratio": 1.5]) == [])
     }
 
     @Test func apiserverStyleMessages() throws {
-        #expect(messages(["name": "abc", "color": "green"]) == [#"spec.color: Unsupported value: "green": supported values: "red", "blue""#])
-        #expect(messages(["name": "abc", "size": 0]) == ["spec.size: Invalid value: 0: spec.size in body should be greater than or equal to 1"])
-        #expect(messages(["name": "abc", "size": 11]) == ["spec.size: Invalid value: 11: spec.size in body should be less than or equal to 10"])
+        #expect(
+            messages(["name": "abc", "color": "green"]) == [
+                #"spec.color: Unsupported value: "green": supported values: "red", "blue""#
+            ]
+        )
+        #expect(
+            messages(["name": "abc", "size": 0]) == [
+                "spec.size: Invalid value: 0: spec.size in body should be greater than or equal to 1"
+            ]
+        )
+        #expect(
+            messages(["name": "abc", "size": 11]) == [
+                "spec.size: Invalid value: 11: spec.size in body should be less than or equal to 10"
+            ]
+        )
         #expect(messages([:]) == ["spec.name: Required value"])
         #expect(messages(["name": "abcdef"]) == ["spec.name: Too long: may not be more than 5 bytes"])
-        #expect(messages(["name": ""]) == [
-            #"spec.name: Invalid value: "": spec.name in body should be at least 1 chars long"#,
-            #"spec.name: Invalid value: "": spec.name in body should match '^[a-z]+$'"#,
-        ])
-        #expect(messages(["name": "a", "size": 1.5]) == [#"spec.size: Invalid value: "number": spec.size in body must be of type integer: "number""#])
-        #expect(messages(["name": "a", "size": true]) == [#"spec.size: Invalid value: "boolean": spec.size in body must be of type integer: "boolean""#])
+        #expect(
+            messages(["name": ""]) == [
+                #"spec.name: Invalid value: "": spec.name in body should be at least 1 chars long"#,
+                #"spec.name: Invalid value: "": spec.name in body should match '^[a-z]+$'"#,
+            ]
+        )
+        #expect(
+            messages(["name": "a", "size": 1.5]) == [
+                #"spec.size: Invalid value: "number": spec.size in body must be of type integer: "number""#
+            ]
+        )
+        #expect(
+            messages(["name": "a", "size": true]) == [
+                #"spec.size: Invalid value: "boolean": spec.size in body must be of type integer: "boolean""#
+            ]
+        )
         #expect(messages(["name": "a", "port": true]).first?.contains("must be of type integer or string") == true)
         #expect(messages(["name": "a", "tags": ["a", "b", "c"]]) == ["spec.tags: Too many: 3: must have at most 2 items"])
-        #expect(messages(["name": "a", "tags": []]) == ["spec.tags: Invalid value: 0: spec.tags in body should have at least 1 items"])
-        #expect(messages(["name": "a", "tags": [1]]) == [#"spec.tags[0]: Invalid value: "integer": spec.tags[0] in body must be of type string: "integer""#])
-        #expect(messages(["name": "a", "labels": ["k": 1]]) == [#"spec.labels.k: Invalid value: "integer": spec.labels.k in body must be of type string: "integer""#])
-        #expect(messages(["name": "a", "timeout": "5 minutes"]) == [#"spec.timeout: Invalid value: "5 minutes": spec.timeout in body must be of type duration: "5 minutes""#])
+        #expect(
+            messages(["name": "a", "tags": []]) == ["spec.tags: Invalid value: 0: spec.tags in body should have at least 1 items"]
+        )
+        #expect(
+            messages(["name": "a", "tags": [1]]) == [
+                #"spec.tags[0]: Invalid value: "integer": spec.tags[0] in body must be of type string: "integer""#
+            ]
+        )
+        #expect(
+            messages(["name": "a", "labels": ["k": 1]]) == [
+                #"spec.labels.k: Invalid value: "integer": spec.labels.k in body must be of type string: "integer""#
+            ]
+        )
+        #expect(
+            messages(["name": "a", "timeout": "5 minutes"]) == [
+                #"spec.timeout: Invalid value: "5 minutes": spec.timeout in body must be of type duration: "5 minutes""#
+            ]
+        )
         #expect(messages(["name": "a", "extra": 1]) == [#"unknown field "spec.extra""#])
-        #expect(messages(["name": "a", "pair": ["a": "x", "b": "y"]]) == [#"spec.pair: Invalid value: "object": exactly one of a or b"#])
-        #expect(messages(["name": "a", "ratio": NSNull()]) == [#"spec.ratio: Invalid value: "null": spec.ratio in body must be of type number: "null""#])
+        #expect(
+            messages(["name": "a", "pair": ["a": "x", "b": "y"]]) == [
+                #"spec.pair: Invalid value: "object": exactly one of a or b"#
+            ]
+        )
+        #expect(
+            messages(["name": "a", "ratio": NSNull()]) == [
+                #"spec.ratio: Invalid value: "null": spec.ratio in body must be of type number: "null""#
+            ]
+        )
     }
 
     @Test func unsupportedAndTransitionRulesAreListed() {
-        let result = OpenAPISchemaValidator.validateWithDetails(["spec": ["name": "a", "pair": ["a": "x"]]], against: Self.schema)
+        let result = OpenAPISchemaValidator.validateWithDetails(
+            ["spec": ["name": "a", "pair": ["a": "x"]]],
+            against: Self.schema
+        )
         #expect(result.violations == [])
         #expect(result.unevaluatedRules.map(\.rule) == ["self.a.matchesGlob('x')", "!has(oldSelf.a) || has(self.a)"])
         #expect(result.unevaluatedRules[0].reason.hasPrefix("unsupported CEL"))
@@ -257,13 +326,18 @@ struct OpenAPISchemaValidatorTests {
         func eval(_ rule: String, _ value: SchemaValue) throws -> SchemaValue { try CELExpression(rule).evaluate(self: value) }
         let object = SchemaValue.object(["a": .string("al2023@latest"), "list": .array([.int(1), .int(2), .int(3)])])
         #expect(try eval("self.a.split('@')[0] in ['al2', 'al2023']", object) == .bool(true))
-        #expect(try eval("self.list.all(x, x > 0) && self.list.exists(x, x == 2) && self.list.exists_one(x, x == 3)", object) == .bool(true))
+        #expect(
+            try eval("self.list.all(x, x > 0) && self.list.exists(x, x == 2) && self.list.exists_one(x, x == 3)", object)
+                == .bool(true)
+        )
         #expect(try eval("self.list.filter(x, x >= 2).size() == 2 ? 'two' : 'other'", object) == .string("two"))
         #expect(try eval("size(self.list) + 1", object) == .int(4))
         #expect(try eval("self.a.find('^[^@]+') == 'al2023' && self.a.matches('^[a-z0-9]+@.+$')", object) == .bool(true))
         #expect(try eval("!has(self.b) || self.b == 1", object) == .bool(true))
         #expect(try eval("int('7') * 2 - 4 / 2 % 3", object) == .int(12))
-        #expect(try eval("self.a.startsWith('al') && !self.a.endsWith('x') && 'latest' in self.a.split('@')", object) == .bool(true))
+        #expect(
+            try eval("self.a.startsWith('al') && !self.a.endsWith('x') && 'latest' in self.a.split('@')", object) == .bool(true)
+        )
         #expect(throws: CELExpression.Failure.self) { try eval("self.b == 1", object) }
         #expect(throws: CELExpression.Failure.unsupported("function quantity/1")) { try eval("quantity('1') == 1", object) }
         #expect(try CELExpression("self.x == oldSelf.x").isTransitionRule)
@@ -291,7 +365,10 @@ struct KarpenterValuesTests {
     }
 
     @Test func everyValueKeyPathExistsInTheChart() throws {
-        let text = try String(contentsOf: RenderPaths.shared.appendingPathComponent("charts/karpenter-values.yaml"), encoding: .utf8)
+        let text = try String(
+            contentsOf: RenderPaths.shared.appendingPathComponent("charts/karpenter-values.yaml"),
+            encoding: .utf8
+        )
         let chart = try #require(try YAML.decodeDocuments(text).first)
         let config = try PlatformConfig.load(contentsOf: RenderPaths.examplePlatform)
         var values = GitOpsRenderer.karpenterValues(config)

@@ -35,7 +35,9 @@ struct YAMLTests {
         let yaml = try YAML.encode(pod)
         #expect(!yaml.contains("null"))
         #expect(!yaml.contains("~"))
-        #expect(yaml == "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: busybox\n")
+        #expect(
+            yaml == "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: busybox\n"
+        )
         let json = String(decoding: try JSONEncoder().encode(pod), as: UTF8.self)
         #expect(!json.contains("null"))
     }
@@ -75,15 +77,22 @@ struct YAMLTests {
         let namespace = core.v1.Namespace(metadata: .init(name: "a"))
         let secret = core.v1.Secret(metadata: .init(name: "s", namespace: "a"), type: "Opaque", stringData: ["k": "v"])
         let stream = try YAML.encodeDocuments([namespace, secret])
-        #expect(stream == "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Secret\nmetadata:\n"
-            + "  name: s\n  namespace: a\ntype: Opaque\nstringData:\n  k: v\n")
+        #expect(
+            stream == "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Secret\nmetadata:\n"
+                + "  name: s\n  namespace: a\ntype: Opaque\nstringData:\n  k: v\n"
+        )
         let documents = try YAML.decodeDocuments(stream)
         #expect(documents.count == 2)
         #expect(documents[1]["kind"] == "Secret")
         #expect(documents[1]["stringData"]?["k"] == "v")
         #expect(try documents[0].decode(as: core.v1.Namespace.self) == namespace)
-        #expect(try YAML.decodeDocuments(core.v1.Namespace.self, from: "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\n")
-            == [namespace])
+        #expect(
+            try YAML.decodeDocuments(
+                core.v1.Namespace.self,
+                from: "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\n"
+            )
+                == [namespace]
+        )
     }
 
     @Test func unstructuredKeepsScalarTypes() throws {

@@ -164,7 +164,8 @@ extension karpenter.v1 {
             public var weight: Int?
 
             /// Creates a spec.
-            public init(template: Template, limits: SortedMap<Quantity>? = nil, disruption: Disruption? = nil, weight: Int? = nil) {
+            public init(template: Template, limits: SortedMap<Quantity>? = nil, disruption: Disruption? = nil, weight: Int? = nil)
+            {
                 self.template = template
                 self.limits = limits
                 self.disruption = disruption
