@@ -63,10 +63,14 @@ public enum YAML {
         }
     }
 
-    /// Reads one document into a typed value.
+    /// Reads one document into a typed value. Scalars keep their YAML types (a quoted `'true'` stays a string).
     public static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
+        let documents = try decodeDocuments(text)
+        guard documents.count == 1, let document = documents.first else {
+            throw Error("expected one YAML document for \(T.self), found \(documents.count)")
+        }
         do {
-            return try YAMLDecoder().decode(T.self, from: text)
+            return try document.decode(as: T.self)
         } catch {
             throw Error("cannot read \(T.self) from YAML: \(error)")
         }

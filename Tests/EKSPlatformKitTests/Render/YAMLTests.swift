@@ -109,4 +109,21 @@ struct YAMLTests {
         #expect(apps.v1.Deployment.apiVersion == "apps/v1")
         #expect(deployment.kind == "Deployment")
     }
+
+    @Test func typedDecodeRespectsQuoting() throws {
+        let text = """
+            apiVersion: helm.toolkit.fluxcd.io/v2
+            kind: HelmRelease
+            metadata: {name: r, namespace: n}
+            spec:
+              interval: 1m
+              values: {a: 'true', b: true, c: '5', d: 5, e: 0.25}
+
+            """
+        let release = try YAML.decode(flux.helm.v2.HelmRelease.self, from: text)
+        #expect(release.spec.values == ["a": "true", "b": true, "c": "5", "d": 5, "e": .number(0.25)])
+        #expect(release.metadata == meta.v1.ObjectMeta(name: "r", namespace: "n"))
+        #expect(throws: YAML.Error.self) { try YAML.decode(core.v1.Namespace.self, from: "a: 1\n---\nb: 2\n") }
+        #expect(throws: YAML.Error.self) { try YAML.decode(core.v1.Namespace.self, from: "kind: [\n") }
+    }
 }

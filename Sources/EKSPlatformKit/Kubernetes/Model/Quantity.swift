@@ -179,8 +179,12 @@ extension Quantity: Codable {
 }
 
 extension Quantity: ExpressibleByStringLiteral {
-    /// Creates a quantity from a literal; an invalid literal is a programming error and yields `0`.
+    /// Creates a quantity from a literal in source code; an invalid literal is a programming error and traps.
     public init(stringLiteral value: String) {
-        self = (try? Quantity(parsing: value)) ?? Quantity(0)
+        do {
+            self = try Quantity(parsing: value)
+        } catch {
+            preconditionFailure("invalid Quantity literal \"\(value)\"")
+        }
     }
 }
