@@ -43,6 +43,43 @@ public enum GitOpsRenderer {
         public var reference: String { "${\(rawValue)}" }
     }
 
+    /// Why the `platform-vars` ConfigMap cannot be built.
+    public struct MissingVariablesError: Error, Sendable, Equatable, CustomStringConvertible {
+        /// The variables the tree needs but no value was given for.
+        public var names: [String]
+
+        /// Names the missing variables.
+        public var description: String {
+            "no value for \(names.joined(separator: ", ")), which the rendered kube/ tree references"
+        }
+    }
+
+    /// The `platform-vars` ConfigMap (namespace `flux-system`) with exactly the variables the tree for `config` uses.
+    ///
+    /// It carries the label `reconcile.fluxcd.io/watch: Enabled` so Flux reconciles as soon as a value changes.
+    /// - Throws: ``MissingVariablesError`` when `values` lacks a variable the tree references.
+    public static func variablesConfigMap(for config: PlatformConfig, values: [Variable: String]) throws -> core.v1.ConfigMap {
+        let required = try requiredVariables(for: config)
+        var data = SortedMap<String>()
+        var missing: [String] = []
+        for name in required {
+            guard let variable = Variable(rawValue: name), let value = values[variable] else {
+                missing.append(name)
+                continue
+            }
+            data[name] = value
+        }
+        guard missing.isEmpty else { throw MissingVariablesError(names: missing) }
+        return core.v1.ConfigMap(
+            metadata: meta.v1.ObjectMeta(
+                name: variablesConfigMapName,
+                namespace: "flux-system",
+                labels: ["app.kubernetes.io/managed-by": "platformctl", "reconcile.fluxcd.io/watch": "Enabled"]
+            ),
+            data: data
+        )
+    }
+
     /// The variables the tree for `config` references, sorted (scanned from the rendered files).
     public static func requiredVariables(for config: PlatformConfig) throws -> [String] {
         variables(in: try render(config))

@@ -152,6 +152,7 @@ public enum OpenAPISchemaValidator {
                 if case .int(let max)? = s["maxItems"], items.count > max {
                     add(path, "FieldValueTooMany", "Too many: \(items.count): must have at most \(max) items")
                 }
+                checkListType(items, s, path: path)
                 if let itemSchema = s["items"] {
                     for (index, item) in items.enumerated() {
                         check(item, schema: itemSchema, path: "\(path)[\(index)]")
@@ -165,6 +166,41 @@ public enum OpenAPISchemaValidator {
 
             if case .array(let rules)? = s["x-kubernetes-validations"] {
                 for rule in rules { evaluate(rule: rule, value: value, path: path) }
+            }
+        }
+
+        /// `x-kubernetes-list-type: set` items, and `map` items' key tuples, must be unique.
+        mutating func checkListType(_ items: [SchemaValue], _ s: [String: SchemaValue], path: String) {
+            switch s["x-kubernetes-list-type"] {
+            case .string("set")?:
+                for (index, item) in items.enumerated() where items[..<index].contains(item) {
+                    add("\(path)[\(index)]", "FieldValueDuplicate", "Duplicate value: \(item.messageRendering)")
+                }
+            case .string("map")?:
+                guard case .array(let keyList)? = s["x-kubernetes-list-map-keys"] else { return }
+                let keys = keyList.compactMap { key -> String? in
+                    if case .string(let name) = key { return name }
+                    return nil
+                }
+                var seen: [[SchemaValue?]] = []
+                for (index, item) in items.enumerated() {
+                    guard case .object(let map) = item else { continue }
+                    let tuple = keys.map { map[$0] }
+                    if seen.contains(tuple) {
+                        let rendered = zip(keys, tuple).compactMap { key, value -> String? in
+                            guard let value else { return nil }
+                            return "\"\(key)\":\(value.goRendering)"
+                        }
+                        add(
+                            "\(path)[\(index)]",
+                            "FieldValueDuplicate",
+                            "Duplicate value: map[string]interface {}{\(rendered.joined(separator: ", "))}"
+                        )
+                    }
+                    seen.append(tuple)
+                }
+            default:
+                break
             }
         }
 

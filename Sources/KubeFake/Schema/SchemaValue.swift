@@ -80,4 +80,12 @@ public enum SchemaValue: Equatable, Sendable {
         case .object: return "\"object\""
         }
     }
+
+    /// The value as Go's `%#v` shows scalars in apiserver messages (`"a"`, `5`, `true`).
+    var goRendering: String {
+        switch self {
+        case .string(let value): return "\"\(value)\""
+        default: return messageRendering
+        }
+    }
 }

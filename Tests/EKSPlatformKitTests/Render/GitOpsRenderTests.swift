@@ -193,3 +193,27 @@ struct GitOpsRenderTests {
         }
     }
 }
+
+@Suite("platform-vars ConfigMap")
+struct VariablesConfigMapTests {
+    @Test func holdsExactlyTheVariablesTheTreeUses() throws {
+        var config = try PlatformConfig.load(contentsOf: RenderPaths.examplePlatform)
+        let values: [GitOpsRenderer.Variable: String] = [
+            .clusterName: "demo", .clusterEndpoint: "https://example.eks.amazonaws.com",
+            .karpenterNodeRoleName: "demo-karpenter-node", .karpenterQueueName: "demo-karpenter",
+        ]
+        let configMap = try GitOpsRenderer.variablesConfigMap(for: config, values: values)
+        #expect(configMap.metadata.name == "platform-vars")
+        #expect(configMap.metadata.namespace == "flux-system")
+        #expect(configMap.metadata.labels?["reconcile.fluxcd.io/watch"] == "Enabled")
+        #expect(configMap.data?.keys == ["CLUSTER_ENDPOINT", "CLUSTER_NAME", "KARPENTER_NODE_ROLE_NAME", "KARPENTER_QUEUE_NAME"])
+        config.spec.karpenter.interruptionQueue = false
+        #expect(
+            try GitOpsRenderer.variablesConfigMap(for: config, values: values).data?.keys.contains("KARPENTER_QUEUE_NAME")
+                == false
+        )
+        #expect(throws: GitOpsRenderer.MissingVariablesError(names: ["CLUSTER_NAME"])) {
+            try GitOpsRenderer.variablesConfigMap(for: config, values: values.filter { $0.key != .clusterName })
+        }
+    }
+}

@@ -214,6 +214,14 @@ struct OpenAPISchemaValidatorTests {
                     "tags": ["type": "array", "maxItems": 2, "minItems": 1, "items": ["type": "string"]],
                     "labels": ["type": "object", "additionalProperties": ["type": "string"]],
                     "free": ["type": "object", "x-kubernetes-preserve-unknown-fields": true],
+                    "set": ["type": "array", "x-kubernetes-list-type": "set", "items": ["type": "string"]],
+                    "ports": [
+                        "type": "array", "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["port", "protocol"],
+                        "items": [
+                            "type": "object", "required": ["port"],
+                            "properties": ["port": ["type": "integer"], "protocol": ["type": "string"]],
+                        ],
+                    ],
                     "timeout": ["type": "string", "format": "duration"],
                     "opt": ["type": "string", "nullable": true],
                     "pair": [
@@ -298,6 +306,14 @@ struct OpenAPISchemaValidatorTests {
             ]
         )
         #expect(messages(["name": "a", "extra": 1]) == [#"unknown field "spec.extra""#])
+        #expect(messages(["name": "a", "set": ["x", "y", "x"]]) == [#"spec.set[2]: Duplicate value: "x""#])
+        #expect(
+            messages([
+                "name": "a",
+                "ports": [["port": 80, "protocol": "TCP"], ["port": 80, "protocol": "UDP"], ["port": 80, "protocol": "TCP"]],
+            ])
+                == [#"spec.ports[2]: Duplicate value: map[string]interface {}{"port":80, "protocol":"TCP"}"#]
+        )
         #expect(
             messages(["name": "a", "pair": ["a": "x", "b": "y"]]) == [
                 #"spec.pair: Invalid value: "object": exactly one of a or b"#
