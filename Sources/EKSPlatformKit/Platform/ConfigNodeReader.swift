@@ -124,6 +124,18 @@ struct ConfigMapping {
         return result
     }
 
+    /// An error located at one entry of the string map under `key` (path `key.entry`).
+    func entryError(_ code: ConfigError.Code, at key: String, entry: String, _ message: String) -> ConfigError {
+        var located: Node = entries[key]?.value ?? node
+        if case .mapping(let mapping)? = entries[key]?.value {
+            for (keyNode, _) in mapping where keyNode.string == entry {
+                located = keyNode
+                break
+            }
+        }
+        return ConfigMapping.error(code, file: file, node: located, path: "\(fieldPath(key)).\(entry)", message: message)
+    }
+
     func mapping(_ key: String, known: [String]) throws -> ConfigMapping? {
         guard let node = value(key) else { return nil }
         return try ConfigMapping(node, path: fieldPath(key), file: file, known: known)

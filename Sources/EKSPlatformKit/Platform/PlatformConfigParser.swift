@@ -159,9 +159,10 @@ struct PlatformConfigParser {
             for key in tags.keys.sorted() {
                 let value = tags[key] ?? ""
                 if key.isEmpty || key.count > 128 || key.lowercased().hasPrefix("aws:") || value.count > 256 {
-                    throw spec.error(
+                    throw spec.entryError(
                         .invalidValue,
                         at: "tags",
+                        entry: key,
                         "tag \"\(key)\" is not allowed: keys are 1–128 characters and may not start with aws:, values ≤ 256"
                     )
                 }
@@ -343,10 +344,12 @@ struct PlatformConfigParser {
         if let labels = try group.stringMap("labels") {
             for key in labels.keys.sorted() {
                 guard ConfigValidation.isLabelKey(key), ConfigValidation.isLabelValue(labels[key] ?? "") else {
-                    throw group.error(
+                    throw group.entryError(
                         .invalidValue,
                         at: "labels",
-                        "label \"\(key)\" has an invalid key or value (Kubernetes label syntax)"
+                        entry: key,
+                        "label \"\(key)\" has an invalid key or value: keys are [prefix/]name, values ≤ 63 letters, digits, "
+                            + "'-', '_', '.'"
                     )
                 }
             }
@@ -551,8 +554,16 @@ struct PlatformConfigParser {
         }
         var result = PlatformConfig.Operator(source: source)
         if let roles = try section.stringMap("roles") {
-            for (name, role) in roles where !(ConfigValidation.isIAMRoleName(role) || ConfigValidation.isIAMPrincipalARN(role)) {
-                throw section.error(.invalidValue, at: "roles", "role \"\(name)\": \"\(role)\" is not an IAM role name or ARN")
+            for name in roles.keys.sorted() {
+                let role = roles[name] ?? ""
+                guard ConfigValidation.isIAMRoleName(role) || ConfigValidation.isIAMPrincipalARN(role) else {
+                    throw section.entryError(
+                        .invalidValue,
+                        at: "roles",
+                        entry: name,
+                        "\"\(role)\" is not an IAM role name or role ARN"
+                    )
+                }
             }
             result.roles = roles
         }

@@ -227,6 +227,18 @@ struct PlatformConfigTests {
             #expect((error?.line ?? 0) > 0, "\(extra)")
         }
         #expect(Self.error(spec: "", top: "operator: { sessionDuration: 5m, profile: p }\n")?.path == "operator.sessionDuration")
+        let tag = try #require(Self.error(spec: "  tags:\n    team: platform\n    aws:owner: me\n"))
+        #expect(tag.path == "spec.tags.aws:owner")
+        #expect(tag.line == 9)
+        #expect(tag.column == 5)
+        let label = try #require(Self.error(spec: "  systemNodeGroup:\n    labels: { pool: \"not valid!\" }\n"))
+        #expect(label.path == "spec.systemNodeGroup.labels.pool")
+        #expect(label.line == 8)
+        let role = try #require(
+            Self.error(spec: "", top: "operator:\n  profile: p\n  roles:\n    admin: \"arn:aws:s3:::bucket\"\n")
+        )
+        #expect(role.path == "operator.roles.admin")
+        #expect(role.line == 10)
         #expect(Self.error(spec: "", top: "operator: { roles: { a: b } }\n")?.path == "operator.user")
         let region = try #require(Self.parseError(Self.minimal.replacingOccurrences(of: "us-west-2", with: "Oregon")))
         #expect(region.path == "spec.region")
@@ -275,5 +287,24 @@ struct PlatformConfigTests {
                 "tolerations": [["key": "system", "operator": "Exists", "effect": "PreferNoSchedule"]]
             ]
         )
+    }
+
+    @Test func anchorsAndAliasesAreResolved() throws {
+        let yaml =
+            Self.minimal + """
+                  systemNodeGroup:
+                    labels: &labels { eksplatform.io/pool: system, team: platform }
+                  tags: *labels
+
+                """
+        let config = try PlatformConfig.parse(yaml, file: "p.yaml")
+        #expect(config.spec.tags == ["eksplatform.io/pool": "system", "team": "platform"])
+        #expect(config.spec.systemNodeGroup.labels == config.spec.tags)
+    }
+
+    @Test func multipleDocumentsAreRejected() throws {
+        let error = try #require(Self.parseError(Self.minimal + "---\nkind: Platform\n"))
+        #expect(error.code == .invalidYAML)
+        #expect(error.line > 0)
     }
 }
