@@ -10,7 +10,10 @@ let outputPath = arguments.dropFirst().first ?? "kube"
 do {
     let config = try PlatformConfig.load(contentsOf: URL(fileURLWithPath: configPath))
     let files = try GitOpsRenderer.render(config)
-    let report = try GitOpsTreeWriter(directory: URL(fileURLWithPath: outputPath)).write(files)
+    let report = try GitOpsTreeWriter(directory: URL(fileURLWithPath: outputPath)).write(
+        files,
+        staleScope: GitOpsRenderer.ownedFolders(for: config)
+    )
     print("cluster \(config.name): \(files.count) files, \(report.written.count) written, \(report.removed.count) removed")
     print("platform-vars keys: \(GitOpsRenderer.variables(in: files).joined(separator: " "))")
 } catch {

@@ -28,7 +28,10 @@ struct Render: ParsableCommand {
             throw ExitCode(2)
         }
         let files = try GitOpsRenderer.render(platform)
-        let report = try GitOpsTreeWriter(directory: URL(fileURLWithPath: outputDir)).write(files)
+        let report = try GitOpsTreeWriter(directory: URL(fileURLWithPath: outputDir)).write(
+            files,
+            staleScope: GitOpsRenderer.ownedFolders(for: platform)
+        )
         for path in report.written { print("wrote   \(outputDir)/\(path)") }
         for path in report.removed { print("removed \(outputDir)/\(path)") }
         print(

@@ -100,6 +100,11 @@ public enum GitOpsRenderer {
         return names.sorted()
     }
 
+    /// The folders of the output directory that a render of `config` owns: `clusters/<name>` and `platform`.
+    public static func ownedFolders(for config: PlatformConfig) -> [String] {
+        ["clusters/\(config.name)", "platform"]
+    }
+
     /// Renders every file of the tree, sorted by path.
     public static func render(_ config: PlatformConfig) throws -> [RenderedFile] {
         let root = config.spec.gitops?.repository.treeRoot ?? "kube"

@@ -33,8 +33,14 @@ public struct GitOpsTreeWriter: Sendable {
     public init(directory: URL) { self.directory = directory }
 
     /// Writes `files`; paths must be relative and must not contain `..`.
+    ///
+    /// - Parameters:
+    ///   - files: The complete rendered tree.
+    ///   - staleScope: Folders (relative, e.g. `clusters/demo`) in which stale generated files are removed; `nil`
+    ///     means the whole directory. ``GitOpsRenderer/ownedFolders(for:)`` gives the folders one render owns, so
+    ///     rendering another cluster into the same tree leaves this cluster's folder alone.
     @discardableResult
-    public func write(_ files: [RenderedFile]) throws -> Report {
+    public func write(_ files: [RenderedFile], staleScope: [String]? = nil) throws -> Report {
         let manager = FileManager.default
         var report = Report()
         for file in files {
@@ -67,7 +73,9 @@ public struct GitOpsTreeWriter: Sendable {
             }
             report.written.append(file.path)
         }
+        let scopes = staleScope?.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
         for path in try generatedFiles() where !wanted.contains(path) {
+            if let scopes, !scopes.contains(where: { path.hasPrefix($0) }) { continue }
             try manager.removeItem(at: directory.appendingPathComponent(path))
             report.removed.append(path)
         }

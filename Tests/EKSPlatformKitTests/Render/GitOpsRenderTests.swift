@@ -168,6 +168,26 @@ struct GitOpsRenderTests {
         }
     }
 
+    @Test func renderingAnotherClusterKeepsThisClustersFolder() throws {
+        let directory = try RenderPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let writer = GitOpsTreeWriter(directory: directory)
+        let demo = try PlatformConfig.load(contentsOf: RenderPaths.examplePlatform)
+        try writer.write(try GitOpsRenderer.render(demo), staleScope: GitOpsRenderer.ownedFolders(for: demo))
+        var other = demo
+        other.name = "other"
+        other.spec.gitops?.repository.path = "kube/clusters/other"
+        let report = try writer.write(try GitOpsRenderer.render(other), staleScope: GitOpsRenderer.ownedFolders(for: other))
+        #expect(report.removed.isEmpty)
+        let paths = RenderPaths.files(under: directory)
+        #expect(paths.contains("clusters/demo/karpenter.yaml"))
+        #expect(paths.contains("clusters/other/karpenter.yaml"))
+        // Without a scope, the whole directory is the render's: the demo folder is stale and goes.
+        let unscoped = try writer.write(try GitOpsRenderer.render(other))
+        #expect(unscoped.removed.sorted().first == "clusters/demo/karpenter.yaml")
+        #expect(!RenderPaths.files(under: directory).contains { $0.hasPrefix("clusters/demo/") })
+    }
+
     @Test func renderCommandWritesTheTreeAndNothingOnInvalidConfig() throws {
         let directory = try RenderPaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
