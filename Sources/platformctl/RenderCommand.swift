@@ -16,8 +16,11 @@ struct Render: ParsableCommand {
     @Option(name: .long, help: "Path to platform.yaml.")
     var config: String = "platform.yaml"
 
-    @Option(name: .customLong("output-dir"), help: "Directory to write the tree into.")
-    var outputDir: String = "kube"
+    @Option(
+        name: .customLong("output-dir"),
+        help: "Directory to write the tree into (default: the folder above clusters/ in spec.gitops.repository.path, else kube)."
+    )
+    var outputDir: String?
 
     func run() throws {
         let platform: PlatformConfig
@@ -28,6 +31,8 @@ struct Render: ParsableCommand {
             throw ExitCode(2)
         }
         let files = try GitOpsRenderer.render(platform)
+        let treeRoot = platform.spec.gitops?.repository.treeRoot ?? "kube"
+        let outputDir = self.outputDir ?? (treeRoot.isEmpty ? "." : treeRoot)
         let report = try GitOpsTreeWriter(directory: URL(fileURLWithPath: outputDir)).write(
             files,
             staleScope: GitOpsRenderer.ownedFolders(for: platform)

@@ -307,4 +307,33 @@ struct PlatformConfigTests {
         #expect(error.code == .invalidYAML)
         #expect(error.line > 0)
     }
+
+    /// Every single-line deletion or corruption of the example either parses or fails with a located ConfigError.
+    @Test func mutatedExamplesFailCleanly() throws {
+        let lines = try String(contentsOf: RenderPaths.examplePlatform, encoding: .utf8).components(separatedBy: "\n")
+        let corruptions: [(String) -> String] = [
+            { _ in "" },
+            { $0 + "x" },
+            { $0.replacingOccurrences(of: ": ", with: ": [") },
+            { $0.replacingOccurrences(of: "  ", with: " ") },
+            { $0.uppercased() },
+        ]
+        var rejected = 0
+        for index in lines.indices {
+            for corrupt in corruptions {
+                var copy = lines
+                copy[index] = corrupt(copy[index])
+                do {
+                    _ = try PlatformConfig.parse(copy.joined(separator: "\n"), file: "m.yaml")
+                } catch let error as ConfigError {
+                    rejected += 1
+                    #expect(error.line > 0 || error.code == .missingField, "line \(index + 1): \(error)")
+                    #expect(!error.message.isEmpty)
+                } catch {
+                    Issue.record("line \(index + 1): non-ConfigError \(error)")
+                }
+            }
+        }
+        #expect(rejected > lines.count)
+    }
 }
