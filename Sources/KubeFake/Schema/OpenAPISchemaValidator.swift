@@ -331,6 +331,17 @@ public enum OpenAPISchemaValidator {
                 )
                 return
             }
+            let known: Set<String> = [
+                "name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
+                "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations",
+                "ownerReferences", "finalizers", "managedFields",
+            ]
+            for key in map.keys.sorted() where !known.contains(key) {
+                let field = Self.join(path, key)
+                result.violations.append(
+                    SchemaViolation(field: field, reason: "FieldValueUnknown", message: "unknown field \"\(field)\"")
+                )
+            }
             for key in ["name", "namespace", "generateName"] {
                 if let field = map[key], case .string = field {
                 } else if let field = map[key] {

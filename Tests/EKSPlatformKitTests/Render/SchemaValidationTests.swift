@@ -153,6 +153,17 @@ struct SchemaValidationTests {
             OpenAPISchemaValidator.validate(unknown, against: schema)
                 == [SchemaViolation(field: "spec.foo", reason: "FieldValueUnknown", message: "unknown field \"spec.foo\"")]
         )
+        let metadataTypo = Self.mutate(try Self.nodePool(), ["metadata"]) { $0["label"] = ["a": "b"] }
+        #expect(
+            OpenAPISchemaValidator.validate(metadataTypo, against: schema)
+                == [
+                    SchemaViolation(
+                        field: "metadata.label",
+                        reason: "FieldValueUnknown",
+                        message: "unknown field \"metadata.label\""
+                    )
+                ]
+        )
         let wrongType = Self.mutate(try Self.nodePool(), ["spec"]) { $0["weight"] = "heavy" }
         #expect(
             OpenAPISchemaValidator.validate(wrongType, against: schema).map(\.message)
