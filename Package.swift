@@ -70,6 +70,11 @@ let package = Package(
             dependencies: ["EKSPlatformKit"],
             path: "Examples/Whoami"
         ),
+        .executableTarget(
+            name: "RenderGitOps",
+            dependencies: ["EKSPlatformKit"],
+            path: "Examples/RenderGitOps"
+        ),
         .testTarget(
             name: "EKSPlatformKitTests",
             dependencies: [
