@@ -92,8 +92,8 @@ class ClusterState:
     """Everything the emulator keeps for one cluster beside moto's own model."""
 
     access_config: dict[str, Any]
-    creating: Countdown
-    nodegroups_creating: dict[str, Countdown] = field(default_factory=dict)
+    status: Countdown  # CREATING after CreateCluster, UPDATING after a cluster update
+    nodegroup_status: dict[str, Countdown] = field(default_factory=dict)  # CREATING / UPDATING per nodegroup
     addons: dict[str, dict[str, Any]] = field(default_factory=dict)
     addon_status: dict[str, Countdown] = field(default_factory=dict)
     deleting_addons: dict[str, tuple[dict[str, Any], Countdown]] = field(default_factory=dict)
@@ -231,7 +231,7 @@ class EksExtension:
         if key not in self._clusters:
             self._clusters[key] = ClusterState(
                 access_config={"bootstrapClusterCreatorAdminPermissions": True, "authenticationMode": "CONFIG_MAP"},
-                creating=Countdown("CREATING", 0),
+                status=Countdown("CREATING", 0),
             )
         return self._clusters[key]
 
@@ -298,19 +298,33 @@ class EksExtension:
             "errors": [],
         }
         state.updates.append(UpdateRecord(data, Countdown("InProgress", self._polls()), nodegroup, addon))
+        # The updated resource reports UPDATING for the next Describe polls (unless it is still being created).
+        if nodegroup is not None:
+            current = state.nodegroup_status.get(nodegroup)
+            if current is None or current.polls <= 0:
+                state.nodegroup_status[nodegroup] = Countdown("UPDATING", self._polls())
+        elif addon is None and state.status.polls <= 0:
+            state.status = Countdown("UPDATING", self._polls())
         return copy.deepcopy(data)
 
     # ------------------------------------------------------------------------------------------------------------------
     # Clusters (moto-backed)
 
     def _decorate_cluster(self, state: ClusterState | None, cluster: dict[str, Any], consume: bool) -> None:
+        """Adds what moto drops (accessConfig) and the transitional status; `consume` counts a Describe poll."""
         if state is None:
             return
         cluster["accessConfig"] = copy.deepcopy(state.access_config)
         if consume:
-            cluster["status"] = state.creating.take() or cluster.get("status", "ACTIVE")
-        elif state.creating.polls > 0:
-            cluster["status"] = "CREATING"
+            status = state.status.take()
+        else:
+            status = state.status.status if state.status.polls > 0 else None
+        if status is not None:
+            cluster["status"] = status
+        if cluster.get("status") == "CREATING":
+            # EKS publishes the API endpoint and its CA only once the control plane is up.
+            cluster.pop("endpoint", None)
+            cluster["certificateAuthority"] = {}
 
     def _op_CreateCluster(self, ctx: Context) -> Response:
         name = ctx.params["name"]
@@ -332,13 +346,56 @@ class EksExtension:
                 "bootstrapClusterCreatorAdminPermissions": access.get("bootstrapClusterCreatorAdminPermissions", True),
                 "authenticationMode": access.get("authenticationMode", "CONFIG_MAP"),
             },
-            creating=Countdown("CREATING", self._polls()),
+            status=Countdown("CREATING", self._polls()),
         )
         self._clusters[key] = state
         self._remember_token(ctx, name)
-        self._decorate_cluster(state, payload["cluster"], consume=False)
+        if state.access_config["authenticationMode"] != "CONFIG_MAP" \
+                and state.access_config["bootstrapClusterCreatorAdminPermissions"]:
+            self._bootstrap_creator_access(ctx, state, name)
         payload["cluster"]["status"] = "CREATING"
+        self._decorate_cluster(state, payload["cluster"], consume=False)
         return self._rewrite(response, payload)
+
+    def _caller_principal(self, ctx: Context) -> str:
+        """The IAM ARN of the caller, as EKS records the cluster creator (moto's STS decides who the caller is)."""
+        from moto.sts.models import sts_backends
+
+        access_key = credential_scope(ctx.request)[0] or ""
+        try:
+            _, arn, _ = sts_backends[ctx.account][ctx.partition].get_caller_identity(access_key, ctx.region)
+        except Exception:  # noqa: BLE001 - fall back to moto's default caller
+            arn = f"arn:{ctx.partition}:sts::{ctx.account}:user/moto"
+        assumed = re.match(r"^arn:([^:]+):sts::(\d+):assumed-role/([^/]+)/.*$", arn)
+        if assumed:
+            return f"arn:{assumed.group(1)}:iam::{assumed.group(2)}:role/{assumed.group(3)}"
+        return re.sub(r"^arn:([^:]+):sts::", r"arn:\1:iam::", arn)
+
+    def _bootstrap_creator_access(self, ctx: Context, state: ClusterState, cluster: str) -> None:
+        """bootstrapClusterCreatorAdminPermissions: EKS gives the creator an access entry with cluster admin."""
+        principal = self._caller_principal(ctx)
+        match = PRINCIPAL_ARN.match(principal)
+        if match is None:
+            return
+        account, kind, name = match.groups()
+        created = _now()
+        state.access_entries[principal] = {
+            "clusterName": cluster,
+            "principalArn": principal,
+            "kubernetesGroups": [],
+            "accessEntryArn": (f"arn:{ctx.partition}:eks:{ctx.region}:{ctx.account}:access-entry/{cluster}/"
+                               f"{kind}/{account}/{name}/{self._uuid()}"),
+            "createdAt": created,
+            "modifiedAt": created,
+            "tags": {},
+            "username": (f"arn:{ctx.partition}:sts::{account}:assumed-role/{name}/{{{{SessionName}}}}"
+                         if kind == "role" else principal),
+            "type": "STANDARD",
+        }
+        policy = ekscatalog.access_policy_arn("AmazonEKSClusterAdminPolicy", ctx.partition)
+        state.access_policies[principal] = {policy: {"policyArn": policy,
+                                                     "accessScope": {"type": "cluster", "namespaces": []},
+                                                     "associatedAt": created, "modifiedAt": created}}
 
     def _op_DescribeCluster(self, ctx: Context) -> Response:
         name = ctx.params["name"]
@@ -353,6 +410,16 @@ class EksExtension:
         if payload is None:
             return response
         self._decorate_cluster(self._clusters.get(ctx.key(name)), payload["cluster"], consume=True)
+        return self._rewrite(response, payload)
+
+    def _op_ListClusters(self, ctx: Context) -> Response:
+        """Clusters still DELETING are listed, as EKS does, after moto's last page."""
+        response, payload = self._moto_json(ctx.request)
+        if payload is None or payload.get("nextToken"):
+            return response
+        deleting = sorted(k[2] for k, (_, c) in self._deleting_clusters.items()
+                          if k[:2] == (ctx.account, ctx.region) and c.polls > 0)
+        payload["clusters"] = list(payload.get("clusters") or []) + deleting
         return self._rewrite(response, payload)
 
     def _op_DeleteCluster(self, ctx: Context) -> Response:
@@ -473,9 +540,9 @@ class EksExtension:
         if name in cluster.nodegroups and self._idempotent_replay(ctx, (cluster_name, name)):
             response, payload = self._moto_get(ctx, f"/clusters/{cluster_name}/node-groups/{name}")
             if payload is not None:
-                countdown = state.nodegroups_creating.get(name)
+                countdown = state.nodegroup_status.get(name)
                 if countdown is not None and countdown.polls > 0:
-                    payload["nodegroup"]["status"] = "CREATING"
+                    payload["nodegroup"]["status"] = countdown.status
                 return self._rewrite(response, payload)
             return response
         response, payload = self._moto_json(ctx.request)
@@ -489,7 +556,7 @@ class EksExtension:
                 nodegroup.release_version = ekscatalog.nodegroup_release_version(str(cluster.version))
             payload["nodegroup"]["version"] = nodegroup.version
             payload["nodegroup"]["releaseVersion"] = nodegroup.release_version
-        state.nodegroups_creating[name] = Countdown("CREATING", self._polls())
+        state.nodegroup_status[name] = Countdown("CREATING", self._polls())
         self._remember_token(ctx, (cluster_name, name))
         payload["nodegroup"]["status"] = "CREATING"
         return self._rewrite(response, payload)
@@ -507,11 +574,22 @@ class EksExtension:
         if payload is None:
             return response
         state = self._clusters.get(ctx.key(cluster_name))
-        countdown = state.nodegroups_creating.get(name) if state else None
+        countdown = state.nodegroup_status.get(name) if state else None
         if countdown is not None:
             status = countdown.take()
             if status is not None:
                 payload["nodegroup"]["status"] = status
+        return self._rewrite(response, payload)
+
+    def _op_ListNodegroups(self, ctx: Context) -> Response:
+        """Nodegroups still DELETING are listed, as EKS does, after moto's last page."""
+        cluster_name = ctx.params["clusterName"]
+        response, payload = self._moto_json(ctx.request)
+        if payload is None or payload.get("nextToken"):
+            return response
+        deleting = sorted(k[3] for k, (_, c) in self._deleting_nodegroups.items()
+                          if k[:3] == ctx.key(cluster_name) and c.polls > 0)
+        payload["nodegroups"] = list(payload.get("nodegroups") or []) + deleting
         return self._rewrite(response, payload)
 
     def _op_DeleteNodegroup(self, ctx: Context) -> Response:
@@ -522,7 +600,7 @@ class EksExtension:
         payload["nodegroup"]["status"] = "DELETING"
         state = self._clusters.get(ctx.key(cluster_name))
         if state is not None:
-            state.nodegroups_creating.pop(name, None)
+            state.nodegroup_status.pop(name, None)
             state.updates = [u for u in state.updates if u.nodegroup != name]
         for key in [k for k, (_, identity) in self._tokens.items() if identity == (cluster_name, name)]:
             del self._tokens[key]
