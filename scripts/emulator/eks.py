@@ -919,6 +919,20 @@ class EksExtension:
         page, token = _paginate(principals, ctx.params)
         return json_response(200, {"accessEntries": page, "nextToken": token})
 
+    def _op_UpdateAccessEntry(self, ctx: Context) -> Response:
+        cluster_name, principal = ctx.params["clusterName"], ctx.params["principalArn"]
+        _, state = self._require_cluster(ctx, cluster_name)
+        entry = self._require_entry(state, cluster_name, principal)
+        if entry["type"] != "STANDARD" and ("kubernetesGroups" in ctx.params or "username" in ctx.params):
+            raise invalid_parameter(f"kubernetesGroups and username cannot be changed for access entries of type "
+                                    f"{entry['type']}", clusterName=cluster_name)
+        if "kubernetesGroups" in ctx.params:
+            entry["kubernetesGroups"] = list(ctx.params["kubernetesGroups"] or [])
+        if ctx.params.get("username"):
+            entry["username"] = ctx.params["username"]
+        entry["modifiedAt"] = _now()
+        return json_response(200, {"accessEntry": copy.deepcopy(entry)})
+
     def _op_DeleteAccessEntry(self, ctx: Context) -> Response:
         cluster_name, principal = ctx.params["clusterName"], ctx.params["principalArn"]
         _, state = self._require_cluster(ctx, cluster_name)
@@ -1075,6 +1089,35 @@ class EksExtension:
             summaries.append(summary)
         page, token = _paginate(summaries, p)
         return json_response(200, {"associations": page, "nextToken": token})
+
+    def _op_UpdatePodIdentityAssociation(self, ctx: Context) -> Response:
+        p = ctx.params
+        cluster_name = p["clusterName"]
+        _, state = self._require_cluster(ctx, cluster_name)
+        association = self._require_association(state, cluster_name, p["associationId"])
+        if association.get("ownerArn"):
+            raise invalid_request(f"The pod identity association {p['associationId']} is managed by "
+                                  f"{association['ownerArn']}; change it through that resource",
+                                  clusterName=cluster_name)
+        for member in ("roleArn", "targetRoleArn"):
+            if p.get(member) and not ROLE_ARN.match(p[member]):
+                raise invalid_parameter(f"The {member} {p[member]} is not a valid IAM role ARN",
+                                        clusterName=cluster_name)
+        if p.get("roleArn"):
+            association["roleArn"] = p["roleArn"]
+        if "targetRoleArn" in p:
+            if p["targetRoleArn"]:
+                association["targetRoleArn"] = p["targetRoleArn"]
+                association.setdefault("externalId", self._uuid())
+            else:
+                association.pop("targetRoleArn", None)
+                association.pop("externalId", None)
+        if p.get("disableSessionTags") is not None:
+            association["disableSessionTags"] = p["disableSessionTags"]
+        if p.get("policy") is not None:
+            association["policy"] = p["policy"]
+        association["modifiedAt"] = _now()
+        return json_response(200, {"association": copy.deepcopy(association)})
 
     def _op_DeletePodIdentityAssociation(self, ctx: Context) -> Response:
         cluster_name, association_id = ctx.params["clusterName"], ctx.params["associationId"]
