@@ -258,8 +258,8 @@ class EksExtension:
         return self._moto_json(sub)
 
     def _idempotent_replay(self, ctx: Context, identity: Any) -> bool:
-        """True if this create repeats an earlier one (same token, same input). Raises on a token reused with
-        different input. Records the token otherwise."""
+        """True if this create repeats an earlier one (same token, same input, same object); raises if the token
+        was used before with different input. `_remember_token` records tokens after a successful create."""
         token = ctx.params.get("clientRequestToken")
         if not token:
             return False
@@ -284,6 +284,17 @@ class EksExtension:
             identity = self._tokens[key][1]
             if identity == cluster or (isinstance(identity, tuple) and identity[0] == cluster):
                 del self._tokens[key]
+
+    @staticmethod
+    def _still_deleting(memory: dict[Any, tuple[dict[str, Any], Countdown]], key: Any) -> bool:
+        """True while a deleted object still reports DELETING; forgets it once its countdown has run out."""
+        entry = memory.get(key)
+        if entry is None:
+            return False
+        if entry[1].polls > 0:
+            return True
+        del memory[key]
+        return False
 
     def _record_update(
         self, state: ClusterState, kind: str, params: list[tuple[str, str]],
@@ -329,7 +340,7 @@ class EksExtension:
     def _op_CreateCluster(self, ctx: Context) -> Response:
         name = ctx.params["name"]
         key = ctx.key(name)
-        if key in self._deleting_clusters:
+        if self._still_deleting(self._deleting_clusters, key):
             raise in_use(f"Cluster already exists with name: {name}", clusterName=name)
         if self._moto_cluster(ctx, name) is not None and self._idempotent_replay(ctx, name):
             response, payload = self._moto_get(ctx, f"/clusters/{name}")
@@ -424,7 +435,8 @@ class EksExtension:
 
     def _op_DeleteCluster(self, ctx: Context) -> Response:
         name = ctx.params["name"]
-        if any(k[:3] == ctx.key(name) for k in self._deleting_nodegroups):
+        if any(self._still_deleting(self._deleting_nodegroups, k) for k in list(self._deleting_nodegroups)
+               if k[:3] == ctx.key(name)):
             raise in_use("Cluster has nodegroups attached", clusterName=name)
         response, payload = self._moto_json(ctx.request)
         if payload is None:
@@ -534,7 +546,7 @@ class EksExtension:
     def _op_CreateNodegroup(self, ctx: Context) -> Response:
         cluster_name, name = ctx.params["clusterName"], ctx.params["nodegroupName"]
         cluster, state = self._require_cluster(ctx, cluster_name)
-        if (*ctx.key(cluster_name), name) in self._deleting_nodegroups:
+        if self._still_deleting(self._deleting_nodegroups, (*ctx.key(cluster_name), name)):
             raise in_use(f"NodeGroup already exists with name {name} and cluster name {cluster_name}",
                          clusterName=cluster_name, nodegroupName=name)
         if name in cluster.nodegroups and self._idempotent_replay(ctx, (cluster_name, name)):
@@ -697,20 +709,41 @@ class EksExtension:
 
     def _addon_pod_identities(self, ctx: Context, state: ClusterState, cluster: str, addon_name: str, addon_arn: str,
                               namespace: str, wanted: list[dict[str, str]]) -> list[str]:
-        """Makes the addon-owned pod identity associations match `wanted`; returns their ARNs."""
-        for association_id in [i for i, a in state.pod_identities.items() if a.get("ownerArn") == addon_arn]:
-            del state.pod_identities[association_id]
+        """Makes the addon-owned pod identity associations match `wanted`; returns their ARNs.
+
+        Everything is checked before anything changes, so a bad item leaves the existing associations alone."""
+        for item in wanted:
+            if not ROLE_ARN.match(item["roleArn"]):
+                raise invalid_parameter(f"The roleArn {item['roleArn']} is not a valid IAM role ARN",
+                                        clusterName=cluster, addonName=addon_name)
+            for existing in state.pod_identities.values():
+                if (existing["namespace"], existing["serviceAccount"]) == (namespace, item["serviceAccount"]) \
+                        and existing.get("ownerArn") != addon_arn:
+                    raise in_use(f"Association already exists: {existing['associationId']} for namespace "
+                                 f"{namespace} and service account {item['serviceAccount']}",
+                                 clusterName=cluster, addonName=addon_name)
+        if len({item["serviceAccount"] for item in wanted}) != len(wanted):
+            raise invalid_parameter("podIdentityAssociations names a service account twice", clusterName=cluster,
+                                    addonName=addon_name)
+        owned = {a["serviceAccount"]: a for a in state.pod_identities.values() if a.get("ownerArn") == addon_arn}
         arns = []
         for item in wanted:
-            association = self._new_pod_identity(ctx, state, cluster, namespace, item["serviceAccount"],
-                                                 item["roleArn"], {}, owner=addon_arn)
+            association = owned.pop(item["serviceAccount"], None)
+            if association is not None:  # kept, as EKS does, with its id; only the role changes
+                if association["roleArn"] != item["roleArn"]:
+                    association["roleArn"], association["modifiedAt"] = item["roleArn"], _now()
+            else:
+                association = self._new_pod_identity(ctx, state, cluster, namespace, item["serviceAccount"],
+                                                     item["roleArn"], {}, owner=addon_arn)
             arns.append(association["associationArn"])
+        for association in owned.values():  # no longer wanted
+            del state.pod_identities[association["associationId"]]
         return arns
 
     def _op_CreateAddon(self, ctx: Context) -> Response:
         cluster_name, name = ctx.params["clusterName"], ctx.params["addonName"]
         cluster, state = self._require_cluster(ctx, cluster_name)
-        if name in state.addons or name in state.deleting_addons:
+        if name in state.addons or self._still_deleting(state.deleting_addons, name):
             if name in state.addons and self._idempotent_replay(ctx, (cluster_name, name)):
                 return json_response(200, {"addon": self._addon_view(state, name, consume=False)})
             raise in_use(f"Addon already exists with name: {name} in cluster: {cluster_name}",

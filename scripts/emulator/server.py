@@ -228,9 +228,13 @@ class Emulator:
         return response
 
     def _dispatch(self, request: Request, call: AwsCall) -> Response:
-        if call.service == "eks":
-            return self.eks.handle(request)
-        return self.moto(request)
+        try:
+            if call.service == "eks":
+                return self.eks.handle(request)
+            return self.moto(request)
+        except Exception:  # noqa: BLE001 - an emulator bug is answered like a moto crash, and still logged
+            LOG.error("emulator failed on %s %s:\n%s", request.method, request.path, traceback.format_exc())
+            return html_error_response()
 
     def huge_parts(self, request: Request) -> tuple[bytes, bytes]:
         """(prefix, repeated unit) of a never-ending but valid-looking body for the `huge` fault."""
