@@ -146,8 +146,10 @@ class Emulator:
     """Everything that is not socket handling: routing, faults, EKS extension, request log, control endpoints."""
 
     def __init__(self, args: Any) -> None:
+        from . import motopatches
         from .eks import EksExtension  # imports moto, so only after the environment is prepared
 
+        motopatches.apply()
         self.config = ConfigHolder(runtime_config_from(args))
         seed = self.config.get().seed
         self.faults = FaultEngine(seed)
