@@ -455,6 +455,10 @@ class EksExtension:
     def _op_UpdateClusterConfig(self, ctx: Context) -> Response:
         name = ctx.params["name"]
         cluster, state = self._require_cluster(ctx, name)
+        kinds = sorted(k for k in ctx.params if k not in ("name", "clientRequestToken"))
+        if len(kinds) > 1:
+            raise invalid_parameter(f"Only one type of update can be allowed; the request has {', '.join(kinds)}",
+                                    clusterName=name)
         access = ctx.params.get("accessConfig")
         if access and access.get("authenticationMode"):
             current, wanted = state.access_config["authenticationMode"], access["authenticationMode"]
@@ -557,6 +561,7 @@ class EksExtension:
                     payload["nodegroup"]["status"] = countdown.status
                 return self._rewrite(response, payload)
             return response
+        _check_scaling(ctx.params.get("scalingConfig") or {}, cluster_name, name)
         response, payload = self._moto_json(ctx.request)
         if payload is None:
             return response
@@ -624,6 +629,10 @@ class EksExtension:
 
     def _op_UpdateNodegroupConfig(self, ctx: Context) -> Response:
         cluster_name, name = ctx.params["clusterName"], ctx.params["nodegroupName"]
+        cluster = self._moto_cluster(ctx, cluster_name)
+        nodegroup = cluster.nodegroups.get(name) if cluster is not None else None
+        if nodegroup is not None and ctx.params.get("scalingConfig"):
+            _check_scaling({**(nodegroup.scaling_config or {}), **ctx.params["scalingConfig"]}, cluster_name, name)
         response = self._moto_call(ctx.request)
         if response.status != 200:
             return response
@@ -1198,6 +1207,20 @@ class EksExtension:
         if tags is None:
             return self._moto_call(ctx.request)
         return json_response(200, {"tags": dict(tags)})
+
+
+def _check_scaling(scaling: dict[str, int], cluster: str, nodegroup: str) -> None:
+    """EKS requires minSize <= desiredSize <= maxSize (moto accepts anything)."""
+    low, desired, high = scaling.get("minSize"), scaling.get("desiredSize"), scaling.get("maxSize")
+    if low is not None and desired is not None and low > desired:
+        raise invalid_parameter(f"Minimum capacity {low} can't be greater than desired size {desired}",
+                                clusterName=cluster, nodegroupName=nodegroup)
+    if desired is not None and high is not None and desired > high:
+        raise invalid_parameter(f"Desired capacity {desired} can't be greater than max size {high}",
+                                clusterName=cluster, nodegroupName=nodegroup)
+    if low is not None and high is not None and low > high:
+        raise invalid_parameter(f"Minimum capacity {low} can't be greater than max size {high}",
+                                clusterName=cluster, nodegroupName=nodegroup)
 
 
 def _minor(version: str) -> tuple[int, int]:
