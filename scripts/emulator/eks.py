@@ -550,6 +550,8 @@ class EksExtension:
     def _op_CreateNodegroup(self, ctx: Context) -> Response:
         cluster_name, name = ctx.params["clusterName"], ctx.params["nodegroupName"]
         cluster, state = self._require_cluster(ctx, cluster_name)
+        if state.status.status == "CREATING" and state.status.polls > 0:
+            raise invalid_request(f"Cluster '{cluster_name}' is not in ACTIVE status", clusterName=cluster_name)
         if self._still_deleting(self._deleting_nodegroups, (*ctx.key(cluster_name), name)):
             raise in_use(f"NodeGroup already exists with name {name} and cluster name {cluster_name}",
                          clusterName=cluster_name, nodegroupName=name)
