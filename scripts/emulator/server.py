@@ -10,6 +10,7 @@ from __future__ import annotations
 import http
 import json
 import logging
+import re
 import socket
 import socketserver
 import struct
@@ -32,6 +33,8 @@ LOG = logging.getLogger("aws-emulator")
 
 HUGE_BODY_BYTES = 64 * 1024 * 1024
 DRIP_INTERVAL_SECONDS = 0.2
+
+_XML_REQUEST_ID = re.compile(rb"<(requestId|RequestId|RequestID)>[^<]{0,200}</\1>")
 
 # Headers the front server writes itself; moto's copies are dropped.
 _HOP_HEADERS = {"content-length", "connection", "date", "server", "transfer-encoding", "keep-alive", "x-amzn-requestid"}
@@ -219,6 +222,10 @@ class Emulator:
             response = Response(200, [("Content-Type", _huge_content_type(call))])
         else:
             response = self._dispatch(request, call)
+            if call.protocol in ("ec2", "query"):
+                # moto's XML carries its own request id (EC2: the literal "request-id"); use the header's.
+                response.body = _XML_REQUEST_ID.sub(lambda m: b"<%s>%s</%s>" % (m.group(1), request_id.encode(),
+                                                                               m.group(1)), response.body, count=1)
             if fault == "wrong-content-type":
                 response.set_header("Content-Type", "text/html")
         response.fault = fault
