@@ -8,6 +8,6 @@ struct Platformctl: AsyncParsableCommand {
         commandName: "platformctl",
         abstract: "Build, inspect and tear down an opinionated EKS platform from one platform.yaml.",
         version: EKSPlatformKit.version,
-        subcommands: []
+        subcommands: [Whoami.self]
     )
 }

@@ -1,0 +1,77 @@
+/// The wire protocol a service speaks.
+public enum AWSProtocol: Sendable, Equatable {
+    /// The EC2 query protocol (lists as `Name.1`; XML responses with `<Response><Errors>` errors).
+    case ec2
+    /// The AWS query protocol (lists as `Name.member.1`; `<ErrorResponse>` errors).
+    case query
+    /// The JSON protocol (`X-Amz-Target: prefix.Operation`), version `1.0` or `1.1`.
+    case json(version: String, targetPrefix: String)
+    /// REST with JSON bodies.
+    case restJSON
+}
+
+/// What the client needs to know about one AWS service.
+public struct AWSServiceDescriptor: Sendable, Equatable {
+    /// The SigV4 signing name (`ec2`, `iam`, `sts`, `eks`, `sqs`, `events`).
+    public var signingName: String
+    /// The endpoint prefix (`ec2.REGION.amazonaws.com`).
+    public var endpointPrefix: String
+    /// The SDK service id used in `AWS_ENDPOINT_URL_<ID>` (upper-cased, spaces as `_`) and config `services` keys.
+    public var serviceID: String
+    /// The API version sent with query requests.
+    public var apiVersion: String
+    /// The protocol.
+    public var wireProtocol: AWSProtocol
+    /// Whether the service has one global endpoint per partition (IAM).
+    public var isGlobal: Bool
+
+    /// Creates a descriptor.
+    public init(
+        signingName: String,
+        endpointPrefix: String,
+        serviceID: String,
+        apiVersion: String,
+        wireProtocol: AWSProtocol,
+        isGlobal: Bool = false
+    ) {
+        self.signingName = signingName
+        self.endpointPrefix = endpointPrefix
+        self.serviceID = serviceID
+        self.apiVersion = apiVersion
+        self.wireProtocol = wireProtocol
+        self.isGlobal = isGlobal
+    }
+
+    /// The key of this service in `AWS_ENDPOINT_URL_<KEY>`.
+    public var environmentKey: String {
+        serviceID.uppercased().replacingOccurrences(of: " ", with: "_")
+    }
+
+    /// The key of this service in a config file's `[services …]` section.
+    public var configKey: String {
+        serviceID.lowercased().replacingOccurrences(of: " ", with: "_")
+    }
+
+    /// Amazon EC2.
+    public static let ec2 = AWSServiceDescriptor(
+        signingName: "ec2", endpointPrefix: "ec2", serviceID: "EC2", apiVersion: "2016-11-15", wireProtocol: .ec2)
+    /// AWS Identity and Access Management.
+    public static let iam = AWSServiceDescriptor(
+        signingName: "iam", endpointPrefix: "iam", serviceID: "IAM", apiVersion: "2010-05-08", wireProtocol: .query,
+        isGlobal: true)
+    /// AWS Security Token Service (regional endpoints).
+    public static let sts = AWSServiceDescriptor(
+        signingName: "sts", endpointPrefix: "sts", serviceID: "STS", apiVersion: "2011-06-15", wireProtocol: .query)
+    /// Amazon EKS.
+    public static let eks = AWSServiceDescriptor(
+        signingName: "eks", endpointPrefix: "eks", serviceID: "EKS", apiVersion: "2017-11-01",
+        wireProtocol: .restJSON)
+    /// Amazon SQS (JSON protocol).
+    public static let sqs = AWSServiceDescriptor(
+        signingName: "sqs", endpointPrefix: "sqs", serviceID: "SQS", apiVersion: "2012-11-05",
+        wireProtocol: .json(version: "1.0", targetPrefix: "AmazonSQS"))
+    /// Amazon EventBridge.
+    public static let eventBridge = AWSServiceDescriptor(
+        signingName: "events", endpointPrefix: "events", serviceID: "EventBridge", apiVersion: "2015-10-07",
+        wireProtocol: .json(version: "1.1", targetPrefix: "AWSEvents"))
+}

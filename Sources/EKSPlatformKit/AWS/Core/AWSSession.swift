@@ -1,0 +1,126 @@
+import Foundation
+import Logging
+
+/// Options a user gives on the command line (or a program in code) for reaching AWS.
+public struct AWSSessionOptions: Sendable {
+    /// `--profile`.
+    public var profile: String?
+    /// `--region`.
+    public var region: String?
+    /// `--endpoint-url`, for every service.
+    public var endpointURL: URL?
+    /// Overrides `AWS_MAX_ATTEMPTS` / profile `max_attempts`.
+    public var maxAttempts: Int?
+    /// The environment (injected by tests).
+    public var environment: [String: String]
+    /// Asks for MFA codes.
+    public var mfaTokenProvider: MFATokenProvider?
+    /// Explicit credentials that replace the chain (e.g. from `platformctl shell` logic or 1Password).
+    public var credentials: AWSCredentials?
+    /// The sleeper for retries.
+    public var sleeper: AWSSleeper?
+    /// Called after each HTTP attempt.
+    public var observer: (@Sendable (AWSAttemptRecord) -> Void)?
+
+    /// Creates options.
+    public init(
+        profile: String? = nil,
+        region: String? = nil,
+        endpointURL: URL? = nil,
+        maxAttempts: Int? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        mfaTokenProvider: MFATokenProvider? = nil,
+        credentials: AWSCredentials? = nil,
+        sleeper: AWSSleeper? = nil,
+        observer: (@Sendable (AWSAttemptRecord) -> Void)? = nil
+    ) {
+        self.profile = profile
+        self.region = region
+        self.endpointURL = endpointURL
+        self.maxAttempts = maxAttempts
+        self.environment = environment
+        self.mfaTokenProvider = mfaTokenProvider
+        self.credentials = credentials
+        self.sleeper = sleeper
+        self.observer = observer
+    }
+}
+
+/// A resolved way to reach AWS: region, endpoints, cached credentials, retries and one shared HTTP transport.
+public final class AWSSession: Sendable {
+    /// The region.
+    public let region: AWSRegion
+    /// Where the region came from (for messages), e.g. `--region` or `AWS_REGION`.
+    public let regionSource: String
+    /// The shared files.
+    public let shared: AWSSharedConfiguration
+    /// Endpoint rules.
+    public let endpoints: AWSEndpointResolver
+    /// The cached credential provider.
+    public let credentials: any AWSCredentialProvider
+    /// The one client every service client uses.
+    public let client: AWSClient
+    private let transport: AsyncHTTPTransport
+
+    /// Resolves everything from `options` and the environment.
+    /// - Throws: ``AWSClientError`` for a malformed config file, a missing or unknown region, a bad endpoint.
+    public init(_ options: AWSSessionOptions, logger: Logger = Logger(label: "eksplatform.aws")) throws {
+        let env = options.environment
+        let shared = try AWSSharedConfiguration(profile: options.profile, environment: env)
+        let endpoints = AWSEndpointResolver(explicitEndpoint: options.endpointURL, environment: env, shared: shared)
+        let candidates: [(String?, String)] = [
+            (options.region, "--region"),
+            (env["AWS_REGION"], "AWS_REGION"),
+            (env["AWS_DEFAULT_REGION"], "AWS_DEFAULT_REGION"),
+            (shared.value("region"), "region of profile \(shared.profileName)"),
+        ]
+        guard let (name, source) = candidates.first(where: { !($0.0 ?? "").isEmpty }).map({ ($0.0 ?? "", $0.1) }) else {
+            throw AWSClientError(
+                .invalidRegion,
+                "no AWS region configured; pass --region, set AWS_REGION, or add `region = …` to the profile")
+        }
+        let custom = endpoints.hasCustomEndpoint(for: .sts) || endpoints.hasCustomEndpoint(for: .ec2)
+        let region: AWSRegion
+        do {
+            region = try AWSRegion(name, allowUnknown: custom)
+        } catch let error as AWSClientError {
+            throw AWSClientError(error.code, error.message + " (the region came from \(source))")
+        }
+        var attempts = 3
+        if let raw = env["AWS_MAX_ATTEMPTS"] ?? shared.value("max_attempts") {
+            guard let value = Int(raw), value >= 1 else {
+                throw AWSClientError(.malformedConfig, "max attempts \"\(raw)\" must be a whole number of at least 1")
+            }
+            attempts = value
+        }
+        if let explicit = options.maxAttempts { attempts = max(1, explicit) }
+        let quota = AWSRetryQuota()
+        let retry =
+            options.sleeper.map { AWSRetryStrategy(maxAttempts: attempts, quota: quota, sleeper: $0) }
+            ?? AWSRetryStrategy(maxAttempts: attempts, quota: quota)
+        let transport = AsyncHTTPTransport()
+        let context = AWSCredentialContext(
+            environment: env, shared: shared, region: region, endpoints: endpoints, transport: transport, retry: retry,
+            mfaTokenProvider: options.mfaTokenProvider)
+        let provider: any AWSCredentialProvider =
+            options.credentials.map { StaticCredentialProvider($0) }
+            ?? CachingCredentialProvider(context.defaultChain())
+        self.region = region
+        self.regionSource = source
+        self.shared = shared
+        self.endpoints = endpoints
+        self.credentials = provider
+        self.transport = transport
+        self.client = AWSClient(
+            region: region, credentialProvider: provider, endpoints: endpoints, retry: retry, transport: transport,
+            observer: options.observer, logger: logger)
+    }
+
+    /// Shuts the HTTP transport down. Call once, when all calls are done.
+    public func shutdown() async throws {
+        try await transport.shutdown()
+    }
+
+    /// An STS client.
+    public var sts: STSClient { STSClient(client: client) }
+}

@@ -1,4 +1,0 @@
-import EKSPlatformKit
-
-/// Helpers shared by the test suites.
-public enum TestSupport {}
