@@ -1,0 +1,1260 @@
+"""The EKS half of the emulator: model validation for every EKS request, the operations moto lacks, and fixes to
+moto's answers (accessConfig, CREATING/DELETING transitions, clientRequestToken idempotency, `update` objects).
+
+State is kept per (account, region, cluster) and lives only in memory; `reset()` wipes it. Clusters and nodegroups
+themselves stay in moto (we read and patch moto's model objects in-process where moto's API falls short).
+All handlers run under one lock, so a request sees and leaves consistent state.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import random
+import re
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from . import ekscatalog
+from .eksmodel import EksModel, ValidationFailed
+from .wire import Request, Response, credential_scope, json_response
+
+ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/(?:[\w+=,.@-]+/)*([\w+=,.@-]{1,64})$")
+PRINCIPAL_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):(role|user)/(?:[\w+=,.@-]+/)*([\w+=,.@-]{1,64})$")
+ACCESS_ENTRY_TYPES = ("STANDARD", "EC2_LINUX", "EC2_WINDOWS", "FARGATE_LINUX", "EC2", "HYBRID_LINUX", "HYPERPOD_LINUX")
+
+
+def _now() -> float:
+    """An EKS timestamp: epoch seconds with millisecond precision."""
+    return round(time.time(), 3)
+
+
+class EksError(Exception):
+    """An error in EKS's wire shape: status, `X-Amzn-ErrorType` name, and a JSON body with `message`."""
+
+    def __init__(self, status: int, code: str, message: str, **fields: str | None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.fields = status, code, message, fields
+
+    def response(self) -> Response:
+        body = {k: v for k, v in self.fields.items() if v is not None}
+        body["message"] = self.message
+        response = json_response(self.status, body)
+        response.set_header("X-Amzn-ErrorType", self.code)
+        return response
+
+
+def not_found(message: str, **fields: str | None) -> EksError:
+    return EksError(404, "ResourceNotFoundException", message, **fields)
+
+
+def in_use(message: str, **fields: str | None) -> EksError:
+    return EksError(409, "ResourceInUseException", message, **fields)
+
+
+def invalid_parameter(message: str, **fields: str | None) -> EksError:
+    return EksError(400, "InvalidParameterException", message, **fields)
+
+
+def invalid_request(message: str, **fields: str | None) -> EksError:
+    return EksError(400, "InvalidRequestException", message, **fields)
+
+
+@dataclass
+class Countdown:
+    """A status that Describe calls report `polls` more times before the object reaches its final state."""
+
+    status: str
+    polls: int
+
+    def take(self) -> str | None:
+        """The status for one Describe call, or None once the countdown has run out."""
+        if self.polls <= 0:
+            return None
+        self.polls -= 1
+        return self.status
+
+
+@dataclass
+class UpdateRecord:
+    data: dict[str, Any]
+    countdown: Countdown
+    nodegroup: str | None = None
+    addon: str | None = None
+
+
+@dataclass
+class ClusterState:
+    """Everything the emulator keeps for one cluster beside moto's own model."""
+
+    access_config: dict[str, Any]
+    status: Countdown  # CREATING after CreateCluster, UPDATING after a cluster update
+    nodegroup_status: dict[str, Countdown] = field(default_factory=dict)  # CREATING / UPDATING per nodegroup
+    addons: dict[str, dict[str, Any]] = field(default_factory=dict)
+    addon_status: dict[str, Countdown] = field(default_factory=dict)
+    deleting_addons: dict[str, tuple[dict[str, Any], Countdown]] = field(default_factory=dict)
+    access_entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    access_policies: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    pod_identities: dict[str, dict[str, Any]] = field(default_factory=dict)
+    updates: list[UpdateRecord] = field(default_factory=list)
+
+
+@dataclass
+class Context:
+    """One validated EKS request."""
+
+    request: Request
+    operation: str
+    params: dict[str, Any]
+    account: str
+    region: str
+
+    @property
+    def partition(self) -> str:
+        return "aws-cn" if self.region.startswith("cn-") else "aws-us-gov" if self.region.startswith("us-gov-") else "aws"
+
+    def key(self, cluster: str) -> tuple[str, str, str]:
+        return (self.account, self.region, cluster)
+
+
+def account_for(request: Request) -> str:
+    """The account moto uses for a request (same priority as moto: env, header, access key, default)."""
+    if os.environ.get("MOTO_ACCOUNT_ID"):
+        return os.environ["MOTO_ACCOUNT_ID"]
+    header = request.header("x-moto-account-id")
+    if header:
+        return header
+    from moto.iam.models import get_account_id_from
+
+    access_key = credential_scope(request)[0]
+    return get_account_id_from(access_key or "")
+
+
+def _paginate(items: list[Any], params: dict[str, Any], default_max: int = 100) -> tuple[list[Any], str | None]:
+    """A page of `items` for maxResults/nextToken; tokens are opaque offsets."""
+    start = 0
+    token = params.get("nextToken")
+    if token:
+        match = re.fullmatch(r"emu-([0-9]+)", token)
+        if not match or int(match.group(1)) > len(items):
+            raise invalid_parameter("The nextToken is not valid.")
+        start = int(match.group(1))
+    size = params.get("maxResults") or default_max
+    page = items[start : start + size]
+    end = start + len(page)
+    return page, (f"emu-{end}" if end < len(items) else None)
+
+
+def _fingerprint(params: dict[str, Any]) -> str:
+    return json.dumps({k: v for k, v in params.items() if k != "clientRequestToken"}, sort_keys=True)
+
+
+class EksExtension:
+    def __init__(self, moto_call: Callable[[Request], Response], transition_polls: Callable[[], int]) -> None:
+        self.model = EksModel()
+        self._moto_call = moto_call
+        self._transition_polls = transition_polls
+        self._lock = threading.RLock()
+        self.reset(None)
+
+    def reset(self, seed: int | None) -> None:
+        with self._lock:
+            # A stream of its own (not the fault RNG's), so generated ids differ from request ids.
+            self._rng = random.Random(None if seed is None else f"eks-ids:{seed}")
+            self._clusters: dict[tuple[str, str, str], ClusterState] = {}
+            self._deleting_clusters: dict[tuple[str, str, str], tuple[dict[str, Any], Countdown]] = {}
+            self._deleting_nodegroups: dict[tuple[str, str, str, str], tuple[dict[str, Any], Countdown]] = {}
+            # (account, region, operation, token) -> (fingerprint of the input, identity of the object created)
+            self._tokens: dict[tuple[str, str, str, str], tuple[str, Any]] = {}
+
+    def operation_for(self, request: Request) -> str | None:
+        match = self.model.match(request.method, request.path)
+        return match[0] if match else None
+
+    # ------------------------------------------------------------------------------------------------------------------
+    # Entry point
+
+    def handle(self, request: Request) -> Response:
+        match = self.model.match(request.method, request.path)
+        if match is None:
+            return self._moto_call(request)  # moto answers unknown routes (with its 404 page, as before)
+        operation, labels = match
+        headers = {k.lower(): v for k, v in request.headers}
+        try:
+            params = self.model.parse_input(operation, labels, request.query, headers, request.body)
+        except ValidationFailed as failure:
+            return invalid_parameter(str(failure)).response()
+        _, region, _ = credential_scope(request)
+        context = Context(request, operation, params, account_for(request), region or "us-east-1")
+        handler = getattr(self, "_op_" + operation, None)
+        with self._lock:
+            try:
+                if handler is None:
+                    return self._moto_call(request)
+                return handler(context)
+            except EksError as error:
+                return error.response()
+
+    # ------------------------------------------------------------------------------------------------------------------
+    # Helpers
+
+    def _uuid(self) -> str:
+        return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+
+    def _polls(self) -> int:
+        return self._transition_polls()
+
+    def _moto_backend(self, ctx: Context) -> Any:
+        from moto.eks.models import eks_backends
+
+        try:
+            return eks_backends[ctx.account][ctx.region]
+        except KeyError:
+            return None
+
+    def _moto_cluster(self, ctx: Context, name: str) -> Any:
+        backend = self._moto_backend(ctx)
+        return backend.clusters.get(name) if backend is not None else None
+
+    def _require_cluster(self, ctx: Context, name: str) -> tuple[Any, ClusterState]:
+        cluster = self._moto_cluster(ctx, name)
+        if cluster is None:
+            raise not_found(f"No cluster found for name: {name}.", clusterName=name)
+        return cluster, self._state(ctx, name)
+
+    def _state(self, ctx: Context, name: str) -> ClusterState:
+        key = ctx.key(name)
+        if key not in self._clusters:
+            self._clusters[key] = ClusterState(
+                access_config={"bootstrapClusterCreatorAdminPermissions": True, "authenticationMode": "CONFIG_MAP"},
+                status=Countdown("CREATING", 0),
+            )
+        return self._clusters[key]
+
+    def _moto_json(self, request: Request) -> tuple[Response, dict[str, Any] | None]:
+        response = self._moto_call(request)
+        if response.status != 200:
+            return response, None
+        try:
+            return response, json.loads(response.body or b"{}")
+        except ValueError:
+            return response, None
+
+    @staticmethod
+    def _rewrite(response: Response, payload: dict[str, Any]) -> Response:
+        response.body = json.dumps(payload).encode()
+        response.set_header("Content-Type", "application/json")
+        return response
+
+    def _moto_get(self, ctx: Context, path: str) -> tuple[Response, dict[str, Any] | None]:
+        """A GET sent to moto with the caller's signature headers (moto routes on them)."""
+        keep = {"authorization", "x-amz-date", "x-moto-account-id", "host", "user-agent"}
+        headers = [(k, v) for k, v in ctx.request.headers if k.lower() in keep]
+        sub = Request("GET", path, "", headers, b"", ctx.request.host, ctx.request.port)
+        return self._moto_json(sub)
+
+    def _idempotent_replay(self, ctx: Context, identity: Any) -> bool:
+        """True if this create repeats an earlier one (same token, same input, same object); raises if the token
+        was used before with different input. `_remember_token` records tokens after a successful create."""
+        token = ctx.params.get("clientRequestToken")
+        if not token:
+            return False
+        key = (ctx.account, ctx.region, ctx.operation, token)
+        fingerprint = _fingerprint(ctx.params)
+        if key in self._tokens:
+            earlier_fingerprint, earlier_identity = self._tokens[key]
+            if earlier_fingerprint != fingerprint or earlier_identity != identity:
+                raise invalid_parameter(
+                    f"The clientRequestToken {token} was already used for a request with different parameters."
+                )
+            return True
+        return False
+
+    def _remember_token(self, ctx: Context, identity: Any) -> None:
+        token = ctx.params.get("clientRequestToken")
+        if token:
+            self._tokens[(ctx.account, ctx.region, ctx.operation, token)] = (_fingerprint(ctx.params), identity)
+
+    def _forget_tokens(self, ctx: Context, cluster: str) -> None:
+        for key in [k for k, (_, identity) in self._tokens.items() if k[:2] == (ctx.account, ctx.region)]:
+            identity = self._tokens[key][1]
+            if identity == cluster or (isinstance(identity, tuple) and identity[0] == cluster):
+                del self._tokens[key]
+
+    @staticmethod
+    def _still_deleting(memory: dict[Any, tuple[dict[str, Any], Countdown]], key: Any) -> bool:
+        """True while a deleted object still reports DELETING; forgets it once its countdown has run out."""
+        entry = memory.get(key)
+        if entry is None:
+            return False
+        if entry[1].polls > 0:
+            return True
+        del memory[key]
+        return False
+
+    def _record_update(
+        self, state: ClusterState, kind: str, params: list[tuple[str, str]],
+        nodegroup: str | None = None, addon: str | None = None,
+    ) -> dict[str, Any]:
+        data = {
+            "id": self._uuid(),
+            "status": "InProgress",
+            "type": kind,
+            "params": [{"type": t, "value": v} for t, v in params],
+            "createdAt": _now(),
+            "errors": [],
+        }
+        state.updates.append(UpdateRecord(data, Countdown("InProgress", self._polls()), nodegroup, addon))
+        # The updated resource reports UPDATING for the next Describe polls (unless it is still being created).
+        if nodegroup is not None:
+            current = state.nodegroup_status.get(nodegroup)
+            if current is None or current.polls <= 0:
+                state.nodegroup_status[nodegroup] = Countdown("UPDATING", self._polls())
+        elif addon is None and state.status.polls <= 0:
+            state.status = Countdown("UPDATING", self._polls())
+        return copy.deepcopy(data)
+
+    # ------------------------------------------------------------------------------------------------------------------
+    # Clusters (moto-backed)
+
+    def _decorate_cluster(self, state: ClusterState | None, cluster: dict[str, Any], consume: bool) -> None:
+        """Adds what moto drops (accessConfig) and the transitional status; `consume` counts a Describe poll."""
+        if state is None:
+            return
+        cluster["accessConfig"] = copy.deepcopy(state.access_config)
+        if consume:
+            status = state.status.take()
+        else:
+            status = state.status.status if state.status.polls > 0 else None
+        if status is not None:
+            cluster["status"] = status
+        if cluster.get("status") == "CREATING":
+            # EKS publishes the API endpoint and its CA only once the control plane is up.
+            cluster.pop("endpoint", None)
+            cluster["certificateAuthority"] = {}
+
+    def _op_CreateCluster(self, ctx: Context) -> Response:
+        name = ctx.params["name"]
+        key = ctx.key(name)
+        if self._still_deleting(self._deleting_clusters, key):
+            raise in_use(f"Cluster already exists with name: {name}", clusterName=name)
+        if self._moto_cluster(ctx, name) is not None and self._idempotent_replay(ctx, name):
+            response, payload = self._moto_get(ctx, f"/clusters/{name}")
+            if payload is not None:
+                self._decorate_cluster(self._clusters.get(key), payload["cluster"], consume=False)
+                return self._rewrite(response, payload)
+            return response
+        response, payload = self._moto_json(ctx.request)
+        if payload is None:
+            return response
+        access = ctx.params.get("accessConfig") or {}
+        state = ClusterState(
+            access_config={
+                "bootstrapClusterCreatorAdminPermissions": access.get("bootstrapClusterCreatorAdminPermissions", True),
+                "authenticationMode": access.get("authenticationMode", "CONFIG_MAP"),
+            },
+            status=Countdown("CREATING", self._polls()),
+        )
+        self._clusters[key] = state
+        self._remember_token(ctx, name)
+        if state.access_config["authenticationMode"] != "CONFIG_MAP" \
+                and state.access_config["bootstrapClusterCreatorAdminPermissions"]:
+            self._bootstrap_creator_access(ctx, state, name)
+        payload["cluster"]["status"] = "CREATING"
+        self._decorate_cluster(state, payload["cluster"], consume=False)
+        return self._rewrite(response, payload)
+
+    def _caller_principal(self, ctx: Context) -> str:
+        """The IAM ARN of the caller, as EKS records the cluster creator (moto's STS decides who the caller is)."""
+        from moto.sts.models import sts_backends
+
+        access_key = credential_scope(ctx.request)[0] or ""
+        try:
+            _, arn, _ = sts_backends[ctx.account][ctx.partition].get_caller_identity(access_key, ctx.region)
+        except Exception:  # noqa: BLE001 - fall back to moto's default caller
+            arn = f"arn:{ctx.partition}:sts::{ctx.account}:user/moto"
+        assumed = re.match(r"^arn:([^:]+):sts::(\d+):assumed-role/([^/]+)/.*$", arn)
+        if assumed:
+            return f"arn:{assumed.group(1)}:iam::{assumed.group(2)}:role/{assumed.group(3)}"
+        return re.sub(r"^arn:([^:]+):sts::", r"arn:\1:iam::", arn)
+
+    def _bootstrap_creator_access(self, ctx: Context, state: ClusterState, cluster: str) -> None:
+        """bootstrapClusterCreatorAdminPermissions: EKS gives the creator an access entry with cluster admin."""
+        principal = self._caller_principal(ctx)
+        match = PRINCIPAL_ARN.match(principal)
+        if match is None:
+            return
+        account, kind, name = match.groups()
+        created = _now()
+        state.access_entries[principal] = {
+            "clusterName": cluster,
+            "principalArn": principal,
+            "kubernetesGroups": [],
+            "accessEntryArn": (f"arn:{ctx.partition}:eks:{ctx.region}:{ctx.account}:access-entry/{cluster}/"
+                               f"{kind}/{account}/{name}/{self._uuid()}"),
+            "createdAt": created,
+            "modifiedAt": created,
+            "tags": {},
+            "username": (f"arn:{ctx.partition}:sts::{account}:assumed-role/{name}/{{{{SessionName}}}}"
+                         if kind == "role" else principal),
+            "type": "STANDARD",
+        }
+        policy = ekscatalog.access_policy_arn("AmazonEKSClusterAdminPolicy", ctx.partition)
+        state.access_policies[principal] = {policy: {"policyArn": policy,
+                                                     "accessScope": {"type": "cluster", "namespaces": []},
+                                                     "associatedAt": created, "modifiedAt": created}}
+
+    def _op_DescribeCluster(self, ctx: Context) -> Response:
+        name = ctx.params["name"]
+        deleting = self._deleting_clusters.get(ctx.key(name))
+        if deleting is not None:
+            snapshot, countdown = deleting
+            status = countdown.take()
+            if status is not None:
+                return json_response(200, {"cluster": dict(snapshot, status=status)})
+            del self._deleting_clusters[ctx.key(name)]
+        response, payload = self._moto_json(ctx.request)
+        if payload is None:
+            return response
+        self._decorate_cluster(self._clusters.get(ctx.key(name)), payload["cluster"], consume=True)
+        return self._rewrite(response, payload)
+
+    def _op_ListClusters(self, ctx: Context) -> Response:
+        """Clusters still DELETING are listed, as EKS does, after moto's last page."""
+        response, payload = self._moto_json(ctx.request)
+        if payload is None or payload.get("nextToken"):
+            return response
+        deleting = sorted(k[2] for k, (_, c) in self._deleting_clusters.items()
+                          if k[:2] == (ctx.account, ctx.region) and c.polls > 0)
+        payload["clusters"] = list(payload.get("clusters") or []) + deleting
+        return self._rewrite(response, payload)
+
+    def _op_DeleteCluster(self, ctx: Context) -> Response:
+        name = ctx.params["name"]
+        if any(self._still_deleting(self._deleting_nodegroups, k) for k in list(self._deleting_nodegroups)
+               if k[:3] == ctx.key(name)):
+            raise in_use("Cluster has nodegroups attached", clusterName=name)
+        response, payload = self._moto_json(ctx.request)
+        if payload is None:
+            return response
+        state = self._clusters.pop(ctx.key(name), None)
+        self._decorate_cluster(state, payload["cluster"], consume=False)
+        payload["cluster"]["status"] = "DELETING"
+        self._forget_tokens(ctx, name)
+        for key in [k for k in self._deleting_nodegroups if k[:3] == ctx.key(name)]:
+            del self._deleting_nodegroups[key]
+        polls = self._polls()
+        if polls > 0:
+            self._deleting_clusters[ctx.key(name)] = (copy.deepcopy(payload["cluster"]), Countdown("DELETING", polls))
+        return self._rewrite(response, payload)
+
+    def _op_UpdateClusterConfig(self, ctx: Context) -> Response:
+        name = ctx.params["name"]
+        cluster, state = self._require_cluster(ctx, name)
+        kinds = sorted(k for k in ctx.params if k not in ("name", "clientRequestToken"))
+        if len(kinds) > 1:
+            raise invalid_parameter(f"Only one type of update can be allowed; the request has {', '.join(kinds)}",
+                                    clusterName=name)
+        access = ctx.params.get("accessConfig")
+        if access and access.get("authenticationMode"):
+            current, wanted = state.access_config["authenticationMode"], access["authenticationMode"]
+            allowed = {("CONFIG_MAP", "API_AND_CONFIG_MAP"), ("CONFIG_MAP", "API"), ("API_AND_CONFIG_MAP", "API")}
+            if (current, wanted) not in allowed:
+                raise invalid_parameter(f"Unsupported authentication mode update from {current} to {wanted}",
+                                        clusterName=name)
+        previous_vpc = copy.deepcopy(cluster.resources_vpc_config or {})
+        response = self._moto_call(ctx.request)
+        if response.status != 200:
+            return response
+        vpc = ctx.params.get("resourcesVpcConfig")
+        if vpc:
+            # moto replaces the whole resourcesVpcConfig; EKS changes only the fields sent.
+            cluster.resources_vpc_config = {**previous_vpc, **vpc}
+        if access and access.get("authenticationMode"):
+            state.access_config["authenticationMode"] = access["authenticationMode"]
+            update = self._record_update(state, "AccessConfigUpdate",
+                                         [("AuthenticationMode", access["authenticationMode"])])
+        elif ctx.params.get("logging"):
+            update = self._record_update(state, "LoggingUpdate",
+                                         [("ClusterLogging", json.dumps(ctx.params["logging"].get("clusterLogging", [])))])
+        elif vpc and ("subnetIds" in vpc or "securityGroupIds" in vpc):
+            params = []
+            if "subnetIds" in vpc:
+                params.append(("Subnets", json.dumps(vpc["subnetIds"])))
+            if "securityGroupIds" in vpc:
+                params.append(("SecurityGroups", json.dumps(vpc["securityGroupIds"])))
+            update = self._record_update(state, "VpcConfigUpdate", params)
+        elif vpc:
+            params = []
+            for member, param in (("endpointPublicAccess", "EndpointPublicAccess"),
+                                  ("endpointPrivateAccess", "EndpointPrivateAccess")):
+                if member in vpc:
+                    params.append((param, "true" if vpc[member] else "false"))
+            if "publicAccessCidrs" in vpc:
+                params.append(("PublicAccessCidrs", json.dumps(vpc["publicAccessCidrs"])))
+            update = self._record_update(state, "EndpointAccessUpdate", params)
+        else:
+            update = self._record_update(state, "ConfigUpdate", [])
+        return self._rewrite(response, {"update": update})
+
+    def _op_UpdateClusterVersion(self, ctx: Context) -> Response:
+        name, version = ctx.params["name"], ctx.params["version"]
+        cluster, state = self._require_cluster(ctx, name)
+        for record in state.updates:
+            if record.nodegroup is None and record.addon is None and record.countdown.polls > 0 \
+                    and record.data["type"] == "VersionUpdate":
+                raise in_use("An update is already in progress for this cluster.", clusterName=name)
+        current = str(cluster.version)
+        if version not in ekscatalog.KUBERNETES_VERSIONS or not _is_next_minor(current, version):
+            raise invalid_parameter(f"Unsupported Kubernetes minor version update from {current} to {version}",
+                                    clusterName=name)
+        cluster.version = version
+        update = self._record_update(state, "VersionUpdate",
+                                     [("Version", version), ("PlatformVersion", str(cluster.platformVersion))])
+        return json_response(200, {"update": update})
+
+    def _find_update(self, ctx: Context, state: ClusterState) -> UpdateRecord:
+        for record in state.updates:
+            if record.data["id"] == ctx.params["updateId"] and record.nodegroup == ctx.params.get("nodegroupName") \
+                    and record.addon == ctx.params.get("addonName"):
+                return record
+        raise not_found(f"No update found for ID: {ctx.params['updateId']}", clusterName=ctx.params["name"])
+
+    def _op_DescribeUpdate(self, ctx: Context) -> Response:
+        _, state = self._require_cluster(ctx, ctx.params["name"])
+        record = self._find_update(ctx, state)
+        data = copy.deepcopy(record.data)
+        data["status"] = record.countdown.take() or "Successful"
+        record.data["status"] = data["status"] if data["status"] == "Successful" else "InProgress"
+        return json_response(200, {"update": data})
+
+    def _op_ListUpdates(self, ctx: Context) -> Response:
+        name = ctx.params["name"]
+        cluster, state = self._require_cluster(ctx, name)
+        nodegroup, addon = ctx.params.get("nodegroupName"), ctx.params.get("addonName")
+        if nodegroup is not None and nodegroup not in cluster.nodegroups:
+            raise not_found(f"No node group found for name: {nodegroup}.", clusterName=name, nodegroupName=nodegroup)
+        if addon is not None and addon not in state.addons:
+            raise not_found(f"No addon: {addon} found in cluster: {name}", clusterName=name, addonName=addon)
+        ids = [r.data["id"] for r in state.updates if r.nodegroup == nodegroup and r.addon == addon]
+        page, token = _paginate(ids, ctx.params)
+        return json_response(200, {"updateIds": page, "nextToken": token})
+
+    # ------------------------------------------------------------------------------------------------------------------
+    # Nodegroups (moto-backed)
+
+    def _op_CreateNodegroup(self, ctx: Context) -> Response:
+        cluster_name, name = ctx.params["clusterName"], ctx.params["nodegroupName"]
+        cluster, state = self._require_cluster(ctx, cluster_name)
+        if state.status.status == "CREATING" and state.status.polls > 0:
+            raise invalid_request(f"Cluster '{cluster_name}' is not in ACTIVE status", clusterName=cluster_name)
+        if self._still_deleting(self._deleting_nodegroups, (*ctx.key(cluster_name), name)):
+            raise in_use(f"NodeGroup already exists with name {name} and cluster name {cluster_name}",
+                         clusterName=cluster_name, nodegroupName=name)
+        if name in cluster.nodegroups and self._idempotent_replay(ctx, (cluster_name, name)):
+            response, payload = self._moto_get(ctx, f"/clusters/{cluster_name}/node-groups/{name}")
+            if payload is not None:
+                countdown = state.nodegroup_status.get(name)
+                if countdown is not None and countdown.polls > 0:
+                    payload["nodegroup"]["status"] = countdown.status
+                return self._rewrite(response, payload)
+            return response
+        _check_scaling(ctx.params.get("scalingConfig") or {}, cluster_name, name)
+        response, payload = self._moto_json(ctx.request)
+        if payload is None:
+            return response
+        nodegroup = cluster.nodegroups.get(name)
+        if nodegroup is not None and "version" not in ctx.params:
+            # moto defaults to 1.19; EKS uses the cluster's version and the matching AMI release.
+            nodegroup.version = str(cluster.version)
+            if "releaseVersion" not in ctx.params:
+                nodegroup.release_version = ekscatalog.nodegroup_release_version(str(cluster.version))
+            payload["nodegroup"]["version"] = nodegroup.version
+            payload["nodegroup"]["releaseVersion"] = nodegroup.release_version
+        state.nodegroup_status[name] = Countdown("CREATING", self._polls())
+        self._remember_token(ctx, (cluster_name, name))
+        payload["nodegroup"]["status"] = "CREATING"
+        return self._rewrite(response, payload)
+
+    def _op_DescribeNodegroup(self, ctx: Context) -> Response:
+        cluster_name, name = ctx.params["clusterName"], ctx.params["nodegroupName"]
+        key = (*ctx.key(cluster_name), name)
+        if key in self._deleting_nodegroups:
+            snapshot, countdown = self._deleting_nodegroups[key]
+            status = countdown.take()
+            if status is not None:
+                return json_response(200, {"nodegroup": dict(snapshot, status=status)})
+            del self._deleting_nodegroups[key]
+        response, payload = self._moto_json(ctx.request)
+        if payload is None:
+            return response
+        state = self._clusters.get(ctx.key(cluster_name))
+        countdown = state.nodegroup_status.get(name) if state else None
+        if countdown is not None:
+            status = countdown.take()
+            if status is not None:
+                payload["nodegroup"]["status"] = status
+        return self._rewrite(response, payload)
+
+    def _op_ListNodegroups(self, ctx: Context) -> Response:
+        """Nodegroups still DELETING are listed, as EKS does, after moto's last page."""
+        cluster_name = ctx.params["clusterName"]
+        response, payload = self._moto_json(ctx.request)
+        if payload is None or payload.get("nextToken"):
+            return response
+        deleting = sorted(k[3] for k, (_, c) in self._deleting_nodegroups.items()
+                          if k[:3] == ctx.key(cluster_name) and c.polls > 0)
+        payload["nodegroups"] = list(payload.get("nodegroups") or []) + deleting
+        return self._rewrite(response, payload)
+
+    def _op_DeleteNodegroup(self, ctx: Context) -> Response:
+        cluster_name, name = ctx.params["clusterName"], ctx.params["nodegroupName"]
+        response, payload = self._moto_json(ctx.request)
+        if payload is None:
+            return response
+        payload["nodegroup"]["status"] = "DELETING"
+        state = self._clusters.get(ctx.key(cluster_name))
+        if state is not None:
+            state.nodegroup_status.pop(name, None)
+            state.updates = [u for u in state.updates if u.nodegroup != name]
+        for key in [k for k, (_, identity) in self._tokens.items() if identity == (cluster_name, name)]:
+            del self._tokens[key]
+        polls = self._polls()
+        if polls > 0:
+            self._deleting_nodegroups[(*ctx.key(cluster_name), name)] = (
+                copy.deepcopy(payload["nodegroup"]), Countdown("DELETING", polls))
+        return self._rewrite(response, payload)
+
+    def _op_UpdateNodegroupConfig(self, ctx: Context) -> Response:
+        cluster_name, name = ctx.params["clusterName"], ctx.params["nodegroupName"]
+        cluster = self._moto_cluster(ctx, cluster_name)
+        nodegroup = cluster.nodegroups.get(name) if cluster is not None else None
+        if nodegroup is not None and ctx.params.get("scalingConfig"):
+            _check_scaling({**(nodegroup.scaling_config or {}), **ctx.params["scalingConfig"]}, cluster_name, name)
+        response = self._moto_call(ctx.request)
+        if response.status != 200:
+            return response
+        state = self._state(ctx, cluster_name)
+        params: list[tuple[str, str]] = []
+        labels = ctx.params.get("labels") or {}
+        if labels.get("addOrUpdateLabels"):
+            params.append(("LabelsToAdd", json.dumps(labels["addOrUpdateLabels"])))
+        if labels.get("removeLabels"):
+            params.append(("LabelsToRemove", json.dumps(labels["removeLabels"])))
+        taints = ctx.params.get("taints") or {}
+        if taints.get("addOrUpdateTaints"):
+            params.append(("TaintsToAdd", json.dumps(taints["addOrUpdateTaints"])))
+        if taints.get("removeTaints"):
+            params.append(("TaintsToRemove", json.dumps(taints["removeTaints"])))
+        scaling = ctx.params.get("scalingConfig") or {}
+        for member, param in (("minSize", "MinSize"), ("maxSize", "MaxSize"), ("desiredSize", "DesiredSize")):
+            if member in scaling:
+                params.append((param, str(scaling[member])))
+        update_config = ctx.params.get("updateConfig") or {}
+        for member, param in (("maxUnavailable", "MaxUnavailable"),
+                              ("maxUnavailablePercentage", "MaxUnavailablePercentage")):
+            if member in update_config:
+                params.append((param, str(update_config[member])))
+        update = self._record_update(state, "ConfigUpdate", params, nodegroup=name)
+        return self._rewrite(response, {"update": update})
+
+    def _op_UpdateNodegroupVersion(self, ctx: Context) -> Response:
+        cluster_name, name = ctx.params["clusterName"], ctx.params["nodegroupName"]
+        cluster, state = self._require_cluster(ctx, cluster_name)
+        nodegroup = cluster.nodegroups.get(name)
+        if nodegroup is None:
+            raise not_found(f"No node group found for name: {name}.", clusterName=cluster_name, nodegroupName=name)
+        version = ctx.params.get("version") or str(cluster.version)
+        if version != str(cluster.version) and not _is_next_minor(str(nodegroup.version), version):
+            raise invalid_parameter(
+                f"Requested Nodegroup version {version} is invalid. The version must match the cluster version "
+                f"{cluster.version} or be the next minor version of the node group.",
+                clusterName=cluster_name, nodegroupName=name)
+        if _minor(version) > _minor(str(cluster.version)):
+            raise invalid_parameter(
+                f"Requested Nodegroup version {version} is newer than the cluster version {cluster.version}.",
+                clusterName=cluster_name, nodegroupName=name)
+        release = ctx.params.get("releaseVersion") or ekscatalog.nodegroup_release_version(version)
+        nodegroup.version, nodegroup.release_version = version, release
+        update = self._record_update(state, "VersionUpdate", [("Version", version), ("ReleaseVersion", release)],
+                                     nodegroup=name)
+        return json_response(200, {"update": update})
+
+    # ------------------------------------------------------------------------------------------------------------------
+    # Add-ons
+
+    def _addon_arn(self, ctx: Context, cluster: str, name: str) -> str:
+        return f"arn:{ctx.partition}:eks:{ctx.region}:{ctx.account}:addon/{cluster}/{name}/{self._uuid()}"
+
+    def _addon_view(self, state: ClusterState, name: str, consume: bool) -> dict[str, Any]:
+        addon = copy.deepcopy(state.addons[name])
+        countdown = state.addon_status.get(name)
+        if countdown is not None:
+            status = countdown.take() if consume else (countdown.status if countdown.polls > 0 else None)
+            if status is not None:
+                addon["status"] = status
+            elif consume:
+                del state.addon_status[name]
+        return addon
+
+    def _check_addon_version(self, cluster: Any, name: str, version: str | None) -> str:
+        if not ekscatalog.is_known_addon(name):
+            raise invalid_parameter(f"Addon {name} specified is not supported", clusterName=cluster.name,
+                                    addonName=name)
+        kubernetes = str(cluster.version)
+        if version is None:
+            default = ekscatalog.default_addon_version(name, kubernetes)
+            if default is None:
+                raise invalid_parameter(f"Addon {name} is not supported on Kubernetes version {kubernetes}",
+                                        clusterName=cluster.name, addonName=name)
+            return default
+        if version not in ekscatalog.addon_versions_for(name, kubernetes):
+            raise invalid_parameter(
+                f"Addon version specified is not supported: {name} {version} on Kubernetes {kubernetes}",
+                clusterName=cluster.name, addonName=name)
+        return version
+
+    def _addon_pod_identities(self, ctx: Context, state: ClusterState, cluster: str, addon_name: str, addon_arn: str,
+                              namespace: str, wanted: list[dict[str, str]]) -> list[str]:
+        """Makes the addon-owned pod identity associations match `wanted`; returns their ARNs.
+
+        Everything is checked before anything changes, so a bad item leaves the existing associations alone."""
+        for item in wanted:
+            if not ROLE_ARN.match(item["roleArn"]):
+                raise invalid_parameter(f"The roleArn {item['roleArn']} is not a valid IAM role ARN",
+                                        clusterName=cluster, addonName=addon_name)
+            for existing in state.pod_identities.values():
+                if (existing["namespace"], existing["serviceAccount"]) == (namespace, item["serviceAccount"]) \
+                        and existing.get("ownerArn") != addon_arn:
+                    raise in_use(f"Association already exists: {existing['associationId']} for namespace "
+                                 f"{namespace} and service account {item['serviceAccount']}",
+                                 clusterName=cluster, addonName=addon_name)
+        if len({item["serviceAccount"] for item in wanted}) != len(wanted):
+            raise invalid_parameter("podIdentityAssociations names a service account twice", clusterName=cluster,
+                                    addonName=addon_name)
+        owned = {a["serviceAccount"]: a for a in state.pod_identities.values() if a.get("ownerArn") == addon_arn}
+        arns = []
+        for item in wanted:
+            association = owned.pop(item["serviceAccount"], None)
+            if association is not None:  # kept, as EKS does, with its id; only the role changes
+                if association["roleArn"] != item["roleArn"]:
+                    association["roleArn"], association["modifiedAt"] = item["roleArn"], _now()
+            else:
+                association = self._new_pod_identity(ctx, state, cluster, namespace, item["serviceAccount"],
+                                                     item["roleArn"], {}, owner=addon_arn)
+            arns.append(association["associationArn"])
+        for association in owned.values():  # no longer wanted
+            del state.pod_identities[association["associationId"]]
+        return arns
+
+    def _op_CreateAddon(self, ctx: Context) -> Response:
+        cluster_name, name = ctx.params["clusterName"], ctx.params["addonName"]
+        cluster, state = self._require_cluster(ctx, cluster_name)
+        if name in state.addons or self._still_deleting(state.deleting_addons, name):
+            if name in state.addons and self._idempotent_replay(ctx, (cluster_name, name)):
+                return json_response(200, {"addon": self._addon_view(state, name, consume=False)})
+            raise in_use(f"Addon already exists with name: {name} in cluster: {cluster_name}",
+                         clusterName=cluster_name, addonName=name)
+        version = self._check_addon_version(cluster, name, ctx.params.get("addonVersion"))
+        role = ctx.params.get("serviceAccountRoleArn")
+        if role is not None and not ROLE_ARN.match(role):
+            raise invalid_parameter(f"The service account role ARN {role} is not a valid IAM role ARN",
+                                    clusterName=cluster_name, addonName=name)
+        _check_configuration_values(ctx.params.get("configurationValues"), cluster_name, name)
+        namespace = (ctx.params.get("namespaceConfig") or {}).get("namespace") or "kube-system"
+        arn = self._addon_arn(ctx, cluster_name, name)
+        created = _now()
+        addon: dict[str, Any] = {
+            "addonName": name,
+            "clusterName": cluster_name,
+            "status": "ACTIVE",
+            "addonVersion": version,
+            "health": {"issues": []},
+            "addonArn": arn,
+            "createdAt": created,
+            "modifiedAt": created,
+            "tags": dict(ctx.params.get("tags") or {}),
+            "publisher": "eks",
+            "owner": "aws",
+        }
+        if role is not None:
+            addon["serviceAccountRoleArn"] = role
+        if ctx.params.get("configurationValues") is not None:
+            addon["configurationValues"] = ctx.params["configurationValues"]
+        if ctx.params.get("namespaceConfig"):
+            addon["namespaceConfig"] = {"namespace": namespace}
+        addon["podIdentityAssociations"] = self._addon_pod_identities(
+            ctx, state, cluster_name, name, arn, namespace, ctx.params.get("podIdentityAssociations") or [])
+        state.addons[name] = addon
+        state.addon_status[name] = Countdown("CREATING", self._polls())
+        self._remember_token(ctx, (cluster_name, name))
+        return json_response(200, {"addon": dict(copy.deepcopy(addon), status="CREATING")})
+
+    def _op_DescribeAddon(self, ctx: Context) -> Response:
+        cluster_name, name = ctx.params["clusterName"], ctx.params["addonName"]
+        _, state = self._require_cluster(ctx, cluster_name)
+        if name in state.deleting_addons:
+            snapshot, countdown = state.deleting_addons[name]
+            status = countdown.take()
+            if status is not None:
+                return json_response(200, {"addon": dict(snapshot, status=status)})
+            del state.deleting_addons[name]
+        if name not in state.addons:
+            raise not_found(f"No addon: {name} found in cluster: {cluster_name}", clusterName=cluster_name,
+                            addonName=name)
+        return json_response(200, {"addon": self._addon_view(state, name, consume=True)})
+
+    def _op_ListAddons(self, ctx: Context) -> Response:
+        cluster_name = ctx.params["clusterName"]
+        _, state = self._require_cluster(ctx, cluster_name)
+        names = sorted(set(state.addons) | {n for n, (_, c) in state.deleting_addons.items() if c.polls > 0})
+        page, token = _paginate(names, ctx.params)
+        return json_response(200, {"addons": page, "nextToken": token})
+
+    def _op_UpdateAddon(self, ctx: Context) -> Response:
+        cluster_name, name = ctx.params["clusterName"], ctx.params["addonName"]
+        cluster, state = self._require_cluster(ctx, cluster_name)
+        if name not in state.addons:
+            raise not_found(f"No addon: {name} found in cluster: {cluster_name}", clusterName=cluster_name,
+                            addonName=name)
+        addon = state.addons[name]
+        params: list[tuple[str, str]] = []
+        if "addonVersion" in ctx.params:
+            addon["addonVersion"] = self._check_addon_version(cluster, name, ctx.params["addonVersion"])
+            params.append(("AddonVersion", addon["addonVersion"]))
+        if "serviceAccountRoleArn" in ctx.params:
+            role = ctx.params["serviceAccountRoleArn"]
+            if role and not ROLE_ARN.match(role):
+                raise invalid_parameter(f"The service account role ARN {role} is not a valid IAM role ARN",
+                                        clusterName=cluster_name, addonName=name)
+            if role:
+                addon["serviceAccountRoleArn"] = role
+            else:
+                addon.pop("serviceAccountRoleArn", None)
+            params.append(("ServiceAccountRoleArn", role))
+        if "resolveConflicts" in ctx.params:
+            params.append(("ResolveConflicts", ctx.params["resolveConflicts"]))
+        if "configurationValues" in ctx.params:
+            _check_configuration_values(ctx.params["configurationValues"], cluster_name, name)
+            addon["configurationValues"] = ctx.params["configurationValues"]
+            params.append(("ConfigurationValues", ctx.params["configurationValues"]))
+        if "podIdentityAssociations" in ctx.params:
+            namespace = (addon.get("namespaceConfig") or {}).get("namespace", "kube-system")
+            addon["podIdentityAssociations"] = self._addon_pod_identities(
+                ctx, state, cluster_name, name, addon["addonArn"], namespace, ctx.params["podIdentityAssociations"])
+            params.append(("PodIdentityAssociations", json.dumps(ctx.params["podIdentityAssociations"])))
+        addon["modifiedAt"] = _now()
+        state.addon_status[name] = Countdown("UPDATING", self._polls())
+        update = self._record_update(state, "AddonUpdate", params, addon=name)
+        return json_response(200, {"update": update})
+
+    def _op_DeleteAddon(self, ctx: Context) -> Response:
+        cluster_name, name = ctx.params["clusterName"], ctx.params["addonName"]
+        _, state = self._require_cluster(ctx, cluster_name)
+        if name not in state.addons:
+            raise not_found(f"No addon: {name} found in cluster: {cluster_name}", clusterName=cluster_name,
+                            addonName=name)
+        addon = dict(state.addons.pop(name), status="DELETING")
+        state.addon_status.pop(name, None)
+        state.updates = [u for u in state.updates if u.addon != name]
+        for association_id in [i for i, a in state.pod_identities.items() if a.get("ownerArn") == addon["addonArn"]]:
+            del state.pod_identities[association_id]
+        for key in [k for k, (_, identity) in self._tokens.items() if identity == (cluster_name, name)]:
+            del self._tokens[key]
+        polls = self._polls()
+        if polls > 0:
+            state.deleting_addons[name] = (copy.deepcopy(addon), Countdown("DELETING", polls))
+        return json_response(200, {"addon": addon})
+
+    def _op_DescribeAddonVersions(self, ctx: Context) -> Response:
+        p = ctx.params
+        name = p.get("addonName")
+        if name is not None and not ekscatalog.is_known_addon(name):
+            raise not_found(f"Addon {name} specified is not supported", addonName=name)
+        infos = ekscatalog.describe_addon_versions(
+            p.get("kubernetesVersion"), name, p.get("types"), p.get("publishers"), p.get("owners"))
+        page, token = _paginate(infos, p)
+        return json_response(200, {"addons": page, "nextToken": token})
+
+    # ------------------------------------------------------------------------------------------------------------------
+    # Access entries and access policies
+
+    def _require_api_auth(self, state: ClusterState, cluster: str) -> None:
+        if state.access_config["authenticationMode"] not in ("API", "API_AND_CONFIG_MAP"):
+            raise invalid_request(
+                "The cluster's authentication mode must be set to one of [API, API_AND_CONFIG_MAP] to perform this "
+                "operation.", clusterName=cluster)
+
+    def _require_entry(self, state: ClusterState, cluster: str, principal: str) -> dict[str, Any]:
+        entry = state.access_entries.get(principal)
+        if entry is None:
+            raise not_found(f"The specified access entry resource is not found: {principal} in cluster {cluster}",
+                            clusterName=cluster)
+        return entry
+
+    def _op_CreateAccessEntry(self, ctx: Context) -> Response:
+        cluster_name, principal = ctx.params["clusterName"], ctx.params["principalArn"]
+        _, state = self._require_cluster(ctx, cluster_name)
+        self._require_api_auth(state, cluster_name)
+        match = PRINCIPAL_ARN.match(principal)
+        if match is None:
+            raise invalid_parameter(f"The principalArn parameter format is not valid: {principal}",
+                                    clusterName=cluster_name)
+        if principal in state.access_entries:
+            if self._idempotent_replay(ctx, (cluster_name, principal)):
+                return json_response(200, {"accessEntry": copy.deepcopy(state.access_entries[principal])})
+            raise in_use(f"The specified access entry resource is already in use on this cluster: {principal}",
+                         clusterName=cluster_name)
+        kind = ctx.params.get("type") or "STANDARD"
+        if kind not in ACCESS_ENTRY_TYPES:
+            raise invalid_parameter(f"The type {kind} is not valid. Valid types: {', '.join(ACCESS_ENTRY_TYPES)}",
+                                    clusterName=cluster_name)
+        groups = list(ctx.params.get("kubernetesGroups") or [])
+        username = ctx.params.get("username")
+        account, principal_kind, principal_name = match.groups()
+        if kind == "STANDARD":
+            if username is None:
+                username = (f"arn:{ctx.partition}:sts::{account}:assumed-role/{principal_name}/{{{{SessionName}}}}"
+                            if principal_kind == "role" else principal)
+        else:
+            if groups or username is not None:
+                raise invalid_parameter(
+                    f"kubernetesGroups and username cannot be specified for access entries of type {kind}",
+                    clusterName=cluster_name)
+            if principal_kind != "role":
+                raise invalid_parameter(f"Access entries of type {kind} need an IAM role principal",
+                                        clusterName=cluster_name)
+            username = ("system:node:{{SessionName}}" if kind in ("FARGATE_LINUX", "HYBRID_LINUX")
+                        else "system:node:{{EC2PrivateDNSName}}")
+            groups = ["system:nodes"]
+        created = _now()
+        entry = {
+            "clusterName": cluster_name,
+            "principalArn": principal,
+            "kubernetesGroups": groups,
+            "accessEntryArn": (f"arn:{ctx.partition}:eks:{ctx.region}:{ctx.account}:access-entry/{cluster_name}/"
+                               f"{principal_kind}/{account}/{principal_name}/{self._uuid()}"),
+            "createdAt": created,
+            "modifiedAt": created,
+            "tags": dict(ctx.params.get("tags") or {}),
+            "username": username,
+            "type": kind,
+        }
+        state.access_entries[principal] = entry
+        self._remember_token(ctx, (cluster_name, principal))
+        return json_response(200, {"accessEntry": copy.deepcopy(entry)})
+
+    def _op_DescribeAccessEntry(self, ctx: Context) -> Response:
+        cluster_name = ctx.params["clusterName"]
+        _, state = self._require_cluster(ctx, cluster_name)
+        entry = self._require_entry(state, cluster_name, ctx.params["principalArn"])
+        return json_response(200, {"accessEntry": copy.deepcopy(entry)})
+
+    def _op_ListAccessEntries(self, ctx: Context) -> Response:
+        cluster_name = ctx.params["clusterName"]
+        _, state = self._require_cluster(ctx, cluster_name)
+        policy = ctx.params.get("associatedPolicyArn")
+        principals = sorted(p for p in state.access_entries
+                            if policy is None or policy in state.access_policies.get(p, {}))
+        page, token = _paginate(principals, ctx.params)
+        return json_response(200, {"accessEntries": page, "nextToken": token})
+
+    def _op_UpdateAccessEntry(self, ctx: Context) -> Response:
+        cluster_name, principal = ctx.params["clusterName"], ctx.params["principalArn"]
+        _, state = self._require_cluster(ctx, cluster_name)
+        entry = self._require_entry(state, cluster_name, principal)
+        if entry["type"] != "STANDARD" and ("kubernetesGroups" in ctx.params or "username" in ctx.params):
+            raise invalid_parameter(f"kubernetesGroups and username cannot be changed for access entries of type "
+                                    f"{entry['type']}", clusterName=cluster_name)
+        if "kubernetesGroups" in ctx.params:
+            entry["kubernetesGroups"] = list(ctx.params["kubernetesGroups"] or [])
+        if ctx.params.get("username"):
+            entry["username"] = ctx.params["username"]
+        entry["modifiedAt"] = _now()
+        return json_response(200, {"accessEntry": copy.deepcopy(entry)})
+
+    def _op_DeleteAccessEntry(self, ctx: Context) -> Response:
+        cluster_name, principal = ctx.params["clusterName"], ctx.params["principalArn"]
+        _, state = self._require_cluster(ctx, cluster_name)
+        self._require_entry(state, cluster_name, principal)
+        del state.access_entries[principal]
+        state.access_policies.pop(principal, None)
+        for key in [k for k, (_, identity) in self._tokens.items() if identity == (cluster_name, principal)]:
+            del self._tokens[key]
+        return json_response(200, {})
+
+    def _op_AssociateAccessPolicy(self, ctx: Context) -> Response:
+        cluster_name, principal = ctx.params["clusterName"], ctx.params["principalArn"]
+        policy, scope = ctx.params["policyArn"], ctx.params["accessScope"]
+        _, state = self._require_cluster(ctx, cluster_name)
+        entry = self._require_entry(state, cluster_name, principal)
+        if entry["type"] != "STANDARD":
+            raise invalid_request(f"Access policies can only be associated with STANDARD access entries; "
+                                  f"{principal} is of type {entry['type']}", clusterName=cluster_name)
+        if policy not in {p["arn"] for p in ekscatalog.access_policies(ctx.partition)}:
+            raise invalid_parameter(f"The policyArn {policy} is not a valid EKS access policy ARN",
+                                    clusterName=cluster_name)
+        scope_type = scope.get("type")
+        namespaces = list(scope.get("namespaces") or [])
+        if scope_type is None:
+            raise invalid_parameter("accessScope.type is required", clusterName=cluster_name)
+        if scope_type == "namespace" and not namespaces:
+            raise invalid_parameter("accessScope.namespaces must not be empty when accessScope.type is namespace",
+                                    clusterName=cluster_name)
+        if scope_type == "cluster" and namespaces:
+            raise invalid_parameter("accessScope.namespaces must be empty when accessScope.type is cluster",
+                                    clusterName=cluster_name)
+        policies = state.access_policies.setdefault(principal, {})
+        now = _now()
+        earlier = policies.get(policy)
+        association = {
+            "policyArn": policy,
+            "accessScope": {"type": scope_type, "namespaces": namespaces},
+            "associatedAt": earlier["associatedAt"] if earlier else now,
+            "modifiedAt": now,
+        }
+        policies[policy] = association
+        return json_response(200, {"clusterName": cluster_name, "principalArn": principal,
+                                   "associatedAccessPolicy": copy.deepcopy(association)})
+
+    def _op_DisassociateAccessPolicy(self, ctx: Context) -> Response:
+        cluster_name, principal, policy = (ctx.params["clusterName"], ctx.params["principalArn"],
+                                           ctx.params["policyArn"])
+        _, state = self._require_cluster(ctx, cluster_name)
+        self._require_entry(state, cluster_name, principal)
+        if policy not in state.access_policies.get(principal, {}):
+            raise not_found(f"The access policy {policy} is not associated with {principal}",
+                            clusterName=cluster_name)
+        del state.access_policies[principal][policy]
+        return json_response(200, {})
+
+    def _op_ListAssociatedAccessPolicies(self, ctx: Context) -> Response:
+        cluster_name, principal = ctx.params["clusterName"], ctx.params["principalArn"]
+        _, state = self._require_cluster(ctx, cluster_name)
+        self._require_entry(state, cluster_name, principal)
+        policies = [copy.deepcopy(v) for _, v in sorted(state.access_policies.get(principal, {}).items())]
+        page, token = _paginate(policies, ctx.params)
+        return json_response(200, {"clusterName": cluster_name, "principalArn": principal, "nextToken": token,
+                                   "associatedAccessPolicies": page})
+
+    def _op_ListAccessPolicies(self, ctx: Context) -> Response:
+        page, token = _paginate(ekscatalog.access_policies(ctx.partition), ctx.params)
+        return json_response(200, {"accessPolicies": page, "nextToken": token})
+
+    # ------------------------------------------------------------------------------------------------------------------
+    # Pod Identity associations
+
+    def _new_pod_identity(self, ctx: Context, state: ClusterState, cluster: str, namespace: str, service_account: str,
+                          role: str, tags: dict[str, str], owner: str | None = None,
+                          extra: dict[str, Any] | None = None) -> dict[str, Any]:
+        if not ROLE_ARN.match(role):
+            raise invalid_parameter(f"The roleArn {role} is not a valid IAM role ARN", clusterName=cluster)
+        for existing in state.pod_identities.values():
+            if existing["namespace"] == namespace and existing["serviceAccount"] == service_account:
+                raise in_use(f"Association already exists: {existing['associationId']} for namespace {namespace} "
+                             f"and service account {service_account}", clusterName=cluster)
+        alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+        association_id = "a-" + "".join(self._rng.choice(alphabet) for _ in range(17))
+        created = _now()
+        association: dict[str, Any] = {
+            "clusterName": cluster,
+            "namespace": namespace,
+            "serviceAccount": service_account,
+            "roleArn": role,
+            "associationArn": (f"arn:{ctx.partition}:eks:{ctx.region}:{ctx.account}:podidentityassociation/"
+                               f"{cluster}/{association_id}"),
+            "associationId": association_id,
+            "tags": dict(tags),
+            "createdAt": created,
+            "modifiedAt": created,
+            "disableSessionTags": False,
+        }
+        if owner is not None:
+            association["ownerArn"] = owner
+        association.update(extra or {})
+        state.pod_identities[association_id] = association
+        return association
+
+    def _require_association(self, state: ClusterState, cluster: str, association_id: str) -> dict[str, Any]:
+        association = state.pod_identities.get(association_id)
+        if association is None:
+            raise not_found(f"The specified pod identity association {association_id} was not found in cluster "
+                            f"{cluster}", clusterName=cluster)
+        return association
+
+    def _op_CreatePodIdentityAssociation(self, ctx: Context) -> Response:
+        p = ctx.params
+        cluster_name = p["clusterName"]
+        _, state = self._require_cluster(ctx, cluster_name)
+        existing = [a for a in state.pod_identities.values()
+                    if a["namespace"] == p["namespace"] and a["serviceAccount"] == p["serviceAccount"]]
+        if existing and self._idempotent_replay(ctx, (cluster_name, existing[0]["associationId"])):
+            return json_response(200, {"association": copy.deepcopy(existing[0])})
+        extra: dict[str, Any] = {}
+        if p.get("disableSessionTags") is not None:
+            extra["disableSessionTags"] = p["disableSessionTags"]
+        if p.get("targetRoleArn"):
+            if not ROLE_ARN.match(p["targetRoleArn"]):
+                raise invalid_parameter(f"The targetRoleArn {p['targetRoleArn']} is not a valid IAM role ARN",
+                                        clusterName=cluster_name)
+            extra["targetRoleArn"] = p["targetRoleArn"]
+            extra["externalId"] = self._uuid()
+        if p.get("policy") is not None:
+            extra["policy"] = p["policy"]
+        association = self._new_pod_identity(ctx, state, cluster_name, p["namespace"], p["serviceAccount"],
+                                             p["roleArn"], p.get("tags") or {}, extra=extra)
+        self._remember_token(ctx, (cluster_name, association["associationId"]))
+        return json_response(200, {"association": copy.deepcopy(association)})
+
+    def _op_DescribePodIdentityAssociation(self, ctx: Context) -> Response:
+        cluster_name = ctx.params["clusterName"]
+        _, state = self._require_cluster(ctx, cluster_name)
+        association = self._require_association(state, cluster_name, ctx.params["associationId"])
+        return json_response(200, {"association": copy.deepcopy(association)})
+
+    def _op_ListPodIdentityAssociations(self, ctx: Context) -> Response:
+        p = ctx.params
+        cluster_name = p["clusterName"]
+        _, state = self._require_cluster(ctx, cluster_name)
+        summaries = []
+        for association in sorted(state.pod_identities.values(), key=lambda a: a["createdAt"]):
+            if p.get("namespace") is not None and association["namespace"] != p["namespace"]:
+                continue
+            if p.get("serviceAccount") is not None and association["serviceAccount"] != p["serviceAccount"]:
+                continue
+            summary = {k: association[k] for k in ("clusterName", "namespace", "serviceAccount", "associationArn",
+                                                   "associationId")}
+            if "ownerArn" in association:
+                summary["ownerArn"] = association["ownerArn"]
+            summaries.append(summary)
+        page, token = _paginate(summaries, p)
+        return json_response(200, {"associations": page, "nextToken": token})
+
+    def _op_UpdatePodIdentityAssociation(self, ctx: Context) -> Response:
+        p = ctx.params
+        cluster_name = p["clusterName"]
+        _, state = self._require_cluster(ctx, cluster_name)
+        association = self._require_association(state, cluster_name, p["associationId"])
+        if association.get("ownerArn"):
+            raise invalid_request(f"The pod identity association {p['associationId']} is managed by "
+                                  f"{association['ownerArn']}; change it through that resource",
+                                  clusterName=cluster_name)
+        for member in ("roleArn", "targetRoleArn"):
+            if p.get(member) and not ROLE_ARN.match(p[member]):
+                raise invalid_parameter(f"The {member} {p[member]} is not a valid IAM role ARN",
+                                        clusterName=cluster_name)
+        if p.get("roleArn"):
+            association["roleArn"] = p["roleArn"]
+        if "targetRoleArn" in p:
+            if p["targetRoleArn"]:
+                association["targetRoleArn"] = p["targetRoleArn"]
+                association.setdefault("externalId", self._uuid())
+            else:
+                association.pop("targetRoleArn", None)
+                association.pop("externalId", None)
+        if p.get("disableSessionTags") is not None:
+            association["disableSessionTags"] = p["disableSessionTags"]
+        if p.get("policy") is not None:
+            association["policy"] = p["policy"]
+        association["modifiedAt"] = _now()
+        return json_response(200, {"association": copy.deepcopy(association)})
+
+    def _op_DeletePodIdentityAssociation(self, ctx: Context) -> Response:
+        cluster_name, association_id = ctx.params["clusterName"], ctx.params["associationId"]
+        _, state = self._require_cluster(ctx, cluster_name)
+        association = self._require_association(state, cluster_name, association_id)
+        if association.get("ownerArn"):
+            raise invalid_request(f"The pod identity association {association_id} is managed by "
+                                  f"{association['ownerArn']}; change it through that resource",
+                                  clusterName=cluster_name)
+        del state.pod_identities[association_id]
+        for key in [k for k, (_, identity) in self._tokens.items() if identity == (cluster_name, association_id)]:
+            del self._tokens[key]
+        return json_response(200, {"association": association})
+
+    # ------------------------------------------------------------------------------------------------------------------
+    # Tags on the emulator's own resources (moto keeps tags for clusters and nodegroups)
+
+    def _tagged(self, ctx: Context, arn: str) -> dict[str, str] | None:
+        for (account, region, _), state in self._clusters.items():
+            if (account, region) != (ctx.account, ctx.region):
+                continue
+            for collection in (state.addons.values(), state.access_entries.values(), state.pod_identities.values()):
+                for item in collection:
+                    if arn in (item.get("addonArn"), item.get("accessEntryArn"), item.get("associationArn")):
+                        return item.setdefault("tags", {})
+        return None
+
+    def _op_TagResource(self, ctx: Context) -> Response:
+        tags = self._tagged(ctx, ctx.params["resourceArn"])
+        if tags is None:
+            return self._moto_call(ctx.request)
+        tags.update(ctx.params["tags"])
+        return json_response(200, {})
+
+    def _op_UntagResource(self, ctx: Context) -> Response:
+        tags = self._tagged(ctx, ctx.params["resourceArn"])
+        if tags is None:
+            return self._moto_call(ctx.request)
+        for key in ctx.params["tagKeys"]:
+            tags.pop(key, None)
+        return json_response(200, {})
+
+    def _op_ListTagsForResource(self, ctx: Context) -> Response:
+        tags = self._tagged(ctx, ctx.params["resourceArn"])
+        if tags is None:
+            return self._moto_call(ctx.request)
+        return json_response(200, {"tags": dict(tags)})
+
+
+def _check_scaling(scaling: dict[str, int], cluster: str, nodegroup: str) -> None:
+    """EKS requires minSize <= desiredSize <= maxSize (moto accepts anything)."""
+    low, desired, high = scaling.get("minSize"), scaling.get("desiredSize"), scaling.get("maxSize")
+    if low is not None and desired is not None and low > desired:
+        raise invalid_parameter(f"Minimum capacity {low} can't be greater than desired size {desired}",
+                                clusterName=cluster, nodegroupName=nodegroup)
+    if desired is not None and high is not None and desired > high:
+        raise invalid_parameter(f"Desired capacity {desired} can't be greater than max size {high}",
+                                clusterName=cluster, nodegroupName=nodegroup)
+    if low is not None and high is not None and low > high:
+        raise invalid_parameter(f"Minimum capacity {low} can't be greater than max size {high}",
+                                clusterName=cluster, nodegroupName=nodegroup)
+
+
+def _minor(version: str) -> tuple[int, int]:
+    try:
+        major, minor = version.split(".")[:2]
+        return int(major), int(minor)
+    except ValueError:
+        return (0, 0)
+
+
+def _is_next_minor(current: str, wanted: str) -> bool:
+    a, b = _minor(current), _minor(wanted)
+    return a[0] == b[0] and b[1] == a[1] + 1
+
+
+def _check_configuration_values(values: str | None, cluster: str, addon: str) -> None:
+    """EKS checks configurationValues against the add-on's schema; we at least require well-formed JSON or YAML."""
+    if values is None or not values.strip():
+        return
+    try:
+        json.loads(values)
+        return
+    except ValueError:
+        pass
+    try:
+        import yaml  # moto depends on PyYAML
+
+        parsed = yaml.safe_load(values)
+    except Exception as error:  # noqa: BLE001 - any parse failure is the caller's input error
+        raise invalid_parameter(f"configurationValues is neither valid JSON nor YAML: {error}",
+                                clusterName=cluster, addonName=addon)
+    if not isinstance(parsed, dict):
+        raise invalid_parameter("configurationValues must be a JSON or YAML object", clusterName=cluster,
+                                addonName=addon)
+
