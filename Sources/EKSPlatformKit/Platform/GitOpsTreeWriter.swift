@@ -57,19 +57,9 @@ public struct GitOpsTreeWriter: Sendable {
                 continue
             }
             do {
-                try manager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-                let temporary = target.deletingLastPathComponent()
-                    .appendingPathComponent(".\(target.lastPathComponent).tmp-\(UUID().uuidString)")
-                try data.write(to: temporary)
-                if rename(temporary.path, target.path) != 0 {
-                    let code = errno
-                    try? manager.removeItem(at: temporary)
-                    throw WriteError(description: "cannot replace \(target.path): \(String(cString: strerror(code)))")
-                }
-            } catch let error as WriteError {
-                throw error
-            } catch {
-                throw WriteError(description: "cannot write \(target.path): \(error.localizedDescription)")
+                try AtomicFile.write(data, to: target.path)
+            } catch let error as AtomicFileError {
+                throw WriteError(description: error.description)
             }
             report.written.append(file.path)
         }

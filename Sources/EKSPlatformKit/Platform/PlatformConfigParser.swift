@@ -63,6 +63,30 @@ struct PlatformConfigParser {
         return config
     }
 
+    /// Parses a user-level operator file (`~/.config/platformctl/config.yaml`) whose only top-level key is `operator:`.
+    func parseOperatorFile(_ text: String) throws -> PlatformConfig.Operator {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw ConfigError(
+                    code: .missingField, file: file, line: 1, column: 1, path: "",
+                    message: "the file is empty; add an operator: section (see Examples/platform.yaml)")
+            }
+            root = node
+        } catch let error as ConfigError {
+            throw error
+        } catch let error as YamlError {
+            throw yamlError(error)
+        } catch {
+            throw ConfigError(code: .invalidYAML, file: file, line: 0, column: 0, path: "", message: "\(error)")
+        }
+        let top = try ConfigMapping(root, path: "", file: file, known: ["operator"])
+        guard let section = try top.mapping("operator", known: ["user", "profile", "roles", "sessionDuration"]) else {
+            throw top.missing("operator", "add an operator: section with user or profile, and roles")
+        }
+        return try parseOperator(section)
+    }
+
     static let specFields = [
         "region", "kubernetesVersion", "network", "endpointAccess", "systemNodeGroup", "addons", "access", "karpenter",
         "gitops", "tags",

@@ -1,0 +1,67 @@
+import Foundation
+
+/// Replaces files atomically: the bytes go to a temporary file in the same directory, created with its final
+/// permissions (so a `0600` secret is never readable by others, not even briefly), flushed to disk, then renamed over
+/// the target. Readers see the old file or the new one, never a half-written one — also when the process is killed.
+public enum AtomicFile {
+    /// Writes `data` to `path`.
+    /// - Parameters:
+    ///   - data: the new contents.
+    ///   - path: the target file.
+    ///   - permissions: the file mode, e.g. `0o600` for credentials and tokens.
+    ///   - createDirectories: create missing parent directories (with `0o700` when the file is private).
+    /// - Throws: ``AtomicFileError`` naming the path.
+    public static func write(
+        _ data: Data,
+        to path: String,
+        permissions: mode_t = 0o644,
+        createDirectories: Bool = true
+    ) throws {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        if createDirectories, !FileManager.default.fileExists(atPath: directory) {
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: directory, withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: permissions & 0o077 == 0 ? 0o700 : 0o755])
+            } catch {
+                throw AtomicFileError(path: directory, reason: "cannot create the directory: \(error.localizedDescription)")
+            }
+        }
+        let temporary = "\(directory)/.\(url.lastPathComponent).tmp-\(UUID().uuidString.prefix(12))"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, permissions)
+        guard fd >= 0 else { throw AtomicFileError(path: path, reason: String(cString: strerror(errno))) }
+        var failure: String?
+        data.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count, failure == nil {
+                let written = Foundation.write(fd, buffer.baseAddress?.advanced(by: offset), buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = String(cString: strerror(errno))
+                } else {
+                    offset += written
+                }
+            }
+        }
+        if failure == nil, fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
+        // umask may have narrowed the mode; set exactly what was asked.
+        if failure == nil, fchmod(fd, permissions) != 0 { failure = String(cString: strerror(errno)) }
+        close(fd)
+        if failure == nil, rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
+        if let failure {
+            unlink(temporary)
+            throw AtomicFileError(path: path, reason: failure)
+        }
+    }
+}
+
+/// A file could not be written.
+public struct AtomicFileError: Error, Sendable, CustomStringConvertible {
+    /// The file.
+    public var path: String
+    /// Why.
+    public var reason: String
+    /// `cannot write PATH: reason`.
+    public var description: String { "cannot write \(path): \(reason)" }
+}
