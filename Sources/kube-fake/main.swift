@@ -9,6 +9,13 @@ import KubeFake
 let usage = """
     usage: kube-fake [--port 0] [--endpoint-file F] [--crd-establish-delay SECONDS|never]
                      [--endpoint-lag SECONDS] [--auto-rollout-after SECONDS]
+
+    Prints KUBE_FAKE_ENDPOINT=http://127.0.0.1:PORT first; stops cleanly on SIGTERM or SIGINT.
+    Control endpoints (outside discovery):
+      POST /_fake/rollout/NS/NAME[?complete=true|?fail=true]   advance a Deployment's rollout status
+      POST /_fake/establish-delay?seconds=N|never               CRD establish delay for new CRDs
+      POST /_fake/compact?below=RV                              forget history (watches from older RVs get 410)
+      GET  /_fake/watches                                       {"open": N}
     """
 
 func fail(_ message: String) -> Never {

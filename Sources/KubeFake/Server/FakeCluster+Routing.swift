@@ -225,6 +225,9 @@ extension FakeCluster {
 
     /// `/_fake/…` control endpoints for scripts (not part of discovery).
     private func control(_ segments: [String], _ request: FakeRequest) throws -> FakeResponse {
+        if request.method == "GET" && segments == ["watches"] {
+            return .json(status: 200, body: ["open": .int(Int64(watchers.count))])
+        }
         guard request.method == "POST" else { throw KubeStatusError.methodNotAllowed(request.method) }
         switch segments.first {
         case "rollout" where segments.count == 3:

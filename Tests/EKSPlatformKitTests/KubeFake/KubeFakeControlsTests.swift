@@ -105,6 +105,8 @@ struct KubeFakeControlsTests {
             #expect(response.json[path: ["status", "updatedReplicas"]] == 2)
             let missing = try await client.send(.POST, "/_fake/rollout/default/ghost", body: "")
             #expect(missing.status == 404)
+            let watches = try await client.get("/_fake/watches")
+            #expect(watches.json == ["open": 0])
         }
     }
 
