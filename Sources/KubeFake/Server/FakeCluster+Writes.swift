@@ -528,19 +528,19 @@ extension FakeCluster {
 
     /// Removes an object for good, with a DELETED event, and cleans up what depends on it.
     func remove(_ type: ResourceType, _ object: KubeFakeJSON) {
-        var gone = object
-        gone[path: ["metadata", "resourceVersion"]] = .string(String(nextResourceVersion()))
-        put(type, gone, eventType: "DELETED")
+        // Dependents go first, as the namespace controller and the CRD finalizer do on a real cluster.
         let name = object[path: ["metadata", "name"]]?.stringValue ?? ""
         if type.kind == "Namespace" && type.group.isEmpty {
-            for (_, t) in types where t.namespaced {
-                for (_, o) in objects[t.storageKey] ?? [:] where o[path: ["metadata", "namespace"]]?.stringValue == name {
-                    remove(t, o)
-                }
+            for (_, t) in types.sorted(by: { $0.key < $1.key }) where t.namespaced {
+                let contained = (objects[t.storageKey] ?? [:]).sorted { $0.key < $1.key }.map(\.value)
+                for o in contained where o[path: ["metadata", "namespace"]]?.stringValue == name { remove(t, o) }
             }
         }
         if type.kind == "CustomResourceDefinition" && type.group == "apiextensions.k8s.io" {
             crdRemoved(object)
         }
+        var gone = object
+        gone[path: ["metadata", "resourceVersion"]] = .string(String(nextResourceVersion()))
+        put(type, gone, eventType: "DELETED")
     }
 }

@@ -383,4 +383,41 @@ struct KubeFakeObjectTests {
             #expect(again.resourceVersion == created.resourceVersion)
         }
     }
+
+    @Test func namespacePathsAreNotConfusedWithNamespacedOnes() async throws {
+        try await withKubeFake { _, client in
+            let namespace = try await client.get("/api/v1/namespaces/default")
+            #expect(namespace.status == 200)
+            #expect(namespace.json["kind"] == "Namespace")
+            let status = try await client.get("/api/v1/namespaces/default/status")
+            #expect(status.status == 200)
+            #expect(status.json[path: ["metadata", "name"]] == "default")
+            let contents = try await client.get("/api/v1/namespaces/default/configmaps")
+            #expect(contents.json["kind"] == "ConfigMapList")
+        }
+    }
+
+    @Test func dependentsAreDeletedBeforeTheirNamespace() async throws {
+        try await withKubeFake { fake, client in
+            _ = try await client.post(
+                "/api/v1/namespaces",
+                ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": "team"]]
+            )
+            _ = try await client.post("/api/v1/namespaces/team/configmaps", Fixtures.configMap("x", namespace: "team"))
+            let watch = Task {
+                try await client.watch("/api/v1/namespaces?watch=true&fieldSelector=metadata.name%3Dteam", maxEvents: 2)
+            }
+            let cmWatch = Task { try await client.watch("/api/v1/configmaps?watch=true&labelSelector=", maxEvents: 2) }
+            #expect(await eventually { fake.openWatchCount == 2 })
+            _ = try await client.delete("/api/v1/namespaces/team")
+            let namespaceEvents = try await watch.value
+            let cmEvents = try await cmWatch.value
+            #expect(namespaceEvents.types == ["ADDED", "DELETED"])
+            #expect(cmEvents.types == ["ADDED", "DELETED"])
+            let cmDeleted = Int(cmEvents.events[1][path: ["object", "metadata", "resourceVersion"]]?.stringValue ?? "") ?? 0
+            let nsDeleted =
+                Int(namespaceEvents.events[1][path: ["object", "metadata", "resourceVersion"]]?.stringValue ?? "") ?? 0
+            #expect(cmDeleted > 0 && cmDeleted < nsDeleted)
+        }
+    }
 }
