@@ -54,7 +54,15 @@ while let argument = arguments.popFirst() {
 
 signal(SIGTERM, SIG_IGN)
 signal(SIGINT, SIG_IGN)
-let server = try await KubeFakeServer.start(options)
+let server: KubeFakeServer
+do {
+    server = try await KubeFakeServer.start(options)
+} catch {
+    FileHandle.standardError.write(
+        Data("kube-fake: cannot listen on 127.0.0.1:\(options.port): \(error) (pick another --port, or 0)\n".utf8)
+    )
+    exit(1)
+}
 let endpoint = "KUBE_FAKE_ENDPOINT=\(server.baseURL)"
 FileHandle.standardOutput.write(Data((endpoint + "\n").utf8))
 if let endpointFile {
