@@ -27,16 +27,24 @@ struct KubeFakeControlsTests {
 
     @Test func delayedResponses() async throws {
         try await withKubeFake { fake, client in
-            fake.delayResponses(pathPrefix: "/version", seconds: 0.4)
+            fake.delayResponses(pathPrefix: "/version", seconds: 1)
             let start = Date()
-            let slow = try await client.get("/version")
-            #expect(slow.status == 200)
-            #expect(Date().timeIntervalSince(start) >= 0.35)
-            let quick = Date()
+            let slow = Task { () throws -> Date in
+                let response = try await client.get("/version")
+                #expect(response.status == 200)
+                return Date()
+            }
+            try await Task.sleep(for: .milliseconds(50))
             let fast = try await client.get("/api")
+            let fastDone = Date()
             #expect(fast.status == 200)
-            #expect(Date().timeIntervalSince(quick) < 0.35)
+            let slowDone = try await slow.value
+            #expect(slowDone.timeIntervalSince(start) >= 0.95)
+            #expect(fastDone < slowDone, "undelayed paths answer while a delayed one waits")
             fake.delayResponses(pathPrefix: "/version", seconds: 0)
+            let again = Date()
+            _ = try await client.get("/version")
+            #expect(Date().timeIntervalSince(again) < 0.95)
         }
     }
 
