@@ -23,6 +23,9 @@ struct AWSOptions: ParsableArguments {
     @Flag(help: "Show the AWS account id instead of masking it.")
     var showAccountID = false
 
+    @Flag(help: "Log every AWS request and retry to stderr (secrets masked). Same as PLATFORMCTL_LOG_LEVEL=debug.")
+    var debug = false
+
     func validate() throws {
         if let endpointURL {
             guard let url = URL(string: endpointURL), let scheme = url.scheme, ["http", "https"].contains(scheme),
@@ -33,9 +36,11 @@ struct AWSOptions: ParsableArguments {
         }
     }
 
-    /// Session options from the flags.
+    /// Session options from the flags (and `--debug` applied to logging).
     func sessionOptions() -> AWSSessionOptions {
-        AWSSessionOptions(
+        if debug { RedactingLogHandler.threshold.value = .debug }
+        Redactor.shared.revealsAccountID = showAccountID
+        return AWSSessionOptions(
             profile: profile, region: region, endpointURL: endpointURL.flatMap(URL.init(string:)))
     }
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import EKSPlatformKit
+import Foundation
+import Logging
 
 /// The `platformctl` command line: a thin shell over EKSPlatformKit.
 @main
@@ -13,6 +15,10 @@ struct Platformctl: AsyncParsableCommand {
 
     /// Runs the chosen command, then closes the shared HTTP client so the process exits cleanly.
     static func main() async {
+        LoggingSystem.bootstrap { RedactingLogHandler(label: $0) }
+        if let level = ProcessInfo.processInfo.environment["PLATFORMCTL_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) {
+            RedactingLogHandler.threshold.value = level
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

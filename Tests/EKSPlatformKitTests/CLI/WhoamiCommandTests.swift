@@ -38,6 +38,13 @@ struct WhoamiCommandTests {
         #expect(object["account"] == "************")
         #expect(object["region"] == "us-west-2")
 
+        let debug = try await CLI.run(
+            ["whoami", "--endpoint-url", emulator.endpoint.absoluteString, "--region", "us-west-2", "--debug"],
+            environment: env)
+        #expect(debug.stderr.contains("sts GetCallerIdentity attempt 1: HTTP 200"))
+        #expect(!debug.stderr.contains("whoami-secret-value") && !debug.stderr.contains("AKIAWHOAMITEST000001"))
+        #expect(!debug.stderr.contains(AWSEmulator.accountID))
+
         let revealed = try await CLI.run(
             ["whoami", "--endpoint-url", emulator.endpoint.absoluteString, "--region", "us-west-2", "--show-account-id"],
             environment: env)

@@ -157,6 +157,9 @@ public final class AWSClient: Sendable {
             let started = ContinuousClock.now
             do {
                 let response = try await attemptOnce(call, url: url, service: service, signingRegion: signingRegion)
+                logger.debug(
+                    "\(service.signingName) \(call.operation) attempt \(attempt): HTTP \(response.statusCode)",
+                    metadata: ["request-id": "\(response.header("x-amzn-RequestId") ?? "-")"])
                 observer?(
                     AWSAttemptRecord(
                         service: service.signingName, operation: call.operation, isMutating: call.isMutating,
