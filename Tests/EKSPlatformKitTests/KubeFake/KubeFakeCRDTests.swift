@@ -70,12 +70,13 @@ struct KubeFakeCRDTests {
     }
 
     @Test func endpointLagAfterEstablished() async throws {
-        try await withKubeFake(KubeFakeOptions(crdEstablishDelay: 0, endpointLagAfterEstablished: 2)) { _, client in
+        // The lag is long enough that a loaded CI machine still sees the 404 before it ends.
+        try await withKubeFake(KubeFakeOptions(crdEstablishDelay: 0, endpointLagAfterEstablished: 5)) { _, client in
             _ = try await client.apply(crdPath, Fixtures.gadgetCRD)
             let discovery = try await client.get("/apis/example.org/v1")
             #expect(discovery.status == 200)
             #expect(try await client.get(Fixtures.gadgetPath).status == 404)
-            #expect(try await eventually(timeout: 6) { try await client.get(Fixtures.gadgetPath).status == 200 })
+            #expect(try await eventually(timeout: 15) { try await client.get(Fixtures.gadgetPath).status == 200 })
         }
     }
 
