@@ -86,3 +86,11 @@ extension EC2Client {
         try await sendExpectingReturn("DeleteNetworkInterface", p)
     }
 }
+
+extension EC2Client {
+    /// Decodes a `DescribeInstances` response body (for benchmarks and tools that hold a saved response).
+    /// - Throws: ``AWSClientError`` `.invalidResponse` for damaged or unexpected documents.
+    public static func decodeDescribeInstances(_ body: [UInt8]) throws -> EC2DescribeInstancesPage {
+        try EC2ResponseDecoder.decode(EC2DescribeInstancesPage.self, from: body, operation: "DescribeInstances")
+    }
+}
