@@ -75,6 +75,7 @@ let package = Package(
             dependencies: ["EKSPlatformKit"],
             path: "Examples/RenderGitOps"
         ),
+        .executableTarget(name: "DecodeBench", dependencies: ["EKSPlatformKit"], path: "Benchmarks/DecodeBench"),
         .testTarget(
             name: "EKSPlatformKitTests",
             dependencies: [
