@@ -1,0 +1,194 @@
+import Foundation
+
+/// One `metadata.managedFields` entry.
+struct ManagedFieldsEntry: Equatable {
+    var manager: String
+    var operation: String
+    var apiVersion: String
+    var time: String
+    var subresource: String
+    var fields: Set<FieldPath>
+
+    /// Whether two entries belong to the same manager identity (name, operation and subresource).
+    func sameIdentity(_ other: ManagedFieldsEntry) -> Bool {
+        manager == other.manager && operation == other.operation && subresource == other.subresource
+    }
+
+    /// `"name"` for appliers; `"name" using apps/v1` for updaters, as the apiserver prints managers.
+    var printed: String {
+        var s = JSONValue.quoted(manager)
+        if !subresource.isEmpty { s += " with subresource \(JSONValue.quoted(subresource))" }
+        if operation == "Update" { s += " using \(apiVersion)" }
+        return s
+    }
+
+    var json: JSONValue {
+        var o: [String: JSONValue] = [
+            "manager": .string(manager), "operation": .string(operation), "apiVersion": .string(apiVersion),
+            "time": .string(time), "fieldsType": "FieldsV1", "fieldsV1": FieldsV1.encode(fields),
+        ]
+        if !subresource.isEmpty { o["subresource"] = .string(subresource) }
+        return .object(o)
+    }
+
+    static func decode(_ object: JSONValue?) -> [ManagedFieldsEntry] {
+        (object?[path: ["metadata", "managedFields"]]?.arrayValue ?? []).compactMap { e in
+            guard let manager = e["manager"]?.stringValue else { return nil }
+            return ManagedFieldsEntry(
+                manager: manager, operation: e["operation"]?.stringValue ?? "Update",
+                apiVersion: e["apiVersion"]?.stringValue ?? "", time: e["time"]?.stringValue ?? "",
+                subresource: e["subresource"]?.stringValue ?? "",
+                fields: FieldsV1.decode(e["fieldsV1"] ?? .emptyObject))
+        }
+    }
+}
+
+/// Field ownership: server-side apply merges and conflicts, and ownership moves on updates.
+struct FieldManager {
+    var walker: FieldWalker
+    var now: String
+
+    /// Metadata members that belong to the server, never to a manager.
+    static let serverMetadata: Set<String> = [
+        "name", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp", "managedFields",
+        "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink", "generateName",
+    ]
+
+    /// The part of `object` whose fields managers own through `subresource` ("" or "status").
+    func ownedPortion(_ object: JSONValue, subresource: String) -> JSONValue {
+        guard case .object(var o) = object else { return object }
+        o["apiVersion"] = nil
+        o["kind"] = nil
+        if case .object(var meta)? = o["metadata"] {
+            for k in Self.serverMetadata { meta[k] = nil }
+            o["metadata"] = meta.isEmpty ? nil : .object(meta)
+        }
+        if walker.type.hasStatusSubresource {
+            if subresource == "status" {
+                return .object(o["status"].map { ["status": $0] } ?? [:])
+            }
+            o["status"] = nil
+        }
+        return .object(o)
+    }
+
+    /// A failed apply.
+    struct ApplyConflict: Error {
+        var conflicts: [(entry: ManagedFieldsEntry, path: FieldPath)]
+
+        var statusError: KubeStatusError {
+            let sorted = conflicts.sorted { ($0.entry.printed, $0.path.rendered) < ($1.entry.printed, $1.path.rendered) }
+            let message: String
+            if sorted.count == 1 {
+                message = "Apply failed with 1 conflict: conflict with \(sorted[0].entry.printed): \(sorted[0].path.rendered)"
+            } else {
+                var lines: [String] = []
+                var lastManager: String?
+                for c in sorted {
+                    if c.entry.printed != lastManager {
+                        lines.append("conflicts with \(c.entry.printed):")
+                        lastManager = c.entry.printed
+                    }
+                    lines.append("- \(c.path.rendered)")
+                }
+                message = "Apply failed with \(sorted.count) conflicts: " + lines.joined(separator: "\n")
+            }
+            let causes: [JSONValue] = sorted.map {
+                [
+                    "type": "FieldManagerConflict", "message": .string("conflict with \($0.entry.printed)"),
+                    "field": .string($0.path.rendered),
+                ]
+            }
+            return KubeStatusError(code: 409, reason: "Conflict", message: message, details: ["causes": .array(causes)])
+        }
+    }
+
+    /// Server-side apply of `config` by `manager` onto `live` (`nil` when creating). Returns the merged object
+    /// with updated `managedFields`.
+    func apply(
+        config: JSONValue, to live: JSONValue?, manager: String, force: Bool, apiVersion: String, subresource: String
+    ) throws -> JSONValue {
+        let liveObject = live ?? .emptyObject
+        let configOwned = ownedPortion(config, subresource: subresource)
+        let configFields = walker.fieldSet(of: configOwned)
+        var entries = ManagedFieldsEntry.decode(live)
+        let applier = ManagedFieldsEntry(
+            manager: manager, operation: "Apply", apiVersion: apiVersion, time: now, subresource: subresource,
+            fields: configFields)
+
+        var conflicts: [(entry: ManagedFieldsEntry, path: FieldPath)] = []
+        for entry in entries where !entry.sameIdentity(applier) {
+            for path in entry.fields.intersection(configFields) {
+                if case .key? = path.last { continue }
+                let liveValue = walker.value(at: path, in: liveObject)
+                let configValue = walker.value(at: path, in: configOwned)
+                if liveValue != nil && liveValue != configValue { conflicts.append((entry, path)) }
+            }
+        }
+        if !conflicts.isEmpty {
+            guard force else { throw ApplyConflict(conflicts: conflicts) }
+            for i in entries.indices where !entries[i].sameIdentity(applier) {
+                for c in conflicts where c.entry.sameIdentity(entries[i]) { entries[i].fields.remove(c.path) }
+            }
+        }
+
+        let previous = entries.first { $0.sameIdentity(applier) }?.fields ?? []
+        var others = Set<FieldPath>()
+        for entry in entries where !entry.sameIdentity(applier) { others.formUnion(entry.fields) }
+        let toRemove = previous.subtracting(configFields).subtracting(others)
+
+        var result = liveObject
+        for path in toRemove.sorted(by: { $0.count > $1.count }) { result = walker.removing(path, from: result) }
+        result = walker.merge(result, configOwned)
+
+        if let index = entries.firstIndex(where: { $0.sameIdentity(applier) }) {
+            if entries[index].fields != configFields || entries[index].apiVersion != apiVersion {
+                entries[index] = applier
+            }
+        } else {
+            entries.append(applier)
+        }
+        entries.removeAll { $0.fields.isEmpty }
+        return withManagedFields(result, entries)
+    }
+
+    /// Records an update (PUT, non-apply PATCH, create) of `old` into `new` by `manager`: changed fields move
+    /// to the updater, removed fields leave every manager.
+    func update(old: JSONValue?, new: JSONValue, manager: String, apiVersion: String, subresource: String) -> JSONValue {
+        let oldOwned = old.map { ownedPortion($0, subresource: subresource) } ?? .emptyObject
+        let newOwned = ownedPortion(new, subresource: subresource)
+        let oldSet = walker.fieldSet(of: oldOwned)
+        let newSet = walker.fieldSet(of: newOwned)
+        let changed = newSet.filter { path in
+            if case .key? = path.last { return !oldSet.contains(path) }
+            return walker.value(at: path, in: oldOwned) != walker.value(at: path, in: newOwned)
+        }
+        let removed = oldSet.subtracting(newSet)
+        var entries = ManagedFieldsEntry.decode(old)
+        for i in entries.indices {
+            entries[i].fields.subtract(changed)
+            entries[i].fields.subtract(removed)
+        }
+        let updater = ManagedFieldsEntry(
+            manager: manager, operation: "Update", apiVersion: apiVersion, time: now, subresource: subresource,
+            fields: changed)
+        if let index = entries.firstIndex(where: { $0.sameIdentity(updater) }) {
+            if !changed.isSubset(of: entries[index].fields) {
+                entries[index].fields.formUnion(changed)
+                entries[index].time = now
+                entries[index].apiVersion = apiVersion
+            }
+        } else if !changed.isEmpty {
+            entries.append(updater)
+        }
+        entries.removeAll { $0.fields.isEmpty }
+        return withManagedFields(new, entries)
+    }
+
+    private func withManagedFields(_ object: JSONValue, _ entries: [ManagedFieldsEntry]) -> JSONValue {
+        var result = object
+        if result["metadata"]?.objectValue == nil { result["metadata"] = .emptyObject }
+        result[path: ["metadata", "managedFields"]] = entries.isEmpty ? nil : .array(entries.map(\.json))
+        return result
+    }
+}
