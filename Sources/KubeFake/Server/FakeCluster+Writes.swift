@@ -79,9 +79,9 @@ extension FakeCluster {
         object[path: ["metadata", "name"]] = .string(name)
         object[path: ["metadata", "managedFields"]] = nil
         object[path: ["metadata", "resourceVersion"]] = nil
-        if type.hasStatusSubresource { object["status"] = nil }
-        if type.kind == "Namespace" { object["status"] = ["phase": "Active"] }
-        return try finish(type, old: nil, candidate: object, subresource: "", ownership: .update(manager))
+        return try finish(
+            type, old: nil, candidate: object, subresource: "", ownership: .update(manager),
+            initialStatus: Self.initialStatus(type))
     }
 
     func stampNew(_ object: inout JSONValue) {
@@ -234,8 +234,9 @@ extension FakeCluster {
         merged["kind"] = .string(type.kind)
         merged[path: ["metadata", "name"]] = .string(name)
         merged[path: ["metadata", "namespace"]] = type.namespaced ? namespace.map { .string($0) } : nil
-        if old == nil && type.kind == "Namespace" { merged["status"] = ["phase": "Active"] }
-        let object = try finish(type, old: old, candidate: merged, subresource: subresource, ownership: .applied)
+        let object = try finish(
+            type, old: old, candidate: merged, subresource: subresource, ownership: .applied,
+            initialStatus: Self.initialStatus(type))
         return (object, old == nil)
     }
 
@@ -244,7 +245,8 @@ extension FakeCluster {
     /// Applies the status split, server-owned metadata, ownership, validation, generation and resourceVersion
     /// rules, then stores the object. A write that changes nothing returns the old object untouched.
     func finish(
-        _ type: ResourceType, old: JSONValue?, candidate: JSONValue, subresource: String, ownership: Ownership
+        _ type: ResourceType, old: JSONValue?, candidate: JSONValue, subresource: String, ownership: Ownership,
+        initialStatus: JSONValue? = nil
     ) throws -> JSONValue {
         var new = candidate
         if type.hasStatusSubresource {
@@ -253,7 +255,7 @@ extension FakeCluster {
                 base[path: ["metadata", "managedFields"]] = new[path: ["metadata", "managedFields"]]
                 new = base
             } else {
-                new["status"] = old?["status"]
+                new["status"] = old?["status"] ?? initialStatus
             }
         }
         if let old {
@@ -288,6 +290,11 @@ extension FakeCluster {
             remove(type, new)
         }
         return new
+    }
+
+    /// The status the server itself gives a new object (namespaces start Active).
+    static func initialStatus(_ type: ResourceType) -> JSONValue? {
+        type.kind == "Namespace" && type.group.isEmpty ? ["phase": "Active"] : nil
     }
 
     /// Everything except server bookkeeping, for the "did this write change anything" test.

@@ -207,7 +207,7 @@ final class FakeCluster: @unchecked Sendable {
             registration.position = resourceVersion
         } else {
             for event in events where event.resourceVersion > requested
-                && registration.selects(event.object, storageKey: type.storageKey)
+                && registration.selects(event.object, storageKey: event.storageKey)
             {
                 send(event.type, presented(event.object, as: type), to: registration, rv: event.resourceVersion)
             }

@@ -16,7 +16,7 @@ struct KubeFakeCRDTests {
     }
 
     @Test func establishedAfterTheDelayWithConditionsAndAWatchEvent() async throws {
-        try await withKubeFake(KubeFakeOptions(crdEstablishDelay: 0.3)) { fake, client in
+        try await withKubeFake(KubeFakeOptions(crdEstablishDelay: 1.5)) { fake, client in
             let watch = Task {
                 try await client.watch(
                     "/apis/apiextensions.k8s.io/v1/customresourcedefinitions?watch=true&fieldSelector=metadata.name%3Dgadgets.example.org",
@@ -32,7 +32,7 @@ struct KubeFakeCRDTests {
             let result = try await watch.value
             let elapsed = Date().timeIntervalSince(start)
             #expect(result.types == ["ADDED", "MODIFIED"])
-            #expect(elapsed >= 0.25)
+            #expect(elapsed >= 1.45)
             let crd = try #require(result.events.last?["object"])
             let conditions = crd[path: ["status", "conditions"]]?.arrayValue ?? []
             #expect(conditions.map { $0["type"] } == ["NamesAccepted", "Established"])
@@ -64,12 +64,12 @@ struct KubeFakeCRDTests {
     }
 
     @Test func endpointLagAfterEstablished() async throws {
-        try await withKubeFake(KubeFakeOptions(crdEstablishDelay: 0, endpointLagAfterEstablished: 0.4)) { _, client in
+        try await withKubeFake(KubeFakeOptions(crdEstablishDelay: 0, endpointLagAfterEstablished: 2)) { _, client in
             _ = try await client.apply(crdPath, Fixtures.gadgetCRD)
             let discovery = try await client.get("/apis/example.org/v1")
             #expect(discovery.status == 200)
             #expect(try await client.get(Fixtures.gadgetPath).status == 404)
-            #expect(try await eventually(timeout: 3) { try await client.get(Fixtures.gadgetPath).status == 200 })
+            #expect(try await eventually(timeout: 6) { try await client.get(Fixtures.gadgetPath).status == 200 })
         }
     }
 
