@@ -24,8 +24,11 @@ public struct KubeFakeOptions: Sendable {
 
     /// Creates options; the defaults match a real cluster closely enough for most tests.
     public init(
-        port: Int = 0, crdEstablishDelay: Double? = 0.3, endpointLagAfterEstablished: Double = 0,
-        bookmarkInterval: Double = 1, autoRolloutAfter: Double? = nil
+        port: Int = 0,
+        crdEstablishDelay: Double? = 0.3,
+        endpointLagAfterEstablished: Double = 0,
+        bookmarkInterval: Double = 1,
+        autoRolloutAfter: Double? = nil
     ) {
         self.port = port
         self.crdEstablishDelay = crdEstablishDelay
@@ -136,11 +139,16 @@ public final class KubeFakeServer: Sendable {
     /// Makes the next `times` requests with `method` (or `*`) whose path starts with `pathPrefix` fail with
     /// `status` and a Status body carrying the matching reason.
     public func failNext(
-        method: String = "*", pathPrefix: String, status: Int, message: String = "injected failure", times: Int = 1
+        method: String = "*",
+        pathPrefix: String,
+        status: Int,
+        message: String = "injected failure",
+        times: Int = 1
     ) {
         cluster.withLock {
             cluster.faults.append(
-                InjectedFault(method: method, pathPrefix: pathPrefix, status: status, message: message, remaining: times))
+                InjectedFault(method: method, pathPrefix: pathPrefix, status: status, message: message, remaining: times)
+            )
         }
     }
 
@@ -200,13 +208,26 @@ public final class KubeFakeServer: Sendable {
     /// Sets one condition in `status.conditions` (with `observedGeneration`), e.g. Flux `Ready=True`.
     @discardableResult
     public func setCondition(
-        apiVersion: String, kind: String, namespace: String? = nil, name: String, type: String, status: String = "True",
-        reason: String = "Succeeded", message: String = ""
+        apiVersion: String,
+        kind: String,
+        namespace: String? = nil,
+        name: String,
+        type: String,
+        status: String = "True",
+        reason: String = "Succeeded",
+        message: String = ""
     ) throws -> JSONValue {
         try cluster.withLock {
             try cluster.setCondition(
-                apiVersion: apiVersion, kind: kind, namespace: namespace, name: name, type: type, status: status,
-                reason: reason, message: message)
+                apiVersion: apiVersion,
+                kind: kind,
+                namespace: namespace,
+                name: name,
+                type: type,
+                status: status,
+                reason: reason,
+                message: message
+            )
         }
     }
 

@@ -32,7 +32,10 @@ public struct KubeStatusError: Error, Sendable, Equatable, CustomStringConvertib
 
     /// The Status a real server sends for an unknown group, version or resource.
     public static let resourceNotFound = KubeStatusError(
-        code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+        code: 404,
+        reason: "NotFound",
+        message: "the server could not find the requested resource"
+    )
 
     static func details(name: String, group: String, kind: String) -> JSONValue {
         var d: [String: JSONValue] = ["kind": .string(kind)]
@@ -44,31 +47,42 @@ public struct KubeStatusError: Error, Sendable, Equatable, CustomStringConvertib
     /// `<plural>[.<group>] "<name>" not found`.
     static func notFound(_ type: ResourceType, name: String) -> KubeStatusError {
         KubeStatusError(
-            code: 404, reason: "NotFound", message: "\(type.groupResource) \"\(name)\" not found",
-            details: details(name: name, group: type.group, kind: type.plural))
+            code: 404,
+            reason: "NotFound",
+            message: "\(type.groupResource) \"\(name)\" not found",
+            details: details(name: name, group: type.group, kind: type.plural)
+        )
     }
 
     /// `namespaces "<ns>" not found`.
     static func namespaceNotFound(_ namespace: String) -> KubeStatusError {
         KubeStatusError(
-            code: 404, reason: "NotFound", message: "namespaces \"\(namespace)\" not found",
-            details: details(name: namespace, group: "", kind: "namespaces"))
+            code: 404,
+            reason: "NotFound",
+            message: "namespaces \"\(namespace)\" not found",
+            details: details(name: namespace, group: "", kind: "namespaces")
+        )
     }
 
     /// `<plural>[.<group>] "<name>" already exists`.
     static func alreadyExists(_ type: ResourceType, name: String) -> KubeStatusError {
         KubeStatusError(
-            code: 409, reason: "AlreadyExists", message: "\(type.groupResource) \"\(name)\" already exists",
-            details: details(name: name, group: type.group, kind: type.plural))
+            code: 409,
+            reason: "AlreadyExists",
+            message: "\(type.groupResource) \"\(name)\" already exists",
+            details: details(name: name, group: type.group, kind: type.plural)
+        )
     }
 
     /// The optimistic-concurrency conflict.
     static func conflict(_ type: ResourceType, name: String) -> KubeStatusError {
         KubeStatusError(
-            code: 409, reason: "Conflict",
+            code: 409,
+            reason: "Conflict",
             message: "Operation cannot be fulfilled on \(type.groupResource) \"\(name)\": the object has been "
                 + "modified; please apply your changes to the latest version and try again",
-            details: details(name: name, group: type.group, kind: type.plural))
+            details: details(name: name, group: type.group, kind: type.plural)
+        )
     }
 
     /// One field error inside an `Invalid` answer.
@@ -98,9 +112,14 @@ public struct KubeStatusError: Error, Sendable, Equatable, CustomStringConvertib
         d["causes"] = .array(
             causes.map {
                 ["reason": .string($0.reason), "message": .string($0.message), "field": .string($0.field)]
-            })
+            }
+        )
         return KubeStatusError(
-            code: 422, reason: "Invalid", message: "\(qualified) \"\(name)\" is invalid: \(list)", details: .object(d))
+            code: 422,
+            reason: "Invalid",
+            message: "\(qualified) \"\(name)\" is invalid: \(list)",
+            details: .object(d)
+        )
     }
 
     /// 400 `BadRequest`.
@@ -111,24 +130,31 @@ public struct KubeStatusError: Error, Sendable, Equatable, CustomStringConvertib
     /// 415 `UnsupportedMediaType`.
     static func unsupportedMediaType(_ contentType: String) -> KubeStatusError {
         KubeStatusError(
-            code: 415, reason: "UnsupportedMediaType",
+            code: 415,
+            reason: "UnsupportedMediaType",
             message: "the body of the request was in an unknown format - accepted media types include: "
                 + "application/json, application/yaml, application/apply-patch+yaml, "
                 + "application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json"
-                + " (got \(contentType.isEmpty ? "none" : contentType))")
+                + " (got \(contentType.isEmpty ? "none" : contentType))"
+        )
     }
 
     /// 405 `MethodNotAllowed`.
     static func methodNotAllowed(_ method: String) -> KubeStatusError {
         KubeStatusError(
-            code: 405, reason: "MethodNotAllowed",
-            message: "the server does not allow this method on the requested resource")
+            code: 405,
+            reason: "MethodNotAllowed",
+            message: "the server does not allow this method on the requested resource"
+        )
     }
 
     /// 410 `Expired` for a watch or list from a compacted resourceVersion.
     static func expired(requested: Int, oldest: Int) -> KubeStatusError {
         KubeStatusError(
-            code: 410, reason: "Expired", message: "too old resource version: \(requested) (\(oldest))")
+            code: 410,
+            reason: "Expired",
+            message: "too old resource version: \(requested) (\(oldest))"
+        )
     }
 
     /// The reason a real server uses for a bare status code (for injected failures).

@@ -35,10 +35,13 @@ struct ManagedFieldsEntry: Equatable {
         (object?[path: ["metadata", "managedFields"]]?.arrayValue ?? []).compactMap { e in
             guard let manager = e["manager"]?.stringValue else { return nil }
             return ManagedFieldsEntry(
-                manager: manager, operation: e["operation"]?.stringValue ?? "Update",
-                apiVersion: e["apiVersion"]?.stringValue ?? "", time: e["time"]?.stringValue ?? "",
+                manager: manager,
+                operation: e["operation"]?.stringValue ?? "Update",
+                apiVersion: e["apiVersion"]?.stringValue ?? "",
+                time: e["time"]?.stringValue ?? "",
                 subresource: e["subresource"]?.stringValue ?? "",
-                fields: FieldsV1.decode(e["fieldsV1"] ?? .emptyObject))
+                fields: FieldsV1.decode(e["fieldsV1"] ?? .emptyObject)
+            )
         }
     }
 }
@@ -106,15 +109,25 @@ struct FieldManager {
     /// Server-side apply of `config` by `manager` onto `live` (`nil` when creating). Returns the merged object
     /// with updated `managedFields`.
     func apply(
-        config: JSONValue, to live: JSONValue?, manager: String, force: Bool, apiVersion: String, subresource: String
+        config: JSONValue,
+        to live: JSONValue?,
+        manager: String,
+        force: Bool,
+        apiVersion: String,
+        subresource: String
     ) throws -> JSONValue {
         let liveObject = live ?? .emptyObject
         let configOwned = ownedPortion(config, subresource: subresource)
         let configFields = walker.fieldSet(of: configOwned)
         var entries = ManagedFieldsEntry.decode(live)
         let applier = ManagedFieldsEntry(
-            manager: manager, operation: "Apply", apiVersion: apiVersion, time: now, subresource: subresource,
-            fields: configFields)
+            manager: manager,
+            operation: "Apply",
+            apiVersion: apiVersion,
+            time: now,
+            subresource: subresource,
+            fields: configFields
+        )
 
         var conflicts: [(entry: ManagedFieldsEntry, path: FieldPath)] = []
         for entry in entries where !entry.sameIdentity(applier) {
@@ -170,8 +183,13 @@ struct FieldManager {
             entries[i].fields.subtract(removed)
         }
         let updater = ManagedFieldsEntry(
-            manager: manager, operation: "Update", apiVersion: apiVersion, time: now, subresource: subresource,
-            fields: changed)
+            manager: manager,
+            operation: "Update",
+            apiVersion: apiVersion,
+            time: now,
+            subresource: subresource,
+            fields: changed
+        )
         if let index = entries.firstIndex(where: { $0.sameIdentity(updater) }) {
             if !changed.isSubset(of: entries[index].fields) {
                 entries[index].fields.formUnion(changed)

@@ -15,7 +15,10 @@ enum Patches {
     /// Strategic merge patch for built-in kinds: like a merge patch, but associative lists merge per key and
     /// `$patch: delete` list items are removed. Other `$` directives are ignored.
     static func strategicMerge(
-        _ target: JSONValue?, _ patch: JSONValue, walker: FieldWalker, schemaPath: [String] = []
+        _ target: JSONValue?,
+        _ patch: JSONValue,
+        walker: FieldWalker,
+        schemaPath: [String] = []
     ) -> JSONValue {
         switch patch {
         case .object(let p):
@@ -69,7 +72,9 @@ enum Patches {
             let pointer = try parsePointer(path)
             switch name {
             case "add":
-                guard let value = op["value"] else { throw JSONPatchError(message: "add operation does not apply: missing value") }
+                guard let value = op["value"] else {
+                    throw JSONPatchError(message: "add operation does not apply: missing value")
+                }
                 doc = try add(value, at: pointer[...], in: doc)
             case "remove":
                 doc = try remove(at: pointer[...], in: doc).0
@@ -117,7 +122,10 @@ enum Patches {
     }
 
     private static func add(
-        _ value: JSONValue, at pointer: ArraySlice<String>, in doc: JSONValue, replacing: Bool = false
+        _ value: JSONValue,
+        at pointer: ArraySlice<String>,
+        in doc: JSONValue,
+        replacing: Bool = false
     ) throws -> JSONValue {
         guard let first = pointer.first else { return value }
         let rest = pointer.dropFirst()

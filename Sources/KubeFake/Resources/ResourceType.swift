@@ -25,9 +25,17 @@ public struct ResourceType: Sendable, Hashable {
 
     /// Creates a resource type.
     public init(
-        group: String, version: String, plural: String, singular: String, kind: String, namespaced: Bool,
-        shortNames: [String] = [], categories: [String] = [], hasStatusSubresource: Bool = false,
-        schema: JSONValue? = nil, isCustom: Bool = false
+        group: String,
+        version: String,
+        plural: String,
+        singular: String,
+        kind: String,
+        namespaced: Bool,
+        shortNames: [String] = [],
+        categories: [String] = [],
+        hasStatusSubresource: Bool = false,
+        schema: JSONValue? = nil,
+        isCustom: Bool = false
     ) {
         self.group = group
         self.version = version
@@ -108,43 +116,135 @@ extension ResourceType {
     /// The built-in resources every fake serves.
     public static let builtIns: [ResourceType] = [
         ResourceType(
-            group: "", version: "v1", plural: "namespaces", singular: "namespace", kind: "Namespace",
-            namespaced: false, shortNames: ["ns"], hasStatusSubresource: true),
+            group: "",
+            version: "v1",
+            plural: "namespaces",
+            singular: "namespace",
+            kind: "Namespace",
+            namespaced: false,
+            shortNames: ["ns"],
+            hasStatusSubresource: true
+        ),
         ResourceType(
-            group: "", version: "v1", plural: "configmaps", singular: "configmap", kind: "ConfigMap",
-            namespaced: true, shortNames: ["cm"]),
+            group: "",
+            version: "v1",
+            plural: "configmaps",
+            singular: "configmap",
+            kind: "ConfigMap",
+            namespaced: true,
+            shortNames: ["cm"]
+        ),
         ResourceType(
-            group: "", version: "v1", plural: "secrets", singular: "secret", kind: "Secret", namespaced: true),
+            group: "",
+            version: "v1",
+            plural: "secrets",
+            singular: "secret",
+            kind: "Secret",
+            namespaced: true
+        ),
         ResourceType(
-            group: "", version: "v1", plural: "serviceaccounts", singular: "serviceaccount",
-            kind: "ServiceAccount", namespaced: true, shortNames: ["sa"]),
+            group: "",
+            version: "v1",
+            plural: "serviceaccounts",
+            singular: "serviceaccount",
+            kind: "ServiceAccount",
+            namespaced: true,
+            shortNames: ["sa"]
+        ),
         ResourceType(
-            group: "", version: "v1", plural: "pods", singular: "pod", kind: "Pod", namespaced: true,
-            shortNames: ["po"], categories: ["all"], hasStatusSubresource: true),
+            group: "",
+            version: "v1",
+            plural: "pods",
+            singular: "pod",
+            kind: "Pod",
+            namespaced: true,
+            shortNames: ["po"],
+            categories: ["all"],
+            hasStatusSubresource: true
+        ),
         ResourceType(
-            group: "", version: "v1", plural: "services", singular: "service", kind: "Service", namespaced: true,
-            shortNames: ["svc"], categories: ["all"], hasStatusSubresource: true),
+            group: "",
+            version: "v1",
+            plural: "services",
+            singular: "service",
+            kind: "Service",
+            namespaced: true,
+            shortNames: ["svc"],
+            categories: ["all"],
+            hasStatusSubresource: true
+        ),
         ResourceType(
-            group: "", version: "v1", plural: "nodes", singular: "node", kind: "Node", namespaced: false,
-            shortNames: ["no"], hasStatusSubresource: true),
+            group: "",
+            version: "v1",
+            plural: "nodes",
+            singular: "node",
+            kind: "Node",
+            namespaced: false,
+            shortNames: ["no"],
+            hasStatusSubresource: true
+        ),
         ResourceType(
-            group: "", version: "v1", plural: "events", singular: "event", kind: "Event", namespaced: true,
-            shortNames: ["ev"]),
+            group: "",
+            version: "v1",
+            plural: "events",
+            singular: "event",
+            kind: "Event",
+            namespaced: true,
+            shortNames: ["ev"]
+        ),
         ResourceType(
-            group: "apps", version: "v1", plural: "deployments", singular: "deployment", kind: "Deployment",
-            namespaced: true, shortNames: ["deploy"], categories: ["all"], hasStatusSubresource: true),
+            group: "apps",
+            version: "v1",
+            plural: "deployments",
+            singular: "deployment",
+            kind: "Deployment",
+            namespaced: true,
+            shortNames: ["deploy"],
+            categories: ["all"],
+            hasStatusSubresource: true
+        ),
         ResourceType(
-            group: "apps", version: "v1", plural: "replicasets", singular: "replicaset", kind: "ReplicaSet",
-            namespaced: true, shortNames: ["rs"], categories: ["all"], hasStatusSubresource: true),
+            group: "apps",
+            version: "v1",
+            plural: "replicasets",
+            singular: "replicaset",
+            kind: "ReplicaSet",
+            namespaced: true,
+            shortNames: ["rs"],
+            categories: ["all"],
+            hasStatusSubresource: true
+        ),
         ResourceType(
-            group: "apps", version: "v1", plural: "daemonsets", singular: "daemonset", kind: "DaemonSet",
-            namespaced: true, shortNames: ["ds"], categories: ["all"], hasStatusSubresource: true),
+            group: "apps",
+            version: "v1",
+            plural: "daemonsets",
+            singular: "daemonset",
+            kind: "DaemonSet",
+            namespaced: true,
+            shortNames: ["ds"],
+            categories: ["all"],
+            hasStatusSubresource: true
+        ),
         ResourceType(
-            group: "apps", version: "v1", plural: "statefulsets", singular: "statefulset", kind: "StatefulSet",
-            namespaced: true, shortNames: ["sts"], categories: ["all"], hasStatusSubresource: true),
+            group: "apps",
+            version: "v1",
+            plural: "statefulsets",
+            singular: "statefulset",
+            kind: "StatefulSet",
+            namespaced: true,
+            shortNames: ["sts"],
+            categories: ["all"],
+            hasStatusSubresource: true
+        ),
         ResourceType(
-            group: "apiextensions.k8s.io", version: "v1", plural: "customresourcedefinitions",
-            singular: "customresourcedefinition", kind: "CustomResourceDefinition", namespaced: false,
-            shortNames: ["crd", "crds"], hasStatusSubresource: true),
+            group: "apiextensions.k8s.io",
+            version: "v1",
+            plural: "customresourcedefinitions",
+            singular: "customresourcedefinition",
+            kind: "CustomResourceDefinition",
+            namespaced: false,
+            shortNames: ["crd", "crds"],
+            hasStatusSubresource: true
+        ),
     ]
 }

@@ -82,12 +82,18 @@ extension FakeCluster {
             keys.append(key)
             let isNew = types[key] == nil
             types[key] = ResourceType(
-                group: group, version: v, plural: plural,
-                singular: names["singular"]?.stringValue ?? kind.lowercased(), kind: kind, namespaced: namespaced,
+                group: group,
+                version: v,
+                plural: plural,
+                singular: names["singular"]?.stringValue ?? kind.lowercased(),
+                kind: kind,
+                namespaced: namespaced,
                 shortNames: names["shortNames"]?.arrayValue?.compactMap(\.stringValue) ?? [],
                 categories: names["categories"]?.arrayValue?.compactMap(\.stringValue) ?? [],
                 hasStatusSubresource: version[path: ["subresources", "status"]] != nil,
-                schema: version[path: ["schema", "openAPIV3Schema"]], isCustom: true)
+                schema: version[path: ["schema", "openAPIV3Schema"]],
+                isCustom: true
+            )
             if isNew && endpointLag > 0 {
                 unroutable.insert(key)
                 schedule(after: endpointLag) { [self] in _ = withLock { unroutable.remove(key) } }

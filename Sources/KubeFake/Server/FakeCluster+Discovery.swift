@@ -89,7 +89,8 @@ extension FakeCluster {
             }
         }
         return [
-            "kind": "APIResourceList", "apiVersion": "v1", "groupVersion": .string(group.isEmpty ? version : "\(group)/\(version)"),
+            "kind": "APIResourceList", "apiVersion": "v1",
+            "groupVersion": .string(group.isEmpty ? version : "\(group)/\(version)"),
             "resources": .array(resources),
         ]
     }

@@ -19,8 +19,12 @@ extension FakeCluster {
         var updated = object
         updated["status"] = status
         return try finish(
-            type, old: object, candidate: updated, subresource: type.hasStatusSubresource ? "status" : "",
-            ownership: .update(Self.driverManager))
+            type,
+            old: object,
+            candidate: updated,
+            subresource: type.hasStatusSubresource ? "status" : "",
+            ownership: .update(Self.driverManager)
+        )
     }
 
     static func condition(_ type: String, _ status: String, reason: String, message: String, now: String) -> JSONValue {
@@ -44,16 +48,24 @@ extension FakeCluster {
         let now = Self.timestamp()
         let rsName = "\(name)-\(String(generation, radix: 16))"
         let available = Self.condition(
-            "Available", "True", reason: "MinimumReplicasAvailable", message: "Deployment has minimum availability.",
-            now: now)
+            "Available",
+            "True",
+            reason: "MinimumReplicasAvailable",
+            message: "Deployment has minimum availability.",
+            now: now
+        )
         switch stage {
         case .progressDeadlineExceeded:
             status["observedGeneration"] = .int(generation)
             status["conditions"] = [
                 available,
                 Self.condition(
-                    "Progressing", "False", reason: "ProgressDeadlineExceeded",
-                    message: "ReplicaSet \"\(rsName)\" has timed out progressing.", now: now),
+                    "Progressing",
+                    "False",
+                    reason: "ProgressDeadlineExceeded",
+                    message: "ReplicaSet \"\(rsName)\" has timed out progressing.",
+                    now: now
+                ),
             ]
         case .nextStep where observed < generation:
             status["observedGeneration"] = .int(generation)
@@ -61,8 +73,12 @@ extension FakeCluster {
             status["replicas"] = .int(max(status["replicas"]?.intValue ?? 0, 0))
             status["conditions"] = [
                 Self.condition(
-                    "Progressing", "True", reason: "ReplicaSetUpdated",
-                    message: "ReplicaSet \"\(rsName)\" is progressing.", now: now)
+                    "Progressing",
+                    "True",
+                    reason: "ReplicaSetUpdated",
+                    message: "ReplicaSet \"\(rsName)\" is progressing.",
+                    now: now
+                )
             ]
         case .nextStep where updated + 1 < desired:
             status["observedGeneration"] = .int(generation)
@@ -74,8 +90,12 @@ extension FakeCluster {
             status["conditions"] = [
                 available,
                 Self.condition(
-                    "Progressing", "True", reason: "ReplicaSetUpdated",
-                    message: "ReplicaSet \"\(rsName)\" is progressing.", now: now),
+                    "Progressing",
+                    "True",
+                    reason: "ReplicaSetUpdated",
+                    message: "ReplicaSet \"\(rsName)\" is progressing.",
+                    now: now
+                ),
             ]
         case .nextStep, .complete:
             status["observedGeneration"] = .int(generation)
@@ -86,8 +106,12 @@ extension FakeCluster {
             status["conditions"] = [
                 available,
                 Self.condition(
-                    "Progressing", "True", reason: "NewReplicaSetAvailable",
-                    message: "ReplicaSet \"\(rsName)\" has successfully progressed.", now: now),
+                    "Progressing",
+                    "True",
+                    reason: "NewReplicaSetAvailable",
+                    message: "ReplicaSet \"\(rsName)\" has successfully progressed.",
+                    now: now
+                ),
             ]
         }
         return presented(try writeStatus(type, deployment, status: status), as: type)
@@ -96,8 +120,10 @@ extension FakeCluster {
     func find(apiVersion: String, kind: String, namespace: String?, name: String) throws -> (ResourceType, JSONValue) {
         guard let type = type(apiVersion: apiVersion, kind: kind) else {
             throw KubeStatusError(
-                code: 404, reason: "NotFound",
-                message: "no matches for kind \"\(kind)\" in version \"\(apiVersion)\"")
+                code: 404,
+                reason: "NotFound",
+                message: "no matches for kind \"\(kind)\" in version \"\(apiVersion)\""
+            )
         }
         guard let object = stored(type, namespace: namespace, name: name) else {
             throw KubeStatusError.notFound(type, name: name)
@@ -107,8 +133,14 @@ extension FakeCluster {
 
     /// Sets (or replaces) one `status.conditions` entry by type.
     func setCondition(
-        apiVersion: String, kind: String, namespace: String?, name: String, type conditionType: String,
-        status conditionStatus: String, reason: String, message: String
+        apiVersion: String,
+        kind: String,
+        namespace: String?,
+        name: String,
+        type conditionType: String,
+        status conditionStatus: String,
+        reason: String,
+        message: String
     ) throws -> JSONValue {
         let (type, object) = try find(apiVersion: apiVersion, kind: kind, namespace: namespace, name: name)
         var status = object["status"] ?? .emptyObject
@@ -165,8 +197,15 @@ extension FakeCluster {
                         current[path: ["metadata", "generation"]]?.intValue == generation
                     else { return }
                     _ = try? setCondition(
-                        apiVersion: apiVersion, kind: kind, namespace: namespace, name: name, type: "Ready",
-                        status: "True", reason: "Succeeded", message: "Applied revision: main@sha1:kubefake")
+                        apiVersion: apiVersion,
+                        kind: kind,
+                        namespace: namespace,
+                        name: name,
+                        type: "Ready",
+                        status: "True",
+                        reason: "Succeeded",
+                        message: "Applied revision: main@sha1:kubefake"
+                    )
                 }
             }
         }

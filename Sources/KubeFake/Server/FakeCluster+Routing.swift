@@ -19,7 +19,8 @@ struct FakeRequest: Sendable {
         for pair in rawQuery.split(separator: "&") {
             let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let key = String(kv[0]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(kv[0])
-            let value = kv.count > 1
+            let value =
+                kv.count > 1
                 ? (String(kv[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(kv[1])) : ""
             q[key] = value
         }
@@ -64,9 +65,14 @@ extension FakeCluster {
             faults[index].remaining -= 1
             if faults[index].remaining <= 0 { faults.remove(at: index) }
             let error = KubeStatusError(
-                code: fault.status, reason: KubeStatusError.reason(forCode: fault.status), message: fault.message)
+                code: fault.status,
+                reason: KubeStatusError.reason(forCode: fault.status),
+                message: fault.message
+            )
             return .json(status: fault.status, body: error.status)
         }
+        dryRun = request.query["dryRun"] == "All"
+        defer { dryRun = false }
         do {
             return try dispatch(request)
         } catch let error as KubeStatusError {
@@ -124,9 +130,10 @@ extension FakeCluster {
             throw KubeStatusError.resourceNotFound
         }
         let writeBody = { [self] () throws -> JSONValue in
-            let media = request.contentType.split(separator: ";").first.map {
-                $0.trimmingCharacters(in: .whitespaces).lowercased()
-            } ?? ""
+            let media =
+                request.contentType.split(separator: ";").first.map {
+                    $0.trimmingCharacters(in: .whitespaces).lowercased()
+                } ?? ""
             guard ["", "application/json", "application/yaml", "*/*"].contains(media) else {
                 throw KubeStatusError.unsupportedMediaType(request.contentType)
             }
@@ -135,13 +142,20 @@ extension FakeCluster {
         switch (request.method, name) {
         case ("GET", nil):
             let selector = try ObjectSelector(
-                labelSelector: request.query["labelSelector"], fieldSelector: request.query["fieldSelector"])
+                labelSelector: request.query["labelSelector"],
+                fieldSelector: request.query["fieldSelector"]
+            )
             if ["true", "1"].contains(request.query["watch"] ?? "") {
                 return .watch(
                     WatchPlan(
-                        type: type, namespace: namespace, selector: selector, from: request.query["resourceVersion"],
+                        type: type,
+                        namespace: namespace,
+                        selector: selector,
+                        from: request.query["resourceVersion"],
                         timeoutSeconds: request.query["timeoutSeconds"].flatMap(Double.init),
-                        bookmarks: request.query["allowWatchBookmarks"] == "true"))
+                        bookmarks: request.query["allowWatchBookmarks"] == "true"
+                    )
+                )
             }
             return .json(status: 200, body: list(type, namespace: namespace, selector: selector))
         case ("GET", let name?):
@@ -152,21 +166,35 @@ extension FakeCluster {
         case ("POST", nil):
             if type.namespaced && namespace == nil { throw KubeStatusError.methodNotAllowed("POST") }
             let object = try create(
-                type: type, namespace: namespace, body: try writeBody(), manager: request.updateManager,
-                queryFieldManager: request.query["fieldManager"])
+                type: type,
+                namespace: namespace,
+                body: try writeBody(),
+                manager: request.updateManager,
+                queryFieldManager: request.query["fieldManager"]
+            )
             return .json(status: 201, body: presented(object, as: type))
         case ("PUT", let name?):
             let object = try replace(
-                type: type, namespace: namespace, name: name, subresource: subresource, body: try writeBody(),
-                manager: request.updateManager)
+                type: type,
+                namespace: namespace,
+                name: name,
+                subresource: subresource,
+                body: try writeBody(),
+                manager: request.updateManager
+            )
             return .json(status: 200, body: presented(object, as: type))
         case ("PATCH", let name?):
             let isApply = request.contentType.lowercased().hasPrefix("application/apply-patch")
             let (object, created) = try patch(
-                type: type, namespace: namespace, name: name, subresource: subresource,
-                contentType: request.contentType, body: request.body,
+                type: type,
+                namespace: namespace,
+                name: name,
+                subresource: subresource,
+                contentType: request.contentType,
+                body: request.body,
                 manager: isApply ? request.query["fieldManager"] : request.updateManager,
-                force: request.query["force"] == "true")
+                force: request.query["force"] == "true"
+            )
             return .json(status: created ? 201 : 200, body: presented(object, as: type))
         case ("DELETE", let name?):
             guard subresource.isEmpty else { throw KubeStatusError.methodNotAllowed("DELETE") }
@@ -195,7 +223,8 @@ extension FakeCluster {
         switch segments.first {
         case "rollout" where segments.count == 3:
             let stage: RolloutStage =
-                request.query["fail"] == "true" ? .progressDeadlineExceeded
+                request.query["fail"] == "true"
+                ? .progressDeadlineExceeded
                 : request.query["complete"] == "true" ? .complete : .nextStep
             let object = try advanceRollout(namespace: segments[1], name: segments[2], stage: stage)
             return .json(status: 200, body: object)

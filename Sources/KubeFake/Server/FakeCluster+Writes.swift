@@ -27,11 +27,13 @@ extension FakeCluster {
         var b = body
         if let apiVersion = body["apiVersion"]?.stringValue, apiVersion != type.apiVersion {
             throw KubeStatusError.badRequest(
-                "the API version in the data (\(apiVersion)) does not match the expected API version (\(type.apiVersion))")
+                "the API version in the data (\(apiVersion)) does not match the expected API version (\(type.apiVersion))"
+            )
         }
         if let kind = body["kind"]?.stringValue, kind != type.kind {
             throw KubeStatusError.badRequest(
-                "the kind in the data (\(kind)) does not match the expected kind (\(type.kind))")
+                "the kind in the data (\(kind)) does not match the expected kind (\(type.kind))"
+            )
         }
         b["apiVersion"] = .string(type.apiVersion)
         b["kind"] = .string(type.kind)
@@ -44,7 +46,8 @@ extension FakeCluster {
         if type.namespaced {
             if let given = body[path: ["metadata", "namespace"]]?.stringValue, !given.isEmpty, given != namespace {
                 throw KubeStatusError.badRequest(
-                    "the namespace of the provided object does not match the namespace sent on the request")
+                    "the namespace of the provided object does not match the namespace sent on the request"
+                )
             }
             b[path: ["metadata", "namespace"]] = namespace.map { .string($0) }
         } else {
@@ -61,7 +64,11 @@ extension FakeCluster {
     // MARK: Create
 
     func create(
-        type: ResourceType, namespace: String?, body: JSONValue, manager: String, queryFieldManager: String?
+        type: ResourceType,
+        namespace: String?,
+        body: JSONValue,
+        manager: String,
+        queryFieldManager: String?
     ) throws -> JSONValue {
         var object = try checkNamespace(try checkTypeMeta(body, type), type, namespace)
         var name = object[path: ["metadata", "name"]]?.stringValue ?? ""
@@ -70,9 +77,17 @@ extension FakeCluster {
         }
         guard !name.isEmpty else {
             throw KubeStatusError.invalid(
-                kind: type.kind, group: type.group, name: "",
-                causes: [.init(reason: "FieldValueRequired", message: "Required value: name or generateName is required",
-                    field: "metadata.name")])
+                kind: type.kind,
+                group: type.group,
+                name: "",
+                causes: [
+                    .init(
+                        reason: "FieldValueRequired",
+                        message: "Required value: name or generateName is required",
+                        field: "metadata.name"
+                    )
+                ]
+            )
         }
         try requireNamespace(type, namespace)
         if stored(type, namespace: namespace, name: name) != nil { throw KubeStatusError.alreadyExists(type, name: name) }
@@ -80,8 +95,13 @@ extension FakeCluster {
         object[path: ["metadata", "managedFields"]] = nil
         object[path: ["metadata", "resourceVersion"]] = nil
         return try finish(
-            type, old: nil, candidate: object, subresource: "", ownership: .update(manager),
-            initialStatus: Self.initialStatus(type))
+            type,
+            old: nil,
+            candidate: object,
+            subresource: "",
+            ownership: .update(manager),
+            initialStatus: Self.initialStatus(type)
+        )
     }
 
     func stampNew(_ object: inout JSONValue) {
@@ -92,12 +112,18 @@ extension FakeCluster {
     // MARK: Update
 
     func replace(
-        type: ResourceType, namespace: String?, name: String, subresource: String, body: JSONValue, manager: String
+        type: ResourceType,
+        namespace: String?,
+        name: String,
+        subresource: String,
+        body: JSONValue,
+        manager: String
     ) throws -> JSONValue {
         var object = try checkNamespace(try checkTypeMeta(body, type), type, namespace)
         if let bodyName = object[path: ["metadata", "name"]]?.stringValue, bodyName != name {
             throw KubeStatusError.badRequest(
-                "the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
+                "the name of the object (\(bodyName)) does not match the name on the URL (\(name))"
+            )
         }
         object[path: ["metadata", "name"]] = .string(name)
         guard let old = stored(type, namespace: namespace, name: name) else {
@@ -105,9 +131,17 @@ extension FakeCluster {
         }
         guard let rv = object[path: ["metadata", "resourceVersion"]]?.stringValue, !rv.isEmpty else {
             throw KubeStatusError.invalid(
-                kind: type.kind, group: type.group, name: name,
-                causes: [.init(reason: "FieldValueInvalid", message: "Invalid value: 0x0: must be specified for an update",
-                    field: "metadata.resourceVersion")])
+                kind: type.kind,
+                group: type.group,
+                name: name,
+                causes: [
+                    .init(
+                        reason: "FieldValueInvalid",
+                        message: "Invalid value: 0x0: must be specified for an update",
+                        field: "metadata.resourceVersion"
+                    )
+                ]
+            )
         }
         if rv != old[path: ["metadata", "resourceVersion"]]?.stringValue { throw KubeStatusError.conflict(type, name: name) }
         object[path: ["metadata", "managedFields"]] = old[path: ["metadata", "managedFields"]]
@@ -118,23 +152,45 @@ extension FakeCluster {
 
     /// Applies a PATCH; returns the object and whether it was created (server-side apply of a missing object).
     func patch(
-        type: ResourceType, namespace: String?, name: String, subresource: String, contentType: String,
-        body: Data, manager: String?, force: Bool
+        type: ResourceType,
+        namespace: String?,
+        name: String,
+        subresource: String,
+        contentType: String,
+        body: Data,
+        manager: String?,
+        force: Bool
     ) throws -> (JSONValue, created: Bool) {
         let old = stored(type, namespace: namespace, name: name)
-        let mediaType = contentType.split(separator: ";").first.map {
-            $0.trimmingCharacters(in: .whitespaces).lowercased()
-        } ?? ""
+        let mediaType =
+            contentType.split(separator: ";").first.map {
+                $0.trimmingCharacters(in: .whitespaces).lowercased()
+            } ?? ""
         if mediaType == "application/apply-patch+yaml" {
             return try serverSideApply(
-                type: type, namespace: namespace, name: name, subresource: subresource, body: body, manager: manager,
-                force: force, old: old)
+                type: type,
+                namespace: namespace,
+                name: name,
+                subresource: subresource,
+                body: body,
+                manager: manager,
+                force: force,
+                old: old
+            )
         }
         if force {
             throw KubeStatusError.invalid(
-                kind: "PatchOptions", group: "meta.k8s.io", name: "",
-                causes: [.init(reason: "FieldValueForbidden", message: "Forbidden: may not be specified for non-apply patch",
-                    field: "force")])
+                kind: "PatchOptions",
+                group: "meta.k8s.io",
+                name: "",
+                causes: [
+                    .init(
+                        reason: "FieldValueForbidden",
+                        message: "Forbidden: may not be specified for non-apply patch",
+                        field: "force"
+                    )
+                ]
+            )
         }
         let patch: JSONValue
         switch mediaType {
@@ -169,7 +225,12 @@ extension FakeCluster {
         candidate[path: ["metadata", "name"]] = .string(name)
         candidate[path: ["metadata", "managedFields"]] = old[path: ["metadata", "managedFields"]]
         let object = try finish(
-            type, old: old, candidate: candidate, subresource: subresource, ownership: .update(manager ?? "unknown"))
+            type,
+            old: old,
+            candidate: candidate,
+            subresource: subresource,
+            ownership: .update(manager ?? "unknown")
+        )
         return (object, false)
     }
 
@@ -183,29 +244,46 @@ extension FakeCluster {
             }
         }
         throw KubeStatusError.badRequest(
-            "couldn't get version/kind; json parse error: invalid character in request body")
+            "couldn't get version/kind; json parse error: invalid character in request body"
+        )
     }
 
     private func serverSideApply(
-        type: ResourceType, namespace: String?, name: String, subresource: String, body: Data, manager: String?,
-        force: Bool, old: JSONValue?
+        type: ResourceType,
+        namespace: String?,
+        name: String,
+        subresource: String,
+        body: Data,
+        manager: String?,
+        force: Bool,
+        old: JSONValue?
     ) throws -> (JSONValue, created: Bool) {
         guard let manager, !manager.isEmpty else {
             throw KubeStatusError.invalid(
-                kind: "PatchOptions", group: "meta.k8s.io", name: "",
-                causes: [.init(reason: "FieldValueRequired", message: "Required value: is required for apply patch",
-                    field: "fieldManager")])
+                kind: "PatchOptions",
+                group: "meta.k8s.io",
+                name: "",
+                causes: [
+                    .init(
+                        reason: "FieldValueRequired",
+                        message: "Required value: is required for apply patch",
+                        field: "fieldManager"
+                    )
+                ]
+            )
         }
         var config = try parseBody(body, yamlAllowed: true)
         guard config.objectValue != nil else { throw KubeStatusError.badRequest("apply patch must be an object") }
         if config["apiVersion"]?.stringValue == nil || config["kind"]?.stringValue == nil {
             throw KubeStatusError.badRequest(
-                "invalid object type: \(config["apiVersion"]?.stringValue ?? ""), Kind=\(config["kind"]?.stringValue ?? "")")
+                "invalid object type: \(config["apiVersion"]?.stringValue ?? ""), Kind=\(config["kind"]?.stringValue ?? "")"
+            )
         }
         config = try checkTypeMeta(config, type)
         if let bodyName = config[path: ["metadata", "name"]]?.stringValue, bodyName != name {
             throw KubeStatusError.badRequest(
-                "the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
+                "the name of the object (\(bodyName)) does not match the name on the URL (\(name))"
+            )
         }
         config = try checkNamespace(config, type, namespace)
         if let managed = config[path: ["metadata", "managedFields"]], managed != .null,
@@ -225,8 +303,13 @@ extension FakeCluster {
         var merged: JSONValue
         do {
             merged = try fieldManager(type).apply(
-                config: config, to: old, manager: manager, force: force, apiVersion: type.apiVersion,
-                subresource: subresource)
+                config: config,
+                to: old,
+                manager: manager,
+                force: force,
+                apiVersion: type.apiVersion,
+                subresource: subresource
+            )
         } catch let conflict as FieldManager.ApplyConflict {
             throw conflict.statusError
         }
@@ -235,8 +318,13 @@ extension FakeCluster {
         merged[path: ["metadata", "name"]] = .string(name)
         merged[path: ["metadata", "namespace"]] = type.namespaced ? namespace.map { .string($0) } : nil
         let object = try finish(
-            type, old: old, candidate: merged, subresource: subresource, ownership: .applied,
-            initialStatus: Self.initialStatus(type))
+            type,
+            old: old,
+            candidate: merged,
+            subresource: subresource,
+            ownership: .applied,
+            initialStatus: Self.initialStatus(type)
+        )
         return (object, old == nil)
     }
 
@@ -245,7 +333,11 @@ extension FakeCluster {
     /// Applies the status split, server-owned metadata, ownership, validation, generation and resourceVersion
     /// rules, then stores the object. A write that changes nothing returns the old object untouched.
     func finish(
-        _ type: ResourceType, old: JSONValue?, candidate: JSONValue, subresource: String, ownership: Ownership,
+        _ type: ResourceType,
+        old: JSONValue?,
+        candidate: JSONValue,
+        subresource: String,
+        ownership: Ownership,
         initialStatus: JSONValue? = nil
     ) throws -> JSONValue {
         var new = candidate
@@ -259,9 +351,10 @@ extension FakeCluster {
             }
         }
         if let old {
-            for key in ["name", "namespace", "uid", "creationTimestamp", "generation", "deletionTimestamp",
-                "deletionGracePeriodSeconds", "resourceVersion"]
-            {
+            for key in [
+                "name", "namespace", "uid", "creationTimestamp", "generation", "deletionTimestamp",
+                "deletionGracePeriodSeconds", "resourceVersion",
+            ] {
                 new[path: ["metadata", key]] = old[path: ["metadata", key]]
             }
         } else {
@@ -269,7 +362,12 @@ extension FakeCluster {
         }
         if case .update(let manager) = ownership {
             new = fieldManager(type).update(
-                old: old, new: new, manager: manager, apiVersion: type.apiVersion, subresource: subresource)
+                old: old,
+                new: new,
+                manager: manager,
+                apiVersion: type.apiVersion,
+                subresource: subresource
+            )
         }
         if type.isCustom { try validateCustom(type, new) }
         if let old, Self.comparable(old) == Self.comparable(new) { return old }
@@ -277,10 +375,12 @@ extension FakeCluster {
         if let old {
             let oldGeneration = old[path: ["metadata", "generation"]]?.intValue ?? 1
             new[path: ["metadata", "generation"]] = .int(
-                Self.specPortion(old) == Self.specPortion(new) ? oldGeneration : oldGeneration + 1)
+                Self.specPortion(old) == Self.specPortion(new) ? oldGeneration : oldGeneration + 1
+            )
         } else {
             new[path: ["metadata", "generation"]] = 1
         }
+        if dryRun { return new }
         new[path: ["metadata", "resourceVersion"]] = .string(String(nextResourceVersion()))
         put(type, new, eventType: old == nil ? "ADDED" : "MODIFIED")
         afterWrite(type, old: old, new: new)
@@ -301,11 +401,13 @@ extension FakeCluster {
     static func comparable(_ object: JSONValue) -> JSONValue {
         var o = object
         if let entries = o[path: ["metadata", "managedFields"]]?.arrayValue {
-            o[path: ["metadata", "managedFields"]] = .array(entries.map { e in
-                var e = e
-                e["time"] = nil
-                return e
-            })
+            o[path: ["metadata", "managedFields"]] = .array(
+                entries.map { e in
+                    var e = e
+                    e["time"] = nil
+                    return e
+                }
+            )
         }
         return o
     }
@@ -322,6 +424,10 @@ extension FakeCluster {
         guard let schema = type.schema else { return }
         var candidate = object
         candidate["metadata"] = nil
+        if let declared = schema["properties"]?.objectValue {
+            // apiVersion and kind are always allowed at the root, as on a real apiserver.
+            for key in ["apiVersion", "kind"] where declared[key] == nil { candidate[key] = nil }
+        }
         let violations = OpenAPISchemaValidator.validate(candidate.foundationValue, against: schema.foundationValue)
         guard !violations.isEmpty else { return }
         let causes = violations.map { v -> KubeStatusError.Cause in
@@ -330,8 +436,11 @@ extension FakeCluster {
             return .init(reason: v.reason, message: message, field: v.field)
         }
         throw KubeStatusError.invalid(
-            kind: type.kind, group: type.group,
-            name: object[path: ["metadata", "name"]]?.stringValue ?? "", causes: causes)
+            kind: type.kind,
+            group: type.group,
+            name: object[path: ["metadata", "name"]]?.stringValue ?? "",
+            causes: causes
+        )
     }
 
     // MARK: Delete
@@ -345,19 +454,28 @@ extension FakeCluster {
             !["Orphan", "Background", "Foreground"].contains(policy)
         {
             throw KubeStatusError.invalid(
-                kind: "DeleteOptions", group: "meta.k8s.io", name: "",
-                causes: [.init(reason: "FieldValueNotSupported",
-                    message: "Unsupported value: \"\(policy)\": supported values: \"Foreground\", \"Background\", \"Orphan\"",
-                    field: "propagationPolicy")])
+                kind: "DeleteOptions",
+                group: "meta.k8s.io",
+                name: "",
+                causes: [
+                    .init(
+                        reason: "FieldValueNotSupported",
+                        message: "Unsupported value: \"\(policy)\": supported values: \"Foreground\", \"Background\", \"Orphan\"",
+                        field: "propagationPolicy"
+                    )
+                ]
+            )
         }
         if let uid = options?[path: ["preconditions", "uid"]]?.stringValue,
             uid != old[path: ["metadata", "uid"]]?.stringValue
         {
             throw KubeStatusError(
-                code: 409, reason: "Conflict",
+                code: 409,
+                reason: "Conflict",
                 message: "Operation cannot be fulfilled on \(type.groupResource) \"\(name)\": Precondition failed: "
                     + "UID in precondition: \(uid), UID in object meta: \(old[path: ["metadata", "uid"]]?.stringValue ?? "")",
-                details: KubeStatusError.details(name: name, group: type.group, kind: type.plural))
+                details: KubeStatusError.details(name: name, group: type.group, kind: type.plural)
+            )
         }
         if let rv = options?[path: ["preconditions", "resourceVersion"]]?.stringValue,
             rv != old[path: ["metadata", "resourceVersion"]]?.stringValue
@@ -366,11 +484,14 @@ extension FakeCluster {
         }
         if type.kind == "Namespace" && ["default", "kube-system", "kube-public"].contains(name) {
             throw KubeStatusError(
-                code: 403, reason: "Forbidden",
+                code: 403,
+                reason: "Forbidden",
                 message: "namespaces \"\(name)\" is forbidden: this namespace may not be deleted",
-                details: KubeStatusError.details(name: name, group: "", kind: "namespaces"))
+                details: KubeStatusError.details(name: name, group: "", kind: "namespaces")
+            )
         }
         let finalizers = old[path: ["metadata", "finalizers"]]?.arrayValue ?? []
+        if dryRun { return old }
         if !finalizers.isEmpty {
             if old[path: ["metadata", "deletionTimestamp"]] != nil { return old }
             var marked = old

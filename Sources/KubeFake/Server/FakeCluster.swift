@@ -17,7 +17,11 @@ final class WatchRegistration: @unchecked Sendable {
     var position: Int
 
     init(
-        id: Int, type: ResourceType, namespace: String?, selector: ObjectSelector, position: Int,
+        id: Int,
+        type: ResourceType,
+        namespace: String?,
+        selector: ObjectSelector,
+        position: Int,
         sink: @escaping @Sendable (WatchOutput) -> Void
     ) {
         self.id = id
@@ -76,6 +80,8 @@ final class FakeCluster: @unchecked Sendable {
     var responseDelays: [(pathPrefix: String, seconds: Double)] = []
     var requestLog: [KubeFakeRequestRecord] = []
     var controller: ControllerSettings?
+    /// Set while answering a `dryRun=All` request: writes are computed and returned but not stored.
+    var dryRun = false
     var port = 0
 
     struct ControllerSettings {
@@ -168,7 +174,11 @@ final class FakeCluster: @unchecked Sendable {
         }
         let rv = Int(object[path: ["metadata", "resourceVersion"]]?.stringValue ?? "") ?? resourceVersion
         events.append(StoredEvent(resourceVersion: rv, storageKey: type.storageKey, type: eventType, object: object))
-        if events.count > 20_000 { events.removeFirst(events.count - 20_000) }
+        if events.count > 20_000 {
+            // History is bounded: trimming is a compaction, so older watches get 410 instead of silent gaps.
+            events.removeFirst(events.count - 20_000)
+            compactedBelow = max(compactedBelow, events.first?.resourceVersion ?? compactedBelow)
+        }
         for watcher in watchers.values where watcher.selects(object, storageKey: type.storageKey) {
             send(eventType, presented(object, as: watcher.type), to: watcher, rv: rv)
         }
@@ -184,7 +194,10 @@ final class FakeCluster: @unchecked Sendable {
 
     /// Registers a watch, replaying history first; throws 410 when `from` is older than the compaction mark.
     func registerWatch(
-        type: ResourceType, namespace: String?, selector: ObjectSelector, from: String?,
+        type: ResourceType,
+        namespace: String?,
+        selector: ObjectSelector,
+        from: String?,
         sink: @escaping @Sendable (WatchOutput) -> Void
     ) throws -> Int {
         let id = nextWatchID
@@ -197,7 +210,13 @@ final class FakeCluster: @unchecked Sendable {
             throw KubeStatusError.expired(requested: requested, oldest: compactedBelow)
         }
         let registration = WatchRegistration(
-            id: id, type: type, namespace: namespace, selector: selector, position: requested, sink: sink)
+            id: id,
+            type: type,
+            namespace: namespace,
+            selector: selector,
+            position: requested,
+            sink: sink
+        )
         if requested == 0 {
             let current = (objects[type.storageKey] ?? [:]).sorted { $0.key < $1.key }.map(\.value)
             for object in current where registration.selects(object, storageKey: type.storageKey) {
@@ -206,7 +225,8 @@ final class FakeCluster: @unchecked Sendable {
             }
             registration.position = resourceVersion
         } else {
-            for event in events where event.resourceVersion > requested
+            for event in events
+            where event.resourceVersion > requested
                 && registration.selects(event.object, storageKey: event.storageKey)
             {
                 send(event.type, presented(event.object, as: type), to: registration, rv: event.resourceVersion)

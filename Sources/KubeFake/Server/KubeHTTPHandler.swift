@@ -51,8 +51,12 @@ final class KubeHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func handle(_ head: HTTPRequestHead, _ body: Data, context: ChannelHandlerContext) {
         let request = FakeRequest(
-            method: head.method.rawValue, uri: head.uri, contentType: head.headers.first(name: "content-type") ?? "",
-            userAgent: head.headers.first(name: "user-agent") ?? "", body: body)
+            method: head.method.rawValue,
+            uri: head.uri,
+            contentType: head.headers.first(name: "content-type") ?? "",
+            userAgent: head.headers.first(name: "user-agent") ?? "",
+            body: body
+        )
         let keepAlive = head.isKeepAlive
         let (response, delay) = cluster.withLock { () -> (FakeResponse, Double) in
             let delay = cluster.responseDelays.filter { request.path.hasPrefix($0.pathPrefix) }.map(\.seconds).max() ?? 0
@@ -72,12 +76,22 @@ final class KubeHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         switch response {
         case .json(let status, let body):
             log(request, status)
-            writeFull(status: status, contentType: "application/json", body: body.jsonString, keepAlive: keepAlive,
-                context: context)
+            writeFull(
+                status: status,
+                contentType: "application/json",
+                body: body.jsonString,
+                keepAlive: keepAlive,
+                context: context
+            )
         case .text(let status, let body):
             log(request, status)
-            writeFull(status: status, contentType: "text/plain; charset=utf-8", body: body, keepAlive: keepAlive,
-                context: context)
+            writeFull(
+                status: status,
+                contentType: "text/plain; charset=utf-8",
+                body: body,
+                keepAlive: keepAlive,
+                context: context
+            )
         case .watch(let plan):
             startWatch(plan, request: request, context: context)
         }
@@ -85,8 +99,14 @@ final class KubeHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func log(_ request: FakeRequest, _ status: Int) {
         let record = KubeFakeRequestRecord(
-            method: request.method, path: request.path, query: request.rawQuery, contentType: request.contentType,
-            body: String(decoding: request.body, as: UTF8.self), userAgent: request.userAgent, status: status)
+            method: request.method,
+            path: request.path,
+            query: request.rawQuery,
+            contentType: request.contentType,
+            body: String(decoding: request.body, as: UTF8.self),
+            userAgent: request.userAgent,
+            status: status
+        )
         cluster.withLock { cluster.requestLog.append(record) }
     }
 
@@ -118,12 +138,22 @@ final class KubeHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         do {
             id = try cluster.withLock {
                 try cluster.registerWatch(
-                    type: plan.type, namespace: plan.namespace, selector: plan.selector, from: plan.from, sink: sink)
+                    type: plan.type,
+                    namespace: plan.namespace,
+                    selector: plan.selector,
+                    from: plan.from,
+                    sink: sink
+                )
             }
         } catch let error as KubeStatusError {
             log(request, error.code)
-            writeFull(status: error.code, contentType: "application/json", body: error.status.jsonString,
-                keepAlive: false, context: context)
+            writeFull(
+                status: error.code,
+                contentType: "application/json",
+                body: error.status.jsonString,
+                keepAlive: false,
+                context: context
+            )
             return
         } catch {
             writeFull(status: 500, contentType: "text/plain", body: "\(error)", keepAlive: false, context: context)
@@ -135,23 +165,29 @@ final class KubeHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "Transfer-Encoding", value: "chunked")
         headers.add(name: "Cache-Control", value: "no-cache, private")
-        context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))),
-            promise: nil)
+        context.writeAndFlush(
+            wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))),
+            promise: nil
+        )
         let isolated = loop.assumeIsolated()
         let shared = self.cluster
         if let timeout = plan.timeoutSeconds, timeout > 0 {
-            watchTimers.append(isolated.scheduleTask(in: .nanoseconds(Int64(timeout * 1e9))) {
-                shared.withLock { shared.endWatch(id) }
-            })
+            watchTimers.append(
+                isolated.scheduleTask(in: .nanoseconds(Int64(timeout * 1e9))) {
+                    shared.withLock { shared.endWatch(id) }
+                }
+            )
         }
         if plan.bookmarks {
             cluster.withLock { cluster.bookmark(id) }
             let interval = cluster.withLock { cluster.bookmarkInterval }
             if interval > 0 {
                 let step = TimeAmount.nanoseconds(Int64(interval * 1e9))
-                repeating.append(loop.scheduleRepeatedTask(initialDelay: step, delay: step) { _ in
-                    shared.withLock { shared.bookmark(id) }
-                })
+                repeating.append(
+                    loop.scheduleRepeatedTask(initialDelay: step, delay: step) { _ in
+                        shared.withLock { shared.bookmark(id) }
+                    }
+                )
             }
         }
     }

@@ -26,7 +26,8 @@ struct ObjectSelector: Sendable {
             let (key, op, value) = try Self.splitOperator(term, selector: "field")
             guard ["metadata.name", "metadata.namespace"].contains(key) else {
                 throw KubeStatusError.badRequest(
-                    "field label not supported: \(key)")
+                    "field label not supported: \(key)"
+                )
             }
             fields.append((key, value, op == "!="))
         }

@@ -22,7 +22,8 @@ struct KubeFakeApplyTests {
                 #"{"f:metadata":{"f:labels":{"f:app":{}}},"f:spec":{"f:replicas":{},"f:selector":{"f:matchLabels":"#
                     + #"{"f:app":{}}},"f:template":{"f:metadata":{"f:labels":{"f:app":{}}},"f:spec":{"f:containers":"#
                     + #"{"k:{\"name\":\"web\"}":{".":{},"f:image":{},"f:name":{},"f:ports":{"#
-                    + #""k:{\"containerPort\":80,\"protocol\":\"TCP\"}":{".":{},"f:containerPort":{}}}}}}}}}"#)
+                    + #""k:{\"containerPort\":80,\"protocol\":\"TCP\"}":{".":{},"f:containerPort":{}}}}}}}}}"#
+            )
             #expect(entry["fieldsV1"] == expected)
         }
     }
@@ -44,8 +45,10 @@ struct KubeFakeApplyTests {
             let response = try await client.apply(path, Fixtures.deploymentYAML, manager: nil)
             #expect(response.status == 422)
             #expect(response.reason == "Invalid")
-            #expect(response.message
-                == #"PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch"#)
+            #expect(
+                response.message
+                    == #"PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch"#
+            )
         }
     }
 
@@ -55,12 +58,18 @@ struct KubeFakeApplyTests {
             #expect(wrongName.status == 400)
             #expect(wrongName.message == "the name of the object (web) does not match the name on the URL (other)")
             let wrongVersion = try await client.apply(
-                path, Fixtures.deploymentYAML.replacingOccurrences(of: "apps/v1", with: "apps/v1beta1"))
+                path,
+                Fixtures.deploymentYAML.replacingOccurrences(of: "apps/v1", with: "apps/v1beta1")
+            )
             #expect(wrongVersion.status == 400)
             #expect(wrongVersion.reason == "BadRequest")
             let withManaged = try await client.apply(
-                path, Fixtures.deploymentYAML.replacingOccurrences(
-                    of: "  namespace: default\n", with: "  namespace: default\n  managedFields: [{manager: x}]\n"))
+                path,
+                Fixtures.deploymentYAML.replacingOccurrences(
+                    of: "  namespace: default\n",
+                    with: "  namespace: default\n  managedFields: [{manager: x}]\n"
+                )
+            )
             #expect(withManaged.status == 400)
             #expect(withManaged.message == "metadata.managedFields must be nil")
         }
@@ -70,8 +79,12 @@ struct KubeFakeApplyTests {
         try await withKubeFake { _, client in
             _ = try await client.apply(path, Fixtures.deploymentYAML)
             let stale = try await client.apply(
-                path, Fixtures.deploymentYAML.replacingOccurrences(
-                    of: "  namespace: default\n", with: "  namespace: default\n  resourceVersion: \"1\"\n"))
+                path,
+                Fixtures.deploymentYAML.replacingOccurrences(
+                    of: "  namespace: default\n",
+                    with: "  namespace: default\n  resourceVersion: \"1\"\n"
+                )
+            )
             #expect(stale.status == 409)
             #expect(stale.reason == "Conflict")
         }
@@ -81,7 +94,10 @@ struct KubeFakeApplyTests {
         try await withKubeFake { _, client in
             _ = try await client.apply(path, Fixtures.deploymentYAML, manager: "kubectl")
             let scaled = try await client.patch(
-                path + "?fieldManager=autoscaler", #"{"spec":{"replicas":3}}"#, type: "application/merge-patch+json")
+                path + "?fieldManager=autoscaler",
+                #"{"spec":{"replicas":3}}"#,
+                type: "application/merge-patch+json"
+            )
             #expect(scaled.status == 200)
             let managers = scaled.json[path: ["metadata", "managedFields"]]?.arrayValue?.compactMap { $0["manager"]?.stringValue }
             #expect(managers == ["kubectl", "autoscaler"])
@@ -89,10 +105,17 @@ struct KubeFakeApplyTests {
             let conflict = try await client.apply(path, Fixtures.deploymentYAML, manager: "kubectl")
             #expect(conflict.status == 409)
             #expect(conflict.reason == "Conflict")
-            #expect(conflict.message == #"Apply failed with 1 conflict: conflict with "autoscaler" using apps/v1: .spec.replicas"#)
-            #expect(conflict.json[path: ["details", "causes"]] == [
-                ["type": "FieldManagerConflict", "message": #"conflict with "autoscaler" using apps/v1"#, "field": ".spec.replicas"],
-            ])
+            #expect(
+                conflict.message == #"Apply failed with 1 conflict: conflict with "autoscaler" using apps/v1: .spec.replicas"#
+            )
+            #expect(
+                conflict.json[path: ["details", "causes"]] == [
+                    [
+                        "type": "FieldManagerConflict", "message": #"conflict with "autoscaler" using apps/v1"#,
+                        "field": ".spec.replicas",
+                    ]
+                ]
+            )
 
             let forced = try await client.apply(path, Fixtures.deploymentYAML, manager: "kubectl", force: true)
             #expect(forced.status == 200)
@@ -105,23 +128,31 @@ struct KubeFakeApplyTests {
     @Test func equalValuesAreSharedNotConflicting() async throws {
         try await withKubeFake { _, client in
             _ = try await client.apply(path, Fixtures.deploymentYAML, manager: "a")
-            let other = try await client.apply(path, """
+            let other = try await client.apply(
+                path,
+                """
                 apiVersion: apps/v1
                 kind: Deployment
                 metadata: {name: web, namespace: default}
                 spec: {replicas: 2}
-                """, manager: "b")
+                """,
+                manager: "b"
+            )
             #expect(other.status == 200)
             let entries = other.json[path: ["metadata", "managedFields"]]?.arrayValue ?? []
             #expect(entries.count == 2)
             #expect(entries.first { $0["manager"] == "b" }?["fieldsV1"] == ["f:spec": ["f:replicas": [:]]])
 
-            let changed = try await client.apply(path, """
+            let changed = try await client.apply(
+                path,
+                """
                 apiVersion: apps/v1
                 kind: Deployment
                 metadata: {name: web, namespace: default}
                 spec: {replicas: 4}
-                """, manager: "b")
+                """,
+                manager: "b"
+            )
             #expect(changed.status == 409)
             #expect(changed.message == #"Apply failed with 1 conflict: conflict with "a": .spec.replicas"#)
         }
@@ -130,7 +161,9 @@ struct KubeFakeApplyTests {
     @Test func multipleConflictsAreListed() async throws {
         try await withKubeFake { _, client in
             _ = try await client.apply(path, Fixtures.deploymentYAML, manager: "a")
-            let response = try await client.apply(path, """
+            let response = try await client.apply(
+                path,
+                """
                 apiVersion: apps/v1
                 kind: Deployment
                 metadata: {name: web, namespace: default, labels: {app: api}}
@@ -141,14 +174,18 @@ struct KubeFakeApplyTests {
                       containers:
                       - name: web
                         image: nginx:1.28
-                """, manager: "b")
+                """,
+                manager: "b"
+            )
             #expect(response.status == 409)
-            #expect(response.message == """
-                Apply failed with 3 conflicts: conflicts with "a":
-                - .metadata.labels.app
-                - .spec.replicas
-                - .spec.template.spec.containers[name="web"].image
-                """)
+            #expect(
+                response.message == """
+                    Apply failed with 3 conflicts: conflicts with "a":
+                    - .metadata.labels.app
+                    - .spec.replicas
+                    - .spec.template.spec.containers[name="web"].image
+                    """
+            )
             #expect(response.json[path: ["details", "causes"]]?.arrayValue?.count == 3)
         }
     }
@@ -169,7 +206,10 @@ struct KubeFakeApplyTests {
         try await withKubeFake { _, client in
             _ = try await client.apply(path, Fixtures.deploymentYAML, manager: "a")
             _ = try await client.patch(
-                path + "?fieldManager=labeler", #"{"metadata":{"labels":{"team":"x"}}}"#, type: "application/merge-patch+json")
+                path + "?fieldManager=labeler",
+                #"{"metadata":{"labels":{"team":"x"}}}"#,
+                type: "application/merge-patch+json"
+            )
             let withoutLabels = Fixtures.deploymentYAML.replacingOccurrences(of: "  labels:\n    app: web\nspec:", with: "spec:")
             let response = try await client.apply(path, withoutLabels, manager: "a")
             #expect(response.json[path: ["metadata", "labels"]] == ["team": "x"])
@@ -179,7 +219,9 @@ struct KubeFakeApplyTests {
     @Test func associativeListsMergePerKey() async throws {
         try await withKubeFake { _, client in
             _ = try await client.apply(path, Fixtures.deploymentYAML, manager: "a")
-            let sidecar = try await client.apply(path, """
+            let sidecar = try await client.apply(
+                path,
+                """
                 apiVersion: apps/v1
                 kind: Deployment
                 metadata: {name: web, namespace: default}
@@ -191,17 +233,23 @@ struct KubeFakeApplyTests {
                         image: busybox
                         env:
                         - {name: A, value: "1"}
-                """, manager: "b")
+                """,
+                manager: "b"
+            )
             #expect(sidecar.status == 200)
             let containers = sidecar.json[path: ["spec", "template", "spec", "containers"]]?.arrayValue ?? []
             #expect(containers.compactMap { $0["name"]?.stringValue } == ["web", "sidecar"])
             #expect(containers.first?["image"] == "nginx:1.27")
 
-            let removed = try await client.apply(path, """
+            let removed = try await client.apply(
+                path,
+                """
                 apiVersion: apps/v1
                 kind: Deployment
                 metadata: {name: web, namespace: default}
-                """, manager: "b")
+                """,
+                manager: "b"
+            )
             let left = removed.json[path: ["spec", "template", "spec", "containers"]]?.arrayValue ?? []
             #expect(left.compactMap { $0["name"]?.stringValue } == ["web"])
         }
@@ -230,7 +278,9 @@ struct KubeFakeApplyTests {
 
     @Test func serviceAndContainerPortKeysDefaultProtocol() async throws {
         try await withKubeFake { _, client in
-            let response = try await client.apply("/api/v1/namespaces/default/services/s", """
+            let response = try await client.apply(
+                "/api/v1/namespaces/default/services/s",
+                """
                 apiVersion: v1
                 kind: Service
                 metadata: {name: s, namespace: default}
@@ -238,7 +288,8 @@ struct KubeFakeApplyTests {
                   ports:
                   - {port: 80, targetPort: 8080}
                   - {port: 53, protocol: UDP}
-                """)
+                """
+            )
             #expect(response.status == 201)
             let fields = response.json[path: ["metadata", "managedFields"]]?.arrayValue?.first?["fieldsV1"]
             let ports = fields?[path: ["f:spec", "f:ports"]]?.objectValue?.keys.sorted()
@@ -259,7 +310,9 @@ struct KubeFakeApplyTests {
     @Test func applyToMissingNamespaceIs404() async throws {
         try await withKubeFake { _, client in
             let response = try await client.apply(
-                "/api/v1/namespaces/ghost/configmaps/c", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
+                "/api/v1/namespaces/ghost/configmaps/c",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"
+            )
             #expect(response.status == 404)
             #expect(response.message == #"namespaces "ghost" not found"#)
         }
@@ -267,9 +320,15 @@ struct KubeFakeApplyTests {
 
     @Test func mergePatchFollowsRFC7386() async throws {
         try await withKubeFake { _, client in
-            _ = try await client.post("/api/v1/namespaces/default/configmaps", Fixtures.configMap("m", data: ["a": "1", "b": "2"]))
+            _ = try await client.post(
+                "/api/v1/namespaces/default/configmaps",
+                Fixtures.configMap("m", data: ["a": "1", "b": "2"])
+            )
             let response = try await client.patch(
-                "/api/v1/namespaces/default/configmaps/m", #"{"data":{"a":null,"c":"3"}}"#, type: "application/merge-patch+json")
+                "/api/v1/namespaces/default/configmaps/m",
+                #"{"data":{"a":null,"c":"3"}}"#,
+                type: "application/merge-patch+json"
+            )
             #expect(response.status == 200)
             #expect(response.json["data"] == ["b": "2", "c": "3"])
             let entry = response.json[path: ["metadata", "managedFields"]]?.arrayValue?.last
@@ -281,16 +340,21 @@ struct KubeFakeApplyTests {
         try await withKubeFake { _, client in
             _ = try await client.apply(path, Fixtures.deploymentYAML)
             let response = try await client.patch(
-                path, #"{"spec":{"template":{"spec":{"containers":[{"name":"web","image":"nginx:1.28"},{"name":"log","image":"busybox"}]}}}}"#,
-                type: "application/strategic-merge-patch+json")
+                path,
+                #"{"spec":{"template":{"spec":{"containers":[{"name":"web","image":"nginx:1.28"},"#
+                    + #"{"name":"log","image":"busybox"}]}}}}"#,
+                type: "application/strategic-merge-patch+json"
+            )
             #expect(response.status == 200)
             let containers = response.json[path: ["spec", "template", "spec", "containers"]]?.arrayValue ?? []
             #expect(containers.count == 2)
             #expect(containers.first?["image"] == "nginx:1.28")
             #expect(containers.first?["ports"] == [["containerPort": 80]])
             let deleted = try await client.patch(
-                path, #"{"spec":{"template":{"spec":{"containers":[{"name":"log","$patch":"delete"}]}}}}"#,
-                type: "application/strategic-merge-patch+json")
+                path,
+                #"{"spec":{"template":{"spec":{"containers":[{"name":"log","$patch":"delete"}]}}}}"#,
+                type: "application/strategic-merge-patch+json"
+            )
             #expect(deleted.json[path: ["spec", "template", "spec", "containers"]]?.arrayValue?.count == 1)
         }
     }
@@ -300,13 +364,17 @@ struct KubeFakeApplyTests {
             _ = try await client.post("/api/v1/namespaces/default/configmaps", Fixtures.configMap("j", data: ["a": "1"]))
             let response = try await client.patch(
                 "/api/v1/namespaces/default/configmaps/j",
-                #"[{"op":"test","path":"/data/a","value":"1"},{"op":"add","path":"/data/b~1c","value":"2"},{"op":"remove","path":"/data/a"}]"#,
-                type: "application/json-patch+json")
+                #"[{"op":"test","path":"/data/a","value":"1"},{"op":"add","path":"/data/b~1c","value":"2"},"#
+                    + #"{"op":"remove","path":"/data/a"}]"#,
+                type: "application/json-patch+json"
+            )
             #expect(response.status == 200)
             #expect(response.json["data"] == ["b/c": "2"])
             let failed = try await client.patch(
-                "/api/v1/namespaces/default/configmaps/j", #"[{"op":"test","path":"/data/b~1c","value":"x"}]"#,
-                type: "application/json-patch+json")
+                "/api/v1/namespaces/default/configmaps/j",
+                #"[{"op":"test","path":"/data/b~1c","value":"x"}]"#,
+                type: "application/json-patch+json"
+            )
             #expect(failed.status == 422)
         }
     }

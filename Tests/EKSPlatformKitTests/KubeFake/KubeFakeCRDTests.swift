@@ -10,8 +10,12 @@ struct KubeFakeCRDTests {
         try await withKubeFake { _, client in
             let response = try await client.apply(Fixtures.gadgetPath + "/g1", Fixtures.gadget("g1"))
             #expect(response.status == 404)
-            #expect(response.text
-                == #"{"apiVersion":"v1","code":404,"details":{},"kind":"Status","message":"the server could not find the requested resource","metadata":{},"reason":"NotFound","status":"Failure"}"#)
+            #expect(
+                response.text
+                    == #"{"apiVersion":"v1","code":404,"details":{},"kind":"Status","#
+                    + #""message":"the server could not find the requested resource","metadata":{},"#
+                    + #""reason":"NotFound","status":"Failure"}"#
+            )
         }
     }
 
@@ -19,8 +23,10 @@ struct KubeFakeCRDTests {
         try await withKubeFake(KubeFakeOptions(crdEstablishDelay: 1.5)) { fake, client in
             let watch = Task {
                 try await client.watch(
-                    "/apis/apiextensions.k8s.io/v1/customresourcedefinitions?watch=true&fieldSelector=metadata.name%3Dgadgets.example.org",
-                    maxEvents: 2)
+                    "/apis/apiextensions.k8s.io/v1/customresourcedefinitions?watch=true"
+                        + "&fieldSelector=metadata.name%3Dgadgets.example.org",
+                    maxEvents: 2
+                )
             }
             #expect(await eventually { fake.openWatchCount == 1 })
             let start = Date()
@@ -77,12 +83,16 @@ struct KubeFakeCRDTests {
         try await withKubeFake { _, client in
             _ = try await client.apply(crdPath, Fixtures.gadgetCRD)
             let created = try await client.apply(
-                Fixtures.gadgetPath + "/g1", Fixtures.gadget("g1") + "status:\n  phase: Ready\n")
+                Fixtures.gadgetPath + "/g1",
+                Fixtures.gadget("g1") + "status:\n  phase: Ready\n"
+            )
             #expect(created.status == 201)
             #expect(created.json["status"] == nil)
             let status = try await client.patch(
-                Fixtures.gadgetPath + "/g1/status", #"{"status":{"phase":"Ready"},"spec":{"color":"blue"}}"#,
-                type: "application/merge-patch+json")
+                Fixtures.gadgetPath + "/g1/status",
+                #"{"status":{"phase":"Ready"},"spec":{"color":"blue"}}"#,
+                type: "application/merge-patch+json"
+            )
             #expect(status.json[path: ["status", "phase"]] == "Ready")
             #expect(status.json[path: ["spec", "color"]] == "red")
             #expect(status.json[path: ["metadata", "generation"]] == 1)
@@ -97,7 +107,10 @@ struct KubeFakeCRDTests {
             _ = try await client.apply(crdPath, Fixtures.gadgetCRD)
             _ = try await client.apply(Fixtures.gadgetPath + "/g1", Fixtures.gadget("g1"))
             let response = try await client.patch(
-                Fixtures.gadgetPath + "/g1", #"{"spec":{"color":"blue"}}"#, type: "application/strategic-merge-patch+json")
+                Fixtures.gadgetPath + "/g1",
+                #"{"spec":{"color":"blue"}}"#,
+                type: "application/strategic-merge-patch+json"
+            )
             #expect(response.status == 415)
             #expect(response.reason == "UnsupportedMediaType")
         }
@@ -108,25 +121,33 @@ struct KubeFakeCRDTests {
             _ = try await client.apply(crdPath, Fixtures.gadgetCRD)
             _ = try await client.apply(
                 Fixtures.gadgetPath + "/g1",
-                Fixtures.gadget("g1", extra: "  parts: [{name: a, count: 1}]\n  tags: [x]"), manager: "one")
+                Fixtures.gadget("g1", extra: "  parts: [{name: a, count: 1}]\n  tags: [x]"),
+                manager: "one"
+            )
             let merged = try await client.apply(
-                Fixtures.gadgetPath + "/g1", """
+                Fixtures.gadgetPath + "/g1",
+                """
                 apiVersion: example.org/v1
                 kind: Gadget
                 metadata: {name: g1, namespace: default}
                 spec:
                   parts: [{name: b, count: 2}]
-                """, manager: "two")
+                """,
+                manager: "two"
+            )
             #expect(merged.status == 200)
             #expect(merged.json[path: ["spec", "parts"]]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["a", "b"])
             let atomic = try await client.apply(
-                Fixtures.gadgetPath + "/g1", """
+                Fixtures.gadgetPath + "/g1",
+                """
                 apiVersion: example.org/v1
                 kind: Gadget
                 metadata: {name: g1, namespace: default}
                 spec:
                   tags: [y]
-                """, manager: "two")
+                """,
+                manager: "two"
+            )
             #expect(atomic.status == 409)
             #expect(atomic.message == #"Apply failed with 1 conflict: conflict with "one": .spec.tags"#)
         }
@@ -161,12 +182,18 @@ struct KubeFakeCRDTests {
         try await withKubeFake { _, client in
             _ = try await client.apply(crdPath, Fixtures.gadgetCRD)
             let bad = try await client.apply(
-                Fixtures.gadgetPath + "/bad", Fixtures.gadget("bad", color: "green", extra: "  size: 0"))
+                Fixtures.gadgetPath + "/bad",
+                Fixtures.gadget("bad", color: "green", extra: "  size: 0")
+            )
             let violations = OpenAPISchemaValidator.validate(
-                try JSONValue.parseYAML("apiVersion: example.org/v1\nkind: Gadget\nspec: {color: green, size: 0}").foundationForTests,
-                against: try #require(try JSONValue.parseYAML(Fixtures.gadgetCRD)[path: [
-                    "spec", "versions",
-                ]]?.arrayValue?.first?[path: ["schema", "openAPIV3Schema"]]).foundationForTests)
+                try JSONValue.parseYAML("apiVersion: example.org/v1\nkind: Gadget\nspec: {color: green, size: 0}")
+                    .foundationForTests,
+                against: try #require(
+                    try JSONValue.parseYAML(Fixtures.gadgetCRD)[path: [
+                        "spec", "versions",
+                    ]]?.arrayValue?.first?[path: ["schema", "openAPIV3Schema"]]
+                ).foundationForTests
+            )
             if violations.isEmpty {
                 #expect(bad.status == 201, "placeholder validator: nothing to reject")
             } else {
@@ -196,21 +223,33 @@ struct KubeFakeCRDTests {
                     "properties": ["spec": ["type": "object", "properties": ["color": ["type": "string", "enum": ["red"]]]]],
                 ] as JSONValue).foundationForTests
             ).isEmpty,
-            "waits on the real OpenAPISchemaValidator (placeholder returns no violations)"))
+            "waits on the real OpenAPISchemaValidator (placeholder returns no violations)"
+        )
+    )
     func schemaViolationMessagesMatchTheApiserver() async throws {
         try await withKubeFake { _, client in
             _ = try await client.apply(crdPath, Fixtures.gadgetCRD)
             let bad = try await client.apply(
-                Fixtures.gadgetPath + "/bad", Fixtures.gadget("bad", color: "green", extra: "  size: 0"))
+                Fixtures.gadgetPath + "/bad",
+                Fixtures.gadget("bad", color: "green", extra: "  size: 0")
+            )
             #expect(bad.status == 422)
-            #expect(bad.message == #"Gadget.example.org "bad" is invalid: [spec.color: Unsupported value: "green": supported values: "red", "blue", spec.size: Invalid value: 0: spec.size in body should be greater than or equal to 1]"#)
+            #expect(
+                bad.message
+                    == #"Gadget.example.org "bad" is invalid: [spec.color: Unsupported value: "green": supported values: "red", "#
+                    + #""blue", spec.size: Invalid value: 0: spec.size in body should be greater than or equal to 1]"#
+            )
             let missing = try await client.apply(
-                Fixtures.gadgetPath + "/bare", "apiVersion: example.org/v1\nkind: Gadget\nmetadata: {name: bare, namespace: default}\nspec: {size: 2}\n")
+                Fixtures.gadgetPath + "/bare",
+                "apiVersion: example.org/v1\nkind: Gadget\nmetadata: {name: bare, namespace: default}\nspec: {size: 2}\n"
+            )
             #expect(missing.status == 422)
             #expect(missing.message == #"Gadget.example.org "bare" is invalid: spec.color: Required value"#)
-            #expect(missing.json[path: ["details", "causes"]] == [
-                ["reason": "FieldValueRequired", "message": "Required value", "field": "spec.color"],
-            ])
+            #expect(
+                missing.json[path: ["details", "causes"]] == [
+                    ["reason": "FieldValueRequired", "message": "Required value", "field": "spec.color"]
+                ]
+            )
         }
     }
 }

@@ -73,7 +73,10 @@ struct KubeFakeControlsTests {
             let partial = try fake.advanceRollout(namespace: "default", name: "web")
             #expect(partial[path: ["status", "updatedReplicas"]] == 1)
             #expect(partial[path: ["status", "replicas"]] == 3)
-            #expect(partial[path: ["status", "readyReplicas"]] == 2, "old replica still ready: readyReplicas alone is not enough")
+            #expect(
+                partial[path: ["status", "readyReplicas"]] == 2,
+                "old replica still ready: readyReplicas alone is not enough"
+            )
 
             let done = try fake.advanceRollout(namespace: "default", name: "web")
             #expect(done[path: ["status", "updatedReplicas"]] == 2)
@@ -108,11 +111,20 @@ struct KubeFakeControlsTests {
     @Test func setConditionForAnyObject() async throws {
         try await withKubeFake { fake, client in
             _ = try await client.apply(
-                "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.example.org", Fixtures.gadgetCRD)
+                "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.example.org",
+                Fixtures.gadgetCRD
+            )
             _ = try await client.apply(Fixtures.gadgetPath + "/g1", Fixtures.gadget("g1"))
             try fake.setCondition(
-                apiVersion: "example.org/v1", kind: "Gadget", namespace: "default", name: "g1", type: "Ready",
-                status: "True", reason: "ReconciliationSucceeded", message: "Applied revision: main@sha1:abc")
+                apiVersion: "example.org/v1",
+                kind: "Gadget",
+                namespace: "default",
+                name: "g1",
+                type: "Ready",
+                status: "True",
+                reason: "ReconciliationSucceeded",
+                message: "Applied revision: main@sha1:abc"
+            )
             let object = try #require(fake.object(apiVersion: "example.org/v1", kind: "Gadget", namespace: "default", name: "g1"))
             let ready = object[path: ["status", "conditions"]]?.arrayValue?.first
             #expect(ready?["type"] == "Ready")
@@ -121,7 +133,13 @@ struct KubeFakeControlsTests {
             #expect(ready?["observedGeneration"] == 1)
             #expect(object[path: ["metadata", "generation"]] == 1)
             #expect(throws: (any Error).self) {
-                try fake.setCondition(apiVersion: "example.org/v1", kind: "Gadget", namespace: "default", name: "none", type: "Ready")
+                try fake.setCondition(
+                    apiVersion: "example.org/v1",
+                    kind: "Gadget",
+                    namespace: "default",
+                    name: "none",
+                    type: "Ready"
+                )
             }
         }
     }
@@ -129,12 +147,15 @@ struct KubeFakeControlsTests {
     @Test func controllerModeRollsOutAndMarksFluxReady() async throws {
         try await withKubeFake(KubeFakeOptions(crdEstablishDelay: 0, autoRolloutAfter: 0.1)) { fake, client in
             _ = try await client.apply(deployment, Fixtures.deploymentYAML)
-            #expect(await eventually {
-                fake.object(apiVersion: "apps/v1", kind: "Deployment", namespace: "default", name: "web")?[
-                    path: ["status", "updatedReplicas"]] == 2
-            })
+            #expect(
+                await eventually {
+                    fake.object(apiVersion: "apps/v1", kind: "Deployment", namespace: "default", name: "web")?[
+                        path: ["status", "updatedReplicas"]] == 2
+                }
+            )
             _ = try await client.apply(
-                "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/kustomizations.kustomize.toolkit.fluxcd.io", """
+                "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/kustomizations.kustomize.toolkit.fluxcd.io",
+                """
                 apiVersion: apiextensions.k8s.io/v1
                 kind: CustomResourceDefinition
                 metadata: {name: kustomizations.kustomize.toolkit.fluxcd.io}
@@ -143,15 +164,29 @@ struct KubeFakeControlsTests {
                   names: {kind: Kustomization, plural: kustomizations}
                   scope: Namespaced
                   versions:
-                  - {name: v1, served: true, storage: true, subresources: {status: {}}, schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}}
-                """)
+                  - name: v1
+                    served: true
+                    storage: true
+                    subresources: {status: {}}
+                    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+                """
+            )
             _ = try await client.apply(
                 "/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/default/kustomizations/apps",
-                "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: default}\nspec: {path: ./kube}\n")
-            #expect(await eventually {
-                fake.object(apiVersion: "kustomize.toolkit.fluxcd.io/v1", kind: "Kustomization", namespace: "default", name: "apps")?[
-                    path: ["status", "conditions"]]?.arrayValue?.first?["status"] == "True"
-            })
+                "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n"
+                    + "metadata: {name: apps, namespace: default}\nspec: {path: ./kube}\n"
+            )
+            #expect(
+                await eventually {
+                    fake.object(
+                        apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+                        kind: "Kustomization",
+                        namespace: "default",
+                        name: "apps"
+                    )?[
+                        path: ["status", "conditions"]]?.arrayValue?.first?["status"] == "True"
+                }
+            )
         }
     }
 
@@ -159,7 +194,9 @@ struct KubeFakeControlsTests {
         try await withKubeFake(KubeFakeOptions(crdEstablishDelay: nil)) { fake, client in
             fake.setCRDEstablishDelay(0)
             _ = try await client.apply(
-                "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.example.org", Fixtures.gadgetCRD)
+                "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.example.org",
+                Fixtures.gadgetCRD
+            )
             #expect(try await client.get(Fixtures.gadgetPath).status == 200)
         }
     }

@@ -21,9 +21,10 @@ struct KubeFakeDiscoveryTests {
             #expect(core.json["groupVersion"] == "v1")
             let resources = core.json["resources"]?.arrayValue ?? []
             let names = resources.compactMap { $0["name"]?.stringValue }
-            for expected in ["namespaces", "namespaces/status", "configmaps", "secrets", "serviceaccounts", "pods",
-                "pods/status", "services", "nodes", "events"]
-            {
+            for expected in [
+                "namespaces", "namespaces/status", "configmaps", "secrets", "serviceaccounts", "pods",
+                "pods/status", "services", "nodes", "events",
+            ] {
                 #expect(names.contains(expected), "missing \(expected)")
             }
             let nodes = try #require(resources.first { $0["name"] == "nodes" })
@@ -59,10 +60,12 @@ struct KubeFakeDiscoveryTests {
             let expected = try JSONValue.parse(
                 #"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","#
                     + #""message":"the server could not find the requested resource","reason":"NotFound","#
-                    + #""details":{},"code":404}"#)
-            for path in ["/apis/example.org", "/apis/example.org/v1", "/apis/apps/v2", "/api/v1/widgets",
-                "/apis/apps/v1/namespaces/default/widgets", "/apis/example.org/v1/namespaces/default/gadgets/x"]
-            {
+                    + #""details":{},"code":404}"#
+            )
+            for path in [
+                "/apis/example.org", "/apis/example.org/v1", "/apis/apps/v2", "/api/v1/widgets",
+                "/apis/apps/v1/namespaces/default/widgets", "/apis/example.org/v1/namespaces/default/gadgets/x",
+            ] {
                 let response = try await client.get(path)
                 #expect(response.status == 404, "\(path)")
                 #expect(response.json == expected, "\(path)")
@@ -73,7 +76,9 @@ struct KubeFakeDiscoveryTests {
     @Test func discoveryChangesWhenCRDIsEstablishedAndDeleted() async throws {
         try await withKubeFake(KubeFakeOptions(crdEstablishDelay: nil)) { fake, client in
             let created = try await client.apply(
-                "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.example.org", Fixtures.gadgetCRD)
+                "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.example.org",
+                Fixtures.gadgetCRD
+            )
             #expect(created.status == 201)
             #expect(try await client.get("/apis/example.org/v1").status == 404)
             #expect(try await client.get("/apis").json["groups"]?.arrayValue?.count == 2)

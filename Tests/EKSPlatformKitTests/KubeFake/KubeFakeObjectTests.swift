@@ -55,7 +55,9 @@ struct KubeFakeObjectTests {
     @Test func createInMissingNamespaceIs404() async throws {
         try await withKubeFake { _, client in
             let response = try await client.post(
-                "/api/v1/namespaces/nope/configmaps", Fixtures.configMap("x", namespace: "nope"))
+                "/api/v1/namespaces/nope/configmaps",
+                Fixtures.configMap("x", namespace: "nope")
+            )
             #expect(response.status == 404)
             #expect(response.reason == "NotFound")
             #expect(response.message == #"namespaces "nope" not found"#)
@@ -79,8 +81,10 @@ struct KubeFakeObjectTests {
             let response = try await client.post(cmPath, ["apiVersion": "v1", "kind": "ConfigMap", "metadata": [:]])
             #expect(response.status == 422)
             #expect(response.reason == "Invalid")
-            #expect(response.message
-                == #"ConfigMap "" is invalid: metadata.name: Required value: name or generateName is required"#)
+            #expect(
+                response.message
+                    == #"ConfigMap "" is invalid: metadata.name: Required value: name or generateName is required"#
+            )
         }
     }
 
@@ -88,11 +92,13 @@ struct KubeFakeObjectTests {
         try await withKubeFake { _, client in
             let response = try await client.get(Fixtures.deploymentPath + "/ghost")
             #expect(response.status == 404)
-            #expect(response.json == [
-                "kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Failure",
-                "message": #"deployments.apps "ghost" not found"#, "reason": "NotFound",
-                "details": ["name": "ghost", "group": "apps", "kind": "deployments"], "code": 404,
-            ])
+            #expect(
+                response.json == [
+                    "kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Failure",
+                    "message": #"deployments.apps "ghost" not found"#, "reason": "NotFound",
+                    "details": ["name": "ghost", "group": "apps", "kind": "deployments"], "code": 404,
+                ]
+            )
         }
     }
 
@@ -102,7 +108,9 @@ struct KubeFakeObjectTests {
             _ = try await client.post(cmPath, Fixtures.configMap("b", labels: ["tier": "db"]))
             _ = try await client.post(cmPath, Fixtures.configMap("c"))
             _ = try await client.post(
-                "/api/v1/namespaces/kube-system/configmaps", Fixtures.configMap("d", namespace: "kube-system", labels: ["tier": "web"]))
+                "/api/v1/namespaces/kube-system/configmaps",
+                Fixtures.configMap("d", namespace: "kube-system", labels: ["tier": "web"])
+            )
             func names(_ query: String, path: String = "/api/v1/namespaces/default/configmaps") async throws -> [String] {
                 let response = try await client.get(path + "?" + query)
                 #expect(response.json["kind"] == "ConfigMapList")
@@ -134,12 +142,19 @@ struct KubeFakeObjectTests {
             let missing = try await client.put(Fixtures.deploymentPath + "/web", body)
             #expect(missing.status == 422)
             #expect(missing.reason == "Invalid")
-            #expect(missing.message
-                == #"Deployment.apps "web" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update"#)
-            #expect(missing.json[path: ["details", "causes"]] == [
-                ["reason": "FieldValueInvalid", "message": "Invalid value: 0x0: must be specified for an update",
-                 "field": "metadata.resourceVersion"],
-            ])
+            #expect(
+                missing.message
+                    == #"Deployment.apps "web" is invalid: metadata.resourceVersion: Invalid value: 0x0: "#
+                    + "must be specified for an update"
+            )
+            #expect(
+                missing.json[path: ["details", "causes"]] == [
+                    [
+                        "reason": "FieldValueInvalid", "message": "Invalid value: 0x0: must be specified for an update",
+                        "field": "metadata.resourceVersion",
+                    ]
+                ]
+            )
 
             var update = created.json
             update[path: ["spec", "replicas"]] = 5
@@ -152,7 +167,11 @@ struct KubeFakeObjectTests {
             let stale = try await client.put(Fixtures.deploymentPath + "/web", update)
             #expect(stale.status == 409)
             #expect(stale.reason == "Conflict")
-            #expect(stale.message == #"Operation cannot be fulfilled on deployments.apps "web": the object has been modified; please apply your changes to the latest version and try again"#)
+            #expect(
+                stale.message
+                    == #"Operation cannot be fulfilled on deployments.apps "web": the object has been modified; "#
+                    + "please apply your changes to the latest version and try again"
+            )
         }
     }
 
@@ -177,10 +196,17 @@ struct KubeFakeObjectTests {
         try await withKubeFake { _, client in
             let path = Fixtures.deploymentPath + "/web"
             _ = try await client.apply(path, Fixtures.deploymentYAML)
-            let labelled = try await client.patch(path, #"{"metadata":{"labels":{"x":"y"}}}"#, type: "application/merge-patch+json")
+            let labelled = try await client.patch(
+                path,
+                #"{"metadata":{"labels":{"x":"y"}}}"#,
+                type: "application/merge-patch+json"
+            )
             #expect(labelled.json[path: ["metadata", "generation"]] == 1)
             let status = try await client.patch(
-                path + "/status", #"{"status":{"replicas":2}}"#, type: "application/merge-patch+json")
+                path + "/status",
+                #"{"status":{"replicas":2}}"#,
+                type: "application/merge-patch+json"
+            )
             #expect(status.status == 200)
             #expect(status.json[path: ["metadata", "generation"]] == 1)
             #expect(status.json[path: ["status", "replicas"]] == 2)
@@ -199,12 +225,18 @@ struct KubeFakeObjectTests {
             #expect(created.json["status"] == nil)
 
             let mainWrite = try await client.patch(
-                path, #"{"spec":{"replicas":3},"status":{"replicas":7}}"#, type: "application/merge-patch+json")
+                path,
+                #"{"spec":{"replicas":3},"status":{"replicas":7}}"#,
+                type: "application/merge-patch+json"
+            )
             #expect(mainWrite.json[path: ["spec", "replicas"]] == 3)
             #expect(mainWrite.json["status"] == nil)
 
             let statusWrite = try await client.patch(
-                path + "/status", #"{"spec":{"replicas":1},"status":{"replicas":7}}"#, type: "application/merge-patch+json")
+                path + "/status",
+                #"{"spec":{"replicas":1},"status":{"replicas":7}}"#,
+                type: "application/merge-patch+json"
+            )
             #expect(statusWrite.json[path: ["spec", "replicas"]] == 3)
             #expect(statusWrite.json[path: ["status", "replicas"]] == 7)
             let entry = statusWrite.json[path: ["metadata", "managedFields"]]?.arrayValue?.first { $0["subresource"] == "status" }
@@ -220,12 +252,16 @@ struct KubeFakeObjectTests {
             let created = try await client.apply(Fixtures.deploymentPath + "/web", Fixtures.deploymentYAML)
             let uid = try #require(created.json[path: ["metadata", "uid"]])
             let deleted = try await client.delete(
-                Fixtures.deploymentPath + "/web", ["kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": "Foreground"])
+                Fixtures.deploymentPath + "/web",
+                ["kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": "Foreground"]
+            )
             #expect(deleted.status == 200)
-            #expect(deleted.json == [
-                "kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Success",
-                "details": ["name": "web", "group": "apps", "kind": "deployments", "uid": uid],
-            ])
+            #expect(
+                deleted.json == [
+                    "kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Success",
+                    "details": ["name": "web", "group": "apps", "kind": "deployments", "uid": uid],
+                ]
+            )
             #expect(try await client.get(Fixtures.deploymentPath + "/web").status == 404)
             let again = try await client.delete(Fixtures.deploymentPath + "/web")
             #expect(again.status == 404)
@@ -252,7 +288,10 @@ struct KubeFakeObjectTests {
             _ = try await client.post(cmPath, other)
             _ = try await client.delete(cmPath + "/held2")
             let cleared = try await client.patch(
-                cmPath + "/held2", #"{"metadata":{"finalizers":null}}"#, type: "application/merge-patch+json")
+                cmPath + "/held2",
+                #"{"metadata":{"finalizers":null}}"#,
+                type: "application/merge-patch+json"
+            )
             #expect(cleared.status == 200)
             #expect(try await client.get(cmPath + "/held2").status == 404)
         }
@@ -268,7 +307,10 @@ struct KubeFakeObjectTests {
 
     @Test func namespaceDeletionRemovesItsObjects() async throws {
         try await withKubeFake { _, client in
-            _ = try await client.post("/api/v1/namespaces", ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": "team"]])
+            _ = try await client.post(
+                "/api/v1/namespaces",
+                ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": "team"]]
+            )
             _ = try await client.post("/api/v1/namespaces/team/configmaps", Fixtures.configMap("x", namespace: "team"))
             #expect(try await client.delete("/api/v1/namespaces/team").status == 200)
             #expect(try await client.get("/api/v1/namespaces/team/configmaps/x").status == 404)
@@ -304,6 +346,17 @@ struct KubeFakeObjectTests {
             let response = try await client.post(cmPath, ["apiVersion": "v1", "kind": "Secret", "metadata": ["name": "s"]])
             #expect(response.status == 400)
             #expect(response.reason == "BadRequest")
+        }
+    }
+
+    @Test func dryRunComputesButDoesNotStore() async throws {
+        try await withKubeFake { fake, client in
+            let before = fake.currentResourceVersion
+            let dry = try await client.apply(Fixtures.deploymentPath + "/web?dryRun=All", Fixtures.deploymentYAML)
+            #expect(dry.status == 201)
+            #expect(dry.json[path: ["spec", "replicas"]] == 2)
+            #expect(try await client.get(Fixtures.deploymentPath + "/web").status == 404)
+            #expect(fake.currentResourceVersion == before)
         }
     }
 }

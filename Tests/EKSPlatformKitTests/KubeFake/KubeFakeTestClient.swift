@@ -26,7 +26,10 @@ struct KubeFakeTestClient {
     var userAgent = "kubefake-tests/1.0 (linux/amd64)"
 
     func send(
-        _ method: HTTPMethod, _ path: String, body: String? = nil, contentType: String? = "application/json"
+        _ method: HTTPMethod,
+        _ path: String,
+        body: String? = nil,
+        contentType: String? = "application/json"
     ) async throws -> FakeHTTPResponse {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
@@ -40,8 +43,11 @@ struct KubeFakeTestClient {
         let buffer = try await response.body.collect(upTo: 16 << 20)
         let text = String(buffer: buffer)
         return FakeHTTPResponse(
-            status: Int(response.status.code), contentType: response.headers.first(name: "content-type") ?? "",
-            text: text, json: (try? JSONValue.parse(text)) ?? .null)
+            status: Int(response.status.code),
+            contentType: response.headers.first(name: "content-type") ?? "",
+            text: text,
+            json: (try? JSONValue.parse(text)) ?? .null
+        )
     }
 
     func get(_ path: String) async throws -> FakeHTTPResponse { try await send(.GET, path) }
@@ -59,7 +65,12 @@ struct KubeFakeTestClient {
     }
 
     /// Server-side apply of a YAML or JSON document.
-    func apply(_ path: String, _ document: String, manager: String? = "tests", force: Bool = false) async throws
+    func apply(
+        _ path: String,
+        _ document: String,
+        manager: String? = "tests",
+        force: Bool = false
+    ) async throws
         -> FakeHTTPResponse
     {
         var query: [String] = []
@@ -67,8 +78,11 @@ struct KubeFakeTestClient {
         if force { query.append("force=true") }
         let separator = path.contains("?") ? "&" : "?"
         return try await send(
-            .PATCH, path + (query.isEmpty ? "" : separator + query.joined(separator: "&")), body: document,
-            contentType: "application/apply-patch+yaml")
+            .PATCH,
+            path + (query.isEmpty ? "" : separator + query.joined(separator: "&")),
+            body: document,
+            contentType: "application/apply-patch+yaml"
+        )
     }
 
     func patch(_ path: String, _ body: String, type: String) async throws -> FakeHTTPResponse {
@@ -94,8 +108,12 @@ struct KubeFakeTestClient {
         request.headers.add(name: "User-Agent", value: userAgent)
         let response = try await HTTPClient.shared.execute(request, deadline: .now() + deadline)
         var result = WatchResult(
-            status: Int(response.status.code), contentType: response.headers.first(name: "content-type") ?? "",
-            transferEncoding: response.headers.first(name: "transfer-encoding") ?? "", events: [], endedByServer: false)
+            status: Int(response.status.code),
+            contentType: response.headers.first(name: "content-type") ?? "",
+            transferEncoding: response.headers.first(name: "transfer-encoding") ?? "",
+            events: [],
+            endedByServer: false
+        )
         if response.status != .ok {
             let buffer = try await response.body.collect(upTo: 1 << 20)
             result.events = [(try? JSONValue.parse(String(buffer: buffer))) ?? .null]
@@ -173,7 +191,12 @@ enum Fixtures {
                 - containerPort: 80
         """
 
-    static func configMap(_ name: String, namespace: String = "default", data: JSONValue = ["a": "1"], labels: JSONValue? = nil)
+    static func configMap(
+        _ name: String,
+        namespace: String = "default",
+        data: JSONValue = ["a": "1"],
+        labels: JSONValue? = nil
+    )
         -> JSONValue
     {
         var metadata: JSONValue = ["name": .string(name), "namespace": .string(namespace)]

@@ -103,7 +103,9 @@ struct KubeFakeWatchTests {
             let list = try await client.get(cmPath)
             let rv = try #require(list.resourceVersion)
             let result = try await client.watch(
-                cmPath + "?watch=true&resourceVersion=\(rv)&allowWatchBookmarks=true", maxEvents: 2)
+                cmPath + "?watch=true&resourceVersion=\(rv)&allowWatchBookmarks=true",
+                maxEvents: 2
+            )
             #expect(result.types == ["BOOKMARK", "BOOKMARK"])
             #expect(result.events[0][path: ["object", "kind"]] == "ConfigMap")
             #expect(result.events[0][path: ["object", "metadata", "resourceVersion"]] == .string(rv))
@@ -146,7 +148,9 @@ struct KubeFakeWatchTests {
             #expect(await eventually { fake.openWatchCount == 1 })
             _ = try await client.post(cmPath, Fixtures.configMap("nolabel"))
             _ = try await client.post(
-                "/api/v1/namespaces/kube-system/configmaps", Fixtures.configMap("lab", namespace: "kube-system", labels: ["app": "x"]))
+                "/api/v1/namespaces/kube-system/configmaps",
+                Fixtures.configMap("lab", namespace: "kube-system", labels: ["app": "x"])
+            )
             #expect(try await labelled.value.names == ["lab"])
         }
     }
