@@ -20,7 +20,8 @@ struct KubeFakeJSONValueTests {
             nothing: null
             name: web
             list: [a, 1]
-            """)
+            """
+        )
         #expect(value["port"] == .int(80))
         #expect(value["quoted"] == .string("80"))
         #expect(value["ratio"] == .double(0.5))
