@@ -148,10 +148,22 @@ struct FieldManager {
         let previous = entries.first { $0.sameIdentity(applier) }?.fields ?? []
         var others = Set<FieldPath>()
         for entry in entries where !entry.sameIdentity(applier) { others.formUnion(entry.fields) }
-        let toRemove = previous.subtracting(configFields).subtracting(others)
+        // A field the applier stopped applying goes away unless someone else still owns it or something inside
+        // it (e.g. another manager's image in a list item the applier dropped).
+        let stillOwned = others.union(configFields)
+        let removable = previous.subtracting(stillOwned).filter { path in
+            !stillOwned.contains { $0.count > path.count && Array($0.prefix(path.count)) == path }
+        }
+        // Key fields stay as long as their list item stays, or the item could no longer be found.
+        let toRemove = removable.filter { path in
+            guard path.count >= 2, case .key(let key) = path[path.count - 2], case .field(let name)? = path.last,
+                key[name] != nil
+            else { return true }
+            return removable.contains(Array(path.dropLast()))
+        }
 
         var result = liveObject
-        for path in toRemove.sorted(by: { $0.count > $1.count }) { result = walker.removing(path, from: result) }
+        for path in toRemove.sorted(by: { $0.count < $1.count }) { result = walker.removing(path, from: result) }
         result = walker.merge(result, configOwned)
 
         if let index = entries.firstIndex(where: { $0.sameIdentity(applier) }) {

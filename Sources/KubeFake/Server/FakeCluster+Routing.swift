@@ -53,6 +53,7 @@ struct WatchPlan: Sendable {
     var from: String?
     var timeoutSeconds: Double?
     var bookmarks: Bool
+    var sendInitialEvents: Bool
 }
 
 extension FakeCluster {
@@ -153,7 +154,8 @@ extension FakeCluster {
                         selector: selector,
                         from: request.query["resourceVersion"],
                         timeoutSeconds: request.query["timeoutSeconds"].flatMap(Double.init),
-                        bookmarks: request.query["allowWatchBookmarks"] == "true"
+                        bookmarks: request.query["allowWatchBookmarks"] == "true",
+                        sendInitialEvents: request.query["sendInitialEvents"] == "true"
                     )
                 )
             }

@@ -198,6 +198,7 @@ final class FakeCluster: @unchecked Sendable {
         namespace: String?,
         selector: ObjectSelector,
         from: String?,
+        sendInitialEvents: Bool = false,
         sink: @escaping @Sendable (WatchOutput) -> Void
     ) throws -> Int {
         let id = nextWatchID
@@ -206,7 +207,7 @@ final class FakeCluster: @unchecked Sendable {
         if let from, !from.isEmpty, from != "0", Int(from) == nil {
             throw KubeStatusError.badRequest("invalid resource version: \(from)")
         }
-        if requested != 0 && requested < compactedBelow {
+        if requested != 0 && requested < compactedBelow && !sendInitialEvents {
             throw KubeStatusError.expired(requested: requested, oldest: compactedBelow)
         }
         let registration = WatchRegistration(
@@ -217,13 +218,24 @@ final class FakeCluster: @unchecked Sendable {
             position: requested,
             sink: sink
         )
-        if requested == 0 {
+        if requested == 0 || sendInitialEvents {
             let current = (objects[type.storageKey] ?? [:]).sorted { $0.key < $1.key }.map(\.value)
             for object in current where registration.selects(object, storageKey: type.storageKey) {
                 let rv = Int(object[path: ["metadata", "resourceVersion"]]?.stringValue ?? "") ?? 0
                 send("ADDED", presented(object, as: type), to: registration, rv: rv)
             }
             registration.position = resourceVersion
+            if sendInitialEvents {
+                // WatchList: the end of the initial state is marked by an annotated BOOKMARK.
+                let object: JSONValue = [
+                    "kind": .string(type.kind), "apiVersion": .string(type.apiVersion),
+                    "metadata": [
+                        "resourceVersion": .string(String(resourceVersion)),
+                        "annotations": ["k8s.io/initial-events-end": "true"],
+                    ],
+                ]
+                sink(.line((["type": "BOOKMARK", "object": object] as JSONValue).jsonString + "\n"))
+            }
         } else {
             for event in events
             where event.resourceVersion > requested

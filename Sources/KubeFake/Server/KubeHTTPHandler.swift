@@ -107,7 +107,10 @@ final class KubeHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             userAgent: request.userAgent,
             status: status
         )
-        cluster.withLock { cluster.requestLog.append(record) }
+        cluster.withLock {
+            cluster.requestLog.append(record)
+            if cluster.requestLog.count > 10_000 { cluster.requestLog.removeFirst(cluster.requestLog.count - 10_000) }
+        }
     }
 
     private func writeFull(status: Int, contentType: String, body: String, keepAlive: Bool, context: ChannelHandlerContext) {
@@ -142,6 +145,7 @@ final class KubeHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                     namespace: plan.namespace,
                     selector: plan.selector,
                     from: plan.from,
+                    sendInitialEvents: plan.sendInitialEvents,
                     sink: sink
                 )
             }

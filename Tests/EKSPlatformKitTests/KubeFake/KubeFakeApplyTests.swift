@@ -395,4 +395,30 @@ struct KubeFakeApplyTests {
             #expect(response.json[path: ["metadata", "managedFields"]]?.arrayValue?.first?["manager"] == "kubectl")
         }
     }
+
+    @Test func droppedListItemStaysWhileAnotherManagerOwnsPartOfIt() async throws {
+        try await withKubeFake { _, client in
+            _ = try await client.apply(path, Fixtures.deploymentYAML, manager: "a")
+            let patched = try await client.patch(
+                path + "?fieldManager=imagebot",
+                #"{"spec":{"template":{"spec":{"containers":[{"name":"web","image":"nginx:1.29"}]}}}}"#,
+                type: "application/strategic-merge-patch+json")
+            #expect(patched.status == 200)
+            let withoutContainers = """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web, namespace: default, labels: {app: web}}
+                spec:
+                  replicas: 2
+                  selector: {matchLabels: {app: web}}
+                """
+            let response = try await client.apply(path, withoutContainers, manager: "a")
+            #expect(response.status == 200)
+            let containers = response.json[path: ["spec", "template", "spec", "containers"]]?.arrayValue ?? []
+            #expect(containers.count == 1)
+            #expect(containers.first?["image"] == "nginx:1.29")
+            #expect(containers.first?["ports"] == nil)
+            #expect(response.json[path: ["spec", "template", "metadata", "labels"]] == nil)
+        }
+    }
 }

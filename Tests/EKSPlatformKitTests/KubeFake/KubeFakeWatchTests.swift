@@ -154,4 +154,16 @@ struct KubeFakeWatchTests {
             #expect(try await labelled.value.names == ["lab"])
         }
     }
+
+    @Test func sendInitialEventsEndsWithAnnotatedBookmark() async throws {
+        try await withKubeFake { _, client in
+            _ = try await client.post(cmPath, Fixtures.configMap("a"))
+            let result = try await client.watch(
+                cmPath + "?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true",
+                maxEvents: 2)
+            #expect(result.types == ["ADDED", "BOOKMARK"])
+            let annotations = result.events.last?[path: ["object", "metadata", "annotations"]]
+            #expect(annotations == ["k8s.io/initial-events-end": "true"])
+        }
+    }
 }
