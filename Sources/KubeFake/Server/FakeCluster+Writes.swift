@@ -369,6 +369,7 @@ extension FakeCluster {
                 subresource: subresource
             )
         }
+        if type.kind == "Secret" && type.group.isEmpty { new = Self.foldStringData(new) }
         if type.isCustom { try validateCustom(type, new) }
         if let old, Self.comparable(old) == Self.comparable(new) { return old }
 
@@ -390,6 +391,19 @@ extension FakeCluster {
             remove(type, new)
         }
         return new
+    }
+
+    /// Secrets: `stringData` is write-only; its entries land base64-encoded in `data`, as on a real apiserver.
+    static func foldStringData(_ secret: JSONValue) -> JSONValue {
+        guard let stringData = secret["stringData"]?.objectValue else { return secret }
+        var result = secret
+        var data = secret["data"]?.objectValue ?? [:]
+        for (key, value) in stringData {
+            if let text = value.stringValue { data[key] = .string(Data(text.utf8).base64EncodedString()) }
+        }
+        result["data"] = .object(data)
+        result["stringData"] = nil
+        return result
     }
 
     /// The status the server itself gives a new object (namespaces start Active).

@@ -359,4 +359,21 @@ struct KubeFakeObjectTests {
             #expect(fake.currentResourceVersion == before)
         }
     }
+
+    @Test func secretStringDataIsFoldedIntoData() async throws {
+        try await withKubeFake { _, client in
+            let doc = """
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: key, namespace: default}
+                stringData: {identity: hello}
+                """
+            let created = try await client.apply("/api/v1/namespaces/default/secrets/key", doc)
+            #expect(created.status == 201)
+            #expect(created.json["data"] == ["identity": "aGVsbG8="])
+            #expect(created.json["stringData"] == nil)
+            let again = try await client.apply("/api/v1/namespaces/default/secrets/key", doc)
+            #expect(again.resourceVersion == created.resourceVersion)
+        }
+    }
 }
