@@ -3,59 +3,6 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// Facts about the fake itself.
-public enum KubeFakeInfo {
-    /// The Kubernetes minor version the fake reports from `/version`.
-    public static let minorVersion = "32"
-}
-
-/// How to start a `KubeFakeServer`.
-public struct KubeFakeOptions: Sendable {
-    /// TCP port on 127.0.0.1; 0 picks a free one.
-    public var port: Int
-    /// Seconds until a new CRD becomes Established; `nil` means never, 0 means at once.
-    public var crdEstablishDelay: Double?
-    /// After a CRD is Established its endpoints keep answering 404 this many seconds longer (the discovery race).
-    public var endpointLagAfterEstablished: Double
-    /// Seconds between BOOKMARK events on watches that allow them; 0 sends only the first one.
-    public var bookmarkInterval: Double
-    /// Controller mode: roll out Deployments and mark Flux objects Ready this many seconds after each change.
-    public var autoRolloutAfter: Double?
-
-    /// Creates options; the defaults match a real cluster closely enough for most tests.
-    public init(
-        port: Int = 0,
-        crdEstablishDelay: Double? = 0.3,
-        endpointLagAfterEstablished: Double = 0,
-        bookmarkInterval: Double = 1,
-        autoRolloutAfter: Double? = nil
-    ) {
-        self.port = port
-        self.crdEstablishDelay = crdEstablishDelay
-        self.endpointLagAfterEstablished = endpointLagAfterEstablished
-        self.bookmarkInterval = bookmarkInterval
-        self.autoRolloutAfter = autoRolloutAfter
-    }
-}
-
-/// One request the fake answered, for assertions.
-public struct KubeFakeRequestRecord: Sendable, Equatable {
-    /// HTTP method, e.g. `PATCH`.
-    public var method: String
-    /// Decoded path, e.g. `/apis/apps/v1/namespaces/default/deployments/web`.
-    public var path: String
-    /// Raw query string without `?`.
-    public var query: String
-    /// The request's Content-Type (empty when absent).
-    public var contentType: String
-    /// The request body as UTF-8 text.
-    public var body: String
-    /// The request's User-Agent.
-    public var userAgent: String
-    /// The HTTP status the fake answered with.
-    public var status: Int
-}
-
 /// A fake Kubernetes API server on 127.0.0.1 (see shared/reference/kube-fake-spec.md), with test controls.
 public final class KubeFakeServer: Sendable {
     private let group: MultiThreadedEventLoopGroup

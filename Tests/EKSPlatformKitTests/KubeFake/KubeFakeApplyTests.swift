@@ -402,7 +402,8 @@ struct KubeFakeApplyTests {
             let patched = try await client.patch(
                 path + "?fieldManager=imagebot",
                 #"{"spec":{"template":{"spec":{"containers":[{"name":"web","image":"nginx:1.29"}]}}}}"#,
-                type: "application/strategic-merge-patch+json")
+                type: "application/strategic-merge-patch+json"
+            )
             #expect(patched.status == 200)
             let withoutContainers = """
                 apiVersion: apps/v1

@@ -160,7 +160,8 @@ struct KubeFakeWatchTests {
             _ = try await client.post(cmPath, Fixtures.configMap("a"))
             let result = try await client.watch(
                 cmPath + "?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true",
-                maxEvents: 2)
+                maxEvents: 2
+            )
             #expect(result.types == ["ADDED", "BOOKMARK"])
             let annotations = result.events.last?[path: ["object", "metadata", "annotations"]]
             #expect(annotations == ["k8s.io/initial-events-end": "true"])
