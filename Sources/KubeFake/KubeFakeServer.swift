@@ -136,7 +136,7 @@ public final class KubeFakeServer: Sendable {
     // MARK: State and drivers
 
     /// The stored object, as a client of `apiVersion` would read it; `nil` when absent or the kind is unknown.
-    public func object(apiVersion: String, kind: String, namespace: String? = nil, name: String) -> JSONValue? {
+    public func object(apiVersion: String, kind: String, namespace: String? = nil, name: String) -> KubeFakeJSON? {
         cluster.withLock {
             guard let type = cluster.type(apiVersion: apiVersion, kind: kind),
                 let object = cluster.stored(type, namespace: namespace, name: name)
@@ -148,7 +148,7 @@ public final class KubeFakeServer: Sendable {
     /// Moves a Deployment's status one rollout step (or to the end, or to ProgressDeadlineExceeded) through
     /// its `/status` subresource. Returns the updated Deployment.
     @discardableResult
-    public func advanceRollout(namespace: String, name: String, stage: RolloutStage = .nextStep) throws -> JSONValue {
+    public func advanceRollout(namespace: String, name: String, stage: RolloutStage = .nextStep) throws -> KubeFakeJSON {
         try cluster.withLock { try cluster.advanceRollout(namespace: namespace, name: name, stage: stage) }
     }
 
@@ -163,7 +163,7 @@ public final class KubeFakeServer: Sendable {
         status: String = "True",
         reason: String = "Succeeded",
         message: String = ""
-    ) throws -> JSONValue {
+    ) throws -> KubeFakeJSON {
         try cluster.withLock {
             try cluster.setCondition(
                 apiVersion: apiVersion,

@@ -7,10 +7,10 @@ public struct KubeStatusError: Error, Sendable, Equatable, CustomStringConvertib
     /// Human-readable message, exactly as a real apiserver phrases it.
     public var message: String
     /// `details` member (may hold `name`, `group`, `kind`, `uid`, `causes`).
-    public var details: JSONValue
+    public var details: KubeFakeJSON
 
     /// Creates an error.
-    public init(code: Int, reason: String, message: String, details: JSONValue = .emptyObject) {
+    public init(code: Int, reason: String, message: String, details: KubeFakeJSON = .emptyObject) {
         self.code = code
         self.reason = reason
         self.message = message
@@ -21,8 +21,8 @@ public struct KubeStatusError: Error, Sendable, Equatable, CustomStringConvertib
     public var description: String { "\(code) \(reason): \(message)" }
 
     /// The `metav1.Status` object for this error.
-    public var status: JSONValue {
-        var o: [String: JSONValue] = [
+    public var status: KubeFakeJSON {
+        var o: [String: KubeFakeJSON] = [
             "kind": "Status", "apiVersion": "v1", "metadata": .emptyObject, "status": "Failure",
             "message": .string(message), "details": details, "code": .int(Int64(code)),
         ]
@@ -37,8 +37,8 @@ public struct KubeStatusError: Error, Sendable, Equatable, CustomStringConvertib
         message: "the server could not find the requested resource"
     )
 
-    static func details(name: String, group: String, kind: String) -> JSONValue {
-        var d: [String: JSONValue] = ["kind": .string(kind)]
+    static func details(name: String, group: String, kind: String) -> KubeFakeJSON {
+        var d: [String: KubeFakeJSON] = ["kind": .string(kind)]
         if !name.isEmpty { d["name"] = .string(name) }
         if !group.isEmpty { d["group"] = .string(group) }
         return .object(d)
@@ -107,7 +107,7 @@ public struct KubeStatusError: Error, Sendable, Equatable, CustomStringConvertib
         let qualified = group.isEmpty ? kind : "\(kind).\(group)"
         let rendered = causes.map { "\($0.field): \($0.message)" }
         let list = rendered.count == 1 ? rendered[0] : "[" + rendered.joined(separator: ", ") + "]"
-        var d: [String: JSONValue] = ["kind": .string(kind), "name": .string(name)]
+        var d: [String: KubeFakeJSON] = ["kind": .string(kind), "name": .string(name)]
         if !group.isEmpty { d["group"] = .string(group) }
         d["causes"] = .array(
             causes.map {

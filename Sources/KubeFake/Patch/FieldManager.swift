@@ -12,7 +12,7 @@ struct FieldManager {
     ]
 
     /// The part of `object` whose fields managers own through `subresource` ("" or "status").
-    func ownedPortion(_ object: JSONValue, subresource: String) -> JSONValue {
+    func ownedPortion(_ object: KubeFakeJSON, subresource: String) -> KubeFakeJSON {
         guard case .object(var o) = object else { return object }
         o["apiVersion"] = nil
         o["kind"] = nil
@@ -50,7 +50,7 @@ struct FieldManager {
                 }
                 message = "Apply failed with \(sorted.count) conflicts: " + lines.joined(separator: "\n")
             }
-            let causes: [JSONValue] = sorted.map {
+            let causes: [KubeFakeJSON] = sorted.map {
                 [
                     "type": "FieldManagerConflict", "message": .string("conflict with \($0.entry.printed)"),
                     "field": .string($0.path.rendered),
@@ -63,13 +63,13 @@ struct FieldManager {
     /// Server-side apply of `config` by `manager` onto `live` (`nil` when creating). Returns the merged object
     /// with updated `managedFields`.
     func apply(
-        config: JSONValue,
-        to live: JSONValue?,
+        config: KubeFakeJSON,
+        to live: KubeFakeJSON?,
         manager: String,
         force: Bool,
         apiVersion: String,
         subresource: String
-    ) throws -> JSONValue {
+    ) throws -> KubeFakeJSON {
         let liveObject = live ?? .emptyObject
         let configOwned = ownedPortion(config, subresource: subresource)
         let configFields = walker.fieldSet(of: configOwned)
@@ -133,7 +133,7 @@ struct FieldManager {
 
     /// Records an update (PUT, non-apply PATCH, create) of `old` into `new` by `manager`: changed fields move
     /// to the updater, removed fields leave every manager.
-    func update(old: JSONValue?, new: JSONValue, manager: String, apiVersion: String, subresource: String) -> JSONValue {
+    func update(old: KubeFakeJSON?, new: KubeFakeJSON, manager: String, apiVersion: String, subresource: String) -> KubeFakeJSON {
         let oldOwned = old.map { ownedPortion($0, subresource: subresource) } ?? .emptyObject
         let newOwned = ownedPortion(new, subresource: subresource)
         let oldSet = walker.fieldSet(of: oldOwned)
@@ -169,7 +169,7 @@ struct FieldManager {
         return withManagedFields(new, entries)
     }
 
-    private func withManagedFields(_ object: JSONValue, _ entries: [ManagedFieldsEntry]) -> JSONValue {
+    private func withManagedFields(_ object: KubeFakeJSON, _ entries: [ManagedFieldsEntry]) -> KubeFakeJSON {
         var result = object
         if result["metadata"]?.objectValue == nil { result["metadata"] = .emptyObject }
         result[path: ["metadata", "managedFields"]] = entries.isEmpty ? nil : .array(entries.map(\.json))

@@ -3,7 +3,7 @@ enum PathElement: Hashable, Sendable {
     /// A member of a map, e.g. `spec`.
     case field(String)
     /// The item of an associative list whose key fields (an object) equal this value.
-    case key(JSONValue)
+    case key(KubeFakeJSON)
 
     /// `.name` or `[name="web"]`, as structured-merge-diff prints paths.
     var rendered: String {

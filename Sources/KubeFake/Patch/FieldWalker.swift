@@ -4,8 +4,8 @@ struct FieldWalker {
     var type: ResourceType
 
     /// Key object for `item` in a list keyed by `keys`, or `nil` when the item lacks a key.
-    func key(of item: JSONValue, keys: [String]) -> JSONValue? {
-        var o: [String: JSONValue] = [:]
+    func key(of item: KubeFakeJSON, keys: [String]) -> KubeFakeJSON? {
+        var o: [String: KubeFakeJSON] = [:]
         for k in keys {
             guard let v = ResourceType.defaultedKey(k, in: item) else { return nil }
             o[k] = v
@@ -14,20 +14,20 @@ struct FieldWalker {
     }
 
     /// The list-map keys for a list value at `schemaPath`, or `nil` when the list is atomic.
-    func listKeys(_ items: [JSONValue], at schemaPath: [String]) -> [String]? {
+    func listKeys(_ items: [KubeFakeJSON], at schemaPath: [String]) -> [String]? {
         guard let keys = type.listMapKeys(at: schemaPath, items: items) else { return nil }
         for item in items where item.objectValue == nil || key(of: item, keys: keys) == nil { return nil }
         return keys
     }
 
     /// Every owned leaf and associative-list item path in `value`.
-    func fieldSet(of value: JSONValue) -> Set<FieldPath> {
+    func fieldSet(of value: KubeFakeJSON) -> Set<FieldPath> {
         var set = Set<FieldPath>()
         collect(value, path: [], schemaPath: [], into: &set)
         return set
     }
 
-    private func collect(_ value: JSONValue, path: FieldPath, schemaPath: [String], into set: inout Set<FieldPath>) {
+    private func collect(_ value: KubeFakeJSON, path: FieldPath, schemaPath: [String], into set: inout Set<FieldPath>) {
         switch value {
         case .object(let o) where !o.isEmpty:
             for (k, child) in o where child != .null {
@@ -50,7 +50,7 @@ struct FieldWalker {
     }
 
     /// The value at `path`, or `nil` when absent.
-    func value(at path: FieldPath, in root: JSONValue) -> JSONValue? {
+    func value(at path: FieldPath, in root: KubeFakeJSON) -> KubeFakeJSON? {
         var current = root
         for element in path {
             switch element {
@@ -66,14 +66,14 @@ struct FieldWalker {
         return current
     }
 
-    func matches(_ item: JSONValue, _ key: JSONValue) -> Bool {
+    func matches(_ item: KubeFakeJSON, _ key: KubeFakeJSON) -> Bool {
         guard let pairs = key.objectValue else { return false }
         for (k, v) in pairs where ResourceType.defaultedKey(k, in: item) != v { return false }
         return true
     }
 
     /// `root` without the member at `path`; maps and lists emptied by the removal disappear too.
-    func removing(_ path: FieldPath, from root: JSONValue) -> JSONValue {
+    func removing(_ path: FieldPath, from root: KubeFakeJSON) -> KubeFakeJSON {
         guard let first = path.first else { return root }
         let rest = Array(path.dropFirst())
         switch (first, root) {
@@ -99,7 +99,7 @@ struct FieldWalker {
         }
     }
 
-    private func isEmptyContainer(_ v: JSONValue) -> Bool {
+    private func isEmptyContainer(_ v: KubeFakeJSON) -> Bool {
         switch v {
         case .object(let o): return o.isEmpty
         case .array(let a): return a.isEmpty
@@ -109,7 +109,7 @@ struct FieldWalker {
 
     /// Applies `config` on top of `live`: maps merge, associative lists merge per key, everything else is
     /// replaced by the config's value.
-    func merge(_ live: JSONValue?, _ config: JSONValue, schemaPath: [String] = []) -> JSONValue {
+    func merge(_ live: KubeFakeJSON?, _ config: KubeFakeJSON, schemaPath: [String] = []) -> KubeFakeJSON {
         switch (live, config) {
         case (.object(var l)?, .object(let c)):
             for (k, v) in c where v != .null {

@@ -4,7 +4,7 @@ enum FieldsV1 {
         var member = false
         var children: [String: Node] = [:]
 
-        var rendered: JSONValue {
+        var rendered: KubeFakeJSON {
             var o = children.mapValues(\.rendered)
             if member && !o.isEmpty { o["."] = .emptyObject }
             return .object(o)
@@ -12,7 +12,7 @@ enum FieldsV1 {
     }
 
     /// Encodes a set of paths as a FieldsV1 tree.
-    static func encode(_ set: Set<FieldPath>) -> JSONValue {
+    static func encode(_ set: Set<FieldPath>) -> KubeFakeJSON {
         var root = Node()
         for path in set { insert(path[...], into: &root) }
         return root.rendered
@@ -30,19 +30,19 @@ enum FieldsV1 {
     }
 
     /// Decodes a FieldsV1 tree into the paths it marks as owned.
-    static func decode(_ value: JSONValue) -> Set<FieldPath> {
+    static func decode(_ value: KubeFakeJSON) -> Set<FieldPath> {
         var set = Set<FieldPath>()
         walk(value, path: [], into: &set)
         return set
     }
 
-    private static func walk(_ value: JSONValue, path: FieldPath, into set: inout Set<FieldPath>) {
+    private static func walk(_ value: KubeFakeJSON, path: FieldPath, into set: inout Set<FieldPath>) {
         guard let o = value.objectValue else { return }
         if o.isEmpty || o["."] != nil, !path.isEmpty { set.insert(path) }
         for (name, child) in o {
             if name.hasPrefix("f:") {
                 walk(child, path: path + [.field(String(name.dropFirst(2)))], into: &set)
-            } else if name.hasPrefix("k:"), let key = try? JSONValue.parse(String(name.dropFirst(2))) {
+            } else if name.hasPrefix("k:"), let key = try? KubeFakeJSON.parse(String(name.dropFirst(2))) {
                 walk(child, path: path + [.key(key)], into: &set)
             }
         }

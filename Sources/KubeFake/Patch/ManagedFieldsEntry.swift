@@ -16,14 +16,14 @@ struct ManagedFieldsEntry: Equatable {
 
     /// `"name"` for appliers; `"name" using apps/v1` for updaters, as the apiserver prints managers.
     var printed: String {
-        var s = JSONValue.quoted(manager)
-        if !subresource.isEmpty { s += " with subresource \(JSONValue.quoted(subresource))" }
+        var s = KubeFakeJSON.quoted(manager)
+        if !subresource.isEmpty { s += " with subresource \(KubeFakeJSON.quoted(subresource))" }
         if operation == "Update" { s += " using \(apiVersion)" }
         return s
     }
 
-    var json: JSONValue {
-        var o: [String: JSONValue] = [
+    var json: KubeFakeJSON {
+        var o: [String: KubeFakeJSON] = [
             "manager": .string(manager), "operation": .string(operation), "apiVersion": .string(apiVersion),
             "time": .string(time), "fieldsType": "FieldsV1", "fieldsV1": FieldsV1.encode(fields),
         ]
@@ -31,7 +31,7 @@ struct ManagedFieldsEntry: Equatable {
         return .object(o)
     }
 
-    static func decode(_ object: JSONValue?) -> [ManagedFieldsEntry] {
+    static func decode(_ object: KubeFakeJSON?) -> [ManagedFieldsEntry] {
         (object?[path: ["metadata", "managedFields"]]?.arrayValue ?? []).compactMap { e in
             guard let manager = e["manager"]?.stringValue else { return nil }
             return ManagedFieldsEntry(

@@ -3,7 +3,7 @@ import Foundation
 /// The non-apply patch formats: RFC 7386 merge patch, strategic merge patch and RFC 6902 JSON patch.
 enum Patches {
     /// RFC 7386: objects merge recursively, `null` deletes, everything else replaces.
-    static func mergePatch(_ target: JSONValue?, _ patch: JSONValue) -> JSONValue {
+    static func mergePatch(_ target: KubeFakeJSON?, _ patch: KubeFakeJSON) -> KubeFakeJSON {
         guard case .object(let p) = patch else { return patch }
         var t = target?.objectValue ?? [:]
         for (k, v) in p {
@@ -15,11 +15,11 @@ enum Patches {
     /// Strategic merge patch for built-in kinds: like a merge patch, but associative lists merge per key and
     /// `$patch: delete` list items are removed. Other `$` directives are ignored.
     static func strategicMerge(
-        _ target: JSONValue?,
-        _ patch: JSONValue,
+        _ target: KubeFakeJSON?,
+        _ patch: KubeFakeJSON,
         walker: FieldWalker,
         schemaPath: [String] = []
-    ) -> JSONValue {
+    ) -> KubeFakeJSON {
         switch patch {
         case .object(let p):
             var t = target?.objectValue ?? [:]
@@ -60,7 +60,7 @@ enum Patches {
     }
 
     /// RFC 6902 JSON patch (`add`, `remove`, `replace`, `move`, `copy`, `test`).
-    static func jsonPatch(_ target: JSONValue, _ patch: JSONValue) throws -> JSONValue {
+    static func jsonPatch(_ target: KubeFakeJSON, _ patch: KubeFakeJSON) throws -> KubeFakeJSON {
         guard let ops = patch.arrayValue else {
             throw JSONPatchError(message: "json: cannot unmarshal object into Go value of type jsonpatch.Patch")
         }
@@ -107,7 +107,7 @@ enum Patches {
         }
     }
 
-    private static func get(_ pointer: ArraySlice<String>, in doc: JSONValue) throws -> JSONValue {
+    private static func get(_ pointer: ArraySlice<String>, in doc: KubeFakeJSON) throws -> KubeFakeJSON {
         guard let first = pointer.first else { return doc }
         switch doc {
         case .object(let o):
@@ -122,11 +122,11 @@ enum Patches {
     }
 
     private static func add(
-        _ value: JSONValue,
+        _ value: KubeFakeJSON,
         at pointer: ArraySlice<String>,
-        in doc: JSONValue,
+        in doc: KubeFakeJSON,
         replacing: Bool = false
-    ) throws -> JSONValue {
+    ) throws -> KubeFakeJSON {
         guard let first = pointer.first else { return value }
         let rest = pointer.dropFirst()
         switch doc {
@@ -161,7 +161,7 @@ enum Patches {
         }
     }
 
-    private static func remove(at pointer: ArraySlice<String>, in doc: JSONValue) throws -> (JSONValue, JSONValue) {
+    private static func remove(at pointer: ArraySlice<String>, in doc: KubeFakeJSON) throws -> (KubeFakeJSON, KubeFakeJSON) {
         guard let first = pointer.first else { throw JSONPatchError(message: "cannot remove the document root") }
         let rest = pointer.dropFirst()
         switch doc {

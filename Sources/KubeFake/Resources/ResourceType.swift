@@ -19,7 +19,7 @@ public struct ResourceType: Sendable, Hashable {
     /// Whether a `/status` subresource splits status writes from the rest.
     public var hasStatusSubresource: Bool
     /// The `openAPIV3Schema` of a custom resource version; `nil` for built-ins.
-    public var schema: JSONValue?
+    public var schema: KubeFakeJSON?
     /// Whether this type comes from a CustomResourceDefinition.
     public var isCustom: Bool
 
@@ -34,7 +34,7 @@ public struct ResourceType: Sendable, Hashable {
         shortNames: [String] = [],
         categories: [String] = [],
         hasStatusSubresource: Bool = false,
-        schema: JSONValue? = nil,
+        schema: KubeFakeJSON? = nil,
         isCustom: Bool = false
     ) {
         self.group = group
@@ -60,11 +60,11 @@ public struct ResourceType: Sendable, Hashable {
     var storageKey: String { groupResource }
 
     /// The verbs discovery advertises.
-    static let verbs: [JSONValue] = ["create", "delete", "get", "list", "patch", "update", "watch"]
+    static let verbs: [KubeFakeJSON] = ["create", "delete", "get", "list", "patch", "update", "watch"]
 
     /// Keys of the associative list at `path` (field names, with `[]` for "inside a list item"), or `nil`
     /// when the list is atomic.
-    func listMapKeys(at path: [String], items: [JSONValue]) -> [String]? {
+    func listMapKeys(at path: [String], items: [KubeFakeJSON]) -> [String]? {
         if isCustom { return customListMapKeys(at: path) }
         guard let last = path.last else { return nil }
         switch last {
@@ -86,7 +86,7 @@ public struct ResourceType: Sendable, Hashable {
     }
 
     /// Default values the apiserver fills into list keys before matching (`protocol: TCP`).
-    static func defaultedKey(_ key: String, in item: JSONValue) -> JSONValue? {
+    static func defaultedKey(_ key: String, in item: KubeFakeJSON) -> KubeFakeJSON? {
         if let v = item[key] { return v }
         if key == "protocol" { return "TCP" }
         return nil

@@ -6,20 +6,20 @@ extension FakeCluster {
     var crdType: ResourceType? { types[Self.crdKey] }
 
     /// Hooks that run after every stored write: CRD establishment and the optional controller.
-    func afterWrite(_ type: ResourceType, old: JSONValue?, new: JSONValue) {
+    func afterWrite(_ type: ResourceType, old: KubeFakeJSON?, new: KubeFakeJSON) {
         if type.kind == "CustomResourceDefinition" && type.group == "apiextensions.k8s.io" {
             crdWritten(new)
         }
         controllerReact(type, old: old, new: new)
     }
 
-    static func isEstablished(_ crd: JSONValue) -> Bool {
+    static func isEstablished(_ crd: KubeFakeJSON) -> Bool {
         (crd[path: ["status", "conditions"]]?.arrayValue ?? []).contains {
             $0["type"]?.stringValue == "Established" && $0["status"]?.stringValue == "True"
         }
     }
 
-    func crdWritten(_ crd: JSONValue) {
+    func crdWritten(_ crd: KubeFakeJSON) {
         guard let name = crd[path: ["metadata", "name"]]?.stringValue else { return }
         if Self.isEstablished(crd) {
             register(crd, routable: true)
@@ -67,7 +67,7 @@ extension FakeCluster {
     }
 
     /// Adds (or refreshes) the CRD's served versions in discovery; with an endpoint lag they stay 404 briefly.
-    func register(_ crd: JSONValue, routable: Bool) {
+    func register(_ crd: KubeFakeJSON, routable: Bool) {
         guard let group = crd[path: ["spec", "group"]]?.stringValue,
             let plural = crd[path: ["spec", "names", "plural"]]?.stringValue,
             let kind = crd[path: ["spec", "names", "kind"]]?.stringValue
@@ -103,7 +103,7 @@ extension FakeCluster {
     }
 
     /// A deleted CRD takes its custom resources, its endpoints and their watches with it.
-    func crdRemoved(_ crd: JSONValue) {
+    func crdRemoved(_ crd: KubeFakeJSON) {
         guard let group = crd[path: ["spec", "group"]]?.stringValue,
             let plural = crd[path: ["spec", "names", "plural"]]?.stringValue
         else { return }

@@ -2,7 +2,7 @@ import Foundation
 
 extension FakeCluster {
     /// `/version`.
-    var versionDocument: JSONValue {
+    var versionDocument: KubeFakeJSON {
         [
             "major": "1", "minor": .string(KubeFakeInfo.minorVersion),
             "gitVersion": .string("v1.\(KubeFakeInfo.minorVersion).0-kubefake"), "gitCommit": "kubefake",
@@ -12,7 +12,7 @@ extension FakeCluster {
     }
 
     /// `/api`.
-    var coreVersions: JSONValue {
+    var coreVersions: KubeFakeJSON {
         [
             "kind": "APIVersions", "versions": ["v1"],
             "serverAddressByClientCIDRs": [["clientCIDR": "0.0.0.0/0", "serverAddress": .string("127.0.0.1:\(port)")]],
@@ -38,7 +38,7 @@ extension FakeCluster {
         return versions.sorted { Self.versionPriority($0) > Self.versionPriority($1) }
     }
 
-    func groupDocument(_ group: String) -> JSONValue? {
+    func groupDocument(_ group: String) -> KubeFakeJSON? {
         let versions = groupVersions(group)
         guard let preferred = versions.first else { return nil }
         return [
@@ -49,7 +49,7 @@ extension FakeCluster {
     }
 
     /// `/apis`: built-in groups first, then custom groups by name.
-    var groupList: JSONValue {
+    var groupList: KubeFakeJSON {
         var groups: [String] = []
         for type in ResourceType.builtIns where !type.group.isEmpty && !groups.contains(type.group) {
             groups.append(type.group)
@@ -61,7 +61,7 @@ extension FakeCluster {
     }
 
     /// `/apis/{group}`.
-    func apiGroup(_ group: String) -> JSONValue? {
+    func apiGroup(_ group: String) -> KubeFakeJSON? {
         guard var doc = groupDocument(group) else { return nil }
         doc["kind"] = "APIGroup"
         doc["apiVersion"] = "v1"
@@ -69,12 +69,12 @@ extension FakeCluster {
     }
 
     /// `/api/v1` or `/apis/{group}/{version}`.
-    func resourceList(group: String, version: String) -> JSONValue? {
+    func resourceList(group: String, version: String) -> KubeFakeJSON? {
         let selected = types.values.filter { $0.group == group && $0.version == version }.sorted { $0.plural < $1.plural }
         guard !selected.isEmpty else { return nil }
-        var resources: [JSONValue] = []
+        var resources: [KubeFakeJSON] = []
         for type in selected {
-            var entry: [String: JSONValue] = [
+            var entry: [String: KubeFakeJSON] = [
                 "name": .string(type.plural), "singularName": .string(type.singular),
                 "namespaced": .bool(type.namespaced), "kind": .string(type.kind), "verbs": .array(ResourceType.verbs),
                 "shortNames": .array(type.shortNames.map { .string($0) }),

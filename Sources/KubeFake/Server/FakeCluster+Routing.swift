@@ -40,7 +40,7 @@ struct FakeRequest: Sendable {
 
 /// What to send back.
 enum FakeResponse: Sendable {
-    case json(status: Int, body: JSONValue)
+    case json(status: Int, body: KubeFakeJSON)
     case text(status: Int, body: String)
     case watch(WatchPlan)
 }
@@ -73,7 +73,11 @@ extension FakeCluster {
             return .json(status: fault.status, body: error.status)
         }
         dryRun = request.query["dryRun"] == "All"
-        defer { dryRun = false }
+        ignoreUnknownFields = ["Ignore", "Warn"].contains(request.query["fieldValidation"] ?? "")
+        defer {
+            dryRun = false
+            ignoreUnknownFields = false
+        }
         do {
             return try dispatch(request)
         } catch let error as KubeStatusError {
@@ -130,7 +134,7 @@ extension FakeCluster {
         if !subresource.isEmpty && !(subresource == "status" && type.hasStatusSubresource) {
             throw KubeStatusError.resourceNotFound
         }
-        let writeBody = { [self] () throws -> JSONValue in
+        let writeBody = { [self] () throws -> KubeFakeJSON in
             let media =
                 request.contentType.split(separator: ";").first.map {
                     $0.trimmingCharacters(in: .whitespaces).lowercased()
@@ -200,7 +204,7 @@ extension FakeCluster {
             return .json(status: created ? 201 : 200, body: presented(object, as: type))
         case ("DELETE", let name?):
             guard subresource.isEmpty else { throw KubeStatusError.methodNotAllowed("DELETE") }
-            let options = request.body.isEmpty ? nil : try? JSONValue.parse(request.body)
+            let options = request.body.isEmpty ? nil : try? KubeFakeJSON.parse(request.body)
             let result = try delete(type: type, namespace: namespace, name: name, options: options)
             return .json(status: 200, body: result["kind"]?.stringValue == "Status" ? result : presented(result, as: type))
         default:
@@ -208,7 +212,7 @@ extension FakeCluster {
         }
     }
 
-    func list(_ type: ResourceType, namespace: String?, selector: ObjectSelector) -> JSONValue {
+    func list(_ type: ResourceType, namespace: String?, selector: ObjectSelector) -> KubeFakeJSON {
         let items = (objects[type.storageKey] ?? [:]).sorted { $0.key < $1.key }.map(\.value).filter {
             (namespace == nil || $0[path: ["metadata", "namespace"]]?.stringValue == namespace) && selector.matches($0)
         }

@@ -20,7 +20,7 @@ extension FakeCluster {
         else { throw KubeStatusError.namespaceNotFound(namespace) }
     }
 
-    func checkTypeMeta(_ body: JSONValue, _ type: ResourceType) throws -> JSONValue {
+    func checkTypeMeta(_ body: KubeFakeJSON, _ type: ResourceType) throws -> KubeFakeJSON {
         guard body.objectValue != nil else {
             throw KubeStatusError.badRequest("the body of the request must be a JSON or YAML object")
         }
@@ -41,7 +41,7 @@ extension FakeCluster {
         return b
     }
 
-    func checkNamespace(_ body: JSONValue, _ type: ResourceType, _ namespace: String?) throws -> JSONValue {
+    func checkNamespace(_ body: KubeFakeJSON, _ type: ResourceType, _ namespace: String?) throws -> KubeFakeJSON {
         var b = body
         if type.namespaced {
             if let given = body[path: ["metadata", "namespace"]]?.stringValue, !given.isEmpty, given != namespace {
@@ -66,10 +66,10 @@ extension FakeCluster {
     func create(
         type: ResourceType,
         namespace: String?,
-        body: JSONValue,
+        body: KubeFakeJSON,
         manager: String,
         queryFieldManager: String?
-    ) throws -> JSONValue {
+    ) throws -> KubeFakeJSON {
         var object = try checkNamespace(try checkTypeMeta(body, type), type, namespace)
         var name = object[path: ["metadata", "name"]]?.stringValue ?? ""
         if name.isEmpty, let prefix = object[path: ["metadata", "generateName"]]?.stringValue, !prefix.isEmpty {
@@ -104,7 +104,7 @@ extension FakeCluster {
         )
     }
 
-    func stampNew(_ object: inout JSONValue) {
+    func stampNew(_ object: inout KubeFakeJSON) {
         object[path: ["metadata", "uid"]] = .string(UUID().uuidString.lowercased())
         object[path: ["metadata", "creationTimestamp"]] = .string(Self.timestamp())
     }
@@ -116,9 +116,9 @@ extension FakeCluster {
         namespace: String?,
         name: String,
         subresource: String,
-        body: JSONValue,
+        body: KubeFakeJSON,
         manager: String
-    ) throws -> JSONValue {
+    ) throws -> KubeFakeJSON {
         var object = try checkNamespace(try checkTypeMeta(body, type), type, namespace)
         if let bodyName = object[path: ["metadata", "name"]]?.stringValue, bodyName != name {
             throw KubeStatusError.badRequest(
@@ -160,7 +160,7 @@ extension FakeCluster {
         body: Data,
         manager: String?,
         force: Bool
-    ) throws -> (JSONValue, created: Bool) {
+    ) throws -> (KubeFakeJSON, created: Bool) {
         let old = stored(type, namespace: namespace, name: name)
         let mediaType =
             contentType.split(separator: ";").first.map {
@@ -192,7 +192,7 @@ extension FakeCluster {
                 ]
             )
         }
-        let patch: JSONValue
+        let patch: KubeFakeJSON
         switch mediaType {
         case "application/merge-patch+json", "application/json-patch+json":
             patch = try parseBody(body, yamlAllowed: false)
@@ -203,7 +203,7 @@ extension FakeCluster {
             throw KubeStatusError.unsupportedMediaType(contentType)
         }
         guard let old else { throw KubeStatusError.notFound(type, name: name) }
-        var candidate: JSONValue
+        var candidate: KubeFakeJSON
         switch mediaType {
         case "application/merge-patch+json":
             candidate = Patches.mergePatch(old, patch)
@@ -234,11 +234,11 @@ extension FakeCluster {
         return (object, false)
     }
 
-    func parseBody(_ body: Data, yamlAllowed: Bool) throws -> JSONValue {
-        if let value = try? JSONValue.parse(body) { return value }
+    func parseBody(_ body: Data, yamlAllowed: Bool) throws -> KubeFakeJSON {
+        if let value = try? KubeFakeJSON.parse(body) { return value }
         if yamlAllowed, let text = String(data: body, encoding: .utf8) {
             do {
-                return try JSONValue.parseYAML(text)
+                return try KubeFakeJSON.parseYAML(text)
             } catch {
                 throw KubeStatusError.badRequest("\(error)")
             }
@@ -256,8 +256,8 @@ extension FakeCluster {
         body: Data,
         manager: String?,
         force: Bool,
-        old: JSONValue?
-    ) throws -> (JSONValue, created: Bool) {
+        old: KubeFakeJSON?
+    ) throws -> (KubeFakeJSON, created: Bool) {
         guard let manager, !manager.isEmpty else {
             throw KubeStatusError.invalid(
                 kind: "PatchOptions",
@@ -300,7 +300,7 @@ extension FakeCluster {
             if subresource == "status" { throw KubeStatusError.notFound(type, name: name) }
             try requireNamespace(type, namespace)
         }
-        var merged: JSONValue
+        var merged: KubeFakeJSON
         do {
             merged = try fieldManager(type).apply(
                 config: config,
@@ -334,12 +334,12 @@ extension FakeCluster {
     /// rules, then stores the object. A write that changes nothing returns the old object untouched.
     func finish(
         _ type: ResourceType,
-        old: JSONValue?,
-        candidate: JSONValue,
+        old: KubeFakeJSON?,
+        candidate: KubeFakeJSON,
         subresource: String,
         ownership: Ownership,
-        initialStatus: JSONValue? = nil
-    ) throws -> JSONValue {
+        initialStatus: KubeFakeJSON? = nil
+    ) throws -> KubeFakeJSON {
         var new = candidate
         if type.hasStatusSubresource {
             if subresource == "status", var base = old {
@@ -394,7 +394,7 @@ extension FakeCluster {
     }
 
     /// Secrets: `stringData` is write-only; its entries land base64-encoded in `data`, as on a real apiserver.
-    static func foldStringData(_ secret: JSONValue) -> JSONValue {
+    static func foldStringData(_ secret: KubeFakeJSON) -> KubeFakeJSON {
         guard let stringData = secret["stringData"]?.objectValue else { return secret }
         var result = secret
         var data = secret["data"]?.objectValue ?? [:]
@@ -407,12 +407,12 @@ extension FakeCluster {
     }
 
     /// The status the server itself gives a new object (namespaces start Active).
-    static func initialStatus(_ type: ResourceType) -> JSONValue? {
+    static func initialStatus(_ type: ResourceType) -> KubeFakeJSON? {
         type.kind == "Namespace" && type.group.isEmpty ? ["phase": "Active"] : nil
     }
 
     /// Everything except server bookkeeping, for the "did this write change anything" test.
-    static func comparable(_ object: JSONValue) -> JSONValue {
+    static func comparable(_ object: KubeFakeJSON) -> KubeFakeJSON {
         var o = object
         if let entries = o[path: ["metadata", "managedFields"]]?.arrayValue {
             o[path: ["metadata", "managedFields"]] = .array(
@@ -427,22 +427,21 @@ extension FakeCluster {
     }
 
     /// Everything but metadata and status: what `generation` tracks.
-    static func specPortion(_ object: JSONValue) -> JSONValue {
+    static func specPortion(_ object: KubeFakeJSON) -> KubeFakeJSON {
         var o = object
         o["metadata"] = nil
         o["status"] = nil
         return o
     }
 
-    func validateCustom(_ type: ResourceType, _ object: JSONValue) throws {
+    func validateCustom(_ type: ResourceType, _ object: KubeFakeJSON) throws {
         guard let schema = type.schema else { return }
         var candidate = object
-        candidate["metadata"] = nil
-        if let declared = schema["properties"]?.objectValue {
-            // apiVersion and kind are always allowed at the root, as on a real apiserver.
-            for key in ["apiVersion", "kind"] where declared[key] == nil { candidate[key] = nil }
-        }
-        let violations = OpenAPISchemaValidator.validate(candidate.foundationValue, against: schema.foundationValue)
+        // apiVersion, kind and metadata are always allowed at the root, as on a real apiserver.
+        let declared = schema["properties"]?.objectValue ?? [:]
+        for key in ["apiVersion", "kind", "metadata"] where declared[key] == nil { candidate[key] = nil }
+        var violations = OpenAPISchemaValidator.validate(candidate.foundationValue, against: schema.foundationValue)
+        if ignoreUnknownFields { violations.removeAll { $0.reason == "FieldValueUnknown" } }
         guard !violations.isEmpty else { return }
         let causes = violations.map { v -> KubeStatusError.Cause in
             let prefix = v.field + ": "
@@ -460,7 +459,7 @@ extension FakeCluster {
     // MARK: Delete
 
     /// Deletes an object now, or marks it with `deletionTimestamp` when finalizers hold it.
-    func delete(type: ResourceType, namespace: String?, name: String, options: JSONValue?) throws -> JSONValue {
+    func delete(type: ResourceType, namespace: String?, name: String, options: KubeFakeJSON?) throws -> KubeFakeJSON {
         guard let old = stored(type, namespace: namespace, name: name) else {
             throw KubeStatusError.notFound(type, name: name)
         }
@@ -516,7 +515,7 @@ extension FakeCluster {
             return marked
         }
         remove(type, old)
-        var details: [String: JSONValue] = [
+        var details: [String: KubeFakeJSON] = [
             "name": .string(name), "kind": .string(type.plural),
             "uid": old[path: ["metadata", "uid"]] ?? .string(""),
         ]
@@ -528,7 +527,7 @@ extension FakeCluster {
     }
 
     /// Removes an object for good, with a DELETED event, and cleans up what depends on it.
-    func remove(_ type: ResourceType, _ object: JSONValue) {
+    func remove(_ type: ResourceType, _ object: KubeFakeJSON) {
         var gone = object
         gone[path: ["metadata", "resourceVersion"]] = .string(String(nextResourceVersion()))
         put(type, gone, eventType: "DELETED")
@@ -546,7 +545,7 @@ extension FakeCluster {
     }
 }
 
-extension JSONValue {
+extension KubeFakeJSON {
     /// The value as `JSONSerialization` would produce it (for the schema validator).
     var foundationValue: Any {
         switch self {

@@ -32,7 +32,7 @@ final class WatchRegistration: @unchecked Sendable {
         self.sink = sink
     }
 
-    func selects(_ object: JSONValue, storageKey: String) -> Bool {
+    func selects(_ object: KubeFakeJSON, storageKey: String) -> Bool {
         guard storageKey == type.storageKey else { return false }
         if let namespace, object[path: ["metadata", "namespace"]]?.stringValue != namespace { return false }
         return selector.matches(object)
@@ -44,7 +44,7 @@ struct StoredEvent {
     var resourceVersion: Int
     var storageKey: String
     var type: String
-    var object: JSONValue
+    var object: KubeFakeJSON
 }
 
 /// A failure the next matching request gets instead of its real answer.
@@ -66,7 +66,7 @@ final class FakeCluster: @unchecked Sendable {
     /// Types in discovery whose endpoints still answer 404 (the establish race).
     var unroutable: Set<String> = []
     /// Objects by storage key, then by `namespace/name`.
-    var objects: [String: [String: JSONValue]] = [:]
+    var objects: [String: [String: KubeFakeJSON]] = [:]
     var resourceVersion = 1000
     var compactedBelow = 0
     var events: [StoredEvent] = []
@@ -82,6 +82,8 @@ final class FakeCluster: @unchecked Sendable {
     var controller: ControllerSettings?
     /// Set while answering a `dryRun=All` request: writes are computed and returned but not stored.
     var dryRun = false
+    /// Set while answering a request with `fieldValidation=Ignore` or `Warn`: unknown fields are not an error.
+    var ignoreUnknownFields = false
     var port = 0
 
     struct ControllerSettings {
@@ -99,7 +101,7 @@ final class FakeCluster: @unchecked Sendable {
         }
         for type in ResourceType.builtIns { types[Self.typeKey(type.group, type.version, type.plural)] = type }
         for name in ["default", "kube-system", "kube-public"] {
-            let ns: JSONValue = ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)]]
+            let ns: KubeFakeJSON = ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)]]
             if let type = types[Self.typeKey("", "v1", "namespaces")] {
                 _ = try? create(type: type, namespace: nil, body: ns, manager: "kube-apiserver", queryFieldManager: nil)
             }
@@ -138,12 +140,12 @@ final class FakeCluster: @unchecked Sendable {
 
     static func objectKey(namespace: String?, name: String) -> String { "\(namespace ?? "")/\(name)" }
 
-    func stored(_ type: ResourceType, namespace: String?, name: String) -> JSONValue? {
+    func stored(_ type: ResourceType, namespace: String?, name: String) -> KubeFakeJSON? {
         objects[type.storageKey]?[Self.objectKey(namespace: type.namespaced ? namespace : nil, name: name)]
     }
 
     /// The object as a client of `type`'s version sees it.
-    func presented(_ object: JSONValue, as type: ResourceType) -> JSONValue {
+    func presented(_ object: KubeFakeJSON, as type: ResourceType) -> KubeFakeJSON {
         var o = object
         o["apiVersion"] = .string(type.apiVersion)
         o["kind"] = .string(type.kind)
@@ -163,7 +165,7 @@ final class FakeCluster: @unchecked Sendable {
     }
 
     /// Stores `object` (already carrying its new resourceVersion) and tells watchers.
-    func put(_ type: ResourceType, _ object: JSONValue, eventType: String) {
+    func put(_ type: ResourceType, _ object: KubeFakeJSON, eventType: String) {
         let namespace = object[path: ["metadata", "namespace"]]?.stringValue
         let name = object[path: ["metadata", "name"]]?.stringValue ?? ""
         let key = Self.objectKey(namespace: type.namespaced ? namespace : nil, name: name)
@@ -184,8 +186,8 @@ final class FakeCluster: @unchecked Sendable {
         }
     }
 
-    func send(_ eventType: String, _ object: JSONValue, to watcher: WatchRegistration, rv: Int) {
-        let line: JSONValue = ["type": .string(eventType), "object": object]
+    func send(_ eventType: String, _ object: KubeFakeJSON, to watcher: WatchRegistration, rv: Int) {
+        let line: KubeFakeJSON = ["type": .string(eventType), "object": object]
         watcher.sink(.line(line.jsonString + "\n"))
         watcher.position = max(watcher.position, rv)
     }
@@ -227,14 +229,14 @@ final class FakeCluster: @unchecked Sendable {
             registration.position = resourceVersion
             if sendInitialEvents {
                 // WatchList: the end of the initial state is marked by an annotated BOOKMARK.
-                let object: JSONValue = [
+                let object: KubeFakeJSON = [
                     "kind": .string(type.kind), "apiVersion": .string(type.apiVersion),
                     "metadata": [
                         "resourceVersion": .string(String(resourceVersion)),
                         "annotations": ["k8s.io/initial-events-end": "true"],
                     ],
                 ]
-                sink(.line((["type": "BOOKMARK", "object": object] as JSONValue).jsonString + "\n"))
+                sink(.line((["type": "BOOKMARK", "object": object] as KubeFakeJSON).jsonString + "\n"))
             }
         } else {
             for event in events
@@ -251,11 +253,11 @@ final class FakeCluster: @unchecked Sendable {
     func bookmark(_ id: Int) {
         guard let watcher = watchers[id] else { return }
         watcher.position = max(watcher.position, resourceVersion)
-        let object: JSONValue = [
+        let object: KubeFakeJSON = [
             "kind": .string(watcher.type.kind), "apiVersion": .string(watcher.type.apiVersion),
             "metadata": ["resourceVersion": .string(String(watcher.position))],
         ]
-        watcher.sink(.line((["type": "BOOKMARK", "object": object] as JSONValue).jsonString + "\n"))
+        watcher.sink(.line((["type": "BOOKMARK", "object": object] as KubeFakeJSON).jsonString + "\n"))
     }
 
     func endWatch(_ id: Int) {
@@ -273,7 +275,7 @@ final class FakeCluster: @unchecked Sendable {
         events.removeAll { $0.resourceVersion < compactedBelow }
         for watcher in watchers.values where watcher.position < compactedBelow {
             let status = KubeStatusError.expired(requested: watcher.position, oldest: compactedBelow).status
-            watcher.sink(.line((["type": "ERROR", "object": status] as JSONValue).jsonString + "\n"))
+            watcher.sink(.line((["type": "ERROR", "object": status] as KubeFakeJSON).jsonString + "\n"))
             endWatch(watcher.id)
         }
     }

@@ -82,7 +82,7 @@ struct ObjectSelector: Sendable {
         return .exists(term)
     }
 
-    func matches(_ object: JSONValue) -> Bool {
+    func matches(_ object: KubeFakeJSON) -> Bool {
         let objectLabels = (object[path: ["metadata", "labels"]]?.objectValue ?? [:]).compactMapValues(\.stringValue)
         for requirement in labels {
             switch requirement {

@@ -18,7 +18,7 @@ struct KubeFakeApplyTests {
             #expect(entry["apiVersion"] == "apps/v1")
             #expect(entry["fieldsType"] == "FieldsV1")
             #expect(entry["time"]?.stringValue != nil)
-            let expected = try JSONValue.parse(
+            let expected = try KubeFakeJSON.parse(
                 #"{"f:metadata":{"f:labels":{"f:app":{}}},"f:spec":{"f:replicas":{},"f:selector":{"f:matchLabels":"#
                     + #"{"f:app":{}}},"f:template":{"f:metadata":{"f:labels":{"f:app":{}}},"f:spec":{"f:containers":"#
                     + #"{"k:{\"name\":\"web\"}":{".":{},"f:image":{},"f:name":{},"f:ports":{"#
@@ -35,7 +35,7 @@ struct KubeFakeApplyTests {
             #expect(second.status == 200)
             #expect(second.resourceVersion == first.resourceVersion)
             #expect(second.json == first.json)
-            let json = try await client.apply(path, try JSONValue.parseYAML(Fixtures.deploymentYAML).jsonString)
+            let json = try await client.apply(path, try KubeFakeJSON.parseYAML(Fixtures.deploymentYAML).jsonString)
             #expect(json.resourceVersion == first.resourceVersion)
         }
     }

@@ -186,10 +186,10 @@ struct KubeFakeCRDTests {
                 Fixtures.gadget("bad", color: "green", extra: "  size: 0")
             )
             let violations = OpenAPISchemaValidator.validate(
-                try JSONValue.parseYAML("apiVersion: example.org/v1\nkind: Gadget\nspec: {color: green, size: 0}")
+                try KubeFakeJSON.parseYAML("apiVersion: example.org/v1\nkind: Gadget\nspec: {color: green, size: 0}")
                     .foundationForTests,
                 against: try #require(
-                    try JSONValue.parseYAML(Fixtures.gadgetCRD)[path: [
+                    try KubeFakeJSON.parseYAML(Fixtures.gadgetCRD)[path: [
                         "spec", "versions",
                     ]]?.arrayValue?.first?[path: ["schema", "openAPIV3Schema"]]
                 ).foundationForTests
@@ -217,11 +217,11 @@ struct KubeFakeCRDTests {
     @Test(
         .enabled(
             if: !OpenAPISchemaValidator.validate(
-                (["spec": ["color": "green"]] as JSONValue).foundationForTests,
+                (["spec": ["color": "green"]] as KubeFakeJSON).foundationForTests,
                 against: ([
                     "type": "object",
                     "properties": ["spec": ["type": "object", "properties": ["color": ["type": "string", "enum": ["red"]]]]],
-                ] as JSONValue).foundationForTests
+                ] as KubeFakeJSON).foundationForTests
             ).isEmpty,
             "waits on the real OpenAPISchemaValidator (placeholder returns no violations)"
         )
@@ -252,9 +252,43 @@ struct KubeFakeCRDTests {
             )
         }
     }
+
+    /// Unknown fields are rejected (the spec's strict behaviour) unless the request asks for
+    /// `fieldValidation=Ignore`, as kubectl does with `--validate=false`.
+    @Test(
+        .enabled(
+            if: !OpenAPISchemaValidator.validate(
+                (["spec": ["shape": "round"]] as KubeFakeJSON).foundationForTests,
+                against: (["type": "object", "properties": ["spec": ["type": "object"]]] as KubeFakeJSON)
+                    .foundationForTests
+            ).isEmpty,
+            "waits on the real OpenAPISchemaValidator (placeholder returns no violations)"
+        )
+    )
+    func unknownFieldsAreInvalidUnlessIgnored() async throws {
+        try await withKubeFake { _, client in
+            _ = try await client.apply(crdPath, Fixtures.gadgetCRD)
+            let strict = try await client.apply(
+                Fixtures.gadgetPath + "/odd",
+                Fixtures.gadget("odd", extra: "  shape: round")
+            )
+            #expect(strict.status == 422)
+            #expect(strict.reason == "Invalid")
+            #expect(
+                strict.json[path: ["details", "causes"]] == [
+                    ["reason": "FieldValueUnknown", "message": #"unknown field "spec.shape""#, "field": "spec.shape"]
+                ]
+            )
+            let ignored = try await client.apply(
+                Fixtures.gadgetPath + "/odd?fieldValidation=Ignore",
+                Fixtures.gadget("odd", extra: "  shape: round")
+            )
+            #expect(ignored.status == 201)
+        }
+    }
 }
 
-extension JSONValue {
+extension KubeFakeJSON {
     /// The value as `JSONSerialization` would produce it.
     var foundationForTests: Any {
         switch self {

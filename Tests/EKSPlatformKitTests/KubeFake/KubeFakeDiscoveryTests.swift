@@ -57,7 +57,7 @@ struct KubeFakeDiscoveryTests {
 
     @Test func unknownGroupVersionOrPluralIs404Status() async throws {
         try await withKubeFake { _, client in
-            let expected = try JSONValue.parse(
+            let expected = try KubeFakeJSON.parse(
                 #"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","#
                     + #""message":"the server could not find the requested resource","reason":"NotFound","#
                     + #""details":{},"code":404}"#

@@ -66,7 +66,7 @@ struct KubeFakeObjectTests {
 
     @Test func generateNameMakesAName() async throws {
         try await withKubeFake { _, client in
-            let body: JSONValue = ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["generateName": "job-"]]
+            let body: KubeFakeJSON = ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["generateName": "job-"]]
             let response = try await client.post(cmPath, body)
             #expect(response.status == 201)
             let name = try #require(response.json[path: ["metadata", "name"]]?.stringValue)
@@ -218,7 +218,7 @@ struct KubeFakeObjectTests {
     @Test func statusSubresourceSplit() async throws {
         try await withKubeFake { _, client in
             let path = Fixtures.deploymentPath + "/web"
-            var withStatus = try JSONValue.parseYAML(Fixtures.deploymentYAML)
+            var withStatus = try KubeFakeJSON.parseYAML(Fixtures.deploymentYAML)
             withStatus["status"] = ["replicas": 9]
             let created = try await client.post(Fixtures.deploymentPath, withStatus)
             #expect(created.status == 201)
@@ -332,7 +332,9 @@ struct KubeFakeObjectTests {
 
     @Test func clusterScopedNodes() async throws {
         try await withKubeFake { _, client in
-            let node: JSONValue = ["apiVersion": "v1", "kind": "Node", "metadata": ["name": "n1", "labels": ["pool": "system"]]]
+            let node: KubeFakeJSON = [
+                "apiVersion": "v1", "kind": "Node", "metadata": ["name": "n1", "labels": ["pool": "system"]],
+            ]
             let created = try await client.post("/api/v1/nodes", node)
             #expect(created.status == 201)
             #expect(created.json[path: ["metadata", "namespace"]] == nil)

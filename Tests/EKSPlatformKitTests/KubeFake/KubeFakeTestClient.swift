@@ -10,7 +10,7 @@ struct FakeHTTPResponse {
     var status: Int
     var contentType: String
     var text: String
-    var json: JSONValue
+    var json: KubeFakeJSON
 
     /// `reason` of a Status body.
     var reason: String? { json["reason"]?.stringValue }
@@ -46,21 +46,21 @@ struct KubeFakeTestClient {
             status: Int(response.status.code),
             contentType: response.headers.first(name: "content-type") ?? "",
             text: text,
-            json: (try? JSONValue.parse(text)) ?? .null
+            json: (try? KubeFakeJSON.parse(text)) ?? .null
         )
     }
 
     func get(_ path: String) async throws -> FakeHTTPResponse { try await send(.GET, path) }
 
-    func post(_ path: String, _ body: JSONValue) async throws -> FakeHTTPResponse {
+    func post(_ path: String, _ body: KubeFakeJSON) async throws -> FakeHTTPResponse {
         try await send(.POST, path, body: body.jsonString)
     }
 
-    func put(_ path: String, _ body: JSONValue) async throws -> FakeHTTPResponse {
+    func put(_ path: String, _ body: KubeFakeJSON) async throws -> FakeHTTPResponse {
         try await send(.PUT, path, body: body.jsonString)
     }
 
-    func delete(_ path: String, _ body: JSONValue? = nil) async throws -> FakeHTTPResponse {
+    func delete(_ path: String, _ body: KubeFakeJSON? = nil) async throws -> FakeHTTPResponse {
         try await send(.DELETE, path, body: body?.jsonString)
     }
 
@@ -94,7 +94,7 @@ struct KubeFakeTestClient {
         var status: Int
         var contentType: String
         var transferEncoding: String
-        var events: [JSONValue]
+        var events: [KubeFakeJSON]
         /// Whether the server ended the stream (rather than the reader stopping after `maxEvents`).
         var endedByServer: Bool
 
@@ -116,7 +116,7 @@ struct KubeFakeTestClient {
         )
         if response.status != .ok {
             let buffer = try await response.body.collect(upTo: 1 << 20)
-            result.events = [(try? JSONValue.parse(String(buffer: buffer))) ?? .null]
+            result.events = [(try? KubeFakeJSON.parse(String(buffer: buffer))) ?? .null]
             return result
         }
         var pending = ""
@@ -126,7 +126,7 @@ struct KubeFakeTestClient {
             while let newline = pending.firstIndex(of: "\n") {
                 let line = String(pending[..<newline])
                 pending = String(pending[pending.index(after: newline)...])
-                if !line.isEmpty { result.events.append(try JSONValue.parse(line)) }
+                if !line.isEmpty { result.events.append(try KubeFakeJSON.parse(line)) }
                 if result.events.count >= maxEvents {
                     ended = false
                     break reading
@@ -194,12 +194,12 @@ enum Fixtures {
     static func configMap(
         _ name: String,
         namespace: String = "default",
-        data: JSONValue = ["a": "1"],
-        labels: JSONValue? = nil
+        data: KubeFakeJSON = ["a": "1"],
+        labels: KubeFakeJSON? = nil
     )
-        -> JSONValue
+        -> KubeFakeJSON
     {
-        var metadata: JSONValue = ["name": .string(name), "namespace": .string(namespace)]
+        var metadata: KubeFakeJSON = ["name": .string(name), "namespace": .string(namespace)]
         if let labels { metadata["labels"] = labels }
         return ["apiVersion": "v1", "kind": "ConfigMap", "metadata": metadata, "data": data]
     }
@@ -247,6 +247,21 @@ enum Fixtures {
                     type: object
                     properties:
                       phase: {type: string}
+                      observedGeneration: {type: integer}
+                      conditions:
+                        type: array
+                        x-kubernetes-list-type: map
+                        x-kubernetes-list-map-keys: [type]
+                        items:
+                          type: object
+                          required: [type, status]
+                          properties:
+                            type: {type: string}
+                            status: {type: string, enum: ["True", "False", Unknown]}
+                            reason: {type: string}
+                            message: {type: string}
+                            observedGeneration: {type: integer}
+                            lastTransitionTime: {type: string, format: date-time}
         """
 
     static let gadgetPath = "/apis/example.org/v1/namespaces/default/gadgets"

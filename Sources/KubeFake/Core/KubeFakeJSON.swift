@@ -1,7 +1,7 @@
 import Foundation
 
 /// A JSON document as the fake stores it: objects, lists and scalars, with value semantics.
-public enum JSONValue: Sendable, Hashable {
+public enum KubeFakeJSON: Sendable, Hashable {
     /// JSON `null`.
     case null
     /// JSON `true` / `false`.
@@ -13,21 +13,21 @@ public enum JSONValue: Sendable, Hashable {
     /// A JSON string.
     case string(String)
     /// A JSON array.
-    case array([JSONValue])
+    case array([KubeFakeJSON])
     /// A JSON object; key order is not kept (output is sorted).
-    case object([String: JSONValue])
+    case object([String: KubeFakeJSON])
 
     /// An empty JSON object.
-    public static let emptyObject = JSONValue.object([:])
+    public static let emptyObject = KubeFakeJSON.object([:])
 
     /// The dictionary when this is an object.
-    public var objectValue: [String: JSONValue]? {
+    public var objectValue: [String: KubeFakeJSON]? {
         if case .object(let o) = self { return o }
         return nil
     }
 
     /// The elements when this is an array.
-    public var arrayValue: [JSONValue]? {
+    public var arrayValue: [KubeFakeJSON]? {
         if case .array(let a) = self { return a }
         return nil
     }
@@ -54,7 +54,7 @@ public enum JSONValue: Sendable, Hashable {
     }
 
     /// Member access for objects; `nil` for anything else or a missing key.
-    public subscript(key: String) -> JSONValue? {
+    public subscript(key: String) -> KubeFakeJSON? {
         get { objectValue?[key] }
         set {
             guard case .object(var o) = self else { return }
@@ -64,9 +64,9 @@ public enum JSONValue: Sendable, Hashable {
     }
 
     /// Reads a nested member, e.g. `value[path: ["metadata", "name"]]`.
-    public subscript(path path: [String]) -> JSONValue? {
+    public subscript(path path: [String]) -> KubeFakeJSON? {
         get {
-            var current: JSONValue? = self
+            var current: KubeFakeJSON? = self
             for key in path { current = current?[key] }
             return current
         }
@@ -95,7 +95,7 @@ public struct JSONParseError: Error, CustomStringConvertible, Sendable {
     public var description: String
 }
 
-extension JSONValue: Codable {
+extension KubeFakeJSON: Codable {
     /// Decodes any JSON value.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -109,10 +109,10 @@ extension JSONValue: Codable {
             self = .double(d)
         } else if let s = try? container.decode(String.self) {
             self = .string(s)
-        } else if let a = try? container.decode([JSONValue].self) {
+        } else if let a = try? container.decode([KubeFakeJSON].self) {
             self = .array(a)
         } else {
-            self = .object(try container.decode([String: JSONValue].self))
+            self = .object(try container.decode([String: KubeFakeJSON].self))
         }
     }
 
@@ -131,18 +131,18 @@ extension JSONValue: Codable {
     }
 }
 
-extension JSONValue {
+extension KubeFakeJSON {
     /// Parses JSON text.
-    public static func parse(_ data: Data) throws -> JSONValue {
+    public static func parse(_ data: Data) throws -> KubeFakeJSON {
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: data)
+            return try JSONDecoder().decode(KubeFakeJSON.self, from: data)
         } catch {
             throw JSONParseError(description: "\(error)")
         }
     }
 
     /// Parses JSON text from a string.
-    public static func parse(_ text: String) throws -> JSONValue {
+    public static func parse(_ text: String) throws -> KubeFakeJSON {
         try parse(Data(text.utf8))
     }
 
@@ -169,7 +169,7 @@ extension JSONValue {
             } else {
                 out += "null"
             }
-        case .string(let s): JSONValue.writeString(s, into: &out)
+        case .string(let s): KubeFakeJSON.writeString(s, into: &out)
         case .array(let a):
             out += "["
             for (i, element) in a.enumerated() {
@@ -181,7 +181,7 @@ extension JSONValue {
             out += "{"
             for (i, key) in o.keys.sorted().enumerated() {
                 if i > 0 { out += "," }
-                JSONValue.writeString(key, into: &out)
+                KubeFakeJSON.writeString(key, into: &out)
                 out += ":"
                 o[key]?.write(into: &out)
             }
@@ -220,7 +220,7 @@ extension JSONValue {
     }
 }
 
-extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
+extension KubeFakeJSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
 {
     /// A string literal.
@@ -230,9 +230,9 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     /// A boolean literal.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     /// An array literal.
-    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    public init(arrayLiteral elements: KubeFakeJSON...) { self = .array(elements) }
     /// A dictionary literal.
-    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+    public init(dictionaryLiteral elements: (String, KubeFakeJSON)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
     /// `nil` is JSON `null`.

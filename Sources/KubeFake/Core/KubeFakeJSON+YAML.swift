@@ -7,10 +7,10 @@ public struct YAMLConversionError: Error, CustomStringConvertible, Sendable {
     public var description: String
 }
 
-extension JSONValue {
+extension KubeFakeJSON {
     /// Parses a YAML (or JSON, which is YAML) document into a JSON value, resolving scalars with the YAML 1.1
     /// core rules the way Kubernetes' sigs.k8s.io/yaml does.
-    public static func parseYAML(_ text: String) throws -> JSONValue {
+    public static func parseYAML(_ text: String) throws -> KubeFakeJSON {
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -21,7 +21,7 @@ extension JSONValue {
         return try convert(node)
     }
 
-    private static func convert(_ node: Node) throws -> JSONValue {
+    private static func convert(_ node: Node) throws -> KubeFakeJSON {
         switch node {
         case .scalar(let scalar):
             let tag = Tag.Name(rawValue: node.tag.rawValue)
@@ -33,7 +33,7 @@ extension JSONValue {
         case .sequence(let sequence):
             return .array(try sequence.map { try convert($0) })
         case .mapping(let mapping):
-            var object: [String: JSONValue] = [:]
+            var object: [String: KubeFakeJSON] = [:]
             for (key, value) in mapping {
                 guard let keyString = key.string else {
                     throw YAMLConversionError(description: "error converting YAML to JSON: non-string map key")

@@ -5,13 +5,13 @@ import Testing
 @Suite("KubeFake JSON and YAML values")
 struct KubeFakeJSONValueTests {
     @Test func parsesAndWritesJSONWithSortedKeys() throws {
-        let value = try JSONValue.parse(#"{"b":[1,2.5,true,null],"a":"x\"<y>\n"}"#)
+        let value = try KubeFakeJSON.parse(#"{"b":[1,2.5,true,null],"a":"x\"<y>\n"}"#)
         #expect(value["b"] == [.int(1), .double(2.5), .bool(true), .null])
         #expect(value.jsonString == #"{"a":"x\"\u003cy\u003e\n","b":[1,2.5,true,null]}"#)
     }
 
     @Test func yamlScalarsResolveLikeKubernetes() throws {
-        let value = try JSONValue.parseYAML(
+        let value = try KubeFakeJSON.parseYAML(
             """
             port: 80
             quoted: "80"
@@ -32,12 +32,12 @@ struct KubeFakeJSONValueTests {
     }
 
     @Test func invalidInputThrows() {
-        #expect(throws: JSONParseError.self) { try JSONValue.parse("{nope") }
-        #expect(throws: YAMLConversionError.self) { try JSONValue.parseYAML("a: [1, 2") }
+        #expect(throws: JSONParseError.self) { try KubeFakeJSON.parse("{nope") }
+        #expect(throws: YAMLConversionError.self) { try KubeFakeJSON.parseYAML("a: [1, 2") }
     }
 
     @Test func nestedPathSubscriptCreatesObjects() {
-        var value: JSONValue = [:]
+        var value: KubeFakeJSON = [:]
         value[path: ["metadata", "labels", "app"]] = "web"
         #expect(value == ["metadata": ["labels": ["app": "web"]]])
         value[path: ["metadata", "labels"]] = nil
