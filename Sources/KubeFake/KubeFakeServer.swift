@@ -4,6 +4,13 @@ import NIOHTTP1
 import NIOPosix
 
 /// A fake Kubernetes API server on 127.0.0.1 (see shared/reference/kube-fake-spec.md), with test controls.
+///
+/// ```swift
+/// let fake = try await KubeFakeServer.start(KubeFakeOptions(crdEstablishDelay: 0))
+/// // point the client under test at fake.baseURL, then assert on fake.requestLog / fake.object(…)
+/// try fake.advanceRollout(namespace: "default", name: "web", stage: .complete)
+/// await fake.shutdown()
+/// ```
 public final class KubeFakeServer: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let channel: any Channel
@@ -142,6 +149,16 @@ public final class KubeFakeServer: Sendable {
                 let object = cluster.stored(type, namespace: namespace, name: name)
             else { return nil }
             return cluster.presented(object, as: type)
+        }
+    }
+
+    /// Every stored object of a kind (in one namespace, or all), sorted by namespace and name.
+    public func objects(apiVersion: String, kind: String, namespace: String? = nil) -> [KubeFakeJSON] {
+        cluster.withLock {
+            guard let type = cluster.type(apiVersion: apiVersion, kind: kind) else { return [] }
+            return (cluster.objects[type.storageKey] ?? [:]).sorted { $0.key < $1.key }.map(\.value)
+                .filter { namespace == nil || $0[path: ["metadata", "namespace"]]?.stringValue == namespace }
+                .map { cluster.presented($0, as: type) }
         }
     }
 

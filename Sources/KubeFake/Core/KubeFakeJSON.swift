@@ -238,3 +238,18 @@ extension KubeFakeJSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
     /// `nil` is JSON `null`.
     public init(nilLiteral: ()) { self = .null }
 }
+
+extension KubeFakeJSON {
+    /// The value as `JSONSerialization` would produce it (what `OpenAPISchemaValidator` takes).
+    public var foundationValue: Any {
+        switch self {
+        case .null: return NSNull()
+        case .bool(let b): return b
+        case .int(let i): return Int(i)
+        case .double(let d): return d
+        case .string(let s): return s
+        case .array(let a): return a.map(\.foundationValue)
+        case .object(let o): return o.mapValues(\.foundationValue)
+        }
+    }
+}

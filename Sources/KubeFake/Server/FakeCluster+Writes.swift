@@ -544,18 +544,3 @@ extension FakeCluster {
         }
     }
 }
-
-extension KubeFakeJSON {
-    /// The value as `JSONSerialization` would produce it (for the schema validator).
-    var foundationValue: Any {
-        switch self {
-        case .null: return NSNull()
-        case .bool(let b): return b
-        case .int(let i): return Int(i)
-        case .double(let d): return d
-        case .string(let s): return s
-        case .array(let a): return a.map(\.foundationValue)
-        case .object(let o): return o.mapValues(\.foundationValue)
-        }
-    }
-}

@@ -187,12 +187,12 @@ struct KubeFakeCRDTests {
             )
             let violations = OpenAPISchemaValidator.validate(
                 try KubeFakeJSON.parseYAML("apiVersion: example.org/v1\nkind: Gadget\nspec: {color: green, size: 0}")
-                    .foundationForTests,
+                    .foundationValue,
                 against: try #require(
                     try KubeFakeJSON.parseYAML(Fixtures.gadgetCRD)[path: [
                         "spec", "versions",
                     ]]?.arrayValue?.first?[path: ["schema", "openAPIV3Schema"]]
-                ).foundationForTests
+                ).foundationValue
             )
             if violations.isEmpty {
                 #expect(bad.status == 201, "placeholder validator: nothing to reject")
@@ -217,11 +217,11 @@ struct KubeFakeCRDTests {
     @Test(
         .enabled(
             if: !OpenAPISchemaValidator.validate(
-                (["spec": ["color": "green"]] as KubeFakeJSON).foundationForTests,
+                (["spec": ["color": "green"]] as KubeFakeJSON).foundationValue,
                 against: ([
                     "type": "object",
                     "properties": ["spec": ["type": "object", "properties": ["color": ["type": "string", "enum": ["red"]]]]],
-                ] as KubeFakeJSON).foundationForTests
+                ] as KubeFakeJSON).foundationValue
             ).isEmpty,
             "waits on the real OpenAPISchemaValidator (placeholder returns no violations)"
         )
@@ -258,9 +258,9 @@ struct KubeFakeCRDTests {
     @Test(
         .enabled(
             if: !OpenAPISchemaValidator.validate(
-                (["spec": ["shape": "round"]] as KubeFakeJSON).foundationForTests,
+                (["spec": ["shape": "round"]] as KubeFakeJSON).foundationValue,
                 against: (["type": "object", "properties": ["spec": ["type": "object"]]] as KubeFakeJSON)
-                    .foundationForTests
+                    .foundationValue
             ).isEmpty,
             "waits on the real OpenAPISchemaValidator (placeholder returns no violations)"
         )
@@ -284,21 +284,6 @@ struct KubeFakeCRDTests {
                 Fixtures.gadget("odd", extra: "  shape: round")
             )
             #expect(ignored.status == 201)
-        }
-    }
-}
-
-extension KubeFakeJSON {
-    /// The value as `JSONSerialization` would produce it.
-    var foundationForTests: Any {
-        switch self {
-        case .null: return NSNull()
-        case .bool(let b): return b
-        case .int(let i): return Int(i)
-        case .double(let d): return d
-        case .string(let s): return s
-        case .array(let a): return a.map(\.foundationForTests)
-        case .object(let o): return o.mapValues(\.foundationForTests)
         }
     }
 }

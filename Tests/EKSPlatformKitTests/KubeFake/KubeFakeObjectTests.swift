@@ -7,7 +7,12 @@ struct KubeFakeObjectTests {
     let cmPath = "/api/v1/namespaces/default/configmaps"
 
     @Test func defaultNamespacesExist() async throws {
-        try await withKubeFake { _, client in
+        try await withKubeFake { fake, client in
+            let stored = fake.objects(apiVersion: "v1", kind: "Namespace")
+            #expect(
+                stored.compactMap { $0[path: ["metadata", "name"]]?.stringValue } == ["default", "kube-public", "kube-system"]
+            )
+            #expect(fake.objects(apiVersion: "v1", kind: "ConfigMap", namespace: "default").isEmpty)
             let list = try await client.get("/api/v1/namespaces")
             #expect(list.json["kind"] == "NamespaceList")
             #expect(list.json["apiVersion"] == "v1")
