@@ -68,9 +68,9 @@ final class OddServer: @unchecked Sendable {
         self.port = port
     }
 
+    /// Kills the server (SIGKILL by pid; Foundation reaps it). Never blocks the calling thread.
     func stop() {
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        kill(process.processIdentifier, SIGKILL)
     }
 }
 

@@ -88,7 +88,7 @@ struct KubeconfigTests {
         try Kubeconfig.merge(Self.entry(), into: path)
         let env = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
         let view = try await Subprocess.run(
-            ["kubectl", "--kubeconfig", path, "config", "view", "-o", "jsonpath={.users[1].user.exec.args}"],
+            ["kubectl", "--kubeconfig", path, "config", "view", "-o", #"jsonpath={.users[?(@.name=="demo.us-west-2")].user.exec.args}"#],
             environment: env)
         #expect(view.status == 0, "\(String(decoding: view.stderr, as: UTF8.self))")
         #expect(String(decoding: view.stdout, as: UTF8.self) == #"["token","--cluster-name","demo","--region","us-west-2"]"#)

@@ -73,7 +73,7 @@ struct EKSTokenCacheTests {
     @Test func looseFileIsIgnoredWithAWarningAndRewrittenAs0600() throws {
         let cache = EKSTokenCache(directory: try makeTemporaryDirectory("loose"))
         let sink = WarningSink()
-        let token = EKSToken(value: "k8s-aws-v1.loose", expiration: Date() + 600)
+        let token = EKSToken(value: "k8s-aws-v1.loose", expiration: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down) + 600))
         try cache.store(token, for: key)
         let path = cache.path(for: key)
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
