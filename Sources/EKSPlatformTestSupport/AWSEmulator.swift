@@ -54,9 +54,12 @@ public final class AWSEmulator: @unchecked Sendable {
     public func stop() {
         guard process.isRunning else { return }
         process.terminate()
-        // Poll rather than `waitUntilExit()`, which spins a run loop and can stall a cooperative thread.
-        for _ in 0..<100 where process.isRunning { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        // Never wait on the caller's thread (it may be one of the few cooperative threads): a GCD thread makes sure the
+        // emulator is gone a little later.
+        let process = self.process
+        DispatchQueue.global().asyncAfter(deadline: .now() + 3) {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
     }
 
     deinit { stop() }
@@ -107,13 +110,16 @@ public final class AWSEmulator: @unchecked Sendable {
     private static func firstLine(of handle: FileHandle, timeout: Duration) async throws -> String? {
         try await withThrowingTaskGroup(of: String?.self) { group in
             group.addTask {
-                var bytes: [UInt8] = []
-                while true {
-                    let chunk = handle.availableData
-                    if chunk.isEmpty { return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self) }
-                    for byte in chunk {
-                        if byte == UInt8(ascii: "\n") { return String(decoding: bytes, as: UTF8.self) }
-                        bytes.append(byte)
+                // The read blocks, so it runs on a GCD thread rather than the cooperative pool.
+                await Subprocess.blocking { () -> String? in
+                    var bytes: [UInt8] = []
+                    while true {
+                        let chunk = handle.availableData
+                        if chunk.isEmpty { return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self) }
+                        for byte in chunk {
+                            if byte == UInt8(ascii: "\n") { return String(decoding: bytes, as: UTF8.self) }
+                            bytes.append(byte)
+                        }
                     }
                 }
             }

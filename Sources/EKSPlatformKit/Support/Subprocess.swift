@@ -44,15 +44,26 @@ public enum Subprocess {
         } catch {
             throw SubprocessError(message: "`\(command)` could not be started: \(error.localizedDescription)")
         }
-        async let stdoutBytes = Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
-        async let stderrBytes = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }.value
-        if !stdin.isEmpty { try? input.fileHandleForWriting.write(contentsOf: Data(stdin)) }
-        try? input.fileHandleForWriting.close()
+        // Blocking reads and writes happen on GCD threads, never on Swift's cooperative pool: that pool has one thread
+        // per core, and a child that runs for seconds must not stall every other task in the process.
+        async let stdoutBytes = blocking { out.fileHandleForReading.readDataToEndOfFile() }
+        async let stderrBytes = blocking { err.fileHandleForReading.readDataToEndOfFile() }
+        await blocking {
+            if !stdin.isEmpty { try? input.fileHandleForWriting.write(contentsOf: Data(stdin)) }
+            try? input.fileHandleForWriting.close()
+        }
         let (o, e) = await (stdoutBytes, stderrBytes)
         var status: Int32 = -1
         for await value in finished.stream { status = value }
         if process.terminationReason == .uncaughtSignal { status = 128 + status }
         return Result(status: status, stdout: Array(o), stderr: Array(e))
+    }
+
+    /// Runs blocking work on a GCD thread and resumes the caller when it is done.
+    public static func blocking<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: work()) }
+        }
     }
 
     /// Finds an executable on `PATH`.

@@ -169,6 +169,9 @@ final class KubeHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "Transfer-Encoding", value: "chunked")
         headers.add(name: "Cache-Control", value: "no-cache, private")
+        // A watch's connection is closed when the watch ends (timeout, drop, 410); saying so up front keeps clients from
+        // pooling it and racing the close with their next request.
+        headers.add(name: "Connection", value: "close")
         context.writeAndFlush(
             wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))),
             promise: nil

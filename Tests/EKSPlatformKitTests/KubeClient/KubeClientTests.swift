@@ -226,7 +226,7 @@ struct KubeClientTests {
                     ]
                 ], subresource: "status", fieldManager: "kube-controller-manager")
             do {
-                try await client.waitForRollout(namespace: "default", name: "web", timeout: .milliseconds(800))
+                try await client.waitForRollout(namespace: "default", name: "web", timeout: .seconds(4))
                 Issue.record("the rollout counted as done while an old replica remained")
             } catch let error as KubeClientError {
                 #expect(error.code == .timeout)
@@ -239,7 +239,8 @@ struct KubeClientTests {
                 try await client.waitForRollout(
                     namespace: "default", name: "web", timeout: .seconds(20), onProgress: { seen.add($0) })
             }
-            try await Task.sleep(for: .milliseconds(300))
+            // Complete the rollout only once the waiter has reported the intermediate state (no race on a busy machine).
+            try await eventuallyTrue(timeout: .seconds(15)) { seen.lines.contains("1 old replicas are pending termination") }
             try fake.advanceRollout(namespace: "default", name: "web", stage: .complete)
             let done = try await waiter.value
             #expect(done?["status"]?["updatedReplicas"] == 2)
@@ -296,7 +297,7 @@ struct KubeClientTests {
                     apiVersion: "example.org/v1", kind: "Gadget", name: "g2", namespace: "default", type: "Ready",
                     timeout: .seconds(20), onProgress: { seen.add($0) })
             }
-            try await Task.sleep(for: .milliseconds(400))
+            try await eventuallyTrue(timeout: .seconds(15)) { seen.lines.contains { $0.contains("building the gadget") } }
             try fake.setCondition(
                 apiVersion: "example.org/v1", kind: "Gadget", namespace: "default", name: "g2", type: "Ready",
                 status: "True", reason: "Succeeded", message: "done")
@@ -307,7 +308,7 @@ struct KubeClientTests {
             do {
                 try await client.waitForCondition(
                     apiVersion: "example.org/v1", kind: "Gadget", name: "g2", namespace: "default", type: "Healthy",
-                    timeout: .milliseconds(500))
+                    timeout: .seconds(4))
                 Issue.record("waiting for a condition that never comes succeeded")
             } catch let error as KubeClientError {
                 #expect(error.code == .timeout)
@@ -341,12 +342,22 @@ struct KubeClientTests {
             do {
                 try await client.delete(
                     apiVersion: "v1", kind: "ConfigMap", name: "stuck", namespace: "default",
-                    waitUntilGone: .milliseconds(600))
+                    waitUntilGone: .seconds(4))
                 Issue.record("the delete wait succeeded")
             } catch let error as KubeClientError {
                 #expect(error.code == .timeout)
                 #expect(error.message.contains("finalizers: example.org/hold"))
             }
         }
+    }
+}
+
+
+/// Polls `condition` every 50 ms until it holds; fails the test after `timeout`.
+func eventuallyTrue(timeout: Duration, _ condition: () -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while !condition() {
+        guard ContinuousClock.now < deadline else { throw TestSupportError("condition not met within \(timeout)") }
+        try await Task.sleep(for: .milliseconds(50))
     }
 }
