@@ -18,7 +18,7 @@ enum PlanPrinter {
         var lines: [String] = []
         for change in plan.changes where verbose || change.action != .noop {
             let symbol = change.action.symbol
-            let head = "\(symbol.count == 1 ? " " : "")\(symbol) \(change.id)"
+            let head = String(repeating: " ", count: max(0, 3 - symbol.count)) + "\(symbol) \(change.id)"
             lines.append(useColour && change.action != .noop ? "\(colour(change.action))\(head)\u{1B}[0m" : head)
             for reason in change.reasons { lines.append("      \(reason)") }
         }
