@@ -1,4 +1,4 @@
-/// A fake Kubernetes API server for tests (see shared/reference/kube-fake-spec.md).
+/// Facts about the fake itself.
 public enum KubeFakeInfo {
     /// The Kubernetes minor version the fake reports from `/version`.
     public static let minorVersion = "32"
