@@ -8,7 +8,7 @@ struct Platformctl: AsyncParsableCommand {
         commandName: "platformctl",
         abstract: "Build, inspect and tear down an opinionated EKS platform from one platform.yaml.",
         version: EKSPlatformKit.version,
-        subcommands: [Whoami.self, Render.self, Init.self, Validate.self, Token.self, Kubeconfig.self]
+        subcommands: [Whoami.self, Render.self, Init.self, Validate.self, PlanCommand.self, Token.self, Kubeconfig.self]
     )
 
     /// Runs the chosen command, then closes the shared HTTP client so the process exits cleanly.
