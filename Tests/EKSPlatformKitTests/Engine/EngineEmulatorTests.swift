@@ -1,0 +1,84 @@
+import EKSPlatformKit
+import EKSPlatformTestSupport
+import Foundation
+import Testing
+
+/// `up` against the local AWS emulator: from nothing to every resource, then a second run that changes nothing.
+@Suite("Engine: up on the AWS emulator", .serialized)
+struct EngineEmulatorTests {
+    /// Operations that only read.
+    static func isRead(_ operation: String) -> Bool {
+        ["Describe", "List", "Get"].contains { operation.hasPrefix($0) }
+    }
+
+    /// The AWS operations the emulator logged since `after` (sequence number).
+    static func operations(_ emulator: AWSEmulator) async throws -> [String] {
+        let text = try await emulator.get("/_emulator/requests")
+        let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+        let entries = object?["requests"] as? [[String: Any]] ?? []
+        return entries.compactMap { $0["operation"] as? String }
+    }
+
+    @Test("up from empty creates every resource with its tags; a second up makes no mutating call")
+    func upTwice() async throws {
+        let emulator = try await AWSEmulator.start()
+        defer { emulator.stop() }
+        let session = try AWSSession(emulator.sessionOptions(region: "us-west-2"))
+        let config = EngineFixtures.config(name: "emu", gitops: false)
+        let observer = AWSPlatformObserver(session: session)
+        let provider = AWSPlatformProvider(session: session)
+        let executor = Executor(runner: GraphRunner(maxConcurrency: 4) { _ in try await Task.sleep(for: .milliseconds(5)) })
+
+        let (blueprint, plan) = try await Planner.plan(config, observer: observer)
+        #expect(plan.counts == [.create: 32])
+        let observed = try await observer.observe(config)
+        let events = RecordingEvents()
+        let summary = try await executor.up(
+            plan: plan, blueprint: blueprint, observed: observed, provider: provider, events: events
+        )
+        #expect(summary.isSuccess, "\(summary.failed)")
+        guard summary.isSuccess else { return }
+
+        let vpcs = try await session.ec2.describeVpcs(
+            filters: [EC2Filter(name: "tag:eksplatform.io/cluster", values: ["emu"])]
+        )
+        #expect(vpcs.count == 1)
+        let vpcTags = Dictionary(uniqueKeysWithValues: (vpcs.first?.tags ?? []).map { ($0.key, $0.value) })
+        #expect(vpcTags["team"] == "platform" && vpcTags["eksplatform.io/resource"] == "vpc/main")
+        let subnets = try await session.ec2.describeSubnets(
+            filters: [EC2Filter(name: "tag:karpenter.sh/discovery", values: ["emu"])]
+        )
+        #expect(subnets.map(\.cidrBlock).sorted() == ["10.42.0.0/19", "10.42.32.0/19", "10.42.64.0/19"])
+        let role = try await session.iam.getRole(roleName: "emu-karpenter-controller")
+        #expect(role.tags.contains(IAMTag(key: "eksplatform.io/cluster", value: "emu")))
+        let cluster = try await session.eks.describeCluster(name: "emu")
+        #expect(cluster.tags?["team"] == "platform")
+        #expect(cluster.accessConfig?.authenticationMode == "API")
+
+        let (_, second) = try await Planner.plan(config, observer: observer)
+        let changed = second.changes.filter { $0.action != .noop }
+        #expect(changed.isEmpty, "\(changed.map { "\($0.id): \($0.reasons)" })")
+
+        let first = try await Self.operations(emulator)
+        for operation in ["CreateVpc", "CreateNatGateway", "CreateRole", "PutRolePolicy", "CreateCluster", "CreateNodegroup",
+            "CreateAddon", "CreateAccessEntry", "CreatePodIdentityAssociation", "CreateQueue", "PutRule", "PutTargets"]
+        {
+            #expect(first.contains(operation), "the first up should call \(operation)")
+        }
+
+        _ = try await emulator.post("/_emulator/requests/clear", body: "{}")
+        let (again, rerun) = try await Planner.plan(config, observer: observer)
+        let rerunSummary = try await executor.up(
+            plan: rerun, blueprint: again, observed: try await observer.observe(config), provider: provider,
+            events: NullEventHandler()
+        )
+        #expect(rerunSummary.succeeded.isEmpty)
+        let rerunOperations = try await Self.operations(emulator)
+        let mutating = rerunOperations.filter { !Self.isRead($0) }
+        #expect(mutating == [], "a second up must not change anything")
+        // Two observations (plan, then up), each one tag-filtered call per EC2 resource type, not one per resource.
+        for operation in ["DescribeVpcs", "DescribeSubnets", "DescribeRouteTables", "DescribeNatGateways"] {
+            #expect(rerunOperations.filter { $0 == operation }.count == 2, "\(operation)")
+        }
+    }
+}
