@@ -82,3 +82,52 @@ struct EngineEmulatorTests {
         }
     }
 }
+
+@Suite(
+    "Engine: platformctl plan/up/status on the AWS emulator",
+    .enabled(if: FileManager.default.fileExists(atPath: CLI.binary), "needs a built platformctl")
+)
+struct EngineCLIEmulatorTests {
+    @Test("plan --detailed-exitcode 2, up needs --yes without a TTY, up --yes, then plan exits 0 and status is in sync")
+    func planUpPlan() async throws {
+        let emulator = try await AWSEmulator.start()
+        defer { emulator.stop() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("engine-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("platform.yaml").path
+        var text = PlatformTemplate.yaml(name: "cli", region: "us-west-2")
+        if let range = text.range(of: "  gitops:") , let tags = text.range(of: "  tags:") {
+            text.removeSubrange(range.lowerBound..<tags.lowerBound)
+        }
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let env = ["AWS_ACCESS_KEY_ID": "AKIAENGINETEST000001", "AWS_SECRET_ACCESS_KEY": "engine-secret"]
+        let common = ["--config", path, "--endpoint-url", emulator.endpoint.absoluteString]
+
+        let plan = try await CLI.run(["plan"] + common + ["--detailed-exitcode"], environment: env)
+        #expect(plan.status == 2, "\(plan.stderr)")
+        #expect(plan.stdout.contains("  + vpc/main\n      does not exist"))
+        #expect(plan.stdout.contains("Plan: 32 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged."))
+
+        let refused = try await CLI.run(["up"] + common, environment: env)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("pass --yes"))
+
+        let up = try await CLI.run(["up", "--yes", "--output", "json"] + common, environment: env)
+        #expect(up.status == 0, "\(up.stderr)")
+        let lines = up.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.last?.contains(#""event":"finished""#) == true)
+        #expect(lines.last?.contains(#""success":true"#) == true)
+        #expect(!up.stderr.contains(AWSEmulator.accountID) && !up.stdout.contains(AWSEmulator.accountID))
+
+        let again = try await CLI.run(["plan"] + common + ["--detailed-exitcode", "--output", "json"], environment: env)
+        #expect(again.status == 0, "\(again.stdout)")
+        #expect(again.stdout.contains(#""hasChanges":false"#))
+
+        let status = try await CLI.run(["status"] + common, environment: env)
+        #expect(status.status == 0)
+        #expect(status.stdout.contains("cluster/main"))
+        #expect(status.stdout.contains("in sync"))
+        #expect(!status.stdout.contains(AWSEmulator.accountID))
+    }
+}
