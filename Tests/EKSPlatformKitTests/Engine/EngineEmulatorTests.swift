@@ -76,6 +76,23 @@ struct EngineEmulatorTests {
         let rerunOperations = try await Self.operations(emulator)
         let mutating = rerunOperations.filter { !Self.isRead($0) }
         #expect(mutating == [], "a second up must not change anything")
+
+        // down: everything found by tags is deleted in the safe order; nothing tagged is left.
+        let teardown = TeardownPlan(blueprint: blueprint)
+        let downEvents = RecordingEvents()
+        let down = try await executor.down(
+            teardown: teardown, config: config, observed: try await observer.observe(config),
+            provider: AWSTeardownProvider(session: session, kube: nil), events: downEvents
+        )
+        #expect(down.isSuccess, "\(down.failed)")
+        let left = try await observer.observe(config)
+        #expect(left.resources.map(\.id.description) == [])
+        #expect(left.clusterEndpoint == nil)
+        let rerunDown = try await executor.down(
+            teardown: teardown, config: config, observed: left,
+            provider: AWSTeardownProvider(session: session, kube: nil), events: NullEventHandler()
+        )
+        #expect(rerunDown.isSuccess)
         // Two observations (plan, then up), each one tag-filtered call per EC2 resource type, not one per resource.
         for operation in ["DescribeVpcs", "DescribeSubnets", "DescribeRouteTables", "DescribeNatGateways"] {
             #expect(rerunOperations.filter { $0 == operation }.count == 2, "\(operation)")
