@@ -60,7 +60,18 @@ struct Down: AsyncParsableCommand {
         guard try confirm("Destroy platform \(platform.name)?", yes: yes) else {
             throw CLIError(message: "cancelled; nothing was deleted")
         }
-        let kube = observed.clusterEndpoint == nil ? nil : try localKubeClient()
+        let access = ClusterAccess(session: session, platform: platform, aws: aws)
+        var kube: KubeClient?
+        if observed.clusterEndpoint != nil {
+            do {
+                kube = try await access.client()
+            } catch {
+                let message = Redactor.shared.redact("\(error)")
+                FileHandle.standardError.write(
+                    Data("warning: cannot reach the cluster (\(message)); Kubernetes steps are skipped and the sweeps remove what Karpenter left\n".utf8)
+                )
+            }
+        }
         let provider = AWSTeardownProvider(session: session, kube: kube)
         let executor = Executor(runner: GraphRunner(maxConcurrency: parallelism))
         let summary: ExecutionSummary
@@ -73,7 +84,7 @@ struct Down: AsyncParsableCommand {
         } catch {
             throw CLIError(error)
         }
-        try? await kube?.shutdown()
+        await access.shutdown()
         if !summary.isSuccess { throw ExitCode(1) }
     }
 }

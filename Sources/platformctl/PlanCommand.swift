@@ -45,7 +45,12 @@ struct PlanCommand: AsyncParsableCommand {
         let plan: Plan
         do {
             let session = try platformSession(aws, config: platform)
-            (_, plan) = try await Planner.plan(platform, observer: AWSPlatformObserver(session: session))
+            let access = ClusterAccess(session: session, platform: platform, aws: aws)
+            let kubeObjects = platform.spec.gitops == nil ? nil : access.objects()
+            (_, plan) = try await Planner.plan(
+                platform, observer: AWSPlatformObserver(session: session, clusterObjects: kubeObjects)
+            )
+            await access.shutdown()
         } catch {
             FileHandle.standardError.write(Data("error: \(Redactor.shared.redact("\(error)"))\n".utf8))
             throw ExitCode(1)

@@ -52,7 +52,10 @@ struct Up: AsyncParsableCommand {
     func run() async throws {
         let platform = try loadPlatformConfig(config)
         let session = try platformSession(aws, config: platform)
-        let observer = AWSPlatformObserver(session: session)
+        // The cluster phase: PLATFORMCTL_KUBE_API (loopback) or the EKS cluster once it exists.
+        let access = ClusterAccess(session: session, platform: platform, aws: aws)
+        let kubeObjects = platform.spec.gitops == nil ? nil : access.objects()
+        let observer = AWSPlatformObserver(session: session, clusterObjects: kubeObjects)
         let (mode, colour) = ProgressPrinter.forTerminal(json: output.output == .json)
         let printer = ProgressPrinter(mode: mode, colour: colour)
         let blueprint: Blueprint
@@ -74,7 +77,7 @@ struct Up: AsyncParsableCommand {
         guard try confirm("Apply these changes to \(platform.name)?", yes: yes) else {
             throw CLIError(message: "cancelled; nothing was changed")
         }
-        let provider = AWSPlatformProvider(session: session)
+        let provider = AWSPlatformProvider(session: session, clusterObjects: kubeObjects)
         let executor = Executor(runner: GraphRunner(maxConcurrency: parallelism))
         let summary: ExecutionSummary
         do {
@@ -86,6 +89,7 @@ struct Up: AsyncParsableCommand {
         } catch {
             throw CLIError(error)
         }
+        await access.shutdown()
         if !summary.isSuccess { throw ExitCode(1) }
     }
 }

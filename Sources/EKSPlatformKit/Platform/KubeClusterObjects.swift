@@ -5,8 +5,8 @@ import Foundation
 /// and `platform-vars`. Each object carries the ``ClusterObjects/digestAnnotation`` of what was applied (the Flux
 /// install's digest sits on the `flux-system` Namespace), so a re-run that finds equal digests writes nothing.
 public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
-    /// The cluster's API.
-    public var kube: KubeClient
+    /// The cluster's API, obtained when first needed (the cluster may not exist when the run starts).
+    public var client: @Sendable () async throws -> KubeClient
     /// The cluster endpoint written into `platform-vars`.
     public var endpoint: @Sendable () async throws -> String
     /// Downloads the Flux manifest.
@@ -16,7 +16,7 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
         identity: String, knownHosts: String
     )
 
-    /// Creates the applier/observer.
+    /// Creates the applier/observer for an existing client.
     public init(
         kube: KubeClient,
         endpoint: @escaping @Sendable () async throws -> String,
@@ -25,7 +25,21 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
             identity: String, knownHosts: String
         ) = KubeClusterObjects.resolve
     ) {
-        self.kube = kube
+        self.init(
+            client: { kube }, endpoint: endpoint, loadManifest: loadManifest, resolveCredentials: resolveCredentials
+        )
+    }
+
+    /// Creates the applier/observer with a client made on first use.
+    public init(
+        client: @escaping @Sendable () async throws -> KubeClient,
+        endpoint: @escaping @Sendable () async throws -> String,
+        loadManifest: @escaping @Sendable (String) async throws -> [UInt8] = KubeClusterObjects.download,
+        resolveCredentials: @escaping @Sendable (PlatformConfig.Credentials, String) async throws -> (
+            identity: String, knownHosts: String
+        ) = KubeClusterObjects.resolve
+    ) {
+        self.client = client
         self.endpoint = endpoint
         self.loadManifest = loadManifest
         self.resolveCredentials = resolveCredentials
@@ -40,6 +54,7 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
     // MARK: apply
 
     public func apply(_ id: ResourceID, objects: ClusterObjects, context: ApplyContext) async throws -> StepOutcome {
+        let kube = try await client()
         let endpoint = try await self.endpoint()
         let digests = Dictionary(
             objects.desiredDigests(context: context.platform, endpoint: endpoint).map { ($0.id, $0.digest) },
@@ -61,23 +76,27 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
                 return .unchanged("no credentials configured")
             }
             let material = try await resolveCredentials(credentials, url)
-            try await applyStamped(objects.gitCredentialsSecret(identity: material.identity, knownHosts: material.knownHosts), digest)
+            try await applyStamped(
+                objects.gitCredentialsSecret(identity: material.identity, knownHosts: material.knownHosts), digest, kube
+            )
             return .done("applied Secret flux-system/flux-system")
         case ClusterObjects.gitRepositoryID:
-            try await applyStamped(objects.gitRepository, digest)
+            try await applyStamped(objects.gitRepository, digest, kube)
             return .done("applied GitRepository flux-system/flux-system")
         case ClusterObjects.kustomizationID:
-            try await applyStamped(objects.kustomization, digest)
+            try await applyStamped(objects.kustomization, digest, kube)
             return .done("applied Kustomization flux-system/flux-system at \(objects.kustomization.spec.path ?? "")")
         case ClusterObjects.platformVars:
-            try await applyStamped(try objects.variablesConfigMap(context: context.platform, endpoint: endpoint), digest)
+            try await applyStamped(
+                try objects.variablesConfigMap(context: context.platform, endpoint: endpoint), digest, kube
+            )
             return .done("applied ConfigMap flux-system/platform-vars")
         default:
             return .unchanged("unknown in-cluster object \(id)")
         }
     }
 
-    func applyStamped<T: Encodable & Sendable>(_ object: T, _ digest: String) async throws {
+    func applyStamped<T: Encodable & Sendable>(_ object: T, _ digest: String, _ kube: KubeClient) async throws {
         guard case .object(var map) = try JSONValue(encoding: object), case .object(var metadata)? = map["metadata"] else {
             throw KubeClientError(.invalidObject, "cannot stamp the digest on \(T.self)")
         }
@@ -91,6 +110,7 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
     // MARK: observe
 
     public func observe(_ config: PlatformConfig, endpoint: String) async throws -> [ObservedResource] {
+        let kube = try await client()
         let namespace = ClusterObjects.fluxNamespace
         let targets: [(ResourceID, String, String, String?, String)] = [
             (ClusterObjects.fluxInstall, "v1", "Namespace", nil, namespace),
