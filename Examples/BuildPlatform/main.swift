@@ -53,8 +53,11 @@ do {
 
     if apply && plan.hasChanges {
         let summary = try await Executor(runner: GraphRunner(maxConcurrency: 4)).up(
-            plan: plan, blueprint: blueprint, observed: observed,
-            provider: AWSPlatformProvider(session: session), events: events
+            plan: plan,
+            blueprint: blueprint,
+            observed: observed,
+            provider: AWSPlatformProvider(session: session),
+            events: events
         )
         try? await AsyncHTTPTransport.shared.shutdown()
         exit(summary.isSuccess ? 0 : 1)

@@ -29,11 +29,15 @@ final class ClusterAccess: Sendable {
             }
             let tokens = try EKSTokenProvider(
                 EKSTokenProvider.Options(
-                    clusterName: platform.name, region: session.region.name, profile: aws.profile,
+                    clusterName: platform.name,
+                    region: session.region.name,
+                    profile: aws.profile,
                     endpointURL: aws.endpointURL.flatMap(URL.init(string:))
                 )
             )
-            client = try KubeClient(try KubeClientConfiguration.eks(endpoint: endpoint, certificateAuthorityData: ca, tokens: tokens))
+            client = try KubeClient(
+                try KubeClientConfiguration.eks(endpoint: endpoint, certificateAuthorityData: ca, tokens: tokens)
+            )
         }
         return cached.withLock { current in
             if let current { return current }

@@ -47,7 +47,8 @@ struct Down: AsyncParsableCommand {
             printer.handle(.phaseStarted("observe"))
             observed = try await AWSPlatformObserver(session: session).observe(platform)
             blueprint = try Blueprint(
-                config: platform, zones: try Blueprint.resolveZones(for: platform, available: observed.availableZones)
+                config: platform,
+                zones: try Blueprint.resolveZones(for: platform, available: observed.availableZones)
             )
         } catch {
             throw CLIError(error)
@@ -68,7 +69,10 @@ struct Down: AsyncParsableCommand {
             } catch {
                 let message = Redactor.shared.redact("\(error)")
                 FileHandle.standardError.write(
-                    Data("warning: cannot reach the cluster (\(message)); Kubernetes steps are skipped and the sweeps remove what Karpenter left\n".utf8)
+                    Data(
+                        ("warning: cannot reach the cluster (\(message)); Kubernetes steps are skipped and the "
+                            + "sweeps remove what Karpenter left\n").utf8
+                    )
                 )
             }
         }
@@ -78,7 +82,11 @@ struct Down: AsyncParsableCommand {
         do {
             summary = try await runCancellableOnInterrupt {
                 try await executor.down(
-                    teardown: teardown, config: platform, observed: observed, provider: provider, events: printer
+                    teardown: teardown,
+                    config: platform,
+                    observed: observed,
+                    provider: provider,
+                    events: printer
                 )
             }
         } catch {

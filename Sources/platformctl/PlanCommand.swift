@@ -48,7 +48,8 @@ struct PlanCommand: AsyncParsableCommand {
             let access = ClusterAccess(session: session, platform: platform, aws: aws)
             let kubeObjects = platform.spec.gitops == nil ? nil : access.objects()
             (_, plan) = try await Planner.plan(
-                platform, observer: AWSPlatformObserver(session: session, clusterObjects: kubeObjects)
+                platform,
+                observer: AWSPlatformObserver(session: session, clusterObjects: kubeObjects)
             )
             await access.shutdown()
         } catch {

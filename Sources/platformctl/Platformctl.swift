@@ -9,8 +9,8 @@ struct Platformctl: AsyncParsableCommand {
         abstract: "Build, inspect and tear down an opinionated EKS platform from one platform.yaml.",
         version: EKSPlatformKit.version,
         subcommands: [
-            Whoami.self, Render.self, Init.self, Validate.self, PlanCommand.self, Up.self, Status.self, Down.self, TokenCommand.self,
-            KubeconfigCommand.self,
+            Whoami.self, Render.self, Init.self, Validate.self, PlanCommand.self, Up.self, Status.self, Down.self,
+            TokenCommand.self, KubeconfigCommand.self,
         ]
     )
 

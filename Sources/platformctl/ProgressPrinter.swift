@@ -42,7 +42,10 @@ final class ProgressPrinter: EventHandler {
     }
 
     /// The mode and colour for this terminal and environment.
-    static func forTerminal(json: Bool, environment: [String: String] = ProcessInfo.processInfo.environment)
+    static func forTerminal(
+        json: Bool,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    )
         -> (Mode, Bool)
     {
         if json { return (.json, false) }

@@ -65,7 +65,8 @@ struct Up: AsyncParsableCommand {
             printer.handle(.phaseStarted("observe"))
             observed = try await observer.observe(platform)
             blueprint = try Blueprint(
-                config: platform, zones: try Blueprint.resolveZones(for: platform, available: observed.availableZones)
+                config: platform,
+                zones: try Blueprint.resolveZones(for: platform, available: observed.availableZones)
             )
             plan = Planner.plan(blueprint, observed: observed)
         } catch {
@@ -83,7 +84,11 @@ struct Up: AsyncParsableCommand {
         do {
             summary = try await runCancellableOnInterrupt {
                 try await executor.up(
-                    plan: plan, blueprint: blueprint, observed: observed, provider: provider, events: printer
+                    plan: plan,
+                    blueprint: blueprint,
+                    observed: observed,
+                    provider: provider,
+                    events: printer
                 )
             }
         } catch {
@@ -114,7 +119,8 @@ struct Status: AsyncParsableCommand {
             let session = try platformSession(aws, config: platform)
             observed = try await AWSPlatformObserver(session: session).observe(platform)
             let blueprint = try Blueprint(
-                config: platform, zones: try Blueprint.resolveZones(for: platform, available: observed.availableZones)
+                config: platform,
+                zones: try Blueprint.resolveZones(for: platform, available: observed.availableZones)
             )
             plan = Planner.plan(blueprint, observed: observed)
         } catch {
@@ -134,9 +140,14 @@ struct Status: AsyncParsableCommand {
             lines.append("\(name) \(state.padding(toLength: 10, withPad: " ", startingAt: 0)) \(drift)")
         }
         if output.output == .json {
-            print(Redactor.shared.redact(PolicyDocument.canonicalJSON([
-                "cluster": .string(platform.name), "endpoint": .string(observed.clusterEndpoint ?? ""), "resources": .array(rows),
-            ])))
+            print(
+                Redactor.shared.redact(
+                    PolicyDocument.canonicalJSON([
+                        "cluster": .string(platform.name), "endpoint": .string(observed.clusterEndpoint ?? ""),
+                        "resources": .array(rows),
+                    ])
+                )
+            )
         } else {
             print(Redactor.shared.redact("platform \(platform.name) in \(platform.spec.region): \(plan.summary)"))
             for line in lines { print(Redactor.shared.redact(line)) }

@@ -20,13 +20,15 @@ public struct AWSPlatformObserver: PlatformObserver {
 
     static func isNotFound(_ error: any Error) -> Bool {
         guard let error = error as? AWSServiceError else { return false }
-        return ["NoSuchEntity", "ResourceNotFoundException", "QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue",
-            "NotFoundException"].contains(error.code)
+        return [
+            "NoSuchEntity", "ResourceNotFoundException", "QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue",
+            "NotFoundException",
+        ].contains(error.code)
     }
 
     /// Runs `body`, mapping "not found" to `nil`.
     static func optional<T: Sendable>(_ body: () async throws -> T) async throws -> T? {
-        do { return try await body() } catch where isNotFound(error) { return nil }
+        do { return try await body() } catch  where isNotFound(error) { return nil }
     }
 
     public func observe(_ config: PlatformConfig) async throws -> ObservedState {
@@ -40,7 +42,8 @@ public struct AWSPlatformObserver: PlatformObserver {
 
         var resources = try await observeNetwork(config)
         let references = Dictionary(
-            resources.map { ($0.physicalID, $0.id.description) }, uniquingKeysWith: { first, _ in first }
+            resources.map { ($0.physicalID, $0.id.description) },
+            uniquingKeysWith: { first, _ in first }
         )
         let names = Blueprint.Names(cluster: config.name)
         let roles = try await observeRoles(names: names, context: context)
@@ -54,7 +57,11 @@ public struct AWSPlatformObserver: PlatformObserver {
         {
             endpoint = cluster.endpoint
             resources += try await observeCluster(
-                cluster, config: config, context: context, references: references, roleByARN: roleByARN
+                cluster,
+                config: config,
+                context: context,
+                references: references,
+                roleByARN: roleByARN
             )
             if let clusterObjects, let endpoint {
                 resources += try await clusterObjects.observe(config, endpoint: endpoint)
@@ -104,14 +111,17 @@ public struct AWSPlatformObserver: PlatformObserver {
         var result: [ObservedResource] = []
         func add(_ tagList: [EC2Tag], _ physicalID: String, _ properties: [String: String], status: String? = nil) {
             guard let id = id(tagList) else { return }
-            result.append(ObservedResource(id: id, physicalID: physicalID, properties: properties, tags: tags(tagList), status: status))
+            result.append(
+                ObservedResource(id: id, physicalID: physicalID, properties: properties, tags: tags(tagList), status: status)
+            )
         }
         for vpc in vpcList {
             add(vpc.tags, vpc.vpcId, ["cidr": vpc.cidrBlock], status: vpc.state)
         }
         for subnet in subnetList {
             add(
-                subnet.tags, subnet.subnetId,
+                subnet.tags,
+                subnet.subnetId,
                 [
                     "vpc": ref(subnet.vpcId), "cidr": subnet.cidrBlock, "zone": subnet.availabilityZone,
                     "mapPublicIpOnLaunch": subnet.mapPublicIpOnLaunch ? "true" : "false",
@@ -127,7 +137,8 @@ public struct AWSPlatformObserver: PlatformObserver {
         }
         for nat in liveNATs {
             add(
-                nat.tags, nat.natGatewayId,
+                nat.tags,
+                nat.natGatewayId,
                 ["subnet": ref(nat.subnetId), "elasticIP": ref(nat.addresses.first?.allocationId)],
                 status: nat.state
             )
@@ -136,7 +147,8 @@ public struct AWSPlatformObserver: PlatformObserver {
             let routes = table.routes.filter { $0.origin != "CreateRouteTable" && $0.destinationCidrBlock != nil }
                 .map { "\($0.destinationCidrBlock ?? "")->\(ref($0.natGatewayId ?? $0.gatewayId))" }
             add(
-                table.tags, table.routeTableId,
+                table.tags,
+                table.routeTableId,
                 [
                     "vpc": ref(table.vpcId), "routes": list(routes),
                     "subnets": list(table.associations.compactMap(\.subnetId).map { ref($0) }),
@@ -148,7 +160,8 @@ public struct AWSPlatformObserver: PlatformObserver {
                 permission.ipProtocol == "-1" && permission.userIdGroupPairs.contains { $0.groupId == group.groupId }
             }
             add(
-                group.tags, group.groupId,
+                group.tags,
+                group.groupId,
                 [
                     "vpc": ref(group.vpcId), "groupName": group.groupName, "description": group.description,
                     "ingress": allowsSelf ? "self:all" : "",
@@ -290,10 +303,13 @@ public struct AWSPlatformObserver: PlatformObserver {
 
         let service = Blueprint.karpenterServiceAccount
         for summary in try await eks.listPodIdentityAssociations(
-            clusterName: name, namespace: service.namespace, serviceAccount: service.name
+            clusterName: name,
+            namespace: service.namespace,
+            serviceAccount: service.name
         ) {
             let association = try await eks.describePodIdentityAssociation(
-                clusterName: name, associationId: summary.associationId
+                clusterName: name,
+                associationId: summary.associationId
             )
             result.append(
                 ObservedResource(
@@ -332,7 +348,8 @@ public struct AWSPlatformObserver: PlatformObserver {
         }
         let events = session.eventBridge
         let byName = Dictionary(
-            Blueprint.interruptionEvents.map { (names.eventRule($0.key), $0.key) }, uniquingKeysWith: { first, _ in first }
+            Blueprint.interruptionEvents.map { (names.eventRule($0.key), $0.key) },
+            uniquingKeysWith: { first, _ in first }
         )
         for rule in try await events.listRules(namePrefix: StableNames.bounded(prefix: "Karpenter-", names.cluster, limit: 64)) {
             guard let key = byName[rule.Name] else { continue }

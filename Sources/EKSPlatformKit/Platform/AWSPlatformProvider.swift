@@ -97,7 +97,10 @@ public struct AWSPlatformProvider: PlatformProvider {
             if let found = await adopt(try await ec2.describeSubnets(filters: byTag).first?.subnetId) { return found }
             let vpcID = try await registry.require(subnet.vpc)
             let created = try await ec2.createSubnet(
-                vpcId: vpcID, cidrBlock: subnet.cidr, availabilityZone: subnet.zone, tags: tags
+                vpcId: vpcID,
+                cidrBlock: subnet.cidr,
+                availabilityZone: subnet.zone,
+                tags: tags
             )
             await registry.record(id, physicalID: created.subnetId)
             if subnet.isPublic { try await ec2.modifySubnetAttribute(subnetId: created.subnetId, mapPublicIpOnLaunch: true) }
@@ -142,7 +145,12 @@ public struct AWSPlatformProvider: PlatformProvider {
                 let state = try await ec2.describeNatGateways(natGatewayIds: [natID]).first?.state ?? "unknown"
                 if state == "available" { return .ready }
                 if state == "failed" || state == "deleted" {
-                    throw AWSClientError(.invalidResponse, "NAT gateway \(natID) is \(state)", service: "ec2", operation: "CreateNatGateway")
+                    throw AWSClientError(
+                        .invalidResponse,
+                        "NAT gateway \(natID) is \(state)",
+                        service: "ec2",
+                        operation: "CreateNatGateway"
+                    )
                 }
                 return .pending(state)
             }
@@ -155,7 +163,9 @@ public struct AWSPlatformProvider: PlatformProvider {
                 tableID = existing.routeTableId
             } else {
                 tableID = try await ec2.createRouteTable(
-                    vpcId: try await registry.require(table.vpc), tags: tags, clientToken: resource.idempotencyToken
+                    vpcId: try await registry.require(table.vpc),
+                    tags: tags,
+                    clientToken: resource.idempotencyToken
                 ).routeTableId
             }
             await registry.record(id, physicalID: tableID)
@@ -165,9 +175,16 @@ public struct AWSPlatformProvider: PlatformProvider {
         case .securityGroup(let group):
             if let found = await adopt(try await ec2.describeSecurityGroups(filters: byTag).first?.groupId) { return found }
             let vpcID: String
-            if let existingVPC = group.existingVPCID { vpcID = existingVPC } else { vpcID = try await registry.require(group.vpc) }
+            if let existingVPC = group.existingVPCID {
+                vpcID = existingVPC
+            } else {
+                vpcID = try await registry.require(group.vpc)
+            }
             let groupID = try await ec2.createSecurityGroup(
-                groupName: group.groupName, description: group.description, vpcId: vpcID, tags: tags
+                groupName: group.groupName,
+                description: group.description,
+                vpcId: vpcID,
+                tags: tags
             )
             await registry.record(id, physicalID: groupID)
             if group.allowSelf {
@@ -184,8 +201,10 @@ public struct AWSPlatformProvider: PlatformProvider {
             let existing = try await AWSPlatformObserver.optional { try await iam.getRole(roleName: role.roleName) }
             if existing == nil {
                 _ = try await iam.createRole(
-                    roleName: role.roleName, assumeRolePolicyDocument: role.trust.json,
-                    description: "\(id) of EKS platform \(cluster); managed by platformctl", tags: iamTags
+                    roleName: role.roleName,
+                    assumeRolePolicyDocument: role.trust.json,
+                    description: "\(id) of EKS platform \(cluster); managed by platformctl",
+                    tags: iamTags
                 )
             }
             await registry.record(id, physicalID: role.roleName)
@@ -204,9 +223,13 @@ public struct AWSPlatformProvider: PlatformProvider {
                 let roleName = try await registry.require(spec.role)
                 _ = try await eks.createCluster(
                     EKSCreateClusterRequest(
-                        name: spec.name, version: spec.version, roleArn: platform.roleARN(roleName),
+                        name: spec.name,
+                        version: spec.version,
+                        roleArn: platform.roleARN(roleName),
                         resourcesVpcConfig: EKSVpcConfigRequest(
-                            subnetIds: subnets, securityGroupIds: groups, endpointPublicAccess: spec.endpointPublic,
+                            subnetIds: subnets,
+                            securityGroupIds: groups,
+                            endpointPublicAccess: spec.endpointPublic,
                             endpointPrivateAccess: spec.endpointPrivate,
                             publicAccessCidrs: spec.endpointPublic ? spec.publicAccessCIDRs : nil
                         ),
@@ -214,7 +237,8 @@ public struct AWSPlatformProvider: PlatformProvider {
                         clientRequestToken: resource.idempotencyToken,
                         tags: resource.tags,
                         accessConfig: EKSAccessConfig(
-                            authenticationMode: spec.authenticationMode, bootstrapClusterCreatorAdminPermissions: false
+                            authenticationMode: spec.authenticationMode,
+                            bootstrapClusterCreatorAdminPermissions: false
                         )
                     )
                 )
@@ -230,14 +254,19 @@ public struct AWSPlatformProvider: PlatformProvider {
                 try await eks.describeAccessEntry(clusterName: cluster, principalArn: principal)
             }) == nil {
                 _ = try await eks.createAccessEntry(
-                    clusterName: cluster, principalArn: principal, type: entry.type, tags: resource.tags,
+                    clusterName: cluster,
+                    principalArn: principal,
+                    type: entry.type,
+                    tags: resource.tags,
                     clientRequestToken: resource.idempotencyToken
                 )
             }
             await registry.record(id, physicalID: principal)
             for policy in entry.accessPolicies {
                 _ = try await eks.associateAccessPolicy(
-                    clusterName: cluster, principalArn: principal, policyArn: platform.accessPolicyARN(policy),
+                    clusterName: cluster,
+                    principalArn: principal,
+                    policyArn: platform.accessPolicyARN(policy),
                     accessScope: EKSAccessScope(type: "cluster")
                 )
             }
@@ -256,18 +285,26 @@ public struct AWSPlatformProvider: PlatformProvider {
                     clusterName: cluster,
                     EKSCreateNodegroupRequest(
                         nodegroupName: group.name,
-                        scalingConfig: EKSScalingConfig(minSize: group.minSize, maxSize: group.maxSize, desiredSize: group.desiredSize),
-                        subnets: subnets, instanceTypes: group.instanceTypes, amiType: group.amiType,
+                        scalingConfig: EKSScalingConfig(
+                            minSize: group.minSize,
+                            maxSize: group.maxSize,
+                            desiredSize: group.desiredSize
+                        ),
+                        subnets: subnets,
+                        instanceTypes: group.instanceTypes,
+                        amiType: group.amiType,
                         nodeRole: platform.roleARN(try await registry.require(group.role)),
                         labels: group.labels,
                         taints: group.taints.map { EKSTaint(key: $0.key, value: $0.value, effect: $0.effect) },
-                        tags: resource.tags, clientRequestToken: resource.idempotencyToken
+                        tags: resource.tags,
+                        clientRequestToken: resource.idempotencyToken
                     )
                 )
             }
             await registry.record(id, physicalID: group.name)
             try await eks.waitUntilNodegroupActive(
-                clusterName: cluster, nodegroupName: group.name,
+                clusterName: cluster,
+                nodegroupName: group.name,
                 options: waiterOptions(context, what: "node group \(group.name) ACTIVE")
             )
             return .done("node group \(group.name) is ACTIVE")
@@ -280,30 +317,39 @@ public struct AWSPlatformProvider: PlatformProvider {
                 _ = try await eks.createAddon(
                     clusterName: cluster,
                     EKSAddonRequest(
-                        addonName: addon.name, resolveConflicts: addon.resolveConflicts,
-                        clientRequestToken: resource.idempotencyToken, tags: resource.tags,
+                        addonName: addon.name,
+                        resolveConflicts: addon.resolveConflicts,
+                        clientRequestToken: resource.idempotencyToken,
+                        tags: resource.tags,
                         configurationValues: addon.configurationValues
                     )
                 )
             }
             await registry.record(id, physicalID: addon.name)
             try await eks.waitUntilAddonActive(
-                clusterName: cluster, addonName: addon.name, options: waiterOptions(context, what: "add-on \(addon.name) ACTIVE")
+                clusterName: cluster,
+                addonName: addon.name,
+                options: waiterOptions(context, what: "add-on \(addon.name) ACTIVE")
             )
             return .done("add-on \(addon.name) is ACTIVE")
 
         case .podIdentityAssociation(let association):
             let eks = session.eks
             let existing = try await eks.listPodIdentityAssociations(
-                clusterName: cluster, namespace: association.namespace, serviceAccount: association.serviceAccount
+                clusterName: cluster,
+                namespace: association.namespace,
+                serviceAccount: association.serviceAccount
             ).first
             let associationID: String
             if let existing {
                 associationID = existing.associationId
             } else {
                 associationID = try await eks.createPodIdentityAssociation(
-                    clusterName: cluster, namespace: association.namespace, serviceAccount: association.serviceAccount,
-                    roleArn: platform.roleARN(association.roleName), tags: resource.tags,
+                    clusterName: cluster,
+                    namespace: association.namespace,
+                    serviceAccount: association.serviceAccount,
+                    roleArn: platform.roleARN(association.roleName),
+                    tags: resource.tags,
                     clientRequestToken: resource.idempotencyToken
                 ).associationId
             }
@@ -326,8 +372,11 @@ public struct AWSPlatformProvider: PlatformProvider {
         case .eventRule(let rule):
             let events = session.eventBridge
             _ = try await events.putRule(
-                name: rule.ruleName, eventPattern: rule.eventPattern, state: "ENABLED",
-                description: "Karpenter interruption events for \(cluster)", tags: resource.tags
+                name: rule.ruleName,
+                eventPattern: rule.eventPattern,
+                state: "ENABLED",
+                description: "Karpenter interruption events for \(cluster)",
+                tags: resource.tags
             )
             let failed = try await events.putTargets(
                 rule: rule.ruleName,
@@ -335,8 +384,10 @@ public struct AWSPlatformProvider: PlatformProvider {
             )
             if let first = failed.first {
                 throw AWSClientError(
-                    .invalidResponse, "PutTargets failed for \(rule.ruleName): \(first.ErrorMessage ?? first.ErrorCode ?? "")",
-                    service: "events", operation: "PutTargets"
+                    .invalidResponse,
+                    "PutTargets failed for \(rule.ruleName): \(first.ErrorMessage ?? first.ErrorCode ?? "")",
+                    service: "events",
+                    operation: "PutTargets"
                 )
             }
             await registry.record(id, physicalID: rule.ruleName)
@@ -353,9 +404,10 @@ public struct AWSPlatformProvider: PlatformProvider {
         let ec2 = session.ec2
         for route in table.routes {
             let target = try await registry.require(route.target)
-            let present = existing?.routes.contains {
-                $0.destinationCidrBlock == route.destination && ($0.gatewayId == target || $0.natGatewayId == target)
-            } ?? false
+            let present =
+                existing?.routes.contains {
+                    $0.destinationCidrBlock == route.destination && ($0.gatewayId == target || $0.natGatewayId == target)
+                } ?? false
             guard !present else { continue }
             if existing?.routes.contains(where: { $0.destinationCidrBlock == route.destination }) == true {
                 try await ec2.deleteRoute(routeTableId: tableID, destinationCidrBlock: route.destination)
@@ -384,7 +436,9 @@ public struct AWSPlatformProvider: PlatformProvider {
         }
         for (name, template) in role.inlinePolicies.sorted(by: { $0.key < $1.key }) {
             try await iam.putRolePolicy(
-                roleName: role.roleName, policyName: name, policyDocument: template.render(in: platform).json
+                roleName: role.roleName,
+                policyName: name,
+                policyDocument: template.render(in: platform).json
             )
         }
     }
@@ -419,28 +473,39 @@ public struct AWSPlatformProvider: PlatformProvider {
             let current = try await eks.describeNodegroup(clusterName: cluster, nodegroupName: group.name)
             let removed = (current.labels ?? [:]).keys.filter { group.labels[$0] == nil }.sorted()
             _ = try await eks.updateNodegroupConfig(
-                clusterName: cluster, nodegroupName: group.name,
+                clusterName: cluster,
+                nodegroupName: group.name,
                 EKSNodegroupConfigUpdate(
                     labels: .init(addOrUpdateLabels: group.labels, removeLabels: removed.isEmpty ? nil : removed),
-                    taints: .init(addOrUpdateTaints: group.taints.map { EKSTaint(key: $0.key, value: $0.value, effect: $0.effect) }),
-                    scalingConfig: EKSScalingConfig(minSize: group.minSize, maxSize: group.maxSize, desiredSize: group.desiredSize),
+                    taints: .init(
+                        addOrUpdateTaints: group.taints.map { EKSTaint(key: $0.key, value: $0.value, effect: $0.effect) }
+                    ),
+                    scalingConfig: EKSScalingConfig(
+                        minSize: group.minSize,
+                        maxSize: group.maxSize,
+                        desiredSize: group.desiredSize
+                    ),
                     clientRequestToken: nil
                 )
             )
             try await eks.tagResource(resourceArn: current.nodegroupArn ?? "", tags: resource.tags)
             try await eks.waitUntilNodegroupActive(
-                clusterName: cluster, nodegroupName: group.name,
+                clusterName: cluster,
+                nodegroupName: group.name,
                 options: waiterOptions(context, what: "node group \(group.name) update")
             )
             return .done("updated node group \(group.name)")
         case .addon(let addon):
             let eks = session.eks
             _ = try await eks.updateAddon(
-                clusterName: cluster, addonName: addon.name,
+                clusterName: cluster,
+                addonName: addon.name,
                 EKSAddonRequest(resolveConflicts: addon.resolveConflicts, configurationValues: addon.configurationValues ?? "")
             )
             try await eks.waitUntilAddonActive(
-                clusterName: cluster, addonName: addon.name, options: waiterOptions(context, what: "add-on \(addon.name) update")
+                clusterName: cluster,
+                addonName: addon.name,
+                options: waiterOptions(context, what: "add-on \(addon.name) update")
             )
             return .done("updated add-on \(addon.name)")
         case .sqsQueue(let queue):

@@ -34,7 +34,7 @@ public struct AWSTeardownProvider: TeardownProvider {
             }
             do {
                 return try await performKube(action, kube: kube, context: context)
-            } catch where Self.kubeAbsent(error) {
+            } catch  where Self.kubeAbsent(error) {
                 return .unchanged("nothing to do: \(action.description) (not installed)")
             }
         case .waitKarpenterInstancesGone:
@@ -65,13 +65,19 @@ public struct AWSTeardownProvider: TeardownProvider {
         switch action {
         case .suspendKustomization(let namespace, let name):
             _ = try await kube.patch(
-                apiVersion: "kustomize.toolkit.fluxcd.io/v1", kind: "Kustomization", name: name, namespace: namespace,
+                apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+                kind: "Kustomization",
+                name: name,
+                namespace: namespace,
                 patch: ["spec": ["suspend": true]]
             )
             return .done("suspended Kustomization \(namespace)/\(name)")
         case .deleteKustomization(let namespace, let name):
             let deleted = try await kube.delete(
-                apiVersion: "kustomize.toolkit.fluxcd.io/v1", kind: "Kustomization", name: name, namespace: namespace,
+                apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+                kind: "Kustomization",
+                name: name,
+                namespace: namespace,
                 waitUntilGone: .seconds(600)
             )
             return deleted ? .done("deleted Kustomization \(namespace)/\(name)") : .unchanged("already gone")
@@ -80,7 +86,10 @@ public struct AWSTeardownProvider: TeardownProvider {
             for item in items {
                 guard let name = item["metadata"]?["name"]?.stringValue else { continue }
                 try await kube.delete(
-                    apiVersion: apiVersion, kind: kind, name: name, namespace: item["metadata"]?["namespace"]?.stringValue
+                    apiVersion: apiVersion,
+                    kind: kind,
+                    name: name,
+                    namespace: item["metadata"]?["namespace"]?.stringValue
                 )
             }
             return items.isEmpty ? .unchanged("no \(kind)") : .done("deleted \(items.count) \(kind)(s)")
@@ -95,10 +104,14 @@ public struct AWSTeardownProvider: TeardownProvider {
             return deleted ? .done("deleted \(kind) \(namespace)/\(name)") : .unchanged("already gone")
         case .uninstallFlux:
             let deleted = try await kube.delete(
-                apiVersion: "v1", kind: "Namespace", name: ClusterObjects.fluxNamespace, waitUntilGone: .seconds(600)
+                apiVersion: "v1",
+                kind: "Namespace",
+                name: ClusterObjects.fluxNamespace,
+                waitUntilGone: .seconds(600)
             )
             let crds = try await kube.list(
-                apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition",
+                apiVersion: "apiextensions.k8s.io/v1",
+                kind: "CustomResourceDefinition",
                 labelSelector: "app.kubernetes.io/part-of=flux"
             ).items
             for crd in crds {
@@ -151,7 +164,10 @@ public struct AWSTeardownProvider: TeardownProvider {
                     try await iam.deleteRolePolicy(roleName: physicalID, policyName: name)
                 }
                 for profile in try await iam.listInstanceProfilesForRole(roleName: physicalID) {
-                    try await iam.removeRoleFromInstanceProfile(instanceProfileName: profile.instanceProfileName, roleName: physicalID)
+                    try await iam.removeRoleFromInstanceProfile(
+                        instanceProfileName: profile.instanceProfileName,
+                        roleName: physicalID
+                    )
                 }
                 try await iam.deleteRole(roleName: physicalID)
             case .natGateway:
@@ -184,7 +200,7 @@ public struct AWSTeardownProvider: TeardownProvider {
             case .kubernetesObject:
                 return .unchanged("in-cluster objects go with the cluster")
             }
-        } catch where AWSPlatformObserver.isNotFound(error) || Self.isAlreadyGone(error) {
+        } catch  where AWSPlatformObserver.isNotFound(error) || Self.isAlreadyGone(error) {
             await context.registry.forget(id)
             return .unchanged("\(id) was already gone")
         }
@@ -234,7 +250,8 @@ public struct AWSTeardownProvider: TeardownProvider {
             where profile.tags.contains(where: { $0.key == clusterTag }) {
                 for role in profile.roles {
                     try await iam.removeRoleFromInstanceProfile(
-                        instanceProfileName: profile.instanceProfileName, roleName: role.roleName
+                        instanceProfileName: profile.instanceProfileName,
+                        roleName: role.roleName
                     )
                 }
                 try await iam.deleteInstanceProfile(instanceProfileName: profile.instanceProfileName)

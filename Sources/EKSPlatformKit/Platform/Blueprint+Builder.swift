@@ -86,7 +86,8 @@ extension Blueprint {
                     Self.nodeSecurityGroup,
                     .securityGroup(nodeSecurityGroupSpec()),
                     tags: tags(
-                        Self.nodeSecurityGroup, name: names.nodeSecurityGroup,
+                        Self.nodeSecurityGroup,
+                        name: names.nodeSecurityGroup,
                         [PlatformTags.karpenterDiscovery: config.name]
                     )
                 )
@@ -124,7 +125,8 @@ extension Blueprint {
                     privateID,
                     .subnet(.init(vpc: Self.vpc, cidr: privateCIDR.description, zone: zone, isPublic: false)),
                     tags: tags(
-                        privateID, name: "\(cluster)-private-\(zone)",
+                        privateID,
+                        name: "\(cluster)-private-\(zone)",
                         [PlatformTags.internalELBRole: "1", PlatformTags.karpenterDiscovery: cluster]
                     ),
                     dependsOn: [Self.vpc]
@@ -213,7 +215,9 @@ extension Blueprint {
                 Self.nodeSecurityGroup,
                 .securityGroup(nodeSecurityGroupSpec()),
                 tags: tags(
-                    Self.nodeSecurityGroup, name: names.nodeSecurityGroup, [PlatformTags.karpenterDiscovery: cluster]
+                    Self.nodeSecurityGroup,
+                    name: names.nodeSecurityGroup,
+                    [PlatformTags.karpenterDiscovery: cluster]
                 ),
                 dependsOn: [Self.vpc]
             )

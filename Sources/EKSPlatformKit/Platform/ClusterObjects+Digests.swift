@@ -33,7 +33,12 @@ extension ClusterObjects {
         result.append((Self.gitRepositoryID, digest(gitRepository)))
         result.append((Self.kustomizationID, digest(kustomization)))
         let variables = platformVariables(context: context, endpoint: endpoint)
-        result.append((Self.platformVars, digest(variables.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\n"))))
+        result.append(
+            (
+                Self.platformVars,
+                digest(variables.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\n"))
+            )
+        )
         return result
     }
 }

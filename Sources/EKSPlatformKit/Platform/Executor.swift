@@ -66,7 +66,11 @@ public struct Executor: Sendable {
                 let id = stepID(change)
                 stepByResource[objectID] = id
                 steps.append(
-                    ExecutionStep(id: id, title: "apply \(objectID.name)", dependsOn: prerequisites + [previous].compactMap { $0 }) {
+                    ExecutionStep(
+                        id: id,
+                        title: "apply \(objectID.name)",
+                        dependsOn: prerequisites + [previous].compactMap { $0 }
+                    ) {
                         step in
                         let context = ApplyContext(platform: platform, config: config, registry: registry, step: step)
                         return try await provider.applyClusterObject(objectID, objects: objects, change: change, context: context)
@@ -103,7 +107,11 @@ public struct Executor: Sendable {
     ) async throws -> ExecutionSummary {
         let registry = ResourceRegistry(observed: observed)
         let steps = try Self.steps(
-            for: plan, blueprint: blueprint, observed: observed, provider: provider, registry: registry
+            for: plan,
+            blueprint: blueprint,
+            observed: observed,
+            provider: provider,
+            registry: registry
         )
         events.handle(.phaseStarted("apply"))
         return try await runner.run(steps, events: events)

@@ -12,21 +12,26 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
     /// Downloads the Flux manifest.
     public var loadManifest: @Sendable (String) async throws -> [UInt8]
     /// Resolves the SSH key and known_hosts for the Git credentials Secret.
-    public var resolveCredentials: @Sendable (PlatformConfig.Credentials, _ repositoryURL: String) async throws -> (
-        identity: String, knownHosts: String
-    )
+    public var resolveCredentials:
+        @Sendable (PlatformConfig.Credentials, _ repositoryURL: String) async throws -> (
+            identity: String, knownHosts: String
+        )
 
     /// Creates the applier/observer for an existing client.
     public init(
         kube: KubeClient,
         endpoint: @escaping @Sendable () async throws -> String,
         loadManifest: @escaping @Sendable (String) async throws -> [UInt8] = KubeClusterObjects.download,
-        resolveCredentials: @escaping @Sendable (PlatformConfig.Credentials, String) async throws -> (
-            identity: String, knownHosts: String
-        ) = KubeClusterObjects.resolve
+        resolveCredentials:
+            @escaping @Sendable (PlatformConfig.Credentials, String) async throws -> (
+                identity: String, knownHosts: String
+            ) = KubeClusterObjects.resolve
     ) {
         self.init(
-            client: { kube }, endpoint: endpoint, loadManifest: loadManifest, resolveCredentials: resolveCredentials
+            client: { kube },
+            endpoint: endpoint,
+            loadManifest: loadManifest,
+            resolveCredentials: resolveCredentials
         )
     }
 
@@ -35,9 +40,10 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
         client: @escaping @Sendable () async throws -> KubeClient,
         endpoint: @escaping @Sendable () async throws -> String,
         loadManifest: @escaping @Sendable (String) async throws -> [UInt8] = KubeClusterObjects.download,
-        resolveCredentials: @escaping @Sendable (PlatformConfig.Credentials, String) async throws -> (
-            identity: String, knownHosts: String
-        ) = KubeClusterObjects.resolve
+        resolveCredentials:
+            @escaping @Sendable (PlatformConfig.Credentials, String) async throws -> (
+                identity: String, knownHosts: String
+            ) = KubeClusterObjects.resolve
     ) {
         self.client = client
         self.endpoint = endpoint
@@ -67,7 +73,9 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
             try objects.fluxManifest.verify(bytes)
             let applied = try await kube.applyManifest(String(decoding: bytes, as: UTF8.self), force: true)
             _ = try await kube.patch(
-                apiVersion: "v1", kind: "Namespace", name: ClusterObjects.fluxNamespace,
+                apiVersion: "v1",
+                kind: "Namespace",
+                name: ClusterObjects.fluxNamespace,
                 patch: ["metadata": ["annotations": [ClusterObjects.digestAnnotation: .string(digest)]]]
             )
             return .done("applied Flux \(objects.fluxManifest.version) (\(applied.count) objects, sha256 verified)")
@@ -77,7 +85,9 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
             }
             let material = try await resolveCredentials(credentials, url)
             try await applyStamped(
-                objects.gitCredentialsSecret(identity: material.identity, knownHosts: material.knownHosts), digest, kube
+                objects.gitCredentialsSecret(identity: material.identity, knownHosts: material.knownHosts),
+                digest,
+                kube
             )
             return .done("applied Secret flux-system/flux-system")
         case ClusterObjects.gitRepositoryID:
@@ -88,7 +98,9 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
             return .done("applied Kustomization flux-system/flux-system at \(objects.kustomization.spec.path ?? "")")
         case ClusterObjects.platformVars:
             try await applyStamped(
-                try objects.variablesConfigMap(context: context.platform, endpoint: endpoint), digest, kube
+                try objects.variablesConfigMap(context: context.platform, endpoint: endpoint),
+                digest,
+                kube
             )
             return .done("applied ConfigMap flux-system/platform-vars")
         default:
@@ -116,7 +128,10 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
             (ClusterObjects.fluxInstall, "v1", "Namespace", nil, namespace),
             (ClusterObjects.gitCredentials, "v1", "Secret", namespace, ClusterObjects.syncName),
             (ClusterObjects.gitRepositoryID, "source.toolkit.fluxcd.io/v1", "GitRepository", namespace, ClusterObjects.syncName),
-            (ClusterObjects.kustomizationID, "kustomize.toolkit.fluxcd.io/v1", "Kustomization", namespace, ClusterObjects.syncName),
+            (
+                ClusterObjects.kustomizationID, "kustomize.toolkit.fluxcd.io/v1", "Kustomization", namespace,
+                ClusterObjects.syncName
+            ),
             (ClusterObjects.platformVars, "v1", "ConfigMap", namespace, GitOpsRenderer.variablesConfigMapName),
         ]
         var result: [ObservedResource] = []
@@ -131,7 +146,8 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
             let digest = object["metadata"]?["annotations"]?[ClusterObjects.digestAnnotation]?.stringValue ?? ""
             result.append(
                 ObservedResource(
-                    id: id, physicalID: "\(kind) \(objectNamespace.map { "\($0)/" } ?? "")\(name)",
+                    id: id,
+                    physicalID: "\(kind) \(objectNamespace.map { "\($0)/" } ?? "")\(name)",
                     properties: ["digest": digest]
                 )
             )
@@ -146,8 +162,13 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
         guard var url = URL(string: location) else { throw ResolutionError(description: "\(location) is not a URL") }
         if url.isFileURL { return Array(try Data(contentsOf: url)) }
         for _ in 0..<6 {
-            let response = try await AsyncHTTPTransport.shared.send(AWSHTTPRequest(method: "GET", url: url), timeout: .seconds(60))
-            if (300..<400).contains(response.statusCode), let next = response.header("location").flatMap({ URL(string: $0, relativeTo: url) }) {
+            let response = try await AsyncHTTPTransport.shared.send(
+                AWSHTTPRequest(method: "GET", url: url),
+                timeout: .seconds(60)
+            )
+            if (300..<400).contains(response.statusCode),
+                let next = response.header("location").flatMap({ URL(string: $0, relativeTo: url) })
+            {
                 url = next.absoluteURL
                 continue
             }
@@ -179,7 +200,9 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
             guard reference.hasPrefix("op://") else { return (reference, try knownHosts(for: repositoryURL, home: home)) }
             let result = try await Subprocess.run(["op", "read", reference], environment: environment, stdin: [])
             guard result.status == 0 else {
-                throw ResolutionError(description: "`op read` failed for spec.gitops.credentials.sshPrivateKey; sign in with `op signin`")
+                throw ResolutionError(
+                    description: "`op read` failed for spec.gitops.credentials.sshPrivateKey; sign in with `op signin`"
+                )
             }
             identity = String(decoding: result.stdout, as: UTF8.self)
             Redactor.shared.register(secret: identity.trimmingCharacters(in: .whitespacesAndNewlines))

@@ -133,12 +133,17 @@ public struct TeardownPlan: Sendable, Equatable {
                         .deleteKustomization(namespace: flux, name: "karpenter"),
                         .deleteKustomization(namespace: flux, name: ClusterObjects.syncName),
                         .deleteObject(
-                            apiVersion: "source.toolkit.fluxcd.io/v1", kind: "GitRepository", namespace: flux,
+                            apiVersion: "source.toolkit.fluxcd.io/v1",
+                            kind: "GitRepository",
+                            namespace: flux,
                             name: ClusterObjects.syncName
                         ),
                         .deleteObject(apiVersion: "v1", kind: "Secret", namespace: flux, name: ClusterObjects.syncName),
                         .deleteObject(
-                            apiVersion: "v1", kind: "ConfigMap", namespace: flux, name: GitOpsRenderer.variablesConfigMapName
+                            apiVersion: "v1",
+                            kind: "ConfigMap",
+                            namespace: flux,
+                            name: GitOpsRenderer.variablesConfigMapName
                         ),
                         .uninstallFlux,
                     ]

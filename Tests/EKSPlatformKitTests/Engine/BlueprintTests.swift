@@ -148,13 +148,18 @@ struct BlueprintTests {
                 == "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly,arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy,"
                 + "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"
         )
-        #expect(node.tags == ["team": "platform", "eksplatform.io/cluster": "dev", "eksplatform.io/resource": "iamRole/system-node"])
+        #expect(
+            node.tags == ["team": "platform", "eksplatform.io/cluster": "dev", "eksplatform.io/resource": "iamRole/system-node"]
+        )
     }
 
     @Test("the Karpenter controller policy: 17 statements + the queue statement, scoped, account filled in at run time")
     func controllerPolicy() throws {
         let policy = KarpenterControllerPolicy(
-            clusterName: "dev", region: "us-west-2", nodeRoleName: "dev-karpenter-node", queueName: "Karpenter-dev"
+            clusterName: "dev",
+            region: "us-west-2",
+            nodeRoleName: "dev-karpenter-node",
+            queueName: "Karpenter-dev"
         )
         let document = policy.document(in: EngineFixtures.context)
         #expect(document.statements.count == 18)
@@ -187,7 +192,8 @@ struct BlueprintTests {
         let china = PlatformContext(accountID: "111122223333", partition: "aws-cn", region: "cn-north-1")
         #expect(
             policy.document(in: china).statement(sid: "AllowPassingInstanceRole")?["Condition"]?["StringEquals"]?[
-                "iam:PassedToService"] == .array(["ec2.amazonaws.com.cn", "ec2.amazonaws.com"])
+                "iam:PassedToService"
+            ] == .array(["ec2.amazonaws.com.cn", "ec2.amazonaws.com"])
         )
         #expect(document.json.count < 10_240, "fits the inline policy size limit")
     }
@@ -263,10 +269,12 @@ struct BlueprintTests {
                 + #""Sid":"DenyHTTP"}],"Version":"2012-10-17"}"#
         )
         let rules = blueprint.resources.filter { $0.id.kind == .eventRule }
-        #expect(rules.compactMap { $0.spec.awsName } == [
-            "Karpenter-dev-HealthEvent", "Karpenter-dev-SpotInterrupt", "Karpenter-dev-InstanceRebalance",
-            "Karpenter-dev-InstanceStateChange", "Karpenter-dev-CRInterruption",
-        ])
+        #expect(
+            rules.compactMap { $0.spec.awsName } == [
+                "Karpenter-dev-HealthEvent", "Karpenter-dev-SpotInterrupt", "Karpenter-dev-InstanceRebalance",
+                "Karpenter-dev-InstanceStateChange", "Karpenter-dev-CRInterruption",
+            ]
+        )
         let spot = try #require(blueprint.resource(ResourceID(.eventRule, "SpotInterrupt")))
         #expect(
             spot.spec.properties(in: context) == [

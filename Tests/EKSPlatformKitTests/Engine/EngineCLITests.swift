@@ -4,7 +4,10 @@ import Testing
 
 @testable import platformctl
 
-@Suite("Engine: platformctl init/validate", .enabled(if: FileManager.default.fileExists(atPath: CLI.binary), "needs a built platformctl"))
+@Suite(
+    "Engine: platformctl init/validate",
+    .enabled(if: FileManager.default.fileExists(atPath: CLI.binary), "needs a built platformctl")
+)
 struct EngineCLITests {
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("engine-cli-\(UUID().uuidString)")
@@ -32,7 +35,10 @@ struct EngineCLITests {
 
         let valid = try await CLI.run(["validate", "--config", path])
         #expect(valid.status == 0, "\(valid.stderr)")
-        #expect(valid.stdout == "\(path): valid; cluster staging in eu-west-1, 32 AWS resources + Flux sync of kube/clusters/staging\n")
+        #expect(
+            valid.stdout
+                == "\(path): valid; cluster staging in eu-west-1, 32 AWS resources + Flux sync of kube/clusters/staging\n"
+        )
         let json = try await CLI.run(["validate", "--config", path, "--output", "json"])
         #expect(json.stdout == #"{"cluster":"staging","region":"eu-west-1","resources":32,"valid":true}"# + "\n")
     }
@@ -66,7 +72,8 @@ struct EngineRenderingTests {
                 .init(id: ResourceID(.vpc, "main"), action: .create, reasons: ["does not exist"]),
                 .init(id: ResourceID(.nodeGroup, "system"), action: .update, reasons: ["labels differ: team=a → team=b"]),
                 .init(
-                    id: ResourceID(.accessEntry, "x"), action: .delete,
+                    id: ResourceID(.accessEntry, "x"),
+                    action: .delete,
                     reasons: ["principal arn:aws:iam::111122223333:role/Old no longer in platform.yaml"]
                 ),
                 .init(id: ResourceID(.subnet, "public-a"), action: .noop, reasons: []),

@@ -34,7 +34,11 @@ struct EngineEmulatorTests {
         let observed = try await observer.observe(config)
         let events = RecordingEvents()
         let summary = try await executor.up(
-            plan: plan, blueprint: blueprint, observed: observed, provider: provider, events: events
+            plan: plan,
+            blueprint: blueprint,
+            observed: observed,
+            provider: provider,
+            events: events
         )
         #expect(summary.isSuccess, "\(summary.failed)")
         guard summary.isSuccess else { return }
@@ -60,16 +64,20 @@ struct EngineEmulatorTests {
         #expect(changed.isEmpty, "\(changed.map { "\($0.id): \($0.reasons)" })")
 
         let first = try await Self.operations(emulator)
-        for operation in ["CreateVpc", "CreateNatGateway", "CreateRole", "PutRolePolicy", "CreateCluster", "CreateNodegroup",
-            "CreateAddon", "CreateAccessEntry", "CreatePodIdentityAssociation", "CreateQueue", "PutRule", "PutTargets"]
-        {
+        for operation in [
+            "CreateVpc", "CreateNatGateway", "CreateRole", "PutRolePolicy", "CreateCluster", "CreateNodegroup",
+            "CreateAddon", "CreateAccessEntry", "CreatePodIdentityAssociation", "CreateQueue", "PutRule", "PutTargets",
+        ] {
             #expect(first.contains(operation), "the first up should call \(operation)")
         }
 
         _ = try await emulator.post("/_emulator/requests/clear", body: "{}")
         let (again, rerun) = try await Planner.plan(config, observer: observer)
         let rerunSummary = try await executor.up(
-            plan: rerun, blueprint: again, observed: try await observer.observe(config), provider: provider,
+            plan: rerun,
+            blueprint: again,
+            observed: try await observer.observe(config),
+            provider: provider,
             events: NullEventHandler()
         )
         #expect(rerunSummary.succeeded.isEmpty)
@@ -81,16 +89,22 @@ struct EngineEmulatorTests {
         let teardown = TeardownPlan(blueprint: blueprint)
         let downEvents = RecordingEvents()
         let down = try await executor.down(
-            teardown: teardown, config: config, observed: try await observer.observe(config),
-            provider: AWSTeardownProvider(session: session, kube: nil), events: downEvents
+            teardown: teardown,
+            config: config,
+            observed: try await observer.observe(config),
+            provider: AWSTeardownProvider(session: session, kube: nil),
+            events: downEvents
         )
         #expect(down.isSuccess, "\(down.failed)")
         let left = try await observer.observe(config)
         #expect(left.resources.map(\.id.description) == [])
         #expect(left.clusterEndpoint == nil)
         let rerunDown = try await executor.down(
-            teardown: teardown, config: config, observed: left,
-            provider: AWSTeardownProvider(session: session, kube: nil), events: NullEventHandler()
+            teardown: teardown,
+            config: config,
+            observed: left,
+            provider: AWSTeardownProvider(session: session, kube: nil),
+            events: NullEventHandler()
         )
         #expect(rerunDown.isSuccess)
         // Two observations (plan, then up), each one tag-filtered call per EC2 resource type, not one per resource.
@@ -114,7 +128,7 @@ struct EngineCLIEmulatorTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("platform.yaml").path
         var text = PlatformTemplate.yaml(name: "cli", region: "us-west-2")
-        if let range = text.range(of: "  gitops:") , let tags = text.range(of: "  tags:") {
+        if let range = text.range(of: "  gitops:"), let tags = text.range(of: "  tags:") {
             text.removeSubrange(range.lowerBound..<tags.lowerBound)
         }
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))

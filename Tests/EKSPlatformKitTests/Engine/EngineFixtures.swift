@@ -32,7 +32,10 @@ enum EngineFixtures {
     }
 
     /// An observed state in which every desired resource exists exactly as desired.
-    static func matching(_ blueprint: Blueprint, endpoint: String = "https://ABC.gr7.us-west-2.eks.amazonaws.com")
+    static func matching(
+        _ blueprint: Blueprint,
+        endpoint: String = "https://ABC.gr7.us-west-2.eks.amazonaws.com"
+    )
         -> ObservedState
     {
         var resources = blueprint.resources.map { resource in

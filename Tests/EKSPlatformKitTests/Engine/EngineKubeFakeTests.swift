@@ -28,7 +28,9 @@ struct EngineKubeFakeTests {
 
         var config = EngineFixtures.config(name: "kf")
         config.spec.gitops?.flux = PlatformConfig.Flux(
-            version: "v2.9.4", manifestURL: manifestURL.absoluteString, sha256: StableNames.sha256Hex(Array(manifest.utf8))
+            version: "v2.9.4",
+            manifestURL: manifestURL.absoluteString,
+            sha256: StableNames.sha256Hex(Array(manifest.utf8))
         )
         let blueprint = try EngineFixtures.blueprint(config)
         let objects = try #require(blueprint.cluster)
@@ -37,7 +39,8 @@ struct EngineKubeFakeTests {
         let kube = try KubeClient(KubeClientConfiguration(server: try #require(URL(string: fake.baseURL))))
         let endpoint = "https://KF.gr7.us-west-2.eks.amazonaws.com"
         let kubeObjects = KubeClusterObjects(
-            kube: kube, endpoint: { endpoint },
+            kube: kube,
+            endpoint: { endpoint },
             resolveCredentials: { _, _ in ("-----BEGIN OPENSSH PRIVATE KEY-----\nkey\n", "github.com ssh-ed25519 AAAAtest\n") }
         )
         do {
@@ -45,27 +48,49 @@ struct EngineKubeFakeTests {
             observed.resources.removeAll { $0.id.kind == .kubernetesObject }
             observed.resources += try await kubeObjects.observe(config, endpoint: endpoint)
             let plan = Planner.plan(blueprint, observed: observed)
-            #expect(plan.changes.filter { $0.action != .noop }.map(\.id.name) == [
-                "flux-install", "git-credentials", "git-repository", "kustomization", "platform-vars",
-            ])
-            let session = try AWSSession(AWSSessionOptions(region: "us-west-2", environment: [:], credentials: AWSEmulator.credentials))
+            #expect(
+                plan.changes.filter { $0.action != .noop }.map(\.id.name) == [
+                    "flux-install", "git-credentials", "git-repository", "kustomization", "platform-vars",
+                ]
+            )
+            let session = try AWSSession(
+                AWSSessionOptions(region: "us-west-2", environment: [:], credentials: AWSEmulator.credentials)
+            )
             let provider = AWSPlatformProvider(session: session, clusterObjects: kubeObjects)
             let summary = try await Executor().up(
-                plan: plan, blueprint: blueprint, observed: observed, provider: provider, events: NullEventHandler()
+                plan: plan,
+                blueprint: blueprint,
+                observed: observed,
+                provider: provider,
+                events: NullEventHandler()
             )
             #expect(summary.isSuccess, "\(summary.failed)")
 
-            let vars = try #require(fake.object(apiVersion: "v1", kind: "ConfigMap", namespace: "flux-system", name: "platform-vars"))
+            let vars = try #require(
+                fake.object(apiVersion: "v1", kind: "ConfigMap", namespace: "flux-system", name: "platform-vars")
+            )
             let data = try #require(vars.foundationValue as? [String: Any])["data"] as? [String: String]
             #expect(data?["CLUSTER_ENDPOINT"] == endpoint)
             #expect(data?["AWS_ACCOUNT_ID"] == EngineFixtures.accountID)
             #expect(data?["KARPENTER_QUEUE_NAME"] == "Karpenter-kf")
             let sync = try #require(
-                fake.object(apiVersion: "kustomize.toolkit.fluxcd.io/v1", kind: "Kustomization", namespace: "flux-system", name: "flux-system")
+                fake.object(
+                    apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+                    kind: "Kustomization",
+                    namespace: "flux-system",
+                    name: "flux-system"
+                )
             )
             let spec = try #require(sync.foundationValue as? [String: Any])["spec"] as? [String: Any]
             #expect(spec?["path"] as? String == "./kube/clusters/kf")
-            #expect(fake.object(apiVersion: "source.toolkit.fluxcd.io/v1", kind: "GitRepository", namespace: "flux-system", name: "flux-system") != nil)
+            #expect(
+                fake.object(
+                    apiVersion: "source.toolkit.fluxcd.io/v1",
+                    kind: "GitRepository",
+                    namespace: "flux-system",
+                    name: "flux-system"
+                ) != nil
+            )
             #expect(fake.object(apiVersion: "v1", kind: "Secret", namespace: "flux-system", name: "flux-system") != nil)
 
             // Second run: observed digests match, so no step runs and nothing is written.
@@ -76,7 +101,11 @@ struct EngineKubeFakeTests {
             #expect(!second.hasChanges, "\(second.changes.filter { $0.action != .noop })")
             fake.clearRequestLog()
             let rerun = try await Executor().up(
-                plan: second, blueprint: blueprint, observed: again, provider: provider, events: NullEventHandler()
+                plan: second,
+                blueprint: blueprint,
+                observed: again,
+                provider: provider,
+                events: NullEventHandler()
             )
             #expect(rerun.succeeded.isEmpty)
             #expect(fake.requestLog.filter { $0.method != "GET" }.isEmpty)
@@ -86,7 +115,9 @@ struct EngineKubeFakeTests {
             tampered.spec.gitops?.flux.sha256 = String(repeating: "0", count: 64)
             let tamperedObjects = try #require(try EngineFixtures.blueprint(tampered).cluster)
             let context = ApplyContext(
-                platform: EngineFixtures.context, config: tampered, registry: ResourceRegistry(),
+                platform: EngineFixtures.context,
+                config: tampered,
+                registry: ResourceRegistry(),
                 step: StepContext(stepID: "t", events: NullEventHandler())
             )
             fake.clearRequestLog()

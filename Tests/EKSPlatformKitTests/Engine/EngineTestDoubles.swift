@@ -16,7 +16,11 @@ final class RecordingEvents: EventHandler {
 final class StepLog: Sendable {
     private let state = Mutex<(entries: [String], running: Int, maxRunning: Int)>(([], 0, 0))
     func append(_ entry: String) { state.withLock { $0.entries.append(entry) } }
-    func enter() { state.withLock { $0.running += 1; $0.maxRunning = max($0.maxRunning, $0.running) } }
+    func enter() {
+        state.withLock {
+            $0.running += 1; $0.maxRunning = max($0.maxRunning, $0.running)
+        }
+    }
     func leave() { state.withLock { $0.running -= 1 } }
     var entries: [String] { state.withLock { $0.entries } }
     var maxRunning: Int { state.withLock { $0.maxRunning } }

@@ -11,7 +11,11 @@ struct ExecutorTests {
         let provider = RecordingProvider()
         let events = RecordingEvents()
         let summary = try await Executor(runner: GraphRunner(maxConcurrency: 4)).up(
-            plan: plan, blueprint: blueprint, observed: observed, provider: provider, events: events
+            plan: plan,
+            blueprint: blueprint,
+            observed: observed,
+            provider: provider,
+            events: events
         )
         #expect(summary.isSuccess, "\(summary)")
         let log = provider.log.entries
@@ -39,8 +43,11 @@ struct ExecutorTests {
         let observed = ObservedState(context: EngineFixtures.context, availableZones: EngineFixtures.zones, resources: [])
         let provider = RecordingProvider()
         _ = try await Executor(runner: GraphRunner(maxConcurrency: 1)).up(
-            plan: Planner.plan(blueprint, observed: observed), blueprint: blueprint, observed: observed,
-            provider: provider, events: NullEventHandler()
+            plan: Planner.plan(blueprint, observed: observed),
+            blueprint: blueprint,
+            observed: observed,
+            provider: provider,
+            events: NullEventHandler()
         )
         #expect(provider.log.entries == blueprint.resources.map { "create \($0.id)" })
     }
@@ -51,7 +58,10 @@ struct ExecutorTests {
         let observed = EngineFixtures.matching(blueprint)
         let plan = Planner.plan(blueprint, observed: observed)
         let steps = try Executor.steps(
-            for: plan, blueprint: blueprint, observed: observed, provider: RecordingProvider(),
+            for: plan,
+            blueprint: blueprint,
+            observed: observed,
+            provider: RecordingProvider(),
             registry: ResourceRegistry(observed: observed)
         )
         #expect(steps.isEmpty)
@@ -67,7 +77,11 @@ struct ExecutorTests {
         let plan = Planner.plan(after, observed: observed)
         let provider = RecordingProvider()
         let summary = try await Executor().up(
-            plan: plan, blueprint: after, observed: observed, provider: provider, events: NullEventHandler()
+            plan: plan,
+            blueprint: after,
+            observed: observed,
+            provider: provider,
+            events: NullEventHandler()
         )
         #expect(summary.succeeded == ["update nodeGroup/system"])
         #expect(provider.log.entries == ["update nodeGroup/system"])
@@ -81,7 +95,11 @@ struct ExecutorTests {
         let plan = Planner.plan(single, observed: observed)
         let provider = RecordingProvider()
         _ = try await Executor().up(
-            plan: plan, blueprint: single, observed: observed, provider: provider, events: NullEventHandler()
+            plan: plan,
+            blueprint: single,
+            observed: observed,
+            provider: provider,
+            events: NullEventHandler()
         )
         #expect(
             provider.log.entries == [
@@ -141,8 +159,11 @@ struct TeardownPlanTests {
         let teardown = TeardownPlan(blueprint: blueprint)
         let provider = RecordingProvider()
         let summary = try await Executor(runner: GraphRunner(maxConcurrency: 4)).down(
-            teardown: teardown, config: blueprint.config, observed: EngineFixtures.matching(blueprint),
-            provider: provider, events: NullEventHandler()
+            teardown: teardown,
+            config: blueprint.config,
+            observed: EngineFixtures.matching(blueprint),
+            provider: provider,
+            events: NullEventHandler()
         )
         #expect(summary.isSuccess)
         let log = provider.log.entries

@@ -43,7 +43,10 @@ struct GraphRunnerTests {
         #expect(Array(log.entries.prefix(2)) == ["s1", "s2"])
         #expect(Set(summary.succeeded) == Set((1...6).map { "s\($0)" }))
         let wide = StepLog()
-        _ = try await GraphRunner(maxConcurrency: 4).run((1...8).map { Self.step("w\($0)", log: wide) }, events: NullEventHandler())
+        _ = try await GraphRunner(maxConcurrency: 4).run(
+            (1...8).map { Self.step("w\($0)", log: wide) },
+            events: NullEventHandler()
+        )
         #expect(wide.maxRunning == 4)
     }
 
@@ -72,8 +75,12 @@ struct GraphRunnerTests {
     func accessDenied() async throws {
         let log = StepLog()
         let denied = AWSServiceError(
-            service: "ec2", operation: "CreateVpc", statusCode: 403, code: "UnauthorizedOperation",
-            message: "You are not authorized to perform this operation.", requestID: "req-1"
+            service: "ec2",
+            operation: "CreateVpc",
+            statusCode: 403,
+            code: "UnauthorizedOperation",
+            message: "You are not authorized to perform this operation.",
+            requestID: "req-1"
         )
         let steps = [Self.step("a", log: log, fail: denied), Self.step("b", log: log), Self.step("c", log: log)]
         let summary = try await GraphRunner(maxConcurrency: 1).run(steps, events: NullEventHandler())
@@ -127,7 +134,10 @@ struct GraphRunnerTests {
     func malformed() async throws {
         let log = StepLog()
         await #expect(throws: GraphRunner.GraphError.self) {
-            try await GraphRunner().run([Self.step("a", ["b"], log: log), Self.step("b", ["a"], log: log)], events: NullEventHandler())
+            try await GraphRunner().run(
+                [Self.step("a", ["b"], log: log), Self.step("b", ["a"], log: log)],
+                events: NullEventHandler()
+            )
         }
         await #expect(throws: GraphRunner.GraphError.self) {
             try await GraphRunner().run([Self.step("a", ["zzz"], log: log)], events: NullEventHandler())

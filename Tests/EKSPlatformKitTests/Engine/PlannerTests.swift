@@ -77,7 +77,10 @@ struct PlannerTests {
         )
         #expect(throws: Executor.RefusedError.self) {
             try Executor.steps(
-                for: plan, blueprint: after, observed: observed, provider: RecordingProvider(),
+                for: plan,
+                blueprint: after,
+                observed: observed,
+                provider: RecordingProvider(),
                 registry: ResourceRegistry(observed: observed)
             )
         }
