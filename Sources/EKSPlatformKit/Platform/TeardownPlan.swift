@@ -82,6 +82,9 @@ public struct TeardownPlan: Sendable, Equatable {
     /// The stages, in order.
     public var stages: [Stage]
 
+    /// A teardown made of the given stages (e.g. a subset, for a partial run or a test).
+    public init(stages: [Stage]) { self.stages = stages }
+
     /// All actions in order.
     public var actions: [Action] { stages.flatMap(\.actions) }
 
