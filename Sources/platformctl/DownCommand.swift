@@ -90,6 +90,7 @@ struct Down: AsyncParsableCommand {
                 )
             }
         } catch {
+            await access.shutdown()
             throw CLIError(error)
         }
         await access.shutdown()

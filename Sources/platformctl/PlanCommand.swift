@@ -47,10 +47,15 @@ struct PlanCommand: AsyncParsableCommand {
             let session = try platformSession(aws, config: platform)
             let access = ClusterAccess(session: session, platform: platform, aws: aws)
             let kubeObjects = platform.spec.gitops == nil ? nil : access.objects()
-            (_, plan) = try await Planner.plan(
-                platform,
-                observer: AWSPlatformObserver(session: session, clusterObjects: kubeObjects)
-            )
+            do {
+                (_, plan) = try await Planner.plan(
+                    platform,
+                    observer: AWSPlatformObserver(session: session, clusterObjects: kubeObjects)
+                )
+            } catch {
+                await access.shutdown()
+                throw error
+            }
             await access.shutdown()
         } catch {
             FileHandle.standardError.write(Data("error: \(Redactor.shared.redact("\(error)"))\n".utf8))

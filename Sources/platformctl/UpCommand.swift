@@ -54,6 +54,16 @@ struct Up: AsyncParsableCommand {
         let session = try platformSession(aws, config: platform)
         // The cluster phase: PLATFORMCTL_KUBE_API (loopback) or the EKS cluster once it exists.
         let access = ClusterAccess(session: session, platform: platform, aws: aws)
+        do {
+            try await apply(platform: platform, session: session, access: access)
+        } catch {
+            await access.shutdown()
+            throw error
+        }
+        await access.shutdown()
+    }
+
+    func apply(platform: PlatformConfig, session: AWSSession, access: ClusterAccess) async throws {
         let kubeObjects = platform.spec.gitops == nil ? nil : access.objects()
         let observer = AWSPlatformObserver(session: session, clusterObjects: kubeObjects)
         let (mode, colour) = ProgressPrinter.forTerminal(json: output.output == .json)
@@ -94,7 +104,6 @@ struct Up: AsyncParsableCommand {
         } catch {
             throw CLIError(error)
         }
-        await access.shutdown()
         if !summary.isSuccess { throw ExitCode(1) }
     }
 }

@@ -159,6 +159,7 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
 
     /// Reads `file://` URLs and downloads `http(s)` ones (following up to five redirects).
     @Sendable public static func download(_ location: String) async throws -> [UInt8] {
+        if location.hasPrefix("/") { return Array(try Data(contentsOf: URL(fileURLWithPath: location))) }
         guard var url = URL(string: location) else { throw ResolutionError(description: "\(location) is not a URL") }
         if url.isFileURL { return Array(try Data(contentsOf: url)) }
         for _ in 0..<6 {

@@ -134,3 +134,76 @@ struct EngineKubeFakeTests {
         await fake.shutdown()
     }
 }
+
+/// The whole `platformctl up` on the AWS emulator and KubeFake (`PLATFORMCTL_KUBE_API`): AWS resources and the cluster
+/// phase; then a second `up` makes no mutating AWS call and no Kubernetes write.
+@Suite(
+    "Engine: platformctl up end to end on the emulator and KubeFake",
+    .enabled(if: sharedCRDs.map { FileManager.default.fileExists(atPath: $0.path) } ?? false, "needs ../shared/crds"),
+    .enabled(if: FileManager.default.fileExists(atPath: CLI.binary), "needs a built platformctl")
+)
+struct EngineEndToEndTests {
+    @Test("up from empty, then up again: zero mutating AWS calls, zero Kubernetes writes")
+    func upTwice() async throws {
+        let crds = try #require(sharedCRDs)
+        let emulator = try await AWSEmulator.start()
+        defer { emulator.stop() }
+        let fake = try await KubeFakeServer.start()
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("engine-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home.appendingPathComponent(".ssh"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        try Data("github.com ssh-ed25519 AAAAC3NzaTESTKEY\n".utf8).write(to: home.appendingPathComponent(".ssh/known_hosts"))
+        try Data("-----BEGIN OPENSSH PRIVATE KEY-----\ntest\n".utf8).write(to: home.appendingPathComponent("flux-key"))
+        var manifest = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: flux-system\n"
+        for file in ["source.toolkit.fluxcd.io_gitrepositories.yaml", "kustomize.toolkit.fluxcd.io_kustomizations.yaml"] {
+            manifest += "---\n" + (try String(contentsOf: crds.appendingPathComponent(file), encoding: .utf8))
+        }
+        let manifestPath = home.appendingPathComponent("install.yaml").path
+        try Data(manifest.utf8).write(to: URL(fileURLWithPath: manifestPath))
+        let sha = StableNames.sha256Hex(Array(manifest.utf8))
+        let text = PlatformTemplate.yaml(name: "e2e", region: "us-west-2")
+            .replacingOccurrences(
+                of: "flux: { version: v2.9.4 }",
+                with: "flux: { version: v2.9.4, manifestURL: \(manifestPath), sha256: \(sha) }"
+            )
+            .replacingOccurrences(
+                of: #"credentials: { sshPrivateKey: "op://Platform/flux-deploy-key/private key" }"#,
+                with: "credentials: { file: ~/flux-key }"
+            )
+        let configPath = home.appendingPathComponent("platform.yaml").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: configPath))
+        let env = [
+            "AWS_ACCESS_KEY_ID": "AKIAENGINETEST000002", "AWS_SECRET_ACCESS_KEY": "engine-secret", "HOME": home.path,
+            "PLATFORMCTL_KUBE_API": fake.baseURL,
+        ]
+        let common = ["--config", configPath, "--endpoint-url", emulator.endpoint.absoluteString]
+        do {
+            let up = try await CLI.run(["up", "--yes"] + common, environment: env)
+            #expect(up.status == 0, "\(up.stderr)")
+            #expect(up.stdout.contains("Plan: 37 to create"))
+            #expect(!up.stderr.contains("test\n") && !up.stderr.contains(AWSEmulator.accountID))
+            #expect(fake.object(apiVersion: "v1", kind: "ConfigMap", namespace: "flux-system", name: "platform-vars") != nil)
+            #expect(fake.object(apiVersion: "v1", kind: "Secret", namespace: "flux-system", name: "flux-system") != nil)
+
+            _ = try await emulator.post("/_emulator/requests/clear", body: "{}")
+            fake.clearRequestLog()
+            let again = try await CLI.run(["up", "--yes"] + common, environment: env)
+            #expect(again.status == 0, "\(again.stderr)")
+            #expect(again.stdout.contains("No changes"), "\(again.stdout)")
+            let operations = try await EngineEmulatorTests.operations(emulator)
+            #expect(operations.filter { !EngineEmulatorTests.isRead($0) } == [])
+            #expect(fake.requestLog.filter { $0.method != "GET" }.map { "\($0.method) \($0.path)" } == [])
+
+            let refused = try await CLI.run(
+                ["plan"] + common,
+                environment: env.merging(["PLATFORMCTL_KUBE_API": "http://10.0.0.1:6443"]) { _, new in new }
+            )
+            #expect(refused.status != 0)
+            #expect(refused.stderr.contains("only a loopback API server"))
+        } catch {
+            await fake.shutdown()
+            throw error
+        }
+        await fake.shutdown()
+    }
+}
