@@ -67,9 +67,8 @@ public struct AWSPlatformObserver: PlatformObserver {
                 resources += try await clusterObjects.observe(config, endpoint: endpoint)
             }
         }
-        if config.spec.karpenter.interruptionQueue {
-            resources += try await observeQueueAndRules(names: names, context: context)
-        }
+        // Observed even when disabled, so turning the queue off plans its deletion.
+        resources += try await observeQueueAndRules(names: names, context: context)
         return ObservedState(context: context, availableZones: zones, resources: resources, clusterEndpoint: endpoint)
     }
 

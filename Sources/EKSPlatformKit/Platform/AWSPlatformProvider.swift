@@ -541,34 +541,7 @@ public struct AWSPlatformProvider: PlatformProvider {
     // MARK: delete (orphans found by tag)
 
     public func delete(_ id: ResourceID, context: ApplyContext) async throws -> StepOutcome {
-        guard let physicalID = await context.registry.physicalID(id) else { return .unchanged("\(id) is already gone") }
-        let ec2 = session.ec2
-        switch id.kind {
-        case .natGateway:
-            _ = try await ec2.deleteNatGateway(natGatewayId: physicalID)
-            try await context.step.wait(for: "NAT gateway \(physicalID) deleted") {
-                let state = try await ec2.describeNatGateways(natGatewayIds: [physicalID]).first?.state ?? "deleted"
-                return state == "deleted" ? .ready : .pending(state)
-            }
-        case .elasticIP: try await ec2.releaseAddress(allocationId: physicalID)
-        case .routeTable:
-            if let table = try await ec2.describeRouteTables(routeTableIds: [physicalID]).first {
-                for association in table.associations where !association.main {
-                    try await ec2.disassociateRouteTable(associationId: association.routeTableAssociationId)
-                }
-            }
-            try await ec2.deleteRouteTable(routeTableId: physicalID)
-        case .subnet: try await ec2.deleteSubnet(subnetId: physicalID)
-        case .securityGroup: try await ec2.deleteSecurityGroup(groupId: physicalID)
-        case .eventRule:
-            _ = try await session.eventBridge.removeTargets(rule: physicalID, ids: [Blueprint.interruptionTargetID])
-            try await session.eventBridge.deleteRule(name: physicalID)
-        case .accessEntry:
-            try await session.eks.deleteAccessEntry(clusterName: context.config.name, principalArn: physicalID)
-        default:
-            throw UnsupportedUpdateError(resource: id, what: "deleting a \(id.kind.rawValue) outside `platformctl down`")
-        }
-        await context.registry.forget(id)
-        return .done("deleted \(physicalID)")
+        // The same idempotent deletions `down` uses (waits included); already-gone resources are unchanged.
+        try await AWSTeardownProvider(session: session, kube: nil).deleteResource(id, context: context)
     }
 }

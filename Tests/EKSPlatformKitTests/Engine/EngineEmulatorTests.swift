@@ -85,6 +85,28 @@ struct EngineEmulatorTests {
         let mutating = rerunOperations.filter { !Self.isRead($0) }
         #expect(mutating == [], "a second up must not change anything")
 
+        // Turning the interruption queue off and dropping coredns: the queue, its rules and the add-on are deleted,
+        // the controller policy loses its queue statement.
+        var smaller = config
+        smaller.spec.karpenter.interruptionQueue = false
+        smaller.spec.addons.removeAll { $0 == "coredns" }
+        let (smallerBlueprint, shrink) = try await Planner.plan(smaller, observer: observer)
+        #expect(
+            shrink.changes.filter { $0.action != .noop }.map { "\($0.action.rawValue) \($0.id)" } == [
+                "update iamRole/karpenter-controller",
+                "delete eventRule/SpotInterrupt", "delete eventRule/InstanceStateChange",
+                "delete eventRule/InstanceRebalance", "delete eventRule/HealthEvent", "delete eventRule/CRInterruption",
+                "delete sqsQueue/interruption", "delete addon/coredns",
+            ]
+        )
+        let shrunk = try await executor.up(
+            plan: shrink, blueprint: smallerBlueprint, observed: try await observer.observe(smaller), provider: provider,
+            events: NullEventHandler()
+        )
+        #expect(shrunk.isSuccess, "\(shrunk.failed)")
+        let (_, settled) = try await Planner.plan(smaller, observer: observer)
+        #expect(!settled.hasChanges, "\(settled.changes.filter { $0.action != .noop })")
+
         // down: everything found by tags is deleted in the safe order; nothing tagged is left.
         let teardown = TeardownPlan(blueprint: blueprint)
         let downEvents = RecordingEvents()
