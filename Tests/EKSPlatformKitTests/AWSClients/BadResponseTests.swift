@@ -51,6 +51,21 @@ struct BadResponseTests {
         #expect(try await EC2Client(client: client).describeVpcs().map(\.vpcId) == ["vpc-1"])
     }
 
+    @Test func damageInsideASkippedElementIsStillFound() throws {
+        // The decoder lets libxml2 skip elements it does not read; a document cut off inside one must still fail.
+        let cut = "<DescribeVpcsResponse><vpcSet><item><vpcId>vpc-1</vpcId><cidrBlockAssociationSet><item><a>"
+        let mismatched = "<DescribeVpcsResponse><vpcSet><item><unknown><x></y></unknown></item></vpcSet></DescribeVpcsResponse>"
+        for document in [cut, mismatched] {
+            #expect(throws: AWSClientError.self, "\(document)") {
+                _ = try EC2ResponseDecoder.decode(
+                    EC2ListResponse<EC2Vpc>.self,
+                    from: Array(document.utf8),
+                    operation: "DescribeVpcs"
+                )
+            }
+        }
+    }
+
     @Test func createWithoutItsObjectIsAnError() async throws {
         let (client, _) = try ClientTests.scripted([
             ScriptedTransport.xml(200, "<CreateVpcResponse><requestId>r</requestId></CreateVpcResponse>")
