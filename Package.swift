@@ -82,6 +82,7 @@ let package = Package(
             dependencies: ["EKSPlatformKit"],
             path: "Examples/BuildPlatform"
         ),
+        .executableTarget(name: "DecodeBench", dependencies: ["EKSPlatformKit"], path: "Benchmarks/DecodeBench"),
         .testTarget(
             name: "EKSPlatformKitTests",
             dependencies: [
