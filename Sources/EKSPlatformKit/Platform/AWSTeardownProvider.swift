@@ -27,14 +27,11 @@ public struct AWSTeardownProvider: TeardownProvider {
         switch action {
         case .suspendKustomization, .deleteKustomization, .deleteAll, .waitNoneLeft, .deleteObject, .uninstallFlux:
             guard let kube else {
-                context.step.events.handle(
-                    .waiting(id: context.step.stepID, on: "Kubernetes access", status: "none; skipped (the sweeps clean up)")
-                )
-                return .unchanged("skipped: no Kubernetes access")
+                return .unchanged("skipped: no Kubernetes access (the tag sweeps remove what Karpenter left)")
             }
             do {
                 return try await performKube(action, kube: kube, context: context)
-            } catch  where Self.kubeAbsent(error) {
+            } catch where Self.kubeAbsent(error) {
                 return .unchanged("nothing to do: \(action.description) (not installed)")
             }
         case .waitKarpenterInstancesGone:
