@@ -77,6 +77,11 @@ let package = Package(
             dependencies: ["EKSPlatformKit"],
             path: "Examples/RenderGitOps"
         ),
+        .executableTarget(
+            name: "BuildPlatform",
+            dependencies: ["EKSPlatformKit"],
+            path: "Examples/BuildPlatform"
+        ),
         .executableTarget(name: "DecodeBench", dependencies: ["EKSPlatformKit"], path: "Benchmarks/DecodeBench"),
         .testTarget(
             name: "EKSPlatformKitTests",

@@ -85,4 +85,5 @@ let peak = peakRSSKiB()
 print(
     "mode=\(mode) bytes=\(bytes.count) iterations=\(iterations) median_ms=\(String(format: "%.2f", median)) "
         + "best_ms=\(String(format: "%.2f", times[0])) count=\(count) peak_rss_kib=\(peak) "
-        + "rss_growth_kib=\(peak - baseline)")
+        + "rss_growth_kib=\(peak - baseline)"
+)

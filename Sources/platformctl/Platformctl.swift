@@ -11,8 +11,8 @@ struct Platformctl: AsyncParsableCommand {
         abstract: "Build, inspect and tear down an opinionated EKS platform from one platform.yaml.",
         version: EKSPlatformKit.version,
         subcommands: [
-            Whoami.self, Render.self, Shell.self, CredentialProcessCommand.self, TokenCommand.self,
-            KubeconfigCommand.self,
+            Init.self, Validate.self, PlanCommand.self, Up.self, Status.self, Down.self, Render.self, Whoami.self,
+            Shell.self, CredentialProcessCommand.self, TokenCommand.self, KubeconfigCommand.self,
         ]
     )
 

@@ -8,7 +8,8 @@ import Testing
 enum ClientTests {
     /// A session on the shared emulator in `region` (each suite keeps to its own region or names).
     static func session(
-        region: String, observer: (@Sendable (AWSAttemptRecord) -> Void)? = nil
+        region: String,
+        observer: (@Sendable (AWSAttemptRecord) -> Void)? = nil
     ) async throws -> (AWSEmulator, AWSSession) {
         let emulator = try await SharedAWSEmulator.shared.get()
         let session = try AWSSession(emulator.sessionOptions(region: region, maxAttempts: 1, observer: observer))
@@ -16,14 +17,20 @@ enum ClientTests {
     }
 
     /// A client whose transport is scripted (no network), with one attempt per call.
-    static func scripted(_ steps: [ScriptedTransport.Step], region: String = "us-west-2") throws
+    static func scripted(
+        _ steps: [ScriptedTransport.Step],
+        region: String = "us-west-2"
+    ) throws
         -> (AWSClient, ScriptedTransport)
     {
         let transport = ScriptedTransport(steps)
         let client = AWSClient(
-            region: try AWSRegion(region), credentialProvider: StaticCredentialProvider(AWSEmulator.credentials),
+            region: try AWSRegion(region),
+            credentialProvider: StaticCredentialProvider(AWSEmulator.credentials),
             endpoints: AWSEndpointResolver(explicitEndpoint: nil, environment: [:], shared: nil),
-            retry: AWSRetryStrategy(maxAttempts: 1, sleeper: { _ in }), transport: transport)
+            retry: AWSRetryStrategy(maxAttempts: 1, sleeper: { _ in }),
+            transport: transport
+        )
         return (client, transport)
     }
 
@@ -31,7 +38,11 @@ enum ClientTests {
     static func json(_ status: Int, _ body: String, headers: [(String, String)] = []) -> ScriptedTransport.Step {
         .respond(
             AWSHTTPResponse(
-                statusCode: status, headers: [("content-type", "application/json")] + headers, body: Array(body.utf8)))
+                statusCode: status,
+                headers: [("content-type", "application/json")] + headers,
+                body: Array(body.utf8)
+            )
+        )
     }
 
     /// A raw response.

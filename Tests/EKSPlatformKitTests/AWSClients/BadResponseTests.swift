@@ -19,15 +19,24 @@ struct BadResponseTests {
     @Test func ec2TruncatedHTMLWrongRootEmptyAndBadValues() async throws {
         let cases: [(String, ScriptedTransport.Step, String)] = [
             ("truncated", ScriptedTransport.xml(200, String(Self.vpcs.prefix(Self.vpcs.count / 2))), "malformed XML"),
-            ("html", ClientTests.raw(200, "text/html", Array("<html><body><h1>Gateway</h1></body></html>".utf8)),
-             "expected <DescribeVpcsResponse>, got <html>"),
-            ("wrong root", ScriptedTransport.xml(200, "<DescribeSubnetsResponse><subnetSet/></DescribeSubnetsResponse>"),
-             "expected <DescribeVpcsResponse>, got <DescribeSubnetsResponse>"),
+            (
+                "html", ClientTests.raw(200, "text/html", Array("<html><body><h1>Gateway</h1></body></html>".utf8)),
+                "expected <DescribeVpcsResponse>, got <html>"
+            ),
+            (
+                "wrong root", ScriptedTransport.xml(200, "<DescribeSubnetsResponse><subnetSet/></DescribeSubnetsResponse>"),
+                "expected <DescribeVpcsResponse>, got <DescribeSubnetsResponse>"
+            ),
             ("empty", ScriptedTransport.xml(200, ""), "malformed XML"),
             ("not xml", ClientTests.raw(200, "application/json", Array(#"{"vpcs":[]}"#.utf8)), "malformed XML"),
-            ("bad bool", ScriptedTransport.xml(200,
-                "<DescribeVpcsResponse><vpcSet><item><isDefault>maybe</isDefault></item></vpcSet></DescribeVpcsResponse>"),
-             "\"maybe\" is not a boolean"),
+            (
+                "bad bool",
+                ScriptedTransport.xml(
+                    200,
+                    "<DescribeVpcsResponse><vpcSet><item><isDefault>maybe</isDefault></item></vpcSet></DescribeVpcsResponse>"
+                ),
+                "\"maybe\" is not a boolean"
+            ),
         ]
         for (label, step, expected) in cases {
             let (client, _) = try ClientTests.scripted([step])
@@ -42,21 +51,46 @@ struct BadResponseTests {
         #expect(try await EC2Client(client: client).describeVpcs().map(\.vpcId) == ["vpc-1"])
     }
 
+    @Test func damageInsideASkippedElementIsStillFound() throws {
+        // The decoder lets libxml2 skip elements it does not read; a document cut off inside one must still fail.
+        let cut = "<DescribeVpcsResponse><vpcSet><item><vpcId>vpc-1</vpcId><cidrBlockAssociationSet><item><a>"
+        let mismatched = "<DescribeVpcsResponse><vpcSet><item><unknown><x></y></unknown></item></vpcSet></DescribeVpcsResponse>"
+        for document in [cut, mismatched] {
+            #expect(throws: AWSClientError.self, "\(document)") {
+                _ = try EC2ResponseDecoder.decode(
+                    EC2ListResponse<EC2Vpc>.self,
+                    from: Array(document.utf8),
+                    operation: "DescribeVpcs"
+                )
+            }
+        }
+    }
+
     @Test func createWithoutItsObjectIsAnError() async throws {
-        let (client, _) = try ClientTests.scripted([ScriptedTransport.xml(200, "<CreateVpcResponse><requestId>r</requestId></CreateVpcResponse>")])
+        let (client, _) = try ClientTests.scripted([
+            ScriptedTransport.xml(200, "<CreateVpcResponse><requestId>r</requestId></CreateVpcResponse>")
+        ])
         let error = await clientError { _ = try await EC2Client(client: client).createVpc(cidrBlock: "10.0.0.0/16") }
         #expect(error?.code == .invalidResponse && error?.message.contains("<vpc>") == true)
-        let (falseClient, _) = try ClientTests.scripted([ScriptedTransport.xml(200, "<DeleteVpcResponse><return>false</return></DeleteVpcResponse>")])
+        let (falseClient, _) = try ClientTests.scripted([
+            ScriptedTransport.xml(200, "<DeleteVpcResponse><return>false</return></DeleteVpcResponse>")
+        ])
         let refused = await clientError { try await EC2Client(client: falseClient).deleteVpc(vpcId: "vpc-1") }
         #expect(refused?.code == .invalidResponse && refused?.operation == "DeleteVpc")
     }
 
     @Test func iamMalformedAndUnexpected() async throws {
-        let (client, _) = try ClientTests.scripted([ScriptedTransport.xml(200, "<GetRoleResponse><GetRoleResult><Role><RoleName>x")])
+        let (client, _) = try ClientTests.scripted([
+            ScriptedTransport.xml(200, "<GetRoleResponse><GetRoleResult><Role><RoleName>x")
+        ])
         let truncated = await clientError { _ = try await IAMClient(client: client).getRole(roleName: "x") }
         #expect(truncated?.code == .invalidResponse && truncated?.service == "iam" && truncated?.operation == "GetRole")
-        let (client2, _) = try ClientTests.scripted([ScriptedTransport.xml(200,
-            "<GetRoleResponse><GetRoleResult><Role><RoleName>x</RoleName></Role></GetRoleResult></GetRoleResponse>")])
+        let (client2, _) = try ClientTests.scripted([
+            ScriptedTransport.xml(
+                200,
+                "<GetRoleResponse><GetRoleResult><Role><RoleName>x</RoleName></Role></GetRoleResult></GetRoleResponse>"
+            )
+        ])
         let missing = await clientError { _ = try await IAMClient(client: client2).getRole(roleName: "x") }
         #expect(missing?.message.contains("<Arn>") == true)
     }
@@ -83,10 +117,16 @@ struct BadResponseTests {
     }
 
     @Test func unknownErrorCodesAndHTMLErrorsKeepTheirCode() async throws {
-        let (client, _) = try ClientTests.scripted([ClientTests.json(400, #"{"__type":"com.amazonaws.sqs#BrandNewError","message":"new"}"#)])
-        let error = await ClientTests.error(AWSServiceError.self) { _ = try await SQSClient(client: client).getQueueUrl(queueName: "q") }
+        let (client, _) = try ClientTests.scripted([
+            ClientTests.json(400, #"{"__type":"com.amazonaws.sqs#BrandNewError","message":"new"}"#)
+        ])
+        let error = await ClientTests.error(AWSServiceError.self) {
+            _ = try await SQSClient(client: client).getQueueUrl(queueName: "q")
+        }
         #expect(error?.code == "BrandNewError" && error?.message == "new" && error?.operation == "GetQueueUrl")
-        let (html, _) = try ClientTests.scripted([ClientTests.raw(404, "text/html", Array("<html><h1>Not Found</h1></html>".utf8))])
+        let (html, _) = try ClientTests.scripted([
+            ClientTests.raw(404, "text/html", Array("<html><h1>Not Found</h1></html>".utf8))
+        ])
         let page = await ClientTests.error(AWSServiceError.self) { _ = try await EKSClient(client: html).listClusters() }
         #expect(page?.code == "NonAWSResponse" && page?.service == "eks" && page?.operation == "ListClusters")
         #expect(page?.message.contains("Not Found") == true)
@@ -95,8 +135,10 @@ struct BadResponseTests {
     @Test func emulatorFaultsOnTheWire() async throws {
         let (emulator, session) = try await ClientTests.session(region: "sa-east-1")
         for kind in ["truncate", "html", "wrong-content-type"] {
-            try await emulator.post("/_emulator/faults",
-                body: #"{"rules":[{"service":"ec2","operation":"DescribeAvailabilityZones","kind":"\#(kind)","count":1}]}"#)
+            try await emulator.post(
+                "/_emulator/faults",
+                body: #"{"rules":[{"service":"ec2","operation":"DescribeAvailabilityZones","kind":"\#(kind)","count":1}]}"#
+            )
             do {
                 let zones = try await session.ec2.describeAvailabilityZones()
                 // A wrong content type alone does not damage the body, so that one decodes.

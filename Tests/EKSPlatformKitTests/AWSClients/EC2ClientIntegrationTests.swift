@@ -28,12 +28,17 @@ struct EC2ClientIntegrationTests {
         #expect(tagged.first?.isDefault == false)
 
         let subnet = try await ec2.createSubnet(
-            vpcId: vpc.vpcId, cidrBlock: "10.42.0.0/20", availabilityZone: zones[0].zoneName,
-            tags: [EC2Tag(key: "eksplatform.io/cluster", value: cluster), EC2Tag(key: "tier", value: "public")])
+            vpcId: vpc.vpcId,
+            cidrBlock: "10.42.0.0/20",
+            availabilityZone: zones[0].zoneName,
+            tags: [EC2Tag(key: "eksplatform.io/cluster", value: cluster), EC2Tag(key: "tier", value: "public")]
+        )
         #expect(subnet.availabilityZone == zones[0].zoneName)
         #expect(subnet.mapPublicIpOnLaunch == false)
         try await ec2.modifySubnetAttribute(subnetId: subnet.subnetId, mapPublicIpOnLaunch: true)
-        let subnets = try await ec2.describeSubnets(filters: [EC2Filter(name: "vpc-id", values: [vpc.vpcId]), .tag("tier", "pub*")])
+        let subnets = try await ec2.describeSubnets(filters: [
+            EC2Filter(name: "vpc-id", values: [vpc.vpcId]), .tag("tier", "pub*"),
+        ])
         #expect(subnets.map(\.subnetId) == [subnet.subnetId])
         #expect(subnets.first?.mapPublicIpOnLaunch == true)
         #expect(subnets.first?.cidrBlock == "10.42.0.0/20")
@@ -64,8 +69,11 @@ struct EC2ClientIntegrationTests {
         #expect(nats.first?.tags.dictionary["eksplatform.io/cluster"] == cluster)
 
         let table = try await ec2.createRouteTable(vpcId: vpc.vpcId, tags: tags)
-        try await ec2.createRoute(routeTableId: table.routeTableId, destinationCidrBlock: "0.0.0.0/0",
-            gatewayId: igw.internetGatewayId)
+        try await ec2.createRoute(
+            routeTableId: table.routeTableId,
+            destinationCidrBlock: "0.0.0.0/0",
+            gatewayId: igw.internetGatewayId
+        )
         let association = try await ec2.associateRouteTable(routeTableId: table.routeTableId, subnetId: subnet.subnetId)
         let tables = try await ec2.describeRouteTables(routeTableIds: [table.routeTableId])
         let described = try #require(tables.first)
@@ -78,14 +86,29 @@ struct EC2ClientIntegrationTests {
         #expect(inUse?.code == "DependencyViolation")
 
         let groupId = try await ec2.createSecurityGroup(
-            groupName: "\(cluster)-nodes", description: "nodes of \(cluster)", vpcId: vpc.vpcId, tags: tags)
-        try await ec2.authorizeSecurityGroupIngress(groupId: groupId, permissions: [
-            EC2IpPermission(ipProtocol: "tcp", fromPort: 443, toPort: 443, ipRanges: [EC2IpRange(cidrIp: "10.42.0.0/16", description: "vpc")]),
-            EC2IpPermission(ipProtocol: "-1", userIdGroupPairs: [EC2UserIdGroupPair(groupId: groupId)]),
-        ])
-        try await ec2.authorizeSecurityGroupEgress(groupId: groupId, permissions: [
-            EC2IpPermission(ipProtocol: "udp", fromPort: 53, toPort: 53, ipRanges: [EC2IpRange(cidrIp: "10.0.0.2/32")]),
-        ])
+            groupName: "\(cluster)-nodes",
+            description: "nodes of \(cluster)",
+            vpcId: vpc.vpcId,
+            tags: tags
+        )
+        try await ec2.authorizeSecurityGroupIngress(
+            groupId: groupId,
+            permissions: [
+                EC2IpPermission(
+                    ipProtocol: "tcp",
+                    fromPort: 443,
+                    toPort: 443,
+                    ipRanges: [EC2IpRange(cidrIp: "10.42.0.0/16", description: "vpc")]
+                ),
+                EC2IpPermission(ipProtocol: "-1", userIdGroupPairs: [EC2UserIdGroupPair(groupId: groupId)]),
+            ]
+        )
+        try await ec2.authorizeSecurityGroupEgress(
+            groupId: groupId,
+            permissions: [
+                EC2IpPermission(ipProtocol: "udp", fromPort: 53, toPort: 53, ipRanges: [EC2IpRange(cidrIp: "10.0.0.2/32")])
+            ]
+        )
         let groups = try await ec2.describeSecurityGroups(filters: [.tag("eksplatform.io/cluster", cluster)])
         let group = try #require(groups.first)
         #expect(groups.count == 1 && group.groupId == groupId && group.groupName == "\(cluster)-nodes")
@@ -130,12 +153,16 @@ struct EC2ClientIntegrationTests {
         let batch = "batch-\(ClientTests.unique())"
         // moto pages DescribeInstances by reservation, 100 per page: plant 130 one-instance reservations.
         for index in 0..<130 {
-            _ = try await ClientTests.ec2Raw(session, "RunInstances", [
-                ("ImageId", "ami-001be10bf7fac851e"), ("InstanceType", "m5.large"), ("MinCount", "1"), ("MaxCount", "1"),
-                ("TagSpecification.1.ResourceType", "instance"),
-                ("TagSpecification.1.Tag.1.Key", "batch"), ("TagSpecification.1.Tag.1.Value", batch),
-                ("TagSpecification.1.Tag.2.Key", "half"), ("TagSpecification.1.Tag.2.Value", index % 2 == 0 ? "even" : "odd"),
-            ])
+            _ = try await ClientTests.ec2Raw(
+                session,
+                "RunInstances",
+                [
+                    ("ImageId", "ami-001be10bf7fac851e"), ("InstanceType", "m5.large"), ("MinCount", "1"), ("MaxCount", "1"),
+                    ("TagSpecification.1.ResourceType", "instance"),
+                    ("TagSpecification.1.Tag.1.Key", "batch"), ("TagSpecification.1.Tag.1.Value", batch),
+                    ("TagSpecification.1.Tag.2.Key", "half"), ("TagSpecification.1.Tag.2.Value", index % 2 == 0 ? "even" : "odd"),
+                ]
+            )
         }
         var pageSizes: [Int] = []
         var ids: Set<String> = []
@@ -169,11 +196,15 @@ struct EC2ClientIntegrationTests {
         let (_, session) = try await ClientTests.session(region: "eu-south-1")
         let ec2 = session.ec2
         let name = "lt-\(ClientTests.unique())"
-        _ = try await ClientTests.ec2Raw(session, "CreateLaunchTemplate", [
-            ("LaunchTemplateName", name), ("LaunchTemplateData.InstanceType", "m5.large"),
-            ("TagSpecification.1.ResourceType", "launch-template"),
-            ("TagSpecification.1.Tag.1.Key", "karpenter.k8s.aws/cluster"), ("TagSpecification.1.Tag.1.Value", name),
-        ])
+        _ = try await ClientTests.ec2Raw(
+            session,
+            "CreateLaunchTemplate",
+            [
+                ("LaunchTemplateName", name), ("LaunchTemplateData.InstanceType", "m5.large"),
+                ("TagSpecification.1.ResourceType", "launch-template"),
+                ("TagSpecification.1.Tag.1.Key", "karpenter.k8s.aws/cluster"), ("TagSpecification.1.Tag.1.Value", name),
+            ]
+        )
         let templates = try await ec2.describeLaunchTemplates(filters: [.tag("karpenter.k8s.aws/cluster", name)])
         let template = try #require(templates.first)
         #expect(templates.count == 1 && template.launchTemplateName == name)
@@ -182,12 +213,18 @@ struct EC2ClientIntegrationTests {
         try await ec2.deleteLaunchTemplate(launchTemplateId: template.launchTemplateId)
         #expect(try await ec2.describeLaunchTemplates(filters: [.tag("karpenter.k8s.aws/cluster", name)]).isEmpty)
 
-        let subnet = try #require(try await ec2.describeSubnets(filters: [EC2Filter(name: "default-for-az", values: ["true"])]).first)
-        let created = try await ClientTests.ec2Raw(session, "CreateNetworkInterface", [
-            ("SubnetId", subnet.subnetId), ("Description", "aws-K8S-\(name)"),
-            ("TagSpecification.1.ResourceType", "network-interface"),
-            ("TagSpecification.1.Tag.1.Key", "cluster.k8s.amazonaws.com/name"), ("TagSpecification.1.Tag.1.Value", name),
-        ])
+        let subnet = try #require(
+            try await ec2.describeSubnets(filters: [EC2Filter(name: "default-for-az", values: ["true"])]).first
+        )
+        let created = try await ClientTests.ec2Raw(
+            session,
+            "CreateNetworkInterface",
+            [
+                ("SubnetId", subnet.subnetId), ("Description", "aws-K8S-\(name)"),
+                ("TagSpecification.1.ResourceType", "network-interface"),
+                ("TagSpecification.1.Tag.1.Key", "cluster.k8s.amazonaws.com/name"), ("TagSpecification.1.Tag.1.Value", name),
+            ]
+        )
         let eniId = try #require(created["networkInterface"]?.string("networkInterfaceId"))
         let enis = try await ec2.describeNetworkInterfaces(filters: [.tag("cluster.k8s.amazonaws.com/name", name)])
         #expect(enis.map(\.networkInterfaceId) == [eniId])

@@ -6,21 +6,33 @@ import Testing
 
 @Suite("EKS client against the emulator")
 struct EKSClientIntegrationTests {
-    static let fast = EKSWaiterOptions(initialDelay: .milliseconds(1), maxDelay: .milliseconds(5), timeout: .seconds(30),
-        sleeper: { try await Task.sleep(for: $0) })
+    static let fast = EKSWaiterOptions(
+        initialDelay: .milliseconds(1),
+        maxDelay: .milliseconds(5),
+        timeout: .seconds(30),
+        sleeper: { try await Task.sleep(for: $0) }
+    )
 
     func createCluster(_ eks: EKSClient, _ name: String, version: String = "1.31") async throws -> EKSCluster {
         try await eks.createCluster(
             EKSCreateClusterRequest(
-                name: name, version: version, roleArn: "arn:aws:iam::123456789012:role/\(name)-cluster",
+                name: name,
+                version: version,
+                roleArn: "arn:aws:iam::123456789012:role/\(name)-cluster",
                 resourcesVpcConfig: EKSVpcConfigRequest(
-                    subnetIds: ["subnet-aaaa1111", "subnet-bbbb2222"], endpointPublicAccess: true,
-                    endpointPrivateAccess: true),
+                    subnetIds: ["subnet-aaaa1111", "subnet-bbbb2222"],
+                    endpointPublicAccess: true,
+                    endpointPrivateAccess: true
+                ),
                 kubernetesNetworkConfig: EKSKubernetesNetworkConfig(serviceIpv4Cidr: "172.20.0.0/16"),
                 logging: EKSLogging(clusterLogging: [EKSLogSetup(types: ["api", "audit"], enabled: true)]),
                 tags: ["eksplatform.io/cluster": name],
-                accessConfig: EKSAccessConfig(authenticationMode: "API_AND_CONFIG_MAP",
-                    bootstrapClusterCreatorAdminPermissions: false)))
+                accessConfig: EKSAccessConfig(
+                    authenticationMode: "API_AND_CONFIG_MAP",
+                    bootstrapClusterCreatorAdminPermissions: false
+                )
+            )
+        )
     }
 
     @Test func clustersNodegroupsUpdatesAndTags() async throws {
@@ -51,9 +63,13 @@ struct EKSClientIntegrationTests {
         #expect(unknown?.code == "ResourceNotFoundException" && unknown?.operation == "DescribeCluster")
 
         let logging = try await eks.updateClusterConfig(
-            name: name, logging: EKSLogging(clusterLogging: [EKSLogSetup(types: ["scheduler"], enabled: true)]))
+            name: name,
+            logging: EKSLogging(clusterLogging: [EKSLogSetup(types: ["scheduler"], enabled: true)])
+        )
         #expect(logging?.type == "LoggingUpdate")
-        let access = try #require(try await eks.updateClusterConfig(name: name, accessConfig: EKSAccessConfig(authenticationMode: "API")))
+        let access = try #require(
+            try await eks.updateClusterConfig(name: name, accessConfig: EKSAccessConfig(authenticationMode: "API"))
+        )
         #expect(access.type == "AccessConfigUpdate")
         #expect(try await eks.describeCluster(name: name).accessConfig?.authenticationMode == "API")
         let upgrade = try await eks.updateClusterVersion(name: name, version: "1.32")
@@ -67,11 +83,18 @@ struct EKSClientIntegrationTests {
         let nodegroup = try await eks.createNodegroup(
             clusterName: name,
             EKSCreateNodegroupRequest(
-                nodegroupName: "system", scalingConfig: EKSScalingConfig(minSize: 2, maxSize: 3, desiredSize: 2),
-                subnets: ["subnet-aaaa1111"], instanceTypes: ["m5.large"], amiType: "AL2023_x86_64_STANDARD",
-                nodeRole: "arn:aws:iam::123456789012:role/\(name)-node", labels: ["tier": "system"],
+                nodegroupName: "system",
+                scalingConfig: EKSScalingConfig(minSize: 2, maxSize: 3, desiredSize: 2),
+                subnets: ["subnet-aaaa1111"],
+                instanceTypes: ["m5.large"],
+                amiType: "AL2023_x86_64_STANDARD",
+                nodeRole: "arn:aws:iam::123456789012:role/\(name)-node",
+                labels: ["tier": "system"],
                 taints: [EKSTaint(key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE")],
-                tags: ["eksplatform.io/cluster": name], capacityType: "ON_DEMAND"))
+                tags: ["eksplatform.io/cluster": name],
+                capacityType: "ON_DEMAND"
+            )
+        )
         #expect(nodegroup.nodegroupName == "system" && nodegroup.clusterName == name)
         try await eks.waitUntilNodegroupActive(clusterName: name, nodegroupName: "system", options: Self.fast)
         #expect(try await eks.listNodegroups(clusterName: name) == ["system"])
@@ -79,12 +102,17 @@ struct EKSClientIntegrationTests {
         #expect(inUse?.code == "ResourceInUseException")
 
         let update = try await eks.updateNodegroupConfig(
-            clusterName: name, nodegroupName: "system",
+            clusterName: name,
+            nodegroupName: "system",
             EKSNodegroupConfigUpdate(
                 labels: .init(addOrUpdateLabels: ["pool": "core"], removeLabels: ["tier"]),
-                taints: .init(addOrUpdateTaints: [EKSTaint(key: "dedicated", value: "system", effect: "NO_EXECUTE")],
-                    removeTaints: [EKSTaint(key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE")]),
-                scalingConfig: EKSScalingConfig(minSize: 2, maxSize: 5, desiredSize: 3)))
+                taints: .init(
+                    addOrUpdateTaints: [EKSTaint(key: "dedicated", value: "system", effect: "NO_EXECUTE")],
+                    removeTaints: [EKSTaint(key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE")]
+                ),
+                scalingConfig: EKSScalingConfig(minSize: 2, maxSize: 5, desiredSize: 3)
+            )
+        )
         #expect(update.type == "ConfigUpdate")
         let updated = try await eks.describeNodegroup(clusterName: name, nodegroupName: "system")
         #expect(updated.labels == ["pool": "core"])
@@ -116,29 +144,44 @@ struct EKSClientIntegrationTests {
 
         let catalogue = try await eks.describeAddonVersions(addonName: "vpc-cni", kubernetesVersion: "1.31")
         let versions = try #require(catalogue.first?.addonVersions)
-        let defaultVersion = try #require(versions.first { info in
-            info.compatibilities?.contains { $0.clusterVersion == "1.31" && $0.defaultVersion == true } == true
-        }?.addonVersion)
+        let defaultVersion = try #require(
+            versions.first { info in
+                info.compatibilities?.contains { $0.clusterVersion == "1.31" && $0.defaultVersion == true } == true
+            }?.addonVersion
+        )
         let addon = try await eks.createAddon(
             clusterName: name,
-            EKSAddonRequest(addonName: "vpc-cni", addonVersion: defaultVersion, resolveConflicts: "OVERWRITE",
-                tags: ["eksplatform.io/cluster": name]))
+            EKSAddonRequest(
+                addonName: "vpc-cni",
+                addonVersion: defaultVersion,
+                resolveConflicts: "OVERWRITE",
+                tags: ["eksplatform.io/cluster": name]
+            )
+        )
         #expect(addon.addonName == "vpc-cni" && addon.addonVersion == defaultVersion)
         try await eks.waitUntilAddonActive(clusterName: name, addonName: "vpc-cni", options: Self.fast)
         #expect(try await eks.listAddons(clusterName: name) == ["vpc-cni"])
         let addonUpdate = try await eks.updateAddon(
-            clusterName: name, addonName: "vpc-cni",
-            EKSAddonRequest(resolveConflicts: "OVERWRITE", configurationValues: #"{"env":{"ENABLE_PREFIX_DELEGATION":"true"}}"#))
+            clusterName: name,
+            addonName: "vpc-cni",
+            EKSAddonRequest(resolveConflicts: "OVERWRITE", configurationValues: #"{"env":{"ENABLE_PREFIX_DELEGATION":"true"}}"#)
+        )
         #expect(!addonUpdate.id.isEmpty)
-        #expect(try await eks.describeAddon(clusterName: name, addonName: "vpc-cni").configurationValues?
-            .contains("ENABLE_PREFIX_DELEGATION") == true)
+        #expect(
+            try await eks.describeAddon(clusterName: name, addonName: "vpc-cni").configurationValues?
+                .contains("ENABLE_PREFIX_DELEGATION") == true
+        )
         try await eks.deleteAddon(clusterName: name, addonName: "vpc-cni")
         try await eks.waitUntilAddonDeleted(clusterName: name, addonName: "vpc-cni", options: Self.fast)
 
         let role = "arn:aws:iam::123456789012:role/\(name)-karpenter"
         let association = try await eks.createPodIdentityAssociation(
-            clusterName: name, namespace: "kube-system", serviceAccount: "karpenter", roleArn: role,
-            tags: ["eksplatform.io/cluster": name])
+            clusterName: name,
+            namespace: "kube-system",
+            serviceAccount: "karpenter",
+            roleArn: role,
+            tags: ["eksplatform.io/cluster": name]
+        )
         #expect(association.associationId.hasPrefix("a-"))
         let listed = try await eks.listPodIdentityAssociations(clusterName: name, namespace: "kube-system")
         #expect(listed.map(\.associationId) == [association.associationId])
@@ -153,8 +196,12 @@ struct EKSClientIntegrationTests {
         #expect(noAssociation?.code == "ResourceNotFoundException")
 
         let admin = "arn:aws:iam::123456789012:role/\(name)-admin"
-        let entry = try await eks.createAccessEntry(clusterName: name, principalArn: admin, type: "STANDARD",
-            tags: ["eksplatform.io/cluster": name])
+        let entry = try await eks.createAccessEntry(
+            clusterName: name,
+            principalArn: admin,
+            type: "STANDARD",
+            tags: ["eksplatform.io/cluster": name]
+        )
         #expect(entry.principalArn == admin && entry.type == "STANDARD")
         let again = await ClientTests.error(AWSServiceError.self) {
             _ = try await eks.createAccessEntry(clusterName: name, principalArn: admin)
@@ -164,7 +211,11 @@ struct EKSClientIntegrationTests {
         #expect(try await eks.listAccessEntries(clusterName: name).contains(admin))
         let policy = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
         let associated = try await eks.associateAccessPolicy(
-            clusterName: name, principalArn: admin, policyArn: policy, accessScope: .cluster)
+            clusterName: name,
+            principalArn: admin,
+            policyArn: policy,
+            accessScope: .cluster
+        )
         #expect(associated.policyArn == policy && associated.accessScope?.type == "cluster")
         #expect(try await eks.listAssociatedAccessPolicies(clusterName: name, principalArn: admin).map(\.policyArn) == [policy])
         try await eks.disassociateAccessPolicy(clusterName: name, principalArn: admin, policyArn: policy)

@@ -12,7 +12,13 @@ final class FakeTime: @unchecked Sendable {
     private let base = ContinuousClock.now
 
     var now: @Sendable () -> ContinuousClock.Instant { { self.lock.withLock { self.base + self.offset } } }
-    var sleeper: AWSSleeper { { duration in self.lock.withLock { self.offset += duration; self.slept.append(duration) } } }
+    var sleeper: AWSSleeper {
+        { duration in
+            self.lock.withLock {
+                self.offset += duration; self.slept.append(duration)
+            }
+        }
+    }
     var sleeps: [Duration] { lock.withLock { slept } }
 }
 
@@ -23,8 +29,15 @@ struct EKSWaiterTests {
     }
 
     func options(_ time: FakeTime, _ statuses: StatusLog, timeout: Duration = .seconds(60)) -> EKSWaiterOptions {
-        EKSWaiterOptions(initialDelay: .seconds(2), maxDelay: .seconds(5), multiplier: 2, timeout: timeout,
-            sleeper: time.sleeper, now: time.now, onStatus: statuses.record)
+        EKSWaiterOptions(
+            initialDelay: .seconds(2),
+            maxDelay: .seconds(5),
+            multiplier: 2,
+            timeout: timeout,
+            sleeper: time.sleeper,
+            now: time.now,
+            onStatus: statuses.record
+        )
     }
 
     @Test func pollsWithBackoffAndReportsEveryStatus() async throws {
@@ -45,7 +58,9 @@ struct EKSWaiterTests {
         let statuses = StatusLog()
         let error = await ClientTests.error(EKSWaiterError.self) {
             try await EKSClient(client: client).waitUntilClusterActive(
-                name: "demo", options: options(time, statuses, timeout: .seconds(20)))
+                name: "demo",
+                options: options(time, statuses, timeout: .seconds(20))
+            )
         }
         #expect(error?.reason == .timedOut)
         #expect(error?.lastStatus == "CREATING")
@@ -65,7 +80,10 @@ struct EKSWaiterTests {
         let time = FakeTime()
         let error = await ClientTests.error(EKSWaiterError.self) {
             try await EKSClient(client: client).waitUntilNodegroupActive(
-                clusterName: "demo", nodegroupName: "system", options: options(time, StatusLog()))
+                clusterName: "demo",
+                nodegroupName: "system",
+                options: options(time, StatusLog())
+            )
         }
         #expect(error?.reason == .failedState && error?.lastStatus == "CREATE_FAILED")
         #expect(error?.description.contains("node group system of cluster demo") == true)
@@ -74,27 +92,46 @@ struct EKSWaiterTests {
     @Test func deletedWaiterSucceedsOnNotFound() async throws {
         let (client, _) = try ClientTests.scripted([
             ClientTests.json(200, #"{"addon":{"addonName":"coredns","status":"DELETING"}}"#),
-            ClientTests.json(404, #"{"message":"No addon: coredns found in cluster: demo","addonName":null}"#,
-                headers: [("X-Amzn-ErrorType", "ResourceNotFoundException")]),
+            ClientTests.json(
+                404,
+                #"{"message":"No addon: coredns found in cluster: demo","addonName":null}"#,
+                headers: [("X-Amzn-ErrorType", "ResourceNotFoundException")]
+            ),
         ])
         let time = FakeTime()
         let statuses = StatusLog()
         try await EKSClient(client: client).waitUntilAddonDeleted(
-            clusterName: "demo", addonName: "coredns", options: options(time, statuses))
+            clusterName: "demo",
+            addonName: "coredns",
+            options: options(time, statuses)
+        )
         #expect(statuses.all == ["DELETING", "DELETED"])
         // An active waiter whose resource disappears stops with a clear reason instead of waiting out the clock.
-        let (gone, _) = try ClientTests.scripted([ClientTests.json(404, #"{"message":"gone"}"#,
-            headers: [("X-Amzn-ErrorType", "ResourceNotFoundException")])])
+        let (gone, _) = try ClientTests.scripted([
+            ClientTests.json(
+                404,
+                #"{"message":"gone"}"#,
+                headers: [("X-Amzn-ErrorType", "ResourceNotFoundException")]
+            )
+        ])
         let error = await ClientTests.error(EKSWaiterError.self) {
-            try await EKSClient(client: gone).waitUntilAddonActive(clusterName: "demo", addonName: "coredns",
-                options: options(FakeTime(), StatusLog()))
+            try await EKSClient(client: gone).waitUntilAddonActive(
+                clusterName: "demo",
+                addonName: "coredns",
+                options: options(FakeTime(), StatusLog())
+            )
         }
         #expect(error?.reason == .vanished)
     }
 
     @Test func otherErrorsPropagate() async throws {
-        let (client, _) = try ClientTests.scripted([ClientTests.json(403, #"{"message":"denied"}"#,
-            headers: [("X-Amzn-ErrorType", "AccessDeniedException")])])
+        let (client, _) = try ClientTests.scripted([
+            ClientTests.json(
+                403,
+                #"{"message":"denied"}"#,
+                headers: [("X-Amzn-ErrorType", "AccessDeniedException")]
+            )
+        ])
         let error = await ClientTests.error(AWSServiceError.self) {
             try await EKSClient(client: client).waitUntilClusterDeleted(name: "demo", options: options(FakeTime(), StatusLog()))
         }

@@ -6,9 +6,14 @@ import Testing
 
 @Suite("IAM client against the emulator")
 struct IAMClientIntegrationTests {
-    static let trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"eks.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#
-    static let ec2Trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#
-    static let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:DescribeInstances","Resource":"*"}]}"#
+    static func trustPolicy(_ service: String) -> String {
+        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"\#(service)"},"#
+            + #""Action":"sts:AssumeRole"}]}"#
+    }
+    static let trust = trustPolicy("eks.amazonaws.com")
+    static let ec2Trust = trustPolicy("ec2.amazonaws.com")
+    static let policy =
+        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:DescribeInstances","Resource":"*"}]}"#
     static let policy2 = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:Describe*","Resource":"*"}]}"#
 
     @Test func rolesAndPolicies() async throws {
@@ -18,8 +23,12 @@ struct IAMClientIntegrationTests {
         let name = "role-\(ClientTests.unique())"
 
         let role = try await iam.createRole(
-            roleName: name, assumeRolePolicyDocument: Self.trust, description: "cluster role", maxSessionDuration: 7200,
-            tags: [IAMTag(key: "eksplatform.io/cluster", value: "demo")])
+            roleName: name,
+            assumeRolePolicyDocument: Self.trust,
+            description: "cluster role",
+            maxSessionDuration: 7200,
+            tags: [IAMTag(key: "eksplatform.io/cluster", value: "demo")]
+        )
         #expect(role.roleName == name && role.arn.hasSuffix(":role/\(name)") && role.createDate != nil)
         let duplicate = await ClientTests.error(AWSServiceError.self) {
             _ = try await iam.createRole(roleName: name, assumeRolePolicyDocument: Self.trust)
@@ -34,8 +43,10 @@ struct IAMClientIntegrationTests {
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(document.utf8)) as? [String: Any])
         let statement = try #require((parsed["Statement"] as? [[String: Any]])?.first)
         #expect((statement["Principal"] as? [String: String])?["Service"] == "ec2.amazonaws.com")
-        #expect(Dictionary(uniqueKeysWithValues: fetched.tags.map { ($0.key, $0.value) })
-            == ["eksplatform.io/cluster": "demo", "team": "platform"])
+        #expect(
+            Dictionary(uniqueKeysWithValues: fetched.tags.map { ($0.key, $0.value) })
+                == ["eksplatform.io/cluster": "demo", "team": "platform"]
+        )
         #expect(fetched.maxSessionDuration == 7200 && fetched.description == "cluster role")
 
         let managed = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"
@@ -54,8 +65,11 @@ struct IAMClientIntegrationTests {
         #expect(try await iam.listRolePolicies(roleName: name).isEmpty)
 
         let created = try await iam.createPolicy(
-            policyName: "\(name)-policy", policyDocument: Self.policy, description: "karpenter",
-            tags: [IAMTag(key: "eksplatform.io/cluster", value: "demo")])
+            policyName: "\(name)-policy",
+            policyDocument: Self.policy,
+            description: "karpenter",
+            tags: [IAMTag(key: "eksplatform.io/cluster", value: "demo")]
+        )
         #expect(created.defaultVersionId == "v1" && created.arn.hasSuffix(":policy/\(name)-policy"))
         let got = try await iam.getPolicy(policyArn: created.arn)
         #expect(got.policyName == "\(name)-policy" && got.attachmentCount == 0)
@@ -88,7 +102,9 @@ struct IAMClientIntegrationTests {
         let profileName = "KarpenterProfile-\(suffix)"
         _ = try await iam.createRole(roleName: roleName, assumeRolePolicyDocument: Self.ec2Trust)
         let profile = try await iam.createInstanceProfile(
-            instanceProfileName: profileName, tags: [IAMTag(key: "karpenter.k8s.aws/cluster", value: suffix)])
+            instanceProfileName: profileName,
+            tags: [IAMTag(key: "karpenter.k8s.aws/cluster", value: suffix)]
+        )
         #expect(profile.instanceProfileName == profileName && profile.roles.isEmpty)
         try await iam.addRoleToInstanceProfile(instanceProfileName: profileName, roleName: roleName)
         let fetched = try await iam.getInstanceProfile(instanceProfileName: profileName)
@@ -114,8 +130,11 @@ struct IAMClientIntegrationTests {
 
         let url = "https://oidc.eks.us-west-2.amazonaws.com/id/\(suffix.uppercased())"
         let arn = try await iam.createOpenIDConnectProvider(
-            url: url, clientIDList: ["sts.amazonaws.com"], thumbprintList: [String(repeating: "a", count: 40)],
-            tags: [IAMTag(key: "eksplatform.io/cluster", value: suffix)])
+            url: url,
+            clientIDList: ["sts.amazonaws.com"],
+            thumbprintList: [String(repeating: "a", count: 40)],
+            tags: [IAMTag(key: "eksplatform.io/cluster", value: suffix)]
+        )
         #expect(arn.hasSuffix(":oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/\(suffix.uppercased())"))
         let provider = try await iam.getOpenIDConnectProvider(arn: arn)
         #expect(provider.url == "oidc.eks.us-west-2.amazonaws.com/id/\(suffix.uppercased())")

@@ -177,14 +177,18 @@ struct ModelChecker {
         var problems: [String] = []
         if request.method != http["method"] as? String { problems.append("\(op): method \(request.method)") }
         let template = (http["requestUri"] as? String ?? "").split(separator: "?").first.map(String.init) ?? ""
-        let pattern = "^" + template.replacingOccurrences(of: #"\{[^}+]+\+\}"#, with: ".+", options: .regularExpression)
+        let pattern =
+            "^"
+            + template.replacingOccurrences(of: #"\{[^}+]+\+\}"#, with: ".+", options: .regularExpression)
             .replacingOccurrences(of: #"\{[^}]+\}"#, with: "[^/]+", options: .regularExpression) + "$"
         let path = URLComponents(url: request.url, resolvingAgainstBaseURL: false)?.percentEncodedPath ?? ""
         if path.range(of: pattern, options: .regularExpression) == nil {
             problems.append("\(op): path \(path) does not match \(template)")
         }
-        let queryNames = Set(members(shape(input)).values.filter { $0["location"] as? String == "querystring" }
-            .compactMap { $0["locationName"] as? String })
+        let queryNames = Set(
+            members(shape(input)).values.filter { $0["location"] as? String == "querystring" }
+                .compactMap { $0["locationName"] as? String }
+        )
         for item in URLComponents(url: request.url, resolvingAgainstBaseURL: false)?.queryItems ?? []
         where !queryNames.contains(item.name) {
             problems.append("\(op): query parameter \(item.name) is not in the model")
@@ -193,8 +197,10 @@ struct ModelChecker {
     }
 }
 
-@Suite("Requests conform to botocore's models",
-    .enabled(if: BotocoreModels.directory != nil, "botocore is not installed (python3 -c 'import botocore' failed)"))
+@Suite(
+    "Requests conform to botocore's models",
+    .enabled(if: BotocoreModels.directory != nil, "botocore is not installed (python3 -c 'import botocore' failed)")
+)
 struct ModelConformanceTests {
     typealias Call = (String, () async throws -> Void)
 
@@ -204,9 +210,13 @@ struct ModelConformanceTests {
         let log = AttemptLog()
         let transport = ScriptedTransport([ClientTests.json(400, #"{"__type":"ValidationException","message":"captured"}"#)])
         let client = AWSClient(
-            region: try AWSRegion("us-west-2"), credentialProvider: StaticCredentialProvider(AWSEmulator.credentials),
+            region: try AWSRegion("us-west-2"),
+            credentialProvider: StaticCredentialProvider(AWSEmulator.credentials),
             endpoints: AWSEndpointResolver(explicitEndpoint: nil, environment: [:], shared: nil),
-            retry: AWSRetryStrategy(maxAttempts: 1, sleeper: { _ in }), transport: transport, observer: log.observer)
+            retry: AWSRetryStrategy(maxAttempts: 1, sleeper: { _ in }),
+            transport: transport,
+            observer: log.observer
+        )
         var out: [(String, AWSHTTPRequest, Bool)] = []
         for (operation, call) in calls(client) {
             let before = transport.requests.count
@@ -232,10 +242,17 @@ struct ModelConformanceTests {
     @Test func ec2() async throws {
         let checker = ModelChecker(model: try BotocoreModels.load("ec2", "2016-11-15"))
         let tags = [EC2Tag(key: "eksplatform.io/cluster", value: "demo"), EC2Tag(key: "Name", value: "n")]
-        let filters = [EC2Filter(name: "tag:eksplatform.io/cluster", values: ["demo", "other"]), EC2Filter(name: "state", values: ["available"])]
-        let rule = EC2IpPermission(ipProtocol: "tcp", fromPort: 443, toPort: 443,
+        let filters = [
+            EC2Filter(name: "tag:eksplatform.io/cluster", values: ["demo", "other"]),
+            EC2Filter(name: "state", values: ["available"]),
+        ]
+        let rule = EC2IpPermission(
+            ipProtocol: "tcp",
+            fromPort: 443,
+            toPort: 443,
             ipRanges: [EC2IpRange(cidrIp: "10.0.0.0/16", description: "vpc")],
-            userIdGroupPairs: [EC2UserIdGroupPair(groupId: "sg-1", description: "self")])
+            userIdGroupPairs: [EC2UserIdGroupPair(groupId: "sg-1", description: "self")]
+        )
         let captured = try await capture { client in
             let ec2 = EC2Client(client: client)
             return [
@@ -244,42 +261,86 @@ struct ModelConformanceTests {
                 ("DescribeVpcs", { _ = try await ec2.describeVpcs(vpcIds: ["vpc-1", "vpc-2"], filters: filters) }),
                 ("DeleteVpc", { try await ec2.deleteVpc(vpcId: "vpc-1") }),
                 ("ModifyVpcAttribute", { try await ec2.modifyVpcAttribute(vpcId: "vpc-1", enableDnsHostnames: true) }),
-                ("CreateSubnet", { _ = try await ec2.createSubnet(vpcId: "vpc-1", cidrBlock: "10.0.0.0/20",
-                    availabilityZone: "us-west-2a", tags: tags) }),
-                ("DescribeSubnets", { _ = try await ec2.describeSubnetsPages(subnetIds: ["subnet-1"], filters: filters,
-                    maxResults: 50).allItems() }),
+                (
+                    "CreateSubnet",
+                    {
+                        _ = try await ec2.createSubnet(
+                            vpcId: "vpc-1",
+                            cidrBlock: "10.0.0.0/20",
+                            availabilityZone: "us-west-2a",
+                            tags: tags
+                        )
+                    }
+                ),
+                (
+                    "DescribeSubnets",
+                    {
+                        _ = try await ec2.describeSubnetsPages(
+                            subnetIds: ["subnet-1"],
+                            filters: filters,
+                            maxResults: 50
+                        ).allItems()
+                    }
+                ),
                 ("DeleteSubnet", { try await ec2.deleteSubnet(subnetId: "subnet-1") }),
-                ("ModifySubnetAttribute", { try await ec2.modifySubnetAttribute(subnetId: "subnet-1", mapPublicIpOnLaunch: true) }),
+                (
+                    "ModifySubnetAttribute",
+                    { try await ec2.modifySubnetAttribute(subnetId: "subnet-1", mapPublicIpOnLaunch: true) }
+                ),
                 ("CreateInternetGateway", { _ = try await ec2.createInternetGateway(tags: tags) }),
                 ("AttachInternetGateway", { try await ec2.attachInternetGateway(internetGatewayId: "igw-1", vpcId: "vpc-1") }),
                 ("DetachInternetGateway", { try await ec2.detachInternetGateway(internetGatewayId: "igw-1", vpcId: "vpc-1") }),
-                ("DescribeInternetGateways", { _ = try await ec2.describeInternetGateways(internetGatewayIds: ["igw-1"], filters: filters) }),
+                (
+                    "DescribeInternetGateways",
+                    { _ = try await ec2.describeInternetGateways(internetGatewayIds: ["igw-1"], filters: filters) }
+                ),
                 ("DeleteInternetGateway", { try await ec2.deleteInternetGateway(internetGatewayId: "igw-1") }),
                 ("AllocateAddress", { _ = try await ec2.allocateAddress(tags: tags) }),
                 ("ReleaseAddress", { try await ec2.releaseAddress(allocationId: "eipalloc-1") }),
                 ("DescribeAddresses", { _ = try await ec2.describeAddresses(allocationIds: ["eipalloc-1"], filters: filters) }),
-                ("CreateNatGateway", { _ = try await ec2.createNatGateway(subnetId: "subnet-1", allocationId: "eipalloc-1", tags: tags) }),
+                (
+                    "CreateNatGateway",
+                    { _ = try await ec2.createNatGateway(subnetId: "subnet-1", allocationId: "eipalloc-1", tags: tags) }
+                ),
                 ("DescribeNatGateways", { _ = try await ec2.describeNatGateways(natGatewayIds: ["nat-1"], filters: filters) }),
                 ("DeleteNatGateway", { try await ec2.deleteNatGateway(natGatewayId: "nat-1") }),
                 ("CreateRouteTable", { _ = try await ec2.createRouteTable(vpcId: "vpc-1", tags: tags) }),
                 ("DescribeRouteTables", { _ = try await ec2.describeRouteTables(routeTableIds: ["rtb-1"], filters: filters) }),
                 ("DeleteRouteTable", { try await ec2.deleteRouteTable(routeTableId: "rtb-1") }),
-                ("CreateRoute", { try await ec2.createRoute(routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", natGatewayId: "nat-1") }),
+                (
+                    "CreateRoute",
+                    { try await ec2.createRoute(routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", natGatewayId: "nat-1") }
+                ),
                 ("DeleteRoute", { try await ec2.deleteRoute(routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0") }),
                 ("AssociateRouteTable", { _ = try await ec2.associateRouteTable(routeTableId: "rtb-1", subnetId: "subnet-1") }),
                 ("DisassociateRouteTable", { try await ec2.disassociateRouteTable(associationId: "rtbassoc-1") }),
-                ("CreateSecurityGroup", { _ = try await ec2.createSecurityGroup(groupName: "g", description: "d", vpcId: "vpc-1", tags: tags) }),
+                (
+                    "CreateSecurityGroup",
+                    { _ = try await ec2.createSecurityGroup(groupName: "g", description: "d", vpcId: "vpc-1", tags: tags) }
+                ),
                 ("DescribeSecurityGroups", { _ = try await ec2.describeSecurityGroups(groupIds: ["sg-1"], filters: filters) }),
                 ("DeleteSecurityGroup", { try await ec2.deleteSecurityGroup(groupId: "sg-1") }),
-                ("AuthorizeSecurityGroupIngress", { try await ec2.authorizeSecurityGroupIngress(groupId: "sg-1", permissions: [rule, rule]) }),
-                ("AuthorizeSecurityGroupEgress", { try await ec2.authorizeSecurityGroupEgress(groupId: "sg-1", permissions: [rule]) }),
+                (
+                    "AuthorizeSecurityGroupIngress",
+                    { try await ec2.authorizeSecurityGroupIngress(groupId: "sg-1", permissions: [rule, rule]) }
+                ),
+                (
+                    "AuthorizeSecurityGroupEgress",
+                    { try await ec2.authorizeSecurityGroupEgress(groupId: "sg-1", permissions: [rule]) }
+                ),
                 ("CreateTags", { try await ec2.createTags(resourceIds: ["vpc-1", "subnet-1"], tags: tags) }),
                 ("DeleteTags", { try await ec2.deleteTags(resourceIds: ["vpc-1"], tags: tags) }),
                 ("DescribeInstances", { _ = try await ec2.describeInstancesPages(filters: filters, maxResults: 100).allItems() }),
                 ("TerminateInstances", { _ = try await ec2.terminateInstances(instanceIds: ["i-1", "i-2"]) }),
-                ("DescribeLaunchTemplates", { _ = try await ec2.describeLaunchTemplates(launchTemplateNames: ["lt"], filters: filters) }),
+                (
+                    "DescribeLaunchTemplates",
+                    { _ = try await ec2.describeLaunchTemplates(launchTemplateNames: ["lt"], filters: filters) }
+                ),
                 ("DeleteLaunchTemplate", { try await ec2.deleteLaunchTemplate(launchTemplateId: "lt-1") }),
-                ("DescribeNetworkInterfaces", { _ = try await ec2.describeNetworkInterfaces(networkInterfaceIds: ["eni-1"], filters: filters) }),
+                (
+                    "DescribeNetworkInterfaces",
+                    { _ = try await ec2.describeNetworkInterfaces(networkInterfaceIds: ["eni-1"], filters: filters) }
+                ),
                 ("DeleteNetworkInterface", { try await ec2.deleteNetworkInterface(networkInterfaceId: "eni-1") }),
             ]
         }
@@ -296,8 +357,14 @@ struct ModelConformanceTests {
         #expect(body.contains("Filter.2.Name=state&Filter.2.Value.1=available") && body.contains("VpcId.1=vpc-1&VpcId.2=vpc-2"))
         let vpc = String(decoding: try #require(captured.first { $0.0 == "CreateVpc" }?.1).body, as: UTF8.self)
         #expect(vpc.contains("TagSpecification.1.ResourceType=vpc&TagSpecification.1.Tag.1.Key=eksplatform.io%2Fcluster"))
-        let ingress = String(decoding: try #require(captured.first { $0.0 == "AuthorizeSecurityGroupIngress" }?.1).body, as: UTF8.self)
-        #expect(ingress.contains("IpPermissions.2.IpRanges.1.CidrIp=10.0.0.0%2F16") && ingress.contains("IpPermissions.1.Groups.1.GroupId=sg-1"))
+        let ingress = String(
+            decoding: try #require(captured.first { $0.0 == "AuthorizeSecurityGroupIngress" }?.1).body,
+            as: UTF8.self
+        )
+        #expect(
+            ingress.contains("IpPermissions.2.IpRanges.1.CidrIp=10.0.0.0%2F16")
+                && ingress.contains("IpPermissions.1.Groups.1.GroupId=sg-1")
+        )
         let nat = String(decoding: try #require(captured.first { $0.0 == "CreateNatGateway" }?.1).body, as: UTF8.self)
         #expect(nat.contains("ClientToken="))
     }
@@ -310,36 +377,92 @@ struct ModelConformanceTests {
         let captured = try await capture { client in
             let iam = IAMClient(client: client)
             return [
-                ("CreateRole", { _ = try await iam.createRole(roleName: "r", assumeRolePolicyDocument: doc, path: "/eks/",
-                    description: "d", maxSessionDuration: 3600, permissionsBoundary: policy, tags: tags) }),
+                (
+                    "CreateRole",
+                    {
+                        _ = try await iam.createRole(
+                            roleName: "r",
+                            assumeRolePolicyDocument: doc,
+                            path: "/eks/",
+                            description: "d",
+                            maxSessionDuration: 3600,
+                            permissionsBoundary: policy,
+                            tags: tags
+                        )
+                    }
+                ),
                 ("GetRole", { _ = try await iam.getRole(roleName: "r") }),
                 ("DeleteRole", { try await iam.deleteRole(roleName: "r") }),
                 ("TagRole", { try await iam.tagRole(roleName: "r", tags: tags) }),
                 ("UpdateAssumeRolePolicy", { try await iam.updateAssumeRolePolicy(roleName: "r", policyDocument: doc) }),
                 ("AttachRolePolicy", { try await iam.attachRolePolicy(roleName: "r", policyArn: policy) }),
                 ("DetachRolePolicy", { try await iam.detachRolePolicy(roleName: "r", policyArn: policy) }),
-                ("ListAttachedRolePolicies", { _ = try await iam.listAttachedRolePoliciesPages(roleName: "r", maxItems: 10).allItems() }),
+                (
+                    "ListAttachedRolePolicies",
+                    { _ = try await iam.listAttachedRolePoliciesPages(roleName: "r", maxItems: 10).allItems() }
+                ),
                 ("PutRolePolicy", { try await iam.putRolePolicy(roleName: "r", policyName: "p", policyDocument: doc) }),
                 ("GetRolePolicy", { _ = try await iam.getRolePolicy(roleName: "r", policyName: "p") }),
                 ("DeleteRolePolicy", { try await iam.deleteRolePolicy(roleName: "r", policyName: "p") }),
                 ("ListRolePolicies", { _ = try await iam.listRolePolicies(roleName: "r") }),
-                ("CreatePolicy", { _ = try await iam.createPolicy(policyName: "p", policyDocument: doc, path: "/", description: "d", tags: tags) }),
+                (
+                    "CreatePolicy",
+                    {
+                        _ = try await iam.createPolicy(
+                            policyName: "p",
+                            policyDocument: doc,
+                            path: "/",
+                            description: "d",
+                            tags: tags
+                        )
+                    }
+                ),
                 ("GetPolicy", { _ = try await iam.getPolicy(policyArn: policy) }),
                 ("DeletePolicy", { try await iam.deletePolicy(policyArn: policy) }),
-                ("CreatePolicyVersion", { _ = try await iam.createPolicyVersion(policyArn: policy, policyDocument: doc, setAsDefault: true) }),
+                (
+                    "CreatePolicyVersion",
+                    { _ = try await iam.createPolicyVersion(policyArn: policy, policyDocument: doc, setAsDefault: true) }
+                ),
                 ("DeletePolicyVersion", { try await iam.deletePolicyVersion(policyArn: policy, versionId: "v1") }),
                 ("ListPolicyVersions", { _ = try await iam.listPolicyVersions(policyArn: policy) }),
-                ("CreateInstanceProfile", { _ = try await iam.createInstanceProfile(instanceProfileName: "ip", path: "/", tags: tags) }),
+                (
+                    "CreateInstanceProfile",
+                    { _ = try await iam.createInstanceProfile(instanceProfileName: "ip", path: "/", tags: tags) }
+                ),
                 ("GetInstanceProfile", { _ = try await iam.getInstanceProfile(instanceProfileName: "ip") }),
                 ("DeleteInstanceProfile", { try await iam.deleteInstanceProfile(instanceProfileName: "ip") }),
-                ("AddRoleToInstanceProfile", { try await iam.addRoleToInstanceProfile(instanceProfileName: "ip", roleName: "r") }),
-                ("RemoveRoleFromInstanceProfile", { try await iam.removeRoleFromInstanceProfile(instanceProfileName: "ip", roleName: "r") }),
+                (
+                    "AddRoleToInstanceProfile",
+                    { try await iam.addRoleToInstanceProfile(instanceProfileName: "ip", roleName: "r") }
+                ),
+                (
+                    "RemoveRoleFromInstanceProfile",
+                    { try await iam.removeRoleFromInstanceProfile(instanceProfileName: "ip", roleName: "r") }
+                ),
                 ("ListInstanceProfilesForRole", { _ = try await iam.listInstanceProfilesForRole(roleName: "r") }),
-                ("ListInstanceProfiles", { _ = try await iam.listInstanceProfilesPages(pathPrefix: "/", maxItems: 100).allItems() }),
-                ("CreateOpenIDConnectProvider", { _ = try await iam.createOpenIDConnectProvider(url: "https://oidc.example",
-                    clientIDList: ["sts.amazonaws.com"], thumbprintList: ["aa", "bb"], tags: tags) }),
-                ("GetOpenIDConnectProvider", { _ = try await iam.getOpenIDConnectProvider(arn: "arn:aws:iam::1:oidc-provider/x") }),
-                ("DeleteOpenIDConnectProvider", { try await iam.deleteOpenIDConnectProvider(arn: "arn:aws:iam::1:oidc-provider/x") }),
+                (
+                    "ListInstanceProfiles",
+                    { _ = try await iam.listInstanceProfilesPages(pathPrefix: "/", maxItems: 100).allItems() }
+                ),
+                (
+                    "CreateOpenIDConnectProvider",
+                    {
+                        _ = try await iam.createOpenIDConnectProvider(
+                            url: "https://oidc.example",
+                            clientIDList: ["sts.amazonaws.com"],
+                            thumbprintList: ["aa", "bb"],
+                            tags: tags
+                        )
+                    }
+                ),
+                (
+                    "GetOpenIDConnectProvider",
+                    { _ = try await iam.getOpenIDConnectProvider(arn: "arn:aws:iam::1:oidc-provider/x") }
+                ),
+                (
+                    "DeleteOpenIDConnectProvider",
+                    { try await iam.deleteOpenIDConnectProvider(arn: "arn:aws:iam::1:oidc-provider/x") }
+                ),
             ]
         }
         #expect(captured.count == 28)
@@ -360,61 +483,218 @@ struct ModelConformanceTests {
         let captured = try await capture { client in
             let eks = EKSClient(client: client)
             return [
-                ("CreateCluster", { _ = try await eks.createCluster(EKSCreateClusterRequest(
-                    name: "c", version: "1.31", roleArn: "arn:aws:iam::1:role/c",
-                    resourcesVpcConfig: EKSVpcConfigRequest(subnetIds: ["s-1"], securityGroupIds: ["sg-1"],
-                        endpointPublicAccess: true, endpointPrivateAccess: true, publicAccessCidrs: ["0.0.0.0/0"]),
-                    kubernetesNetworkConfig: EKSKubernetesNetworkConfig(serviceIpv4Cidr: "172.20.0.0/16", ipFamily: "ipv4"),
-                    logging: EKSLogging(clusterLogging: [EKSLogSetup(types: ["api"], enabled: true)]), tags: ["a": "b"],
-                    accessConfig: EKSAccessConfig(authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true),
-                    bootstrapSelfManagedAddons: false)) }),
+                (
+                    "CreateCluster",
+                    {
+                        _ = try await eks.createCluster(
+                            EKSCreateClusterRequest(
+                                name: "c",
+                                version: "1.31",
+                                roleArn: "arn:aws:iam::1:role/c",
+                                resourcesVpcConfig: EKSVpcConfigRequest(
+                                    subnetIds: ["s-1"],
+                                    securityGroupIds: ["sg-1"],
+                                    endpointPublicAccess: true,
+                                    endpointPrivateAccess: true,
+                                    publicAccessCidrs: ["0.0.0.0/0"]
+                                ),
+                                kubernetesNetworkConfig: EKSKubernetesNetworkConfig(
+                                    serviceIpv4Cidr: "172.20.0.0/16",
+                                    ipFamily: "ipv4"
+                                ),
+                                logging: EKSLogging(clusterLogging: [EKSLogSetup(types: ["api"], enabled: true)]),
+                                tags: ["a": "b"],
+                                accessConfig: EKSAccessConfig(
+                                    authenticationMode: "API",
+                                    bootstrapClusterCreatorAdminPermissions: true
+                                ),
+                                bootstrapSelfManagedAddons: false
+                            )
+                        )
+                    }
+                ),
                 ("DescribeCluster", { _ = try await eks.describeCluster(name: "c") }),
                 ("ListClusters", { _ = try await eks.listClustersPages(maxResults: 10).allItems() }),
                 ("DeleteCluster", { try await eks.deleteCluster(name: "c") }),
-                ("UpdateClusterConfig", { try await eks.updateClusterConfig(name: "c",
-                    accessConfig: EKSAccessConfig(authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true)) }),
+                (
+                    "UpdateClusterConfig",
+                    {
+                        try await eks.updateClusterConfig(
+                            name: "c",
+                            accessConfig: EKSAccessConfig(
+                                authenticationMode: "API",
+                                bootstrapClusterCreatorAdminPermissions: true
+                            )
+                        )
+                    }
+                ),
                 ("UpdateClusterVersion", { _ = try await eks.updateClusterVersion(name: "c", version: "1.32") }),
                 ("DescribeUpdate", { _ = try await eks.describeUpdate(name: "c", updateId: "u-1", nodegroupName: "system") }),
-                ("CreateNodegroup", { _ = try await eks.createNodegroup(clusterName: "c", EKSCreateNodegroupRequest(
-                    nodegroupName: "system", scalingConfig: EKSScalingConfig(minSize: 1, maxSize: 2, desiredSize: 1), diskSize: 20,
-                    subnets: ["s-1"], instanceTypes: ["m5.large"], amiType: "AL2023_x86_64_STANDARD", nodeRole: "arn:aws:iam::1:role/n",
-                    labels: ["a": "b"], taints: [EKSTaint(key: "k", value: "v", effect: "NO_SCHEDULE")], tags: ["a": "b"],
-                    launchTemplate: EKSLaunchTemplateSpecification(name: "lt", version: "1"), capacityType: "ON_DEMAND", version: "1.31")) }),
+                (
+                    "CreateNodegroup",
+                    {
+                        _ = try await eks.createNodegroup(
+                            clusterName: "c",
+                            EKSCreateNodegroupRequest(
+                                nodegroupName: "system",
+                                scalingConfig: EKSScalingConfig(minSize: 1, maxSize: 2, desiredSize: 1),
+                                diskSize: 20,
+                                subnets: ["s-1"],
+                                instanceTypes: ["m5.large"],
+                                amiType: "AL2023_x86_64_STANDARD",
+                                nodeRole: "arn:aws:iam::1:role/n",
+                                labels: ["a": "b"],
+                                taints: [EKSTaint(key: "k", value: "v", effect: "NO_SCHEDULE")],
+                                tags: ["a": "b"],
+                                launchTemplate: EKSLaunchTemplateSpecification(name: "lt", version: "1"),
+                                capacityType: "ON_DEMAND",
+                                version: "1.31"
+                            )
+                        )
+                    }
+                ),
                 ("DescribeNodegroup", { _ = try await eks.describeNodegroup(clusterName: "c", nodegroupName: "system") }),
                 ("ListNodegroups", { _ = try await eks.listNodegroupsPages(clusterName: "c", maxResults: 5).allItems() }),
                 ("DeleteNodegroup", { try await eks.deleteNodegroup(clusterName: "c", nodegroupName: "system") }),
-                ("UpdateNodegroupConfig", { _ = try await eks.updateNodegroupConfig(clusterName: "c", nodegroupName: "system",
-                    EKSNodegroupConfigUpdate(labels: .init(addOrUpdateLabels: ["a": "b"], removeLabels: ["c"]),
-                        taints: .init(addOrUpdateTaints: [EKSTaint(key: "k", effect: "NO_EXECUTE")], removeTaints: [EKSTaint(key: "x", effect: "NO_SCHEDULE")]),
-                        scalingConfig: EKSScalingConfig(minSize: 1, maxSize: 3, desiredSize: 2))) }),
-                ("CreateAddon", { _ = try await eks.createAddon(clusterName: "c", EKSAddonRequest(addonName: "vpc-cni",
-                    addonVersion: "v1", serviceAccountRoleArn: "arn:aws:iam::1:role/cni", resolveConflicts: "OVERWRITE", tags: ["a": "b"],
-                    configurationValues: "{}", podIdentityAssociations: [EKSAddonPodIdentityAssociation(serviceAccount: "aws-node", roleArn: "arn:aws:iam::1:role/cni")])) }),
+                (
+                    "UpdateNodegroupConfig",
+                    {
+                        _ = try await eks.updateNodegroupConfig(
+                            clusterName: "c",
+                            nodegroupName: "system",
+                            EKSNodegroupConfigUpdate(
+                                labels: .init(addOrUpdateLabels: ["a": "b"], removeLabels: ["c"]),
+                                taints: .init(
+                                    addOrUpdateTaints: [EKSTaint(key: "k", effect: "NO_EXECUTE")],
+                                    removeTaints: [EKSTaint(key: "x", effect: "NO_SCHEDULE")]
+                                ),
+                                scalingConfig: EKSScalingConfig(minSize: 1, maxSize: 3, desiredSize: 2)
+                            )
+                        )
+                    }
+                ),
+                (
+                    "CreateAddon",
+                    {
+                        _ = try await eks.createAddon(
+                            clusterName: "c",
+                            EKSAddonRequest(
+                                addonName: "vpc-cni",
+                                addonVersion: "v1",
+                                serviceAccountRoleArn: "arn:aws:iam::1:role/cni",
+                                resolveConflicts: "OVERWRITE",
+                                tags: ["a": "b"],
+                                configurationValues: "{}",
+                                podIdentityAssociations: [
+                                    EKSAddonPodIdentityAssociation(serviceAccount: "aws-node", roleArn: "arn:aws:iam::1:role/cni")
+                                ]
+                            )
+                        )
+                    }
+                ),
                 ("DescribeAddon", { _ = try await eks.describeAddon(clusterName: "c", addonName: "vpc-cni") }),
                 ("ListAddons", { _ = try await eks.listAddons(clusterName: "c") }),
-                ("UpdateAddon", { _ = try await eks.updateAddon(clusterName: "c", addonName: "vpc-cni",
-                    EKSAddonRequest(addonName: "ignored", addonVersion: "v2", resolveConflicts: "PRESERVE", tags: ["ignored": "x"])) }),
+                (
+                    "UpdateAddon",
+                    {
+                        _ = try await eks.updateAddon(
+                            clusterName: "c",
+                            addonName: "vpc-cni",
+                            EKSAddonRequest(
+                                addonName: "ignored",
+                                addonVersion: "v2",
+                                resolveConflicts: "PRESERVE",
+                                tags: ["ignored": "x"]
+                            )
+                        )
+                    }
+                ),
                 ("DeleteAddon", { try await eks.deleteAddon(clusterName: "c", addonName: "vpc-cni", preserve: true) }),
-                ("DescribeAddonVersions", { _ = try await eks.describeAddonVersionsPages(addonName: "vpc-cni", kubernetesVersion: "1.31",
-                    maxResults: 10).allItems() }),
-                ("CreatePodIdentityAssociation", { _ = try await eks.createPodIdentityAssociation(clusterName: "c",
-                    namespace: "kube-system", serviceAccount: "karpenter", roleArn: "arn:aws:iam::1:role/k", tags: ["a": "b"]) }),
-                ("ListPodIdentityAssociations", { _ = try await eks.listPodIdentityAssociations(clusterName: "c",
-                    namespace: "kube-system", serviceAccount: "karpenter") }),
-                ("DescribePodIdentityAssociation", { _ = try await eks.describePodIdentityAssociation(clusterName: "c", associationId: "a-1") }),
-                ("DeletePodIdentityAssociation", { try await eks.deletePodIdentityAssociation(clusterName: "c", associationId: "a-1") }),
-                ("CreateAccessEntry", { _ = try await eks.createAccessEntry(clusterName: "c", principalArn: principal,
-                    kubernetesGroups: ["g"], username: "u", type: "STANDARD", tags: ["a": "b"]) }),
+                (
+                    "DescribeAddonVersions",
+                    {
+                        _ = try await eks.describeAddonVersionsPages(
+                            addonName: "vpc-cni",
+                            kubernetesVersion: "1.31",
+                            maxResults: 10
+                        ).allItems()
+                    }
+                ),
+                (
+                    "CreatePodIdentityAssociation",
+                    {
+                        _ = try await eks.createPodIdentityAssociation(
+                            clusterName: "c",
+                            namespace: "kube-system",
+                            serviceAccount: "karpenter",
+                            roleArn: "arn:aws:iam::1:role/k",
+                            tags: ["a": "b"]
+                        )
+                    }
+                ),
+                (
+                    "ListPodIdentityAssociations",
+                    {
+                        _ = try await eks.listPodIdentityAssociations(
+                            clusterName: "c",
+                            namespace: "kube-system",
+                            serviceAccount: "karpenter"
+                        )
+                    }
+                ),
+                (
+                    "DescribePodIdentityAssociation",
+                    { _ = try await eks.describePodIdentityAssociation(clusterName: "c", associationId: "a-1") }
+                ),
+                (
+                    "DeletePodIdentityAssociation",
+                    { try await eks.deletePodIdentityAssociation(clusterName: "c", associationId: "a-1") }
+                ),
+                (
+                    "CreateAccessEntry",
+                    {
+                        _ = try await eks.createAccessEntry(
+                            clusterName: "c",
+                            principalArn: principal,
+                            kubernetesGroups: ["g"],
+                            username: "u",
+                            type: "STANDARD",
+                            tags: ["a": "b"]
+                        )
+                    }
+                ),
                 ("DescribeAccessEntry", { _ = try await eks.describeAccessEntry(clusterName: "c", principalArn: principal) }),
                 ("ListAccessEntries", { _ = try await eks.listAccessEntries(clusterName: "c") }),
                 ("DeleteAccessEntry", { try await eks.deleteAccessEntry(clusterName: "c", principalArn: principal) }),
-                ("AssociateAccessPolicy", { try await eks.associateAccessPolicy(clusterName: "c", principalArn: principal,
-                    policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
-                    accessScope: EKSAccessScope(type: "namespace", namespaces: ["a"])) }),
-                ("DisassociateAccessPolicy", { try await eks.disassociateAccessPolicy(clusterName: "c", principalArn: principal,
-                    policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy") }),
-                ("ListAssociatedAccessPolicies", { _ = try await eks.listAssociatedAccessPolicies(clusterName: "c", principalArn: principal) }),
-                ("TagResource", { try await eks.tagResource(resourceArn: "arn:aws:eks:us-west-2:1:cluster/c", tags: ["a": "b"]) }),
+                (
+                    "AssociateAccessPolicy",
+                    {
+                        try await eks.associateAccessPolicy(
+                            clusterName: "c",
+                            principalArn: principal,
+                            policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
+                            accessScope: EKSAccessScope(type: "namespace", namespaces: ["a"])
+                        )
+                    }
+                ),
+                (
+                    "DisassociateAccessPolicy",
+                    {
+                        try await eks.disassociateAccessPolicy(
+                            clusterName: "c",
+                            principalArn: principal,
+                            policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy"
+                        )
+                    }
+                ),
+                (
+                    "ListAssociatedAccessPolicies",
+                    { _ = try await eks.listAssociatedAccessPolicies(clusterName: "c", principalArn: principal) }
+                ),
+                (
+                    "TagResource",
+                    { try await eks.tagResource(resourceArn: "arn:aws:eks:us-west-2:1:cluster/c", tags: ["a": "b"]) }
+                ),
             ]
         }
         #expect(captured.count == 30)
@@ -424,7 +704,9 @@ struct ModelConformanceTests {
         }
         expectMutating(captured)
         let access = try #require(captured.first { $0.0 == "DescribeAccessEntry" }?.1)
-        #expect(access.url.absoluteString.hasSuffix("/clusters/c/access-entries/arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fadmin"))
+        #expect(
+            access.url.absoluteString.hasSuffix("/clusters/c/access-entries/arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fadmin")
+        )
         let update = String(decoding: try #require(captured.first { $0.0 == "UpdateClusterConfig" }?.1).body, as: UTF8.self)
         #expect(update.contains(#""accessConfig":{"authenticationMode":"API"}"#))
     }
@@ -436,8 +718,16 @@ struct ModelConformanceTests {
         let sqs = try await capture { client in
             let sqs = SQSClient(client: client)
             return [
-                ("CreateQueue", { _ = try await sqs.createQueue(queueName: "q",
-                    attributes: ["MessageRetentionPeriod": "300", "SqsManagedSseEnabled": "true"], tags: ["a": "b"]) }),
+                (
+                    "CreateQueue",
+                    {
+                        _ = try await sqs.createQueue(
+                            queueName: "q",
+                            attributes: ["MessageRetentionPeriod": "300", "SqsManagedSseEnabled": "true"],
+                            tags: ["a": "b"]
+                        )
+                    }
+                ),
                 ("GetQueueUrl", { _ = try await sqs.getQueueUrl(queueName: "q") }),
                 ("GetQueueAttributes", { _ = try await sqs.getQueueAttributes(queueUrl: url) }),
                 ("SetQueueAttributes", { try await sqs.setQueueAttributes(queueUrl: url, attributes: ["Policy": "{}"]) }),
@@ -453,21 +743,49 @@ struct ModelConformanceTests {
         }
         expectMutating(sqs)
         let create = String(decoding: try #require(sqs.first?.1).body, as: UTF8.self)
-        #expect(create == #"{"Attributes":{"MessageRetentionPeriod":"300","SqsManagedSseEnabled":"true"},"QueueName":"q","tags":{"a":"b"}}"#)
+        #expect(
+            create
+                == #"{"Attributes":{"MessageRetentionPeriod":"300","SqsManagedSseEnabled":"true"},"#
+                + #""QueueName":"q","tags":{"a":"b"}}"#
+        )
 
         let events = try await capture { client in
             let events = EventBridgeClient(client: client)
             return [
-                ("PutRule", { _ = try await events.putRule(name: "r", eventPattern: #"{"source":["aws.ec2"]}"#, state: "ENABLED",
-                    description: "d", tags: ["a": "b"]) }),
+                (
+                    "PutRule",
+                    {
+                        _ = try await events.putRule(
+                            name: "r",
+                            eventPattern: #"{"source":["aws.ec2"]}"#,
+                            state: "ENABLED",
+                            description: "d",
+                            tags: ["a": "b"]
+                        )
+                    }
+                ),
                 ("DescribeRule", { _ = try await events.describeRule(name: "r") }),
                 ("ListRules", { _ = try await events.listRulesPages(namePrefix: "Karpenter", limit: 10).allItems() }),
-                ("PutTargets", { _ = try await events.putTargets(rule: "r", targets: [EventBridgeTarget(id: "1", arn: "arn:aws:sqs:us-west-2:1:q")]) }),
+                (
+                    "PutTargets",
+                    {
+                        _ = try await events.putTargets(
+                            rule: "r",
+                            targets: [EventBridgeTarget(id: "1", arn: "arn:aws:sqs:us-west-2:1:q")]
+                        )
+                    }
+                ),
                 ("ListTargetsByRule", { _ = try await events.listTargetsByRulePages(rule: "r", limit: 10).allItems() }),
                 ("RemoveTargets", { try await events.removeTargets(rule: "r", ids: ["1"]) }),
                 ("DeleteRule", { try await events.deleteRule(name: "r") }),
-                ("TagResource", { try await events.tagResource(resourceARN: "arn:aws:events:us-west-2:1:rule/r", tags: ["a": "b"]) }),
-                ("ListTagsForResource", { _ = try await events.listTagsForResource(resourceARN: "arn:aws:events:us-west-2:1:rule/r") }),
+                (
+                    "TagResource",
+                    { try await events.tagResource(resourceARN: "arn:aws:events:us-west-2:1:rule/r", tags: ["a": "b"]) }
+                ),
+                (
+                    "ListTagsForResource",
+                    { _ = try await events.listTagsForResource(resourceARN: "arn:aws:events:us-west-2:1:rule/r") }
+                ),
             ]
         }
         #expect(events.count == 9)
@@ -496,7 +814,12 @@ struct ModelConformanceTests {
         let cluster = try #require(eks.inputShape("CreateCluster"))
         #expect(eks.checkJSON(["name": "c", "roleArn": "r", "resourcesVpcConfig": [:]], shapeName: cluster, path: "x").isEmpty)
         #expect(!eks.checkJSON(["name": "c", "roleArn": "r"], shapeName: cluster, path: "x").isEmpty)
-        #expect(!eks.checkJSON(["name": "c", "roleArn": "r", "resourcesVpcConfig": ["subnets": ["s"]]], shapeName: cluster,
-            path: "x").isEmpty)
+        #expect(
+            !eks.checkJSON(
+                ["name": "c", "roleArn": "r", "resourcesVpcConfig": ["subnets": ["s"]]],
+                shapeName: cluster,
+                path: "x"
+            ).isEmpty
+        )
     }
 }

@@ -13,14 +13,18 @@ struct QueueAndRuleIntegrationTests {
         let url = try await sqs.createQueue(
             queueName: name,
             attributes: [SQSClient.Attribute.messageRetentionPeriod: "300", SQSClient.Attribute.sqsManagedSseEnabled: "true"],
-            tags: ["eksplatform.io/cluster": "demo"])
+            tags: ["eksplatform.io/cluster": "demo"]
+        )
         #expect(url.hasSuffix("/\(name)"))
         #expect(try await sqs.getQueueUrl(queueName: name) == url)
         var attributes = try await sqs.getQueueAttributes(queueUrl: url)
         #expect(attributes["MessageRetentionPeriod"] == "300")
         #expect(attributes["SqsManagedSseEnabled"] == "true")
         let arn = try #require(attributes["QueueArn"])
-        let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":["events.amazonaws.com","sqs.amazonaws.com"]},"Action":"sqs:SendMessage","Resource":"\#(arn)"}]}"#
+        let policy =
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","#
+            + #""Principal":{"Service":["events.amazonaws.com","sqs.amazonaws.com"]},"#
+            + #""Action":"sqs:SendMessage","Resource":"\#(arn)"}]}"#
         try await sqs.setQueueAttributes(queueUrl: url, attributes: [SQSClient.Attribute.policy: policy])
         attributes = try await sqs.getQueueAttributes(queueUrl: url, attributeNames: ["Policy"])
         #expect(attributes["Policy"]?.contains("events.amazonaws.com") == true)
@@ -37,8 +41,12 @@ struct QueueAndRuleIntegrationTests {
         let prefix = "eksp-\(ClientTests.unique())"
         let pattern = #"{"source":["aws.ec2"],"detail-type":["EC2 Spot Instance Interruption Warning"]}"#
         let arn = try await events.putRule(
-            name: "\(prefix)-spot", eventPattern: pattern, state: "ENABLED", description: "spot interruptions",
-            tags: ["eksplatform.io/cluster": "demo"])
+            name: "\(prefix)-spot",
+            eventPattern: pattern,
+            state: "ENABLED",
+            description: "spot interruptions",
+            tags: ["eksplatform.io/cluster": "demo"]
+        )
         _ = try await events.putRule(name: "\(prefix)-health", eventPattern: #"{"source":["aws.health"]}"#)
         #expect(arn.hasSuffix(":rule/\(prefix)-spot"))
         let rule = try await events.describeRule(name: "\(prefix)-spot")
@@ -48,7 +56,9 @@ struct QueueAndRuleIntegrationTests {
 
         let queue = "arn:aws:sqs:ca-central-1:123456789012:\(prefix)"
         let failed = try await events.putTargets(
-            rule: "\(prefix)-spot", targets: [EventBridgeTarget(id: "KarpenterInterruptionQueueTarget", arn: queue)])
+            rule: "\(prefix)-spot",
+            targets: [EventBridgeTarget(id: "KarpenterInterruptionQueueTarget", arn: queue)]
+        )
         #expect(failed.isEmpty)
         let targets = try await events.listTargetsByRule(rule: "\(prefix)-spot")
         #expect(targets == [EventBridgeTarget(id: "KarpenterInterruptionQueueTarget", arn: queue)])

@@ -33,7 +33,11 @@ public final class EC2ResponseDecoder {
     public static func decode<T: EC2Decodable>(_ type: T.Type, from body: [UInt8], operation: String) throws -> T {
         func failure(_ reason: String) -> AWSClientError {
             AWSClientError(
-                .invalidResponse, "\(reason): \"\(AWSErrorDecoder.snippet(body))\"", service: "ec2", operation: operation)
+                .invalidResponse,
+                "\(reason): \"\(AWSErrorDecoder.snippet(body))\"",
+                service: "ec2",
+                operation: operation
+            )
         }
         do {
             return try XMLReader.withReader(over: body) { reader in
@@ -47,7 +51,10 @@ public final class EC2ResponseDecoder {
     }
 
     private static func decode<T: EC2Decodable>(
-        _ type: T.Type, reader: XMLReader, operation: String, _ failure: (String) -> AWSClientError
+        _ type: T.Type,
+        reader: XMLReader,
+        operation: String,
+        _ failure: (String) -> AWSClientError
     ) throws -> T {
         let decoder = EC2ResponseDecoder(reader: reader, operation: operation)
         var root: String?

@@ -12,8 +12,12 @@ public struct EventBridgeClient: Sendable {
 
     /// `PutRule` (create or update); returns the rule ARN.
     public func putRule(
-        name: String, eventPattern: String? = nil, scheduleExpression: String? = nil, state: String? = nil,
-        description: String? = nil, tags: [String: String] = [:]
+        name: String,
+        eventPattern: String? = nil,
+        scheduleExpression: String? = nil,
+        state: String? = nil,
+        description: String? = nil,
+        tags: [String: String] = [:]
     ) async throws -> String {
         struct Input: Encodable {
             var Name: String
@@ -27,8 +31,14 @@ public struct EventBridgeClient: Sendable {
         let out: Output = try await send(
             "PutRule",
             Input(
-                Name: name, ScheduleExpression: scheduleExpression, EventPattern: eventPattern, State: state,
-                Description: description, Tags: tags.isEmpty ? nil : EventBridgeTag.from(tags)))
+                Name: name,
+                ScheduleExpression: scheduleExpression,
+                EventPattern: eventPattern,
+                State: state,
+                Description: description,
+                Tags: tags.isEmpty ? nil : EventBridgeTag.from(tags)
+            )
+        )
         return out.RuleArn
     }
 
@@ -51,7 +61,10 @@ public struct EventBridgeClient: Sendable {
         }
         return AWSPaginator(operation: "ListRules") { token in
             let out: Output = try await send(
-                "ListRules", Input(NamePrefix: namePrefix, NextToken: token, Limit: limit), mutating: false)
+                "ListRules",
+                Input(NamePrefix: namePrefix, NextToken: token, Limit: limit),
+                mutating: false
+            )
             return AWSPage(items: out.Rules ?? [], nextToken: out.NextToken)
         }
     }
@@ -84,7 +97,10 @@ public struct EventBridgeClient: Sendable {
         }
         return AWSPaginator(operation: "ListTargetsByRule") { token in
             let out: Output = try await send(
-                "ListTargetsByRule", Input(Rule: rule, NextToken: token, Limit: limit), mutating: false)
+                "ListTargetsByRule",
+                Input(Rule: rule, NextToken: token, Limit: limit),
+                mutating: false
+            )
             return AWSPage(items: out.Targets ?? [], nextToken: out.NextToken)
         }
     }
@@ -135,7 +151,9 @@ public struct EventBridgeClient: Sendable {
     }
 
     func send<Input: Encodable, Output: Decodable>(
-        _ operation: String, _ input: Input, mutating: Bool = true
+        _ operation: String,
+        _ input: Input,
+        mutating: Bool = true
     ) async throws -> Output {
         let call = try AWSCall.json(operation, input, service: Self.service, isMutating: mutating)
         let response = try await client.execute(call, service: Self.service)

@@ -22,8 +22,10 @@ public final class XMLReader {
     /// Set when ``skipElement(isEmpty:)`` has already moved libxml2 to the next node.
     private var positioned = false
     private static let initialise: Void = { xmlInitParser() }()
-    private static let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue
-        | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue)
+    private static let options = Int32(
+        XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
+            | XML_PARSE_NOCDATA.rawValue
+    )
 
     /// Creates a reader over a copy of `bytes`.
     /// - Throws: ``XMLError`` when libxml2 cannot start (empty input).

@@ -24,7 +24,9 @@ public struct SQSClient: Sendable {
 
     /// `CreateQueue`; returns the queue URL. The same name with the same attributes is idempotent.
     public func createQueue(
-        queueName: String, attributes: [String: String] = [:], tags: [String: String] = [:]
+        queueName: String,
+        attributes: [String: String] = [:],
+        tags: [String: String] = [:]
     ) async throws -> String {
         struct Input: Encodable {
             var QueueName: String
@@ -34,7 +36,8 @@ public struct SQSClient: Sendable {
         struct Output: Decodable { var QueueUrl: String }
         let out: Output = try await send(
             "CreateQueue",
-            Input(QueueName: queueName, Attributes: attributes.isEmpty ? nil : attributes, tags: tags.isEmpty ? nil : tags))
+            Input(QueueName: queueName, Attributes: attributes.isEmpty ? nil : attributes, tags: tags.isEmpty ? nil : tags)
+        )
         return out.QueueUrl
     }
 
@@ -54,7 +57,10 @@ public struct SQSClient: Sendable {
         }
         struct Output: Decodable { var Attributes: [String: String]? }
         let out: Output = try await send(
-            "GetQueueAttributes", Input(QueueUrl: queueUrl, AttributeNames: attributeNames), mutating: false)
+            "GetQueueAttributes",
+            Input(QueueUrl: queueUrl, AttributeNames: attributeNames),
+            mutating: false
+        )
         return out.Attributes ?? [:]
     }
 
@@ -93,7 +99,9 @@ public struct SQSClient: Sendable {
     struct Empty: Decodable {}
 
     func send<Input: Encodable, Output: Decodable>(
-        _ operation: String, _ input: Input, mutating: Bool = true
+        _ operation: String,
+        _ input: Input,
+        mutating: Bool = true
     ) async throws -> Output {
         let call = try AWSCall.json(operation, input, service: Self.service, isMutating: mutating)
         let response = try await client.execute(call, service: Self.service)

@@ -59,8 +59,12 @@ public struct EKSToken: Sendable, Equatable {
         }
         let signer = SigV4Signer(credentials: credentials, region: region.name, service: "sts")
         return signer.presign(
-            method: "GET", url: base, headers: [(clusterIDHeader, clusterName)], expires: presignExpirySeconds,
-            date: date)
+            method: "GET",
+            url: base,
+            headers: [(clusterIDHeader, clusterName)],
+            expires: presignExpirySeconds,
+            date: date
+        )
     }
 
     /// Unpadded base64url (RFC 4648 §5), as Go's `base64.RawURLEncoding`.

@@ -1,0 +1,547 @@
+import Foundation
+
+/// Applies in-cluster objects (Flux install, credentials, sync objects, `platform-vars`) through a Kubernetes client.
+public protocol ClusterObjectApplier: Sendable {
+    /// Applies `id` of `objects`, stamping the digest annotation; idempotent (server-side apply).
+    func apply(_ id: ResourceID, objects: ClusterObjects, context: ApplyContext) async throws -> StepOutcome
+}
+
+/// The real ``PlatformProvider``: creates and updates the platform's AWS resources with the typed clients.
+///
+/// Every create first looks for the resource (by its tags or name) so a re-run after a crash adopts what an earlier
+/// run created; calls that accept one send the resource's idempotency token; asynchronous resources (NAT gateways,
+/// the cluster, node groups, add-ons) are waited for with backoff and progress events.
+public struct AWSPlatformProvider: PlatformProvider {
+    /// The AWS session.
+    public var session: AWSSession
+    /// Applies the in-cluster objects; `nil` when no Kubernetes access is configured.
+    public var clusterObjects: (any ClusterObjectApplier)?
+
+    /// Creates a provider.
+    public init(session: AWSSession, clusterObjects: (any ClusterObjectApplier)? = nil) {
+        self.session = session
+        self.clusterObjects = clusterObjects
+    }
+
+    /// The in-cluster step cannot run without a Kubernetes client.
+    public struct NoClusterAccessError: Error, Sendable, CustomStringConvertible {
+        /// Which object.
+        public var object: ResourceID
+        /// What to do.
+        public var description: String {
+            "cannot apply \(object): no Kubernetes access is configured for the cluster phase "
+                + "(PLATFORMCTL_KUBE_API for a local API server); the AWS part is done, run `platformctl up` again"
+        }
+    }
+
+    static func ec2Tags(_ tags: [String: String]) -> [EC2Tag] {
+        tags.keys.sorted().map { EC2Tag(key: $0, value: tags[$0] ?? "") }
+    }
+
+    func waiterOptions(_ context: ApplyContext, what: String) -> EKSWaiterOptions {
+        let step = context.step
+        return EKSWaiterOptions(
+            sleeper: step.sleep,
+            onStatus: { status in step.events.handle(.waiting(id: step.stepID, on: what, status: status)) }
+        )
+    }
+
+    public func applyClusterObject(
+        _ id: ResourceID,
+        objects: ClusterObjects,
+        change: Plan.Change,
+        context: ApplyContext
+    ) async throws -> StepOutcome {
+        guard let clusterObjects else { throw NoClusterAccessError(object: id) }
+        return try await clusterObjects.apply(id, objects: objects, context: context)
+    }
+
+    public func apply(_ resource: DesiredResource, change: Plan.Change, context: ApplyContext) async throws -> StepOutcome {
+        if change.action == .update, let physicalID = change.physicalID {
+            return try await update(resource, physicalID: physicalID, context: context)
+        }
+        return try await create(resource, context: context)
+    }
+
+    // MARK: create
+
+    func create(_ resource: DesiredResource, context: ApplyContext) async throws -> StepOutcome {
+        let ec2 = session.ec2
+        let registry = context.registry
+        let id = resource.id
+        let tags = Self.ec2Tags(resource.tags)
+        let cluster = context.config.name
+        let platform = context.platform
+
+        // Adopt an EC2 resource an interrupted run already created (found by its resource tag).
+        func adopt(_ physicalID: String?) async -> StepOutcome? {
+            guard let physicalID else { return nil }
+            await registry.record(id, physicalID: physicalID)
+            return .unchanged("\(id) already exists as \(physicalID)")
+        }
+        let byTag = [
+            EC2Filter(name: "tag:\(PlatformTags.cluster)", values: [cluster]),
+            EC2Filter(name: "tag:\(PlatformTags.resource)", values: [id.description]),
+        ]
+
+        switch resource.spec {
+        case .vpc(let vpc):
+            if let found = await adopt(try await ec2.describeVpcs(filters: byTag).first?.vpcId) { return found }
+            let created = try await ec2.createVpc(cidrBlock: vpc.cidr, tags: tags)
+            await registry.record(id, physicalID: created.vpcId)
+            try await ec2.modifyVpcAttribute(vpcId: created.vpcId, enableDnsSupport: true)
+            try await ec2.modifyVpcAttribute(vpcId: created.vpcId, enableDnsHostnames: true)
+            return .done("created \(created.vpcId)")
+
+        case .subnet(let subnet):
+            if let found = await adopt(try await ec2.describeSubnets(filters: byTag).first?.subnetId) { return found }
+            let vpcID = try await registry.require(subnet.vpc)
+            let created = try await ec2.createSubnet(
+                vpcId: vpcID,
+                cidrBlock: subnet.cidr,
+                availabilityZone: subnet.zone,
+                tags: tags
+            )
+            await registry.record(id, physicalID: created.subnetId)
+            if subnet.isPublic { try await ec2.modifySubnetAttribute(subnetId: created.subnetId, mapPublicIpOnLaunch: true) }
+            return .done("created \(created.subnetId) (\(subnet.cidr))")
+
+        case .internetGateway(let gateway):
+            let vpcID = try await registry.require(gateway.vpc)
+            let existing = try await ec2.describeInternetGateways(filters: byTag).first
+            let gatewayID: String
+            if let existing {
+                gatewayID = existing.internetGatewayId
+                if existing.attachments.contains(where: { $0.vpcId == vpcID }) { return await adopt(gatewayID) ?? .unchanged("") }
+            } else {
+                gatewayID = try await ec2.createInternetGateway(tags: tags).internetGatewayId
+            }
+            await registry.record(id, physicalID: gatewayID)
+            try await ec2.attachInternetGateway(internetGatewayId: gatewayID, vpcId: vpcID)
+            return .done("created and attached \(gatewayID)")
+
+        case .elasticIP:
+            let existing = try await ec2.describeAddresses(filters: byTag).first
+            if let found = await adopt(existing?.allocationId) { return found }
+            let address = try await ec2.allocateAddress(tags: tags)
+            await registry.record(id, physicalID: address.allocationId ?? address.publicIp)
+            return .done("allocated \(address.allocationId ?? address.publicIp)")
+
+        case .natGateway(let nat):
+            let live = try await ec2.describeNatGateways(filters: byTag).first { ["pending", "available"].contains($0.state) }
+            let natID: String
+            if let live {
+                natID = live.natGatewayId
+            } else {
+                natID = try await ec2.createNatGateway(
+                    subnetId: try await registry.require(nat.subnet),
+                    allocationId: try await registry.require(nat.elasticIP),
+                    tags: tags,
+                    clientToken: resource.idempotencyToken
+                ).natGatewayId
+            }
+            await registry.record(id, physicalID: natID)
+            try await context.step.wait(for: "NAT gateway \(natID) available") {
+                let state = try await ec2.describeNatGateways(natGatewayIds: [natID]).first?.state ?? "unknown"
+                if state == "available" { return .ready }
+                if state == "failed" || state == "deleted" {
+                    throw AWSClientError(
+                        .invalidResponse,
+                        "NAT gateway \(natID) is \(state)",
+                        service: "ec2",
+                        operation: "CreateNatGateway"
+                    )
+                }
+                return .pending(state)
+            }
+            return live == nil ? .done("created \(natID)") : .unchanged("\(natID) already exists")
+
+        case .routeTable(let table):
+            let existing = try await ec2.describeRouteTables(filters: byTag).first
+            let tableID: String
+            if let existing {
+                tableID = existing.routeTableId
+            } else {
+                tableID = try await ec2.createRouteTable(
+                    vpcId: try await registry.require(table.vpc),
+                    tags: tags,
+                    clientToken: resource.idempotencyToken
+                ).routeTableId
+            }
+            await registry.record(id, physicalID: tableID)
+            try await reconcileRouteTable(table, tableID: tableID, existing: existing, registry: registry)
+            return existing == nil ? .done("created \(tableID)") : .done("reconciled \(tableID)")
+
+        case .securityGroup(let group):
+            if let found = await adopt(try await ec2.describeSecurityGroups(filters: byTag).first?.groupId) { return found }
+            let vpcID: String
+            if let existingVPC = group.existingVPCID {
+                vpcID = existingVPC
+            } else {
+                vpcID = try await registry.require(group.vpc)
+            }
+            let groupID = try await ec2.createSecurityGroup(
+                groupName: group.groupName,
+                description: group.description,
+                vpcId: vpcID,
+                tags: tags
+            )
+            await registry.record(id, physicalID: groupID)
+            if group.allowSelf {
+                try await ec2.authorizeSecurityGroupIngress(
+                    groupId: groupID,
+                    permissions: [EC2IpPermission(ipProtocol: "-1", userIdGroupPairs: [EC2UserIdGroupPair(groupId: groupID)])]
+                )
+            }
+            return .done("created \(groupID)")
+
+        case .iamRole(let role):
+            let iam = session.iam
+            let iamTags = resource.tags.keys.sorted().map { IAMTag(key: $0, value: resource.tags[$0] ?? "") }
+            let existing = try await AWSPlatformObserver.optional { try await iam.getRole(roleName: role.roleName) }
+            if existing == nil {
+                _ = try await iam.createRole(
+                    roleName: role.roleName,
+                    assumeRolePolicyDocument: role.trust.json,
+                    description: "\(id) of EKS platform \(cluster); managed by platformctl",
+                    tags: iamTags
+                )
+            }
+            await registry.record(id, physicalID: role.roleName)
+            try await reconcileRolePolicies(role, platform: platform)
+            return existing == nil ? .done("created role \(role.roleName)") : .done("reconciled role \(role.roleName)")
+
+        case .cluster(let spec):
+            let eks = session.eks
+            if try await AWSPlatformObserver.optional({ try await eks.describeCluster(name: spec.name) }) == nil {
+                var subnets = spec.existingSubnetIDs
+                if subnets.isEmpty {
+                    for subnet in spec.subnets { subnets.append(try await registry.require(subnet)) }
+                }
+                var groups: [String] = []
+                for group in spec.securityGroups { groups.append(try await registry.require(group)) }
+                let roleName = try await registry.require(spec.role)
+                _ = try await eks.createCluster(
+                    EKSCreateClusterRequest(
+                        name: spec.name,
+                        version: spec.version,
+                        roleArn: platform.roleARN(roleName),
+                        resourcesVpcConfig: EKSVpcConfigRequest(
+                            subnetIds: subnets,
+                            securityGroupIds: groups,
+                            endpointPublicAccess: spec.endpointPublic,
+                            endpointPrivateAccess: spec.endpointPrivate,
+                            publicAccessCidrs: spec.endpointPublic ? spec.publicAccessCIDRs : nil
+                        ),
+                        logging: EKSLogging(clusterLogging: [EKSLogSetup(types: spec.logging, enabled: true)]),
+                        clientRequestToken: resource.idempotencyToken,
+                        tags: resource.tags,
+                        accessConfig: EKSAccessConfig(
+                            authenticationMode: spec.authenticationMode,
+                            bootstrapClusterCreatorAdminPermissions: false
+                        )
+                    )
+                )
+            }
+            await registry.record(id, physicalID: spec.name)
+            try await eks.waitUntilClusterActive(name: spec.name, options: waiterOptions(context, what: "cluster ACTIVE"))
+            return .done("cluster \(spec.name) is ACTIVE")
+
+        case .accessEntry(let entry):
+            let eks = session.eks
+            let principal = entry.principalARN(in: platform)
+            if try await AWSPlatformObserver.optional({
+                try await eks.describeAccessEntry(clusterName: cluster, principalArn: principal)
+            }) == nil {
+                _ = try await eks.createAccessEntry(
+                    clusterName: cluster,
+                    principalArn: principal,
+                    type: entry.type,
+                    tags: resource.tags,
+                    clientRequestToken: resource.idempotencyToken
+                )
+            }
+            await registry.record(id, physicalID: principal)
+            for policy in entry.accessPolicies {
+                _ = try await eks.associateAccessPolicy(
+                    clusterName: cluster,
+                    principalArn: principal,
+                    policyArn: platform.accessPolicyARN(policy),
+                    accessScope: EKSAccessScope(type: "cluster")
+                )
+            }
+            return .done("access entry \(entry.type) for \(principal)")
+
+        case .nodeGroup(let group):
+            let eks = session.eks
+            if try await AWSPlatformObserver.optional({
+                try await eks.describeNodegroup(clusterName: cluster, nodegroupName: group.name)
+            }) == nil {
+                var subnets = group.existingSubnetIDs
+                if subnets.isEmpty {
+                    for subnet in group.subnets { subnets.append(try await registry.require(subnet)) }
+                }
+                _ = try await eks.createNodegroup(
+                    clusterName: cluster,
+                    EKSCreateNodegroupRequest(
+                        nodegroupName: group.name,
+                        scalingConfig: EKSScalingConfig(
+                            minSize: group.minSize,
+                            maxSize: group.maxSize,
+                            desiredSize: group.desiredSize
+                        ),
+                        subnets: subnets,
+                        instanceTypes: group.instanceTypes,
+                        amiType: group.amiType,
+                        nodeRole: platform.roleARN(try await registry.require(group.role)),
+                        labels: group.labels,
+                        taints: group.taints.map { EKSTaint(key: $0.key, value: $0.value, effect: $0.effect) },
+                        tags: resource.tags,
+                        clientRequestToken: resource.idempotencyToken
+                    )
+                )
+            }
+            await registry.record(id, physicalID: group.name)
+            try await eks.waitUntilNodegroupActive(
+                clusterName: cluster,
+                nodegroupName: group.name,
+                options: waiterOptions(context, what: "node group \(group.name) ACTIVE")
+            )
+            return .done("node group \(group.name) is ACTIVE")
+
+        case .addon(let addon):
+            let eks = session.eks
+            if try await AWSPlatformObserver.optional({
+                try await eks.describeAddon(clusterName: cluster, addonName: addon.name)
+            }) == nil {
+                _ = try await eks.createAddon(
+                    clusterName: cluster,
+                    EKSAddonRequest(
+                        addonName: addon.name,
+                        resolveConflicts: addon.resolveConflicts,
+                        clientRequestToken: resource.idempotencyToken,
+                        tags: resource.tags,
+                        configurationValues: addon.configurationValues
+                    )
+                )
+            }
+            await registry.record(id, physicalID: addon.name)
+            try await eks.waitUntilAddonActive(
+                clusterName: cluster,
+                addonName: addon.name,
+                options: waiterOptions(context, what: "add-on \(addon.name) ACTIVE")
+            )
+            return .done("add-on \(addon.name) is ACTIVE")
+
+        case .podIdentityAssociation(let association):
+            let eks = session.eks
+            let existing = try await eks.listPodIdentityAssociations(
+                clusterName: cluster,
+                namespace: association.namespace,
+                serviceAccount: association.serviceAccount
+            ).first
+            let associationID: String
+            if let existing {
+                associationID = existing.associationId
+            } else {
+                associationID = try await eks.createPodIdentityAssociation(
+                    clusterName: cluster,
+                    namespace: association.namespace,
+                    serviceAccount: association.serviceAccount,
+                    roleArn: platform.roleARN(association.roleName),
+                    tags: resource.tags,
+                    clientRequestToken: resource.idempotencyToken
+                ).associationId
+            }
+            await registry.record(id, physicalID: associationID)
+            return existing == nil ? .done("created \(associationID)") : .unchanged("\(associationID) already exists")
+
+        case .sqsQueue(let queue):
+            let url = try await session.sqs.createQueue(
+                queueName: queue.queueName,
+                attributes: [
+                    "MessageRetentionPeriod": String(queue.messageRetentionSeconds),
+                    "SqsManagedSseEnabled": queue.sqsManagedSSE ? "true" : "false",
+                    "Policy": queue.policy.render(in: platform).json,
+                ],
+                tags: resource.tags
+            )
+            await registry.record(id, physicalID: url)
+            return .done("queue \(queue.queueName)")
+
+        case .eventRule(let rule):
+            let events = session.eventBridge
+            _ = try await events.putRule(
+                name: rule.ruleName,
+                eventPattern: rule.eventPattern,
+                state: "ENABLED",
+                description: "Karpenter interruption events for \(cluster)",
+                tags: resource.tags
+            )
+            let failed = try await events.putTargets(
+                rule: rule.ruleName,
+                targets: [EventBridgeTarget(id: rule.targetID, arn: platform.queueARN(rule.queueName))]
+            )
+            if let first = failed.first {
+                throw AWSClientError(
+                    .invalidResponse,
+                    "PutTargets failed for \(rule.ruleName): \(first.ErrorMessage ?? first.ErrorCode ?? "")",
+                    service: "events",
+                    operation: "PutTargets"
+                )
+            }
+            await registry.record(id, physicalID: rule.ruleName)
+            return .done("rule \(rule.ruleName) → queue \(rule.queueName)")
+        }
+    }
+
+    func reconcileRouteTable(
+        _ table: ResourceSpec.RouteTable,
+        tableID: String,
+        existing: EC2RouteTable?,
+        registry: ResourceRegistry
+    ) async throws {
+        let ec2 = session.ec2
+        for route in table.routes {
+            let target = try await registry.require(route.target)
+            let present =
+                existing?.routes.contains {
+                    $0.destinationCidrBlock == route.destination && ($0.gatewayId == target || $0.natGatewayId == target)
+                } ?? false
+            guard !present else { continue }
+            if existing?.routes.contains(where: { $0.destinationCidrBlock == route.destination }) == true {
+                try await ec2.deleteRoute(routeTableId: tableID, destinationCidrBlock: route.destination)
+            }
+            if route.target.kind == .natGateway {
+                try await ec2.createRoute(routeTableId: tableID, destinationCidrBlock: route.destination, natGatewayId: target)
+            } else {
+                try await ec2.createRoute(routeTableId: tableID, destinationCidrBlock: route.destination, gatewayId: target)
+            }
+        }
+        let associated = Set(existing?.associations.compactMap(\.subnetId) ?? [])
+        for subnet in table.subnets {
+            let subnetID = try await registry.require(subnet)
+            if !associated.contains(subnetID) {
+                _ = try await ec2.associateRouteTable(routeTableId: tableID, subnetId: subnetID)
+            }
+        }
+    }
+
+    func reconcileRolePolicies(_ role: ResourceSpec.IAMRole, platform: PlatformContext) async throws {
+        let iam = session.iam
+        try await iam.updateAssumeRolePolicy(roleName: role.roleName, policyDocument: role.trust.json)
+        let attached = Set(try await iam.listAttachedRolePolicies(roleName: role.roleName).map(\.policyArn))
+        for name in role.managedPolicies where !attached.contains(platform.managedPolicyARN(name)) {
+            try await iam.attachRolePolicy(roleName: role.roleName, policyArn: platform.managedPolicyARN(name))
+        }
+        for (name, template) in role.inlinePolicies.sorted(by: { $0.key < $1.key }) {
+            try await iam.putRolePolicy(
+                roleName: role.roleName,
+                policyName: name,
+                policyDocument: template.render(in: platform).json
+            )
+        }
+    }
+
+    // MARK: update
+
+    func update(_ resource: DesiredResource, physicalID: String, context: ApplyContext) async throws -> StepOutcome {
+        let platform = context.platform
+        let cluster = context.config.name
+        await context.registry.record(resource.id, physicalID: physicalID)
+        switch resource.spec {
+        case .vpc, .subnet, .internetGateway, .elasticIP, .natGateway, .securityGroup:
+            try await session.ec2.createTags(resourceIds: [physicalID], tags: Self.ec2Tags(resource.tags))
+            if case .subnet(let subnet) = resource.spec {
+                try await session.ec2.modifySubnetAttribute(subnetId: physicalID, mapPublicIpOnLaunch: subnet.isPublic)
+            }
+            return .done("updated \(physicalID)")
+        case .routeTable(let table):
+            try await session.ec2.createTags(resourceIds: [physicalID], tags: Self.ec2Tags(resource.tags))
+            let existing = try await session.ec2.describeRouteTables(routeTableIds: [physicalID]).first
+            try await reconcileRouteTable(table, tableID: physicalID, existing: existing, registry: context.registry)
+            return .done("updated \(physicalID)")
+        case .iamRole(let role):
+            try await session.iam.tagRole(
+                roleName: role.roleName,
+                tags: resource.tags.keys.sorted().map { IAMTag(key: $0, value: resource.tags[$0] ?? "") }
+            )
+            try await reconcileRolePolicies(role, platform: platform)
+            return .done("updated role \(role.roleName)")
+        case .nodeGroup(let group):
+            let eks = session.eks
+            let current = try await eks.describeNodegroup(clusterName: cluster, nodegroupName: group.name)
+            let removed = (current.labels ?? [:]).keys.filter { group.labels[$0] == nil }.sorted()
+            _ = try await eks.updateNodegroupConfig(
+                clusterName: cluster,
+                nodegroupName: group.name,
+                EKSNodegroupConfigUpdate(
+                    labels: .init(addOrUpdateLabels: group.labels, removeLabels: removed.isEmpty ? nil : removed),
+                    taints: .init(
+                        addOrUpdateTaints: group.taints.map { EKSTaint(key: $0.key, value: $0.value, effect: $0.effect) }
+                    ),
+                    scalingConfig: EKSScalingConfig(
+                        minSize: group.minSize,
+                        maxSize: group.maxSize,
+                        desiredSize: group.desiredSize
+                    ),
+                    clientRequestToken: nil
+                )
+            )
+            try await eks.tagResource(resourceArn: current.nodegroupArn ?? "", tags: resource.tags)
+            try await eks.waitUntilNodegroupActive(
+                clusterName: cluster,
+                nodegroupName: group.name,
+                options: waiterOptions(context, what: "node group \(group.name) update")
+            )
+            return .done("updated node group \(group.name)")
+        case .addon(let addon):
+            let eks = session.eks
+            _ = try await eks.updateAddon(
+                clusterName: cluster,
+                addonName: addon.name,
+                EKSAddonRequest(resolveConflicts: addon.resolveConflicts, configurationValues: addon.configurationValues ?? "")
+            )
+            try await eks.waitUntilAddonActive(
+                clusterName: cluster,
+                addonName: addon.name,
+                options: waiterOptions(context, what: "add-on \(addon.name) update")
+            )
+            return .done("updated add-on \(addon.name)")
+        case .sqsQueue(let queue):
+            try await session.sqs.setQueueAttributes(
+                queueUrl: physicalID,
+                attributes: [
+                    "MessageRetentionPeriod": String(queue.messageRetentionSeconds),
+                    "SqsManagedSseEnabled": queue.sqsManagedSSE ? "true" : "false",
+                    "Policy": queue.policy.render(in: platform).json,
+                ]
+            )
+            try await session.sqs.tagQueue(queueUrl: physicalID, tags: resource.tags)
+            return .done("updated queue \(queue.queueName)")
+        case .eventRule, .accessEntry, .podIdentityAssociation:
+            return try await create(resource, context: context)
+        case .cluster(let spec):
+            throw UnsupportedUpdateError(resource: resource.id, what: "cluster \(spec.name) settings")
+        }
+    }
+
+    /// An in-place change the provider does not perform (yet); the plan shows it, `up` reports it.
+    public struct UnsupportedUpdateError: Error, Sendable, CustomStringConvertible {
+        /// The resource.
+        public var resource: ResourceID
+        /// What would change.
+        public var what: String
+        /// What to do.
+        public var description: String {
+            "platformctl does not change \(what) in place yet (\(resource)); change it with the AWS console or CLI"
+        }
+    }
+
+    // MARK: delete (orphans found by tag)
+
+    public func delete(_ id: ResourceID, context: ApplyContext) async throws -> StepOutcome {
+        // The same idempotent deletions `down` uses (waits included); already-gone resources are unchanged.
+        try await AWSTeardownProvider(session: session, kube: nil).deleteResource(id, context: context)
+    }
+}

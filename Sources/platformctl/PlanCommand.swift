@@ -1,0 +1,73 @@
+import ArgumentParser
+import EKSPlatformKit
+import Foundation
+
+/// Loads platform.yaml or exits 1 with `file:line:column: path: message` (nothing else happens).
+func loadPlatformConfig(_ path: String) throws -> PlatformConfig {
+    do {
+        return try PlatformConfig.load(contentsOf: URL(fileURLWithPath: path))
+    } catch let error as ConfigError {
+        FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+        throw ExitCode(1)
+    }
+}
+
+/// An AWS session for `config`: its region unless `--region` says otherwise.
+func platformSession(_ aws: AWSOptions, config: PlatformConfig) throws -> AWSSession {
+    var options = aws.sessionOptions()
+    if options.region == nil { options.region = config.spec.region }
+    Redactor.shared.revealsAccountID = aws.showAccountID
+    return try AWSSession(options)
+}
+
+/// `platformctl plan`: what `up` would change, with reasons.
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show what `up` would create, update or delete (rediscovered by tags; no state file).",
+        discussion: "Exit status with --detailed-exitcode: 0 no changes, 2 changes, 1 error."
+    )
+
+    @Option(name: .long, help: "Path to platform.yaml.")
+    var config: String = "platform.yaml"
+
+    @OptionGroup var aws: AWSOptions
+    @OptionGroup var output: OutputOptions
+
+    @Flag(name: .customLong("detailed-exitcode"), help: "Exit 2 when there are changes, 0 when there are none.")
+    var detailedExitCode = false
+
+    @Flag(help: "Also list unchanged resources.")
+    var verbose = false
+
+    func run() async throws {
+        let platform = try loadPlatformConfig(config)
+        let plan: Plan
+        do {
+            let session = try platformSession(aws, config: platform)
+            let access = ClusterAccess(session: session, platform: platform, aws: aws)
+            let kubeObjects = platform.spec.gitops == nil ? nil : access.objects()
+            do {
+                (_, plan) = try await Planner.plan(
+                    platform,
+                    observer: AWSPlatformObserver(session: session, clusterObjects: kubeObjects)
+                )
+            } catch {
+                await access.shutdown()
+                throw error
+            }
+            await access.shutdown()
+        } catch {
+            FileHandle.standardError.write(Data("error: \(Redactor.shared.redact("\(error)"))\n".utf8))
+            throw ExitCode(1)
+        }
+        switch output.output {
+        case .json: print(PlanPrinter.json(plan))
+        case .text:
+            let (_, colour) = ProgressPrinter.forTerminal(json: false)
+            print(PlanPrinter.text(plan, colour: colour && isatty(STDOUT_FILENO) == 1, verbose: verbose))
+        }
+        let code = PlanPrinter.exitCode(plan, detailed: detailedExitCode)
+        if code != 0 { throw ExitCode(code) }
+    }
+}

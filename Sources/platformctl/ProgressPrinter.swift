@@ -1,0 +1,144 @@
+import EKSPlatformKit
+import Foundation
+import Synchronization
+
+/// Renders ``PlatformEvent``s: a live status line on a TTY, one line per event otherwise, or JSON lines.
+/// Colours only on a TTY and never with `NO_COLOR`; every line passes through `Redactor.shared`.
+final class ProgressPrinter: EventHandler {
+    /// How to render.
+    enum Mode: Equatable {
+        /// A live line (phase, running steps, elapsed) redrawn in place, plus a line per finished step.
+        case live
+        /// One plain line per event.
+        case lines
+        /// One JSON object per event.
+        case json
+    }
+
+    private struct State {
+        var phase = ""
+        var running: [String] = []
+        var started = Date()
+    }
+
+    let mode: Mode
+    let colour: Bool
+    private let write: @Sendable (String) -> Void
+    private let state = Mutex(State())
+    private let clock: @Sendable () -> Date
+
+    /// Creates a printer writing to `write` (standard error by default).
+    init(
+        mode: Mode,
+        colour: Bool,
+        clock: @escaping @Sendable () -> Date = Date.init,
+        write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
+    ) {
+        self.mode = mode
+        self.colour = colour
+        self.clock = clock
+        self.write = write
+        state.withLock { $0.started = clock() }
+    }
+
+    /// The mode and colour for this terminal and environment.
+    static func forTerminal(
+        json: Bool,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    )
+        -> (Mode, Bool)
+    {
+        if json { return (.json, false) }
+        let tty = isatty(STDERR_FILENO) == 1
+        let colour = tty && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
+        return (tty ? .live : .lines, colour)
+    }
+
+    func handle(_ event: PlatformEvent) {
+        let line: String?
+        let (phase, running, elapsed) = state.withLock { state -> (String, [String], Int) in
+            switch event {
+            case .phaseStarted(let name): state.phase = name
+            case .stepStarted(let id, _): state.running.append(id)
+            case .stepSucceeded(let id, _), .stepFailed(let id, _), .stepSkipped(let id, _):
+                state.running.removeAll { $0 == id }
+            default: break
+            }
+            return (state.phase, state.running, Int(clock().timeIntervalSince(state.started)))
+        }
+        switch mode {
+        case .json:
+            line = PolicyDocument.canonicalJSON(Self.json(event, elapsed: elapsed))
+        case .lines, .live:
+            line = Self.text(event, colour: colour)
+        }
+        var output = ""
+        if mode == .live { output += "\r\u{1B}[2K" }
+        if let line { output += Redactor.shared.redact(line) + "\n" }
+        var isFinal = false
+        if case .finished = event { isFinal = true }
+        if mode == .live && !isFinal {
+            let status = "[\(phase)] \(elapsed)s, running: \(running.isEmpty ? "-" : running.joined(separator: ", "))"
+            output += Redactor.shared.redact(String(status.prefix(160)))
+        }
+        write(output)
+    }
+
+    /// The plain text of one event (`nil` for events shown only in the live line).
+    static func text(_ event: PlatformEvent, colour: Bool) -> String? {
+        func paint(_ text: String, _ code: String) -> String { colour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+        switch event {
+        case .phaseStarted(let name): return "==> \(name)"
+        case .planComputed(let summary, _): return summary
+        case .stepStarted(let id, _): return "    start   \(id)"
+        case .stepSucceeded(let id, let detail): return paint("    ok      \(id)", "32") + (detail.isEmpty ? "" : ": \(detail)")
+        case .stepFailed(let id, let message): return paint("    FAILED  \(id)", "31") + ": \(message)"
+        case .stepSkipped(let id, let reason): return "    skipped \(id): \(reason)"
+        case .waiting(let id, let on, let status): return "    waiting \(id): \(on) (\(status))"
+        case .finished(let summary): return summary.message(command: "up")
+        }
+    }
+
+    /// The JSON object of one event.
+    static func json(_ event: PlatformEvent, elapsed: Int) -> JSONValue {
+        var object: [String: JSONValue] = ["elapsedSeconds": .integer(elapsed)]
+        switch event {
+        case .phaseStarted(let name):
+            object["event"] = "phaseStarted"
+            object["phase"] = .string(name)
+        case .planComputed(let summary, let changes):
+            object["event"] = "planComputed"
+            object["summary"] = .string(summary)
+            object["changes"] = .integer(changes)
+        case .stepStarted(let id, let title):
+            object["event"] = "stepStarted"
+            object["step"] = .string(id)
+            object["title"] = .string(title)
+        case .stepSucceeded(let id, let detail):
+            object["event"] = "stepSucceeded"
+            object["step"] = .string(id)
+            object["detail"] = .string(detail)
+        case .stepFailed(let id, let message):
+            object["event"] = "stepFailed"
+            object["step"] = .string(id)
+            object["message"] = .string(message)
+        case .stepSkipped(let id, let reason):
+            object["event"] = "stepSkipped"
+            object["step"] = .string(id)
+            object["reason"] = .string(reason)
+        case .waiting(let id, let on, let status):
+            object["event"] = "waiting"
+            object["step"] = .string(id)
+            object["on"] = .string(on)
+            object["status"] = .string(status)
+        case .finished(let summary):
+            object["event"] = "finished"
+            object["success"] = .bool(summary.isSuccess)
+            object["succeeded"] = .integer(summary.succeeded.count)
+            object["failed"] = .array(summary.failed.map { .string("\($0.id): \($0.message)") })
+            object["notStarted"] = .integer(summary.notStarted.count)
+            object["cancelled"] = .bool(summary.cancelled)
+        }
+        return .object(object)
+    }
+}

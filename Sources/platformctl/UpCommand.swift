@@ -1,0 +1,165 @@
+import ArgumentParser
+import EKSPlatformKit
+import Foundation
+
+/// Asks "proceed?" on a TTY; without a TTY the user must pass `--yes`.
+func confirm(_ question: String, yes: Bool) throws -> Bool {
+    if yes { return true }
+    guard isatty(STDIN_FILENO) == 1 else {
+        throw CLIError(message: "standard input is not a terminal; pass --yes to proceed without a prompt")
+    }
+    FileHandle.standardError.write(Data("\(question) [y/N] ".utf8))
+    let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+    return answer == "y" || answer == "yes"
+}
+
+/// Runs `body` in a task that SIGINT cancels, so Ctrl-C stops new steps and lets running ones wind down.
+func runCancellableOnInterrupt<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    let task = Task { try await body() }
+    signal(SIGINT, SIG_IGN)
+    let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+    source.setEventHandler {
+        FileHandle.standardError.write(Data("\ninterrupted: no new steps will start; waiting for running ones…\n".utf8))
+        task.cancel()
+    }
+    source.resume()
+    defer {
+        source.cancel()
+        signal(SIGINT, SIG_DFL)
+    }
+    return try await task.value
+}
+
+/// `platformctl up`: plan, confirm, apply.
+struct Up: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create or update the platform so it matches platform.yaml (idempotent; run again to resume).",
+        discussion: "Shows the plan first; asks for confirmation on a terminal, requires --yes otherwise."
+    )
+
+    @Option(name: .long, help: "Path to platform.yaml.")
+    var config: String = "platform.yaml"
+
+    @OptionGroup var aws: AWSOptions
+    @OptionGroup var output: OutputOptions
+
+    @Flag(help: "Apply without asking.")
+    var yes = false
+
+    @Option(help: "How many steps may run at once.")
+    var parallelism: Int = 4
+
+    func run() async throws {
+        let platform = try loadPlatformConfig(config)
+        let session = try platformSession(aws, config: platform)
+        // The cluster phase: PLATFORMCTL_KUBE_API (loopback) or the EKS cluster once it exists.
+        let access = ClusterAccess(session: session, platform: platform, aws: aws)
+        do {
+            try await apply(platform: platform, session: session, access: access)
+        } catch {
+            await access.shutdown()
+            throw error
+        }
+        await access.shutdown()
+    }
+
+    func apply(platform: PlatformConfig, session: AWSSession, access: ClusterAccess) async throws {
+        let kubeObjects = platform.spec.gitops == nil ? nil : access.objects()
+        let observer = AWSPlatformObserver(session: session, clusterObjects: kubeObjects)
+        let (mode, colour) = ProgressPrinter.forTerminal(json: output.output == .json)
+        let printer = ProgressPrinter(mode: mode, colour: colour)
+        let blueprint: Blueprint
+        let plan: Plan
+        let observed: ObservedState
+        do {
+            printer.handle(.phaseStarted("observe"))
+            observed = try await observer.observe(platform)
+            blueprint = try Blueprint(
+                config: platform,
+                zones: try Blueprint.resolveZones(for: platform, available: observed.availableZones)
+            )
+            plan = Planner.plan(blueprint, observed: observed)
+        } catch {
+            throw CLIError(error)
+        }
+        printer.handle(.planComputed(summary: plan.summary, changes: plan.changes.filter { $0.action != .noop }.count))
+        if output.output == .text { print(PlanPrinter.text(plan, colour: colour && isatty(STDOUT_FILENO) == 1)) }
+        guard plan.hasChanges else { return }
+        guard try confirm("Apply these changes to \(platform.name)?", yes: yes) else {
+            throw CLIError(message: "cancelled; nothing was changed")
+        }
+        let provider = AWSPlatformProvider(session: session, clusterObjects: kubeObjects)
+        let executor = Executor(runner: GraphRunner(maxConcurrency: parallelism))
+        let summary: ExecutionSummary
+        do {
+            summary = try await runCancellableOnInterrupt {
+                try await executor.up(
+                    plan: plan,
+                    blueprint: blueprint,
+                    observed: observed,
+                    provider: provider,
+                    events: printer
+                )
+            }
+        } catch {
+            throw CLIError(error)
+        }
+        if !summary.isSuccess { throw ExitCode(1) }
+    }
+}
+
+/// `platformctl status`: what exists, by tags, with each resource's state.
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the platform's resources as found by tags, their state, and whether they match platform.yaml."
+    )
+
+    @Option(name: .long, help: "Path to platform.yaml.")
+    var config: String = "platform.yaml"
+
+    @OptionGroup var aws: AWSOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let platform = try loadPlatformConfig(config)
+        let observed: ObservedState
+        let plan: Plan
+        do {
+            let session = try platformSession(aws, config: platform)
+            observed = try await AWSPlatformObserver(session: session).observe(platform)
+            let blueprint = try Blueprint(
+                config: platform,
+                zones: try Blueprint.resolveZones(for: platform, available: observed.availableZones)
+            )
+            plan = Planner.plan(blueprint, observed: observed)
+        } catch {
+            throw CLIError(error)
+        }
+        var rows: [JSONValue] = []
+        var lines: [String] = []
+        for change in plan.changes {
+            let resource = observed.resource(change.id)
+            let state = resource == nil ? "missing" : (resource?.status ?? "present")
+            let drift = change.action == .noop ? "in sync" : change.action.rawValue
+            rows.append([
+                "id": .string(change.id.description), "state": .string(state), "plan": .string(drift),
+                "physicalID": .string(resource?.physicalID ?? ""),
+            ])
+            let name = change.id.description.padding(toLength: 44, withPad: " ", startingAt: 0)
+            lines.append("\(name) \(state.padding(toLength: 10, withPad: " ", startingAt: 0)) \(drift)")
+        }
+        if output.output == .json {
+            print(
+                Redactor.shared.redact(
+                    PolicyDocument.canonicalJSON([
+                        "cluster": .string(platform.name), "endpoint": .string(observed.clusterEndpoint ?? ""),
+                        "resources": .array(rows),
+                    ])
+                )
+            )
+        } else {
+            print(Redactor.shared.redact("platform \(platform.name) in \(platform.spec.region): \(plan.summary)"))
+            for line in lines { print(Redactor.shared.redact(line)) }
+        }
+    }
+}

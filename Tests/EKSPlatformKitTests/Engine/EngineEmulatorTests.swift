@@ -1,0 +1,186 @@
+import EKSPlatformKit
+import EKSPlatformTestSupport
+import Foundation
+import Testing
+
+/// `up` against the local AWS emulator: from nothing to every resource, then a second run that changes nothing.
+@Suite("Engine: up on the AWS emulator", .serialized)
+struct EngineEmulatorTests {
+    /// Operations that only read.
+    static func isRead(_ operation: String) -> Bool {
+        ["Describe", "List", "Get"].contains { operation.hasPrefix($0) }
+    }
+
+    /// The AWS operations the emulator logged since `after` (sequence number).
+    static func operations(_ emulator: AWSEmulator) async throws -> [String] {
+        let text = try await emulator.get("/_emulator/requests")
+        let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+        let entries = object?["requests"] as? [[String: Any]] ?? []
+        return entries.compactMap { $0["operation"] as? String }
+    }
+
+    @Test("up from empty creates every resource with its tags; a second up makes no mutating call")
+    func upTwice() async throws {
+        let emulator = try await AWSEmulator.start()
+        defer { emulator.stop() }
+        let session = try AWSSession(emulator.sessionOptions(region: "us-west-2"))
+        let config = EngineFixtures.config(name: "emu", gitops: false)
+        let observer = AWSPlatformObserver(session: session)
+        let provider = AWSPlatformProvider(session: session)
+        let executor = Executor(runner: GraphRunner(maxConcurrency: 4) { _ in try await Task.sleep(for: .milliseconds(5)) })
+
+        let (blueprint, plan) = try await Planner.plan(config, observer: observer)
+        #expect(plan.counts == [.create: 32])
+        let observed = try await observer.observe(config)
+        let events = RecordingEvents()
+        let summary = try await executor.up(
+            plan: plan,
+            blueprint: blueprint,
+            observed: observed,
+            provider: provider,
+            events: events
+        )
+        #expect(summary.isSuccess, "\(summary.failed)")
+        guard summary.isSuccess else { return }
+
+        let vpcs = try await session.ec2.describeVpcs(
+            filters: [EC2Filter(name: "tag:eksplatform.io/cluster", values: ["emu"])]
+        )
+        #expect(vpcs.count == 1)
+        let vpcTags = Dictionary(uniqueKeysWithValues: (vpcs.first?.tags ?? []).map { ($0.key, $0.value) })
+        #expect(vpcTags["team"] == "platform" && vpcTags["eksplatform.io/resource"] == "vpc/main")
+        let subnets = try await session.ec2.describeSubnets(
+            filters: [EC2Filter(name: "tag:karpenter.sh/discovery", values: ["emu"])]
+        )
+        #expect(subnets.map(\.cidrBlock).sorted() == ["10.42.0.0/19", "10.42.32.0/19", "10.42.64.0/19"])
+        let role = try await session.iam.getRole(roleName: "emu-karpenter-controller")
+        #expect(role.tags.contains(IAMTag(key: "eksplatform.io/cluster", value: "emu")))
+        let cluster = try await session.eks.describeCluster(name: "emu")
+        #expect(cluster.tags?["team"] == "platform")
+        #expect(cluster.accessConfig?.authenticationMode == "API")
+
+        let (_, second) = try await Planner.plan(config, observer: observer)
+        let changed = second.changes.filter { $0.action != .noop }
+        #expect(changed.isEmpty, "\(changed.map { "\($0.id): \($0.reasons)" })")
+
+        let first = try await Self.operations(emulator)
+        for operation in [
+            "CreateVpc", "CreateNatGateway", "CreateRole", "PutRolePolicy", "CreateCluster", "CreateNodegroup",
+            "CreateAddon", "CreateAccessEntry", "CreatePodIdentityAssociation", "CreateQueue", "PutRule", "PutTargets",
+        ] {
+            #expect(first.contains(operation), "the first up should call \(operation)")
+        }
+
+        _ = try await emulator.post("/_emulator/requests/clear", body: "{}")
+        let (again, rerun) = try await Planner.plan(config, observer: observer)
+        let rerunSummary = try await executor.up(
+            plan: rerun,
+            blueprint: again,
+            observed: try await observer.observe(config),
+            provider: provider,
+            events: NullEventHandler()
+        )
+        #expect(rerunSummary.succeeded.isEmpty)
+        let rerunOperations = try await Self.operations(emulator)
+        let mutating = rerunOperations.filter { !Self.isRead($0) }
+        #expect(mutating == [], "a second up must not change anything")
+
+        // Turning the interruption queue off and dropping coredns: the queue, its rules and the add-on are deleted,
+        // the controller policy loses its queue statement.
+        var smaller = config
+        smaller.spec.karpenter.interruptionQueue = false
+        smaller.spec.addons.removeAll { $0 == "coredns" }
+        let (smallerBlueprint, shrink) = try await Planner.plan(smaller, observer: observer)
+        #expect(
+            shrink.changes.filter { $0.action != .noop }.map { "\($0.action.rawValue) \($0.id)" } == [
+                "update iamRole/karpenter-controller",
+                "delete eventRule/SpotInterrupt", "delete eventRule/InstanceStateChange",
+                "delete eventRule/InstanceRebalance", "delete eventRule/HealthEvent", "delete eventRule/CRInterruption",
+                "delete sqsQueue/interruption", "delete addon/coredns",
+            ]
+        )
+        let shrunk = try await executor.up(
+            plan: shrink, blueprint: smallerBlueprint, observed: try await observer.observe(smaller), provider: provider,
+            events: NullEventHandler()
+        )
+        #expect(shrunk.isSuccess, "\(shrunk.failed)")
+        let (_, settled) = try await Planner.plan(smaller, observer: observer)
+        #expect(!settled.hasChanges, "\(settled.changes.filter { $0.action != .noop })")
+
+        // down: everything found by tags is deleted in the safe order; nothing tagged is left.
+        let teardown = TeardownPlan(blueprint: blueprint)
+        let downEvents = RecordingEvents()
+        let down = try await executor.down(
+            teardown: teardown,
+            config: config,
+            observed: try await observer.observe(config),
+            provider: AWSTeardownProvider(session: session, kube: nil),
+            events: downEvents
+        )
+        #expect(down.isSuccess, "\(down.failed)")
+        let left = try await observer.observe(config)
+        #expect(left.resources.map(\.id.description) == [])
+        #expect(left.clusterEndpoint == nil)
+        let rerunDown = try await executor.down(
+            teardown: teardown,
+            config: config,
+            observed: left,
+            provider: AWSTeardownProvider(session: session, kube: nil),
+            events: NullEventHandler()
+        )
+        #expect(rerunDown.isSuccess)
+        // Two observations (plan, then up), each one tag-filtered call per EC2 resource type, not one per resource.
+        for operation in ["DescribeVpcs", "DescribeSubnets", "DescribeRouteTables", "DescribeNatGateways"] {
+            #expect(rerunOperations.filter { $0 == operation }.count == 2, "\(operation)")
+        }
+    }
+}
+
+@Suite(
+    "Engine: platformctl plan/up/status on the AWS emulator",
+    .enabled(if: FileManager.default.fileExists(atPath: CLI.binary), "needs a built platformctl")
+)
+struct EngineCLIEmulatorTests {
+    @Test("plan --detailed-exitcode 2, up needs --yes without a TTY, up --yes, then plan exits 0 and status is in sync")
+    func planUpPlan() async throws {
+        let emulator = try await AWSEmulator.start()
+        defer { emulator.stop() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("engine-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("platform.yaml").path
+        var text = PlatformTemplate.yaml(name: "cli", region: "us-west-2")
+        if let range = text.range(of: "  gitops:"), let tags = text.range(of: "  tags:") {
+            text.removeSubrange(range.lowerBound..<tags.lowerBound)
+        }
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let env = ["AWS_ACCESS_KEY_ID": "AKIAENGINETEST000001", "AWS_SECRET_ACCESS_KEY": "engine-secret"]
+        let common = ["--config", path, "--endpoint-url", emulator.endpoint.absoluteString]
+
+        let plan = try await CLI.run(["plan"] + common + ["--detailed-exitcode"], environment: env)
+        #expect(plan.status == 2, "\(plan.stderr)")
+        #expect(plan.stdout.contains("  + vpc/main\n      does not exist"))
+        #expect(plan.stdout.contains("Plan: 32 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged."))
+
+        let refused = try await CLI.run(["up"] + common, environment: env)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("pass --yes"))
+
+        let up = try await CLI.run(["up", "--yes", "--output", "json"] + common, environment: env)
+        #expect(up.status == 0, "\(up.stderr)")
+        let lines = up.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.last?.contains(#""event":"finished""#) == true)
+        #expect(lines.last?.contains(#""success":true"#) == true)
+        #expect(!up.stderr.contains(AWSEmulator.accountID) && !up.stdout.contains(AWSEmulator.accountID))
+
+        let again = try await CLI.run(["plan"] + common + ["--detailed-exitcode", "--output", "json"], environment: env)
+        #expect(again.status == 0, "\(again.stdout)")
+        #expect(again.stdout.contains(#""hasChanges":false"#))
+
+        let status = try await CLI.run(["status"] + common, environment: env)
+        #expect(status.status == 0)
+        #expect(status.stdout.contains("cluster/main"))
+        #expect(status.stdout.contains("in sync"))
+        #expect(!status.stdout.contains(AWSEmulator.accountID))
+    }
+}

@@ -1,0 +1,139 @@
+import EKSPlatformKit
+import Testing
+
+@Suite("Engine: Planner")
+struct PlannerTests {
+    @Test("nothing observed: every resource is created, in blueprint order, then the cluster objects")
+    func fromEmpty() throws {
+        let blueprint = try EngineFixtures.blueprint()
+        let observed = ObservedState(context: EngineFixtures.context, availableZones: EngineFixtures.zones, resources: [])
+        let plan = Planner.plan(blueprint, observed: observed)
+        #expect(plan.changes.allSatisfy { $0.action == .create })
+        #expect(plan.changes.count == blueprint.resources.count + 5)
+        #expect(plan.changes.first?.reasons == ["does not exist"])
+        #expect(
+            plan.changes.suffix(5).map(\.id.name) == [
+                "flux-install", "git-credentials", "git-repository", "kustomization", "platform-vars",
+            ]
+        )
+        #expect(plan.changes.last?.reasons == ["the cluster does not exist yet"])
+        #expect(plan.hasChanges)
+        #expect(plan.summary == "Plan: 37 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged.")
+    }
+
+    @Test("everything observed as desired: no changes (extra AWS tags are ignored)")
+    func noChanges() throws {
+        let blueprint = try EngineFixtures.blueprint()
+        let plan = Planner.plan(blueprint, observed: EngineFixtures.matching(blueprint))
+        #expect(!plan.hasChanges)
+        #expect(plan.counts == [.noop: 37])
+        #expect(plan.change(ResourceID(.vpc, "main"))?.physicalID == "phys-main")
+    }
+
+    @Test("a changed node group label is an update with the reason team=a → team=b")
+    func labelUpdate() throws {
+        var config = EngineFixtures.config()
+        config.spec.systemNodeGroup.labels["team"] = "a"
+        let before = try EngineFixtures.blueprint(config)
+        config.spec.systemNodeGroup.labels["team"] = "b"
+        let after = try EngineFixtures.blueprint(config)
+        let plan = Planner.plan(after, observed: EngineFixtures.matching(before))
+        let changed = plan.changes.filter { $0.action != .noop }
+        #expect(changed.count == 1)
+        #expect(changed.first?.id == ResourceID(.nodeGroup, "system"))
+        #expect(changed.first?.action == .update)
+        #expect(changed.first?.reasons == ["labels differ: team=a → team=b"])
+    }
+
+    @Test("scaling and tag changes name old and new values")
+    func scalingAndTags() throws {
+        let before = try EngineFixtures.blueprint()
+        var config = EngineFixtures.config()
+        config.spec.systemNodeGroup.size = .init(min: 2, desired: 3, max: 4)
+        config.spec.tags["team"] = "infra"
+        let plan = Planner.plan(try EngineFixtures.blueprint(config), observed: EngineFixtures.matching(before))
+        #expect(
+            plan.change(ResourceID(.nodeGroup, "system"))?.reasons == [
+                "desiredSize differs: 2 → 3", "maxSize differs: 3 → 4", "tags differ: team=platform → team=infra",
+            ]
+        )
+        #expect(plan.change(ResourceID(.vpc, "main"))?.reasons == ["tags differ: team=platform → team=infra"])
+        #expect(plan.counts[.update] == 32)
+    }
+
+    @Test("an immutable difference is a replacement, which the executor refuses")
+    func replacement() throws {
+        let before = try EngineFixtures.blueprint()
+        var config = EngineFixtures.config()
+        config.spec.network.vpcCIDR = "10.50.0.0/16"
+        let after = try EngineFixtures.blueprint(config)
+        let observed = EngineFixtures.matching(before)
+        let plan = Planner.plan(after, observed: observed)
+        #expect(plan.change(ResourceID(.vpc, "main"))?.action == .replace)
+        #expect(
+            plan.change(ResourceID(.vpc, "main"))?.reasons == [
+                "cidr differs: 10.42.0.0/16 → 10.50.0.0/16", "cannot change in place: the resource must be re-created",
+            ]
+        )
+        #expect(throws: Executor.RefusedError.self) {
+            try Executor.steps(
+                for: plan,
+                blueprint: after,
+                observed: observed,
+                provider: RecordingProvider(),
+                registry: ResourceRegistry(observed: observed)
+            )
+        }
+    }
+
+    @Test("owned resources no longer desired are deleted, with the reason")
+    func orphans() throws {
+        let perZone = try EngineFixtures.blueprint(EngineFixtures.config(nat: .perZone))
+        let single = try EngineFixtures.blueprint()
+        let plan = Planner.plan(single, observed: EngineFixtures.matching(perZone))
+        let deletions = plan.changes.filter { $0.action == .delete }.map(\.id.description)
+        #expect(
+            deletions == [
+                "routeTable/private-us-west-2c", "routeTable/private-us-west-2b", "routeTable/private-us-west-2a",
+                "natGateway/us-west-2c", "natGateway/us-west-2b", "elasticIP/nat-us-west-2c", "elasticIP/nat-us-west-2b",
+            ]
+        )
+        #expect(
+            plan.changes.first { $0.action == .delete }?.reasons == [
+                "tagged eksplatform.io/cluster=dev but no longer in platform.yaml"
+            ]
+        )
+        #expect(plan.change(ResourceID(.routeTable, "private"))?.action == .create)
+    }
+
+    @Test("observe → plan through the observer protocol")
+    func throughObserver() async throws {
+        let config = EngineFixtures.config()
+        let observer = FixedObserver(
+            state: ObservedState(
+                context: EngineFixtures.context,
+                availableZones: ["us-west-2d", "us-west-2c", "us-west-2b", "us-west-2a"],
+                resources: []
+            )
+        )
+        let (blueprint, plan) = try await Planner.plan(config, observer: observer)
+        #expect(blueprint.zones == EngineFixtures.zones)
+        #expect(plan.counts[.create] == 37)
+    }
+
+    @Test("an in-cluster object whose digest changed is updated")
+    func clusterObjectDigest() throws {
+        let blueprint = try EngineFixtures.blueprint()
+        var observed = EngineFixtures.matching(blueprint)
+        observed.clusterEndpoint = "https://OTHER.eks"
+        let plan = Planner.plan(blueprint, observed: observed)
+        #expect(plan.changes.filter { $0.action != .noop }.map(\.id.name) == ["platform-vars"])
+        #expect(plan.change(ClusterObjects.platformVars)?.reasons == ["content differs from what platformctl last applied"])
+    }
+}
+
+/// An observer returning a fixed state.
+struct FixedObserver: PlatformObserver {
+    var state: ObservedState
+    func observe(_ config: PlatformConfig) async throws -> ObservedState { state }
+}
