@@ -41,15 +41,15 @@ public struct FluxRelease: Sendable, Equatable {
         public var description: String { "\(code): \(message)" }
     }
 
-    /// Checks `bytes` (the downloaded manifest) against the pin.
-    /// - Throws: ``VerificationError``.
-    public func verify(_ bytes: [UInt8]) throws {
+    /// Checks `bytes` (the downloaded manifest) against the pin. Without a pin the manifest is used and `warn` hears
+    /// why that is risky; a digest that differs from the pin is always refused.
+    /// - Throws: ``VerificationError`` `flux.digest-mismatch`.
+    public func verify(_ bytes: [UInt8], warn: (String) -> Void = { _ in }) throws {
         guard let expected = sha256 else {
-            throw VerificationError(
-                code: "flux.unpinned",
-                message: "no SHA-256 is pinned for Flux \(version) (\(url)); set spec.gitops.flux.sha256 to the "
-                    + "sha256sum of that install.yaml"
-            )
+            warn(
+                "no SHA-256 is pinned for Flux \(version) (\(url)); its install.yaml is applied unverified. Set "
+                    + "spec.gitops.flux.sha256 to the sha256sum of that file to pin it")
+            return
         }
         let actual = StableNames.sha256Hex(bytes)
         guard actual == expected else {

@@ -70,15 +70,24 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
         switch id {
         case ClusterObjects.fluxInstall:
             let bytes = try await loadManifest(objects.fluxManifest.url)
-            try objects.fluxManifest.verify(bytes)
-            let applied = try await kube.applyManifest(String(decoding: bytes, as: UTF8.self), force: true)
+            var warning: String?
+            try objects.fluxManifest.verify(bytes) { warning = $0 }
+            let install = try objects.fluxInstallDocuments(String(decoding: bytes, as: UTF8.self))
+            let applied = try await kube.applyManifest(documents: install.documents, force: true)
+            for controller in install.controllers {
+                try await kube.waitForRollout(
+                    namespace: ClusterObjects.fluxNamespace, name: controller, timeout: .seconds(600))
+            }
             _ = try await kube.patch(
                 apiVersion: "v1",
                 kind: "Namespace",
                 name: ClusterObjects.fluxNamespace,
                 patch: ["metadata": ["annotations": [ClusterObjects.digestAnnotation: .string(digest)]]]
             )
-            return .done("applied Flux \(objects.fluxManifest.version) (\(applied.count) objects, sha256 verified)")
+            let verified = warning.map { "warning: \($0)" } ?? "sha256 verified"
+            return .done(
+                "applied Flux \(objects.fluxManifest.version) (\(applied.count) objects, \(verified); "
+                    + "\(install.controllers.count) controllers rolled out on the system nodes)")
         case ClusterObjects.gitCredentials:
             guard let credentials = objects.credentials, let url = objects.gitRepositoryURL else {
                 return .unchanged("no credentials configured")

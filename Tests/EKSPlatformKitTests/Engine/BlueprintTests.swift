@@ -348,10 +348,12 @@ struct BlueprintTests {
         #expect(try EngineFixtures.blueprint(EngineFixtures.config(gitops: false)).cluster == nil)
     }
 
-    @Test("the Flux manifest is only accepted with a matching SHA-256 pin")
+    @Test("a pinned Flux manifest must match its SHA-256; an unpinned one is applied with a warning")
     func fluxPin() throws {
         let unpinned = FluxRelease(flux: PlatformConfig.Flux())
-        #expect(throws: FluxRelease.VerificationError.self) { try unpinned.verify(Array("x".utf8)) }
+        var warnings: [String] = []
+        try unpinned.verify(Array("x".utf8)) { warnings.append($0) }
+        #expect(warnings.count == 1 && warnings[0].contains("Set spec.gitops.flux.sha256"))
         let bytes = Array("apiVersion: v1\n".utf8)
         let pinned = FluxRelease(flux: PlatformConfig.Flux(sha256: StableNames.sha256Hex(bytes).uppercased()))
         try pinned.verify(bytes)
@@ -369,5 +371,48 @@ struct BlueprintTests {
         #expect(block.subnet(extraBits: 3, index: 8) == nil)
         #expect(IPv4CIDR("10.42.0.1/16") == nil)
         #expect(block.size == 65_536)
+    }
+}
+
+
+@Suite("Flux install customisation")
+struct FluxInstallCustomisationTests {
+    @Test("controller Deployments get the system toleration and node selector; other objects are untouched")
+    func patchesControllers() throws {
+        let config = try PlatformConfig.load(contentsOf: RenderPaths.examplePlatform)
+        let objects = try #require(try Blueprint(config: config, zones: ["us-west-2a", "us-west-2b", "us-west-2c"]).cluster)
+        let manifest = """
+            apiVersion: v1
+            kind: Namespace
+            metadata: { name: flux-system }
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: { name: source-controller, namespace: flux-system }
+            spec:
+              template:
+                spec:
+                  nodeSelector: { kubernetes.io/os: linux }
+                  tolerations: [ { key: other, operator: Exists } ]
+                  containers: [ { name: manager, image: ghcr.io/fluxcd/source-controller } ]
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: { name: unrelated, namespace: default }
+            spec: { template: { spec: { containers: [ { name: c, image: busybox } ] } } }
+            """
+        let install = try objects.fluxInstallDocuments(manifest)
+        #expect(install.controllers == ["source-controller"])
+        let pod = try #require(install.documents[1]["spec"]?["template"]?["spec"])
+        #expect(pod["nodeSelector"] == ["kubernetes.io/os": "linux", "eksplatform.io/pool": "system"])
+        #expect(pod["tolerations"] == [
+            ["key": "other", "operator": "Exists"],
+            ["key": "CriticalAddonsOnly", "operator": "Equal", "value": "true", "effect": "NoSchedule"],
+        ])
+        #expect(install.documents[0] == (try YAML.decodeDocuments(manifest))[0])
+        #expect(install.documents[2] == (try YAML.decodeDocuments(manifest))[2])
+        // Applying twice does not add the toleration twice.
+        let again = try objects.fluxInstallDocuments(try YAML.encodeDocuments(install.documents))
+        #expect(again.documents[1]["spec"]?["template"]?["spec"]?["tolerations"]?.arrayValue?.count == 2)
     }
 }
