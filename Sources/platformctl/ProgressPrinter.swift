@@ -32,7 +32,11 @@ final class ProgressPrinter: EventHandler {
         mode: Mode,
         colour: Bool,
         clock: @escaping @Sendable () -> Date = Date.init,
-        write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
+        write: @escaping @Sendable (String) -> Void = {
+            // Flush buffered stdout first so results and progress stay in order when both go to one pipe or file.
+            fflush(nil)
+            FileHandle.standardError.write(Data($0.utf8))
+        }
     ) {
         self.mode = mode
         self.colour = colour

@@ -124,14 +124,21 @@ struct Status: AsyncParsableCommand {
         let platform = try loadPlatformConfig(config)
         let observed: ObservedState
         let plan: Plan
+        var inCluster: ClusterStatus?
         do {
             let session = try platformSession(aws, config: platform)
-            observed = try await AWSPlatformObserver(session: session).observe(platform)
+            let access = ClusterAccess(session: session, platform: platform, aws: aws)
+            defer { Task { await access.shutdown() } }
+            let kubeObjects = platform.spec.gitops == nil ? nil : access.objects()
+            observed = try await AWSPlatformObserver(session: session, clusterObjects: kubeObjects).observe(platform)
             let blueprint = try Blueprint(
                 config: platform,
                 zones: try Blueprint.resolveZones(for: platform, available: observed.availableZones)
             )
             plan = Planner.plan(blueprint, observed: observed)
+            if observed.clusterEndpoint != nil {
+                inCluster = try? await ClusterStatus.read(try await access.client())
+            }
         } catch {
             throw CLIError(error)
         }
@@ -154,12 +161,31 @@ struct Status: AsyncParsableCommand {
                     PolicyDocument.canonicalJSON([
                         "cluster": .string(platform.name), "endpoint": .string(observed.clusterEndpoint ?? ""),
                         "resources": .array(rows),
+                        "inCluster": .array(
+                            ((inCluster?.kustomizations ?? []) + (inCluster?.nodePools ?? []) + (inCluster?.nodeClaims ?? []))
+                                .map {
+                                    ["name": .string($0.name), "ready": .string($0.ready), "message": .string($0.message),
+                                     "age": .string($0.age)]
+                                }),
                     ])
                 )
             )
         } else {
             print(Redactor.shared.redact("platform \(platform.name) in \(platform.spec.region): \(plan.summary)"))
             for line in lines { print(Redactor.shared.redact(line)) }
+            if let inCluster {
+                let entries = inCluster.kustomizations + inCluster.nodePools + inCluster.nodeClaims
+                print("\nin the cluster (READY, AGE, MESSAGE):")
+                if entries.isEmpty { print("  no Flux Kustomizations or Karpenter NodePools yet") }
+                for entry in entries {
+                    let name = entry.name.padding(toLength: 44, withPad: " ", startingAt: 0)
+                    let ready = entry.ready.padding(toLength: 8, withPad: " ", startingAt: 0)
+                    let age = entry.age.padding(toLength: 6, withPad: " ", startingAt: 0)
+                    print(Redactor.shared.redact("\(name) \(ready) \(age) \(entry.message)"))
+                }
+            } else if observed.clusterEndpoint != nil {
+                print("\nin the cluster: not reachable (set PLATFORMCTL_KUBE_API for a local API, or check access)")
+            }
         }
     }
 }
