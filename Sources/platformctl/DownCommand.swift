@@ -28,6 +28,7 @@ struct Down: AsyncParsableCommand {
     var config: String = "platform.yaml"
 
     @OptionGroup var aws: AWSOptions
+    @OptionGroup var role: RoleOptions
     @OptionGroup var output: OutputOptions
 
     @Flag(help: "Tear down without asking.")
@@ -38,7 +39,7 @@ struct Down: AsyncParsableCommand {
 
     func run() async throws {
         let platform = try loadPlatformConfig(config)
-        let session = try platformSession(aws, config: platform)
+        let session = try await platformSession(aws, config: platform, role: role, path: config)
         let (mode, colour) = ProgressPrinter.forTerminal(json: output.output == .json)
         let printer = ProgressPrinter(mode: mode, colour: colour)
         let observed: ObservedState

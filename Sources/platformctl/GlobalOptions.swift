@@ -50,3 +50,38 @@ struct OutputOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "Output format: text or json.")
     var output: OutputFormat = .text
 }
+
+/// `--role NAME`: act as an operator role (temporary credentials from the operator settings) instead of the ambient
+/// AWS credentials.
+struct RoleOptions: ParsableArguments {
+    @Option(help: "Use temporary credentials for this operator role (a short name from operator.roles, a role name or ARN).")
+    var role: String?
+
+    init() {}
+
+    /// Options naming `role` directly (for commands that declare their own `--role`).
+    init(role: String?) { self.role = role }
+
+    /// `options` with the role's credentials when `--role` is given (cached like `credential-process`).
+    /// - Parameter operatorConfig: where the operator settings are (a platform.yaml or operator file), if known.
+    func apply(to options: AWSSessionOptions, operatorConfig: String?) async throws -> AWSSessionOptions {
+        guard let role else { return options }
+        let environment = options.environment
+        let located = try OperatorSettingsLocator.locate(explicitPath: operatorConfig, environment: environment)
+        var brokerOptions = options
+        if brokerOptions.region == nil, environment["AWS_REGION"] == nil, environment["AWS_DEFAULT_REGION"] == nil {
+            brokerOptions.region = located.region
+        }
+        let broker = OperatorCredentialBroker(
+            settings: located.settings, sessionOptions: brokerOptions, mfaPrompt: TerminalPrompt.mfaCode)
+        let session = try await broker.assume(
+            role: role,
+            cache: CredentialProcessCache(directory: CredentialProcessCache.defaultDirectory(environment: environment)),
+            warn: { FileHandle.standardError.write(Data("platformctl: warning: \($0)\n".utf8)) })
+        var result = options
+        result.credentials = session.credentials
+        result.profile = nil
+        if result.region == nil { result.region = session.region }
+        return result
+    }
+}

@@ -15,6 +15,12 @@ struct KubeconfigCommand: AsyncParsableCommand {
     @Option(name: .customLong("role-arn"), help: "Have `platformctl token` assume this role.")
     var roleARN: String?
 
+    @Option(help: "Have `platformctl token` use this operator role (from the operator settings); also used here.")
+    var role: String?
+
+    @Option(name: .customLong("config"), help: "Operator settings for --role (written into the exec stanza).")
+    var operatorConfig: String?
+
     @Option(help: "The kubeconfig file (default: the first entry of KUBECONFIG, else ~/.kube/config).")
     var kubeconfig: String?
 
@@ -32,7 +38,8 @@ struct KubeconfigCommand: AsyncParsableCommand {
         let session: AWSSession
         let cluster: EKSDescribeCluster.Cluster
         do {
-            session = try AWSSession(aws.sessionOptions())
+            let options = try await RoleOptions(role: role).apply(to: aws.sessionOptions(), operatorConfig: operatorConfig)
+            session = try AWSSession(options)
             cluster = try await EKSDescribeCluster(client: session.client).describeCluster(name: clusterName)
         } catch {
             throw CLIError(error)
@@ -53,6 +60,8 @@ struct KubeconfigCommand: AsyncParsableCommand {
             certificateAuthorityData: caData,
             roleARN: roleARN,
             profile: aws.profile,
+            operatorRole: role,
+            operatorConfig: operatorConfig.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
             alias: alias
         )
         do {

@@ -152,20 +152,13 @@ struct CredentialProcessCommand: AsyncParsableCommand {
         do {
             let broker = try operatorOptions.broker(aws: aws, environment: environment)
             let seconds = try parseDuration(duration) ?? broker.settings.sessionDurationSeconds
-            let cache = CredentialProcessCache(directory: CredentialProcessCache.defaultDirectory(environment: environment))
-            let key = broker.cacheKey(role: role, durationSeconds: seconds)
+            let cache =
+                noCache ? nil : CredentialProcessCache(directory: CredentialProcessCache.defaultDirectory(environment: environment))
             let warn: (String) -> Void = { FileHandle.standardError.write(Data("platformctl: warning: \($0)\n".utf8)) }
-            if !noCache, let cached = cache.read(key: key, warn: warn) {
-                print(try Self.json(cached))
-                return
-            }
-            let session = try await broker.assume(role: role, durationSeconds: seconds)
+            let session = try await broker.assume(role: role, durationSeconds: seconds, cache: cache, warn: warn)
             let output = CredentialProcess.Output(
                 accessKeyID: session.credentials.accessKeyID, secretAccessKey: session.credentials.secretAccessKey,
                 sessionToken: session.credentials.sessionToken, expiration: session.expiration)
-            if !noCache {
-                do { try cache.write(output, key: key) } catch { warn("cannot cache the credentials: \(error)") }
-            }
             print(try Self.json(output))
         } catch let error as CLIError {
             throw error

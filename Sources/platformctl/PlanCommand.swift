@@ -13,11 +13,14 @@ func loadPlatformConfig(_ path: String) throws -> PlatformConfig {
 }
 
 /// An AWS session for `config`: its region unless `--region` says otherwise.
-func platformSession(_ aws: AWSOptions, config: PlatformConfig) throws -> AWSSession {
+func platformSession(_ aws: AWSOptions, config: PlatformConfig, role: RoleOptions, path: String) async throws
+    -> AWSSession
+{
     var options = aws.sessionOptions()
     if options.region == nil { options.region = config.spec.region }
     Redactor.shared.revealsAccountID = aws.showAccountID
-    return try AWSSession(options)
+    // The platform.yaml names the operator settings only when it has an operator: section.
+    return try AWSSession(try await role.apply(to: options, operatorConfig: config.operator == nil ? nil : path))
 }
 
 /// `platformctl plan`: what `up` would change, with reasons.
@@ -32,6 +35,7 @@ struct PlanCommand: AsyncParsableCommand {
     var config: String = "platform.yaml"
 
     @OptionGroup var aws: AWSOptions
+    @OptionGroup var role: RoleOptions
     @OptionGroup var output: OutputOptions
 
     @Flag(name: .customLong("detailed-exitcode"), help: "Exit 2 when there are changes, 0 when there are none.")
@@ -44,7 +48,7 @@ struct PlanCommand: AsyncParsableCommand {
         let platform = try loadPlatformConfig(config)
         let plan: Plan
         do {
-            let session = try platformSession(aws, config: platform)
+            let session = try await platformSession(aws, config: platform, role: role, path: config)
             let access = ClusterAccess(session: session, platform: platform, aws: aws)
             let kubeObjects = platform.spec.gitops == nil ? nil : access.objects()
             do {

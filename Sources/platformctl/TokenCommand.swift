@@ -34,6 +34,12 @@ struct TokenCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-cache"), help: "Neither read nor write the token cache.")
     var noCache = false
 
+    @Option(help: "Sign with temporary credentials for this operator role (from the operator settings).")
+    var role: String?
+
+    @Option(name: .customLong("config"), help: "Operator settings for --role (default: ./platform.yaml, then ~/.config/platformctl/config.yaml).")
+    var operatorConfig: String?
+
     func validate() throws {
         if clusterName.isEmpty { throw ValidationError("--cluster-name must not be empty") }
         if let endpointURL {
@@ -51,6 +57,14 @@ struct TokenCommand: AsyncParsableCommand {
         let apiVersion = ExecCredential.negotiatedAPIVersion(execInfo: environment["KUBERNETES_EXEC_INFO"], warn: warn)
         let provider: EKSTokenProvider
         do {
+            var operatorCredentials: AWSCredentials?
+            if role != nil {
+                let base = AWSSessionOptions(
+                    profile: profile, region: region, endpointURL: endpointURL.flatMap(URL.init(string:)),
+                    environment: environment)
+                operatorCredentials = try await RoleOptions(role: role).apply(to: base, operatorConfig: operatorConfig)
+                    .credentials
+            }
             provider = try EKSTokenProvider(
                 EKSTokenProvider.Options(
                     clusterName: clusterName,
@@ -59,7 +73,8 @@ struct TokenCommand: AsyncParsableCommand {
                     profile: profile,
                     endpointURL: endpointURL.flatMap(URL.init(string:)),
                     useCache: !noCache,
-                    environment: environment
+                    environment: environment,
+                    credentials: operatorCredentials
                 ),
                 warn: warn
             )

@@ -41,6 +41,7 @@ struct Up: AsyncParsableCommand {
     var config: String = "platform.yaml"
 
     @OptionGroup var aws: AWSOptions
+    @OptionGroup var role: RoleOptions
     @OptionGroup var output: OutputOptions
 
     @Flag(help: "Apply without asking.")
@@ -51,7 +52,7 @@ struct Up: AsyncParsableCommand {
 
     func run() async throws {
         let platform = try loadPlatformConfig(config)
-        let session = try platformSession(aws, config: platform)
+        let session = try await platformSession(aws, config: platform, role: role, path: config)
         // The cluster phase: PLATFORMCTL_KUBE_API (loopback) or the EKS cluster once it exists.
         let access = ClusterAccess(session: session, platform: platform, aws: aws)
         do {
@@ -118,6 +119,7 @@ struct Status: AsyncParsableCommand {
     var config: String = "platform.yaml"
 
     @OptionGroup var aws: AWSOptions
+    @OptionGroup var role: RoleOptions
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
@@ -126,7 +128,7 @@ struct Status: AsyncParsableCommand {
         let plan: Plan
         var inCluster: ClusterStatus?
         do {
-            let session = try platformSession(aws, config: platform)
+            let session = try await platformSession(aws, config: platform, role: role, path: config)
             let access = ClusterAccess(session: session, platform: platform, aws: aws)
             defer { Task { await access.shutdown() } }
             let kubeObjects = platform.spec.gitops == nil ? nil : access.objects()

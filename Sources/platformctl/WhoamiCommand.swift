@@ -8,14 +8,19 @@ struct Whoami: AsyncParsableCommand {
         abstract: "Show the AWS identity behind the current credentials (account id masked).")
 
     @OptionGroup var aws: AWSOptions
+    @OptionGroup var role: RoleOptions
+
+    @Option(name: .customLong("config"), help: "Operator settings for --role (default: ./platform.yaml, then ~/.config/platformctl/config.yaml).")
+    var operatorConfig: String?
     @OptionGroup var outputOptions: OutputOptions
 
     func run() async throws {
         let redactor = Redactor.shared
         redactor.revealsAccountID = aws.showAccountID
-        let session = try AWSSession(aws.sessionOptions())
         let identity: STSClient.CallerIdentity
+        let session: AWSSession
         do {
+            session = try AWSSession(try await role.apply(to: aws.sessionOptions(), operatorConfig: operatorConfig))
             identity = try await session.sts.getCallerIdentity()
         } catch {
             throw CLIError(error)

@@ -141,6 +141,40 @@ public struct OperatorCredentialBroker: Sendable {
             requestedRole: role, roleARN: roleARN, credentials: credentials, region: session.region.name)
     }
 
+    /// Like ``assume(role:durationSeconds:)``, but first looks in `cache` (credentials valid for more than five
+    /// minutes are reused without touching 1Password or STS) and stores fresh ones there. `warn` hears about ignored
+    /// cache files; a cache that cannot be written is reported and otherwise ignored.
+    public func assume(
+        role: String,
+        durationSeconds: Int? = nil,
+        cache: CredentialProcessCache?,
+        warn: (String) -> Void
+    ) async throws -> OperatorSession {
+        let seconds = durationSeconds ?? settings.sessionDurationSeconds
+        let key = cacheKey(role: role, durationSeconds: seconds)
+        if let cache, let hit = cache.read(key: key, warn: warn), let region = sessionOptions.region
+            ?? sessionOptions.environment["AWS_REGION"] ?? sessionOptions.environment["AWS_DEFAULT_REGION"]
+        {
+            Redactor.shared.register(secret: hit.SecretAccessKey)
+            if let token = hit.SessionToken { Redactor.shared.register(secret: token) }
+            return OperatorSession(
+                requestedRole: role, roleARN: hit.RoleArn ?? role,
+                credentials: AWSCredentials(
+                    accessKeyID: hit.AccessKeyId, secretAccessKey: hit.SecretAccessKey, sessionToken: hit.SessionToken,
+                    expiration: hit.Expiration.flatMap(ISO8601.parse), source: "platformctl role \(role) (cached)"),
+                region: region)
+        }
+        let session = try await assume(role: role, durationSeconds: seconds)
+        if let cache {
+            var entry = CredentialProcess.Output(
+                accessKeyID: session.credentials.accessKeyID, secretAccessKey: session.credentials.secretAccessKey,
+                sessionToken: session.credentials.sessionToken, expiration: session.expiration)
+            entry.RoleArn = session.roleARN
+            do { try cache.write(entry, key: key) } catch { warn("cannot cache the role credentials: \(error)") }
+        }
+        return session
+    }
+
     /// A stable key for caching the result of ``assume(role:durationSeconds:)``: the role, where the base credentials
     /// come from (the reference or profile name, never a secret), the roles table, the duration and the endpoint.
     public func cacheKey(role: String, durationSeconds: Int) -> String {

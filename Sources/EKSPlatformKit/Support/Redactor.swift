@@ -17,8 +17,10 @@ public final class Redactor: @unchecked Sendable {
     public init() {}
 
     /// Registers a value that must never be shown (secret keys, session tokens, 1Password values).
+    /// Values shorter than 8 characters are not registered: real secrets are longer, and masking short values (such as
+    /// a six-digit one-time code) would also cut into unrelated numbers, account ids included.
     public func register(secret: String) {
-        guard secret.count >= 4 else { return }
+        guard secret.count >= 8 else { return }
         lock.withLock { _ = secrets.insert(secret) }
     }
 
@@ -38,16 +40,17 @@ public final class Redactor: @unchecked Sendable {
     public func redact(_ text: String) -> String {
         let (secrets, accounts, reveal) = lock.withLock { (self.secrets, self.accountIDs, self.revealAccountID) }
         var out = text
-        for secret in secrets.sorted(by: { $0.count > $1.count }) where out.contains(secret) {
-            out = out.replacingOccurrences(of: secret, with: Self.maskSecret(secret))
-        }
-        out = Self.maskAccessKeyIDs(in: out)
+        // Account ids first: a secret that happens to share digits with one must not leave part of it visible.
         if !reveal {
             out = Self.maskARNAccounts(in: out)
             for account in accounts where out.contains(account) {
                 out = out.replacingOccurrences(of: account, with: Self.maskedAccountID)
             }
         }
+        for secret in secrets.sorted(by: { $0.count > $1.count }) where out.contains(secret) {
+            out = out.replacingOccurrences(of: secret, with: Self.maskSecret(secret))
+        }
+        out = Self.maskAccessKeyIDs(in: out)
         return out
     }
 

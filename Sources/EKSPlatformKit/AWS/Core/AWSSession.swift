@@ -64,7 +64,9 @@ public final class AWSSession: Sendable {
     /// Resolves everything from `options` and the environment.
     /// - Throws: ``AWSClientError`` for a malformed config file, a missing or unknown region, a bad endpoint.
     public init(_ options: AWSSessionOptions, logger: Logger = Logger(label: "eksplatform.aws")) throws {
-        let env = options.environment
+        var env = options.environment
+        // Explicit credentials replace any profile, so a stale AWS_PROFILE must not matter (or fail) here.
+        if options.credentials != nil, options.profile == nil { env.removeValue(forKey: "AWS_PROFILE") }
         let shared = try AWSSharedConfiguration(profile: options.profile, environment: env)
         let endpoints = AWSEndpointResolver(explicitEndpoint: options.endpointURL, environment: env, shared: shared)
         let candidates: [(String?, String)] = [

@@ -161,6 +161,8 @@ public enum CredentialProcess {
         public var Expiration: String?
         /// The account id, when known.
         public var AccountId: String?
+        /// Not part of the AWS contract (SDKs ignore it): the role the credentials are for, kept by platformctl's cache.
+        public var RoleArn: String?
 
         /// Creates an output value.
         public init(

@@ -81,7 +81,9 @@ public final class EKSTokenProvider: Sendable {
         guard !options.clusterName.isEmpty else {
             throw EKSTokenError(.invalidInput, "the cluster name is empty; pass --cluster-name NAME")
         }
-        let env = options.environment
+        var env = options.environment
+        // Explicit credentials replace any profile, so a stale AWS_PROFILE must not matter (or fail) here.
+        if options.credentials != nil, options.profile == nil { env.removeValue(forKey: "AWS_PROFILE") }
         let shared = try AWSSharedConfiguration(profile: options.profile, environment: env)
         let candidates: [(String?, String)] = [
             (options.region, "--region"), (env["AWS_REGION"], "AWS_REGION"),

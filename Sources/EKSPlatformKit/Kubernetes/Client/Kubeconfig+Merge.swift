@@ -22,6 +22,11 @@ extension Kubeconfig {
         public var roleARN: String?
         /// The AWS profile to use (sets `AWS_PROFILE` for the plugin).
         public var profile: String?
+        /// An operator role (`platformctl token --role NAME`): temporary credentials from the operator settings, so the
+        /// kubeconfig works without shell aliases or a platformctl shell.
+        public var operatorRole: String?
+        /// The operator settings file passed to `platformctl token --config`.
+        public var operatorConfig: String?
         /// The context name; `NAME.REGION` when `nil`.
         public var alias: String?
         /// The command kubectl runs.
@@ -37,6 +42,8 @@ extension Kubeconfig {
             certificateAuthorityData: String,
             roleARN: String? = nil,
             profile: String? = nil,
+            operatorRole: String? = nil,
+            operatorConfig: String? = nil,
             alias: String? = nil,
             command: String = "platformctl",
             execAPIVersion: String = ExecCredential.v1beta1
@@ -47,6 +54,8 @@ extension Kubeconfig {
             self.certificateAuthorityData = certificateAuthorityData
             self.roleARN = roleARN
             self.profile = profile
+            self.operatorRole = operatorRole
+            self.operatorConfig = operatorConfig
             self.alias = alias
             self.command = command
             self.execAPIVersion = execAPIVersion
@@ -69,6 +78,8 @@ extension Kubeconfig {
         var userItem: JSONValue {
             var args: [JSONValue] = ["token", "--cluster-name", .string(clusterName), "--region", .string(region)]
             if let roleARN { args += ["--role-arn", .string(roleARN)] }
+            if let operatorRole { args += ["--role", .string(operatorRole)] }
+            if let operatorConfig { args += ["--config", .string(operatorConfig)] }
             var exec: [String: JSONValue] = [
                 "apiVersion": .string(execAPIVersion), "command": .string(command), "args": .array(args),
                 "provideClusterInfo": false,
