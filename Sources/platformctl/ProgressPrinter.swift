@@ -138,6 +138,8 @@ final class ProgressPrinter: EventHandler {
         case .finished(let summary):
             object["event"] = "finished"
             object["success"] = .bool(summary.isSuccess)
+            object["wallSeconds"] = .number((summary.wallSeconds * 1000).rounded() / 1000)
+            object["criticalPathSeconds"] = .number((summary.criticalPathSeconds * 1000).rounded() / 1000)
             object["succeeded"] = .integer(summary.succeeded.count)
             object["failed"] = .array(summary.failed.map { .string("\($0.id): \($0.message)") })
             object["notStarted"] = .integer(summary.notStarted.count)

@@ -14,6 +14,12 @@ public struct ExecutionSummary: Sendable, Equatable {
     public var cancelled = false
     /// Set when a permission error stopped the whole run: the failing action and resource.
     public var stoppedBy: String?
+    /// How long each finished step took, in seconds.
+    public var stepSeconds: [String: Double] = [:]
+    /// The run's wall time, in seconds.
+    public var wallSeconds: Double = 0
+    /// The longest chain of dependent steps by their measured durations: the least wall time any schedule could reach.
+    public var criticalPathSeconds: Double = 0
 
     /// A failed step.
     public struct Failure: Sendable, Equatable {
@@ -32,6 +38,28 @@ public struct ExecutionSummary: Sendable, Equatable {
     /// Creates an empty summary.
     public init() {}
 
+    /// Equality of outcomes; timings are measurements and are not compared.
+    public static func == (lhs: ExecutionSummary, rhs: ExecutionSummary) -> Bool {
+        lhs.succeeded == rhs.succeeded && lhs.failed == rhs.failed && lhs.skipped == rhs.skipped
+            && lhs.notStarted == rhs.notStarted && lhs.abandoned == rhs.abandoned && lhs.cancelled == rhs.cancelled
+            && lhs.stoppedBy == rhs.stoppedBy
+    }
+
+    /// The critical path through `steps` given measured `seconds` per step (steps without a measurement count 0).
+    public static func criticalPath(_ steps: [(id: String, dependsOn: [String])], seconds: [String: Double]) -> Double {
+        var finish: [String: Double] = [:]
+        let byID = Dictionary(steps.map { ($0.id, $0.dependsOn) }, uniquingKeysWith: { first, _ in first })
+        func end(_ id: String, _ depth: Int) -> Double {
+            if let known = finish[id] { return known }
+            guard depth < 10_000 else { return 0 }
+            let start = (byID[id] ?? []).map { end($0, depth + 1) }.max() ?? 0
+            let value = start + (seconds[id] ?? 0)
+            finish[id] = value
+            return value
+        }
+        return steps.map { end($0.id, 0) }.max() ?? 0
+    }
+
     /// Whether every step succeeded.
     public var isSuccess: Bool {
         failed.isEmpty && skipped.isEmpty && notStarted.isEmpty && abandoned.isEmpty && !cancelled
@@ -39,7 +67,10 @@ public struct ExecutionSummary: Sendable, Equatable {
 
     /// What to tell the user at the end.
     public func message(command: String) -> String {
-        if isSuccess { return "Done: \(succeeded.count) steps completed." }
+        if isSuccess {
+            return "Done: \(succeeded.count) steps completed in "
+                + String(format: "%.1f s (critical path %.1f s).", wallSeconds, criticalPathSeconds)
+        }
         var lines: [String] = []
         if cancelled {
             lines.append(

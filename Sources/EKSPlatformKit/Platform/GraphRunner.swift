@@ -57,9 +57,13 @@ public struct GraphRunner: Sendable {
     }
 
     private enum Result: Sendable {
-        case outcome(StepOutcome)
+        case outcome(StepOutcome, seconds: Double)
         case failure(String, permission: String?)
         case cancelled
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// Runs `steps`, reporting to `events`, and returns the summary (also sent as ``PlatformEvent/finished(_:)``).
@@ -75,6 +79,7 @@ public struct GraphRunner: Sendable {
         var stop = false
         var summary = ExecutionSummary()
         let sleep = self.sleep
+        let started = ContinuousClock.now
 
         func dependents(of id: String) -> [String] {
             order.filter { byID[$0]?.dependsOn.contains(id) ?? false }
@@ -100,8 +105,11 @@ public struct GraphRunner: Sendable {
                         events.handle(.stepStarted(id: id, title: step.title))
                         let context = StepContext(stepID: id, events: events, sleep: sleep)
                         group.addTask {
+                            let stepStart = ContinuousClock.now
                             do {
-                                return (id, .outcome(try await step.run(context)))
+                                let outcome = try await step.run(context)
+                                let elapsed = ContinuousClock.now - stepStart
+                                return (id, .outcome(outcome, seconds: Self.seconds(elapsed)))
                             } catch is CancellationError {
                                 return (id, .cancelled)
                             } catch {
@@ -115,7 +123,8 @@ public struct GraphRunner: Sendable {
                 guard let (id, result) = await group.next() else { break }
                 running -= 1
                 switch result {
-                case .outcome(let outcome):
+                case .outcome(let outcome, let seconds):
+                    summary.stepSeconds[id] = seconds
                     satisfied.insert(id)
                     summary.succeeded.append(id)
                     switch outcome {
@@ -138,6 +147,9 @@ public struct GraphRunner: Sendable {
             }
         }
         if Task.isCancelled { summary.cancelled = true }
+        summary.wallSeconds = Self.seconds(ContinuousClock.now - started)
+        summary.criticalPathSeconds = ExecutionSummary.criticalPath(
+            steps.map { ($0.id, $0.dependsOn) }, seconds: summary.stepSeconds)
         summary.notStarted = order.filter { pending.contains($0) }
         for id in summary.notStarted {
             events.handle(.stepSkipped(id: id, reason: summary.cancelled ? "cancelled" : "the run stopped"))

@@ -31,7 +31,7 @@ struct GraphRunnerTests {
         #expect(summary.isSuccess)
         #expect(summary.succeeded == ["a", "d", "b", "c", "e"])
         #expect(events.started == ["a", "d", "b", "c", "e"])
-        #expect(summary.message(command: "up") == "Done: 5 steps completed.")
+        #expect(summary.message(command: "up").hasPrefix("Done: 5 steps completed in "))
     }
 
     @Test("independent steps run concurrently, never more than the bound")
@@ -143,5 +143,18 @@ struct GraphRunnerTests {
             try await GraphRunner().run([Self.step("a", ["zzz"], log: log)], events: NullEventHandler())
         }
         #expect(log.entries.isEmpty)
+    }
+}
+
+@Suite("Critical path")
+struct CriticalPathTests {
+    @Test("the longest chain by measured durations")
+    func longestChain() {
+        let steps: [(id: String, dependsOn: [String])] = [
+            ("vpc", []), ("subnet", ["vpc"]), ("role", []), ("cluster", ["subnet", "role"]), ("queue", []),
+        ]
+        let seconds = ["vpc": 1.0, "subnet": 2.0, "role": 5.0, "cluster": 10.0, "queue": 3.0]
+        #expect(ExecutionSummary.criticalPath(steps, seconds: seconds) == 15.0)
+        #expect(ExecutionSummary.criticalPath(steps, seconds: [:]) == 0)
     }
 }
