@@ -36,11 +36,11 @@ struct KubeconfigCommand: AsyncParsableCommand {
 
     func run() async throws {
         let session: AWSSession
-        let cluster: EKSDescribeCluster.Cluster
+        let cluster: EKSCluster
         do {
             let options = try await RoleOptions(role: role).apply(to: aws.sessionOptions(), operatorConfig: operatorConfig)
             session = try AWSSession(options)
-            cluster = try await EKSDescribeCluster(client: session.client).describeCluster(name: clusterName)
+            cluster = try await session.eks.describeCluster(name: clusterName)
         } catch {
             throw CLIError(error)
         }
@@ -49,7 +49,7 @@ struct KubeconfigCommand: AsyncParsableCommand {
         else {
             throw CLIError(
                 message: "cluster \(clusterName) has no endpoint or certificate authority yet (status "
-                    + "\(cluster.status ?? "unknown")); wait until it is ACTIVE and run this again"
+                    + "\(cluster.status)); wait until it is ACTIVE and run this again"
             )
         }
         let path = kubeconfig ?? Kubeconfig.defaultPath(environment: ProcessInfo.processInfo.environment)
