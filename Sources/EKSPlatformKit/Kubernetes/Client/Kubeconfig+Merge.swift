@@ -1,0 +1,160 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+extension Kubeconfig {
+    /// What `platformctl kubeconfig` writes for one EKS cluster: a cluster, a user with an exec stanza that calls
+    /// `platformctl token`, and a context, all named `NAME.REGION` (never the ARN, so no account id in names).
+    public struct EKSEntry: Sendable, Equatable {
+        /// The cluster name.
+        public var clusterName: String
+        /// The region.
+        public var region: String
+        /// The API server URL (DescribeCluster `endpoint`).
+        public var server: String
+        /// Base64 PEM of the cluster CA (DescribeCluster `certificateAuthority.data`).
+        public var certificateAuthorityData: String
+        /// The role to assume when making tokens.
+        public var roleARN: String?
+        /// The AWS profile to use (sets `AWS_PROFILE` for the plugin).
+        public var profile: String?
+        /// The context name; `NAME.REGION` when `nil`.
+        public var alias: String?
+        /// The command kubectl runs.
+        public var command: String
+        /// The ExecCredential apiVersion of the stanza.
+        public var execAPIVersion: String
+
+        /// Creates an entry.
+        public init(
+            clusterName: String,
+            region: String,
+            server: String,
+            certificateAuthorityData: String,
+            roleARN: String? = nil,
+            profile: String? = nil,
+            alias: String? = nil,
+            command: String = "platformctl",
+            execAPIVersion: String = ExecCredential.v1beta1
+        ) {
+            self.clusterName = clusterName
+            self.region = region
+            self.server = server
+            self.certificateAuthorityData = certificateAuthorityData
+            self.roleARN = roleARN
+            self.profile = profile
+            self.alias = alias
+            self.command = command
+            self.execAPIVersion = execAPIVersion
+        }
+
+        /// `NAME.REGION`, the cluster and user entry name.
+        public var entryName: String { "\(clusterName).\(region)" }
+        /// The context name.
+        public var contextName: String { alias ?? entryName }
+
+        /// The `clusters[]` item.
+        var clusterItem: JSONValue {
+            [
+                "name": .string(entryName),
+                "cluster": ["server": .string(server), "certificate-authority-data": .string(certificateAuthorityData)],
+            ]
+        }
+
+        /// The `users[]` item (no credential: only the command that makes one).
+        var userItem: JSONValue {
+            var args: [JSONValue] = ["token", "--cluster-name", .string(clusterName), "--region", .string(region)]
+            if let roleARN { args += ["--role-arn", .string(roleARN)] }
+            var exec: [String: JSONValue] = [
+                "apiVersion": .string(execAPIVersion), "command": .string(command), "args": .array(args),
+                "provideClusterInfo": false,
+            ]
+            if let profile { exec["env"] = [["name": "AWS_PROFILE", "value": .string(profile)]] }
+            if execAPIVersion == ExecCredential.v1 { exec["interactiveMode"] = "Never" }
+            return ["name": .string(entryName), "user": ["exec": .object(exec)]]
+        }
+
+        /// The `contexts[]` item.
+        var contextItem: JSONValue {
+            ["name": .string(contextName), "context": ["cluster": .string(entryName), "user": .string(entryName)]]
+        }
+    }
+
+    /// Adds or replaces `entry`'s cluster, user and context in the kubeconfig at `path` (created if missing), keeps
+    /// every other entry and field, optionally sets `current-context`, and writes the file atomically with `0600`.
+    /// - Throws: ``KubeconfigError`` when the existing file is malformed or cannot be written.
+    public static func merge(_ entry: EKSEntry, into path: String, setCurrentContext: Bool = true) throws {
+        var root: [String: JSONValue] = [:]
+        if FileManager.default.fileExists(atPath: path) {
+            _ = try load(path: path)  // validates the file, with field paths in errors
+            let text = String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self)
+            if case .object(let map)? = try? YAML.decodeDocuments(text).first { root = map }
+        }
+        root["apiVersion"] = root["apiVersion"] ?? "v1"
+        root["kind"] = root["kind"] ?? "Config"
+        root["preferences"] = root["preferences"] ?? .object([:])
+        func upsert(_ key: String, _ item: JSONValue) {
+            var list = root[key]?.arrayValue ?? []
+            let name = item["name"]
+            if let index = list.firstIndex(where: { $0["name"] == name }) {
+                list[index] = item
+            } else {
+                list.append(item)
+            }
+            root[key] = .array(list)
+        }
+        upsert("clusters", entry.clusterItem)
+        upsert("users", entry.userItem)
+        upsert("contexts", entry.contextItem)
+        if setCurrentContext { root["current-context"] = .string(entry.contextName) }
+        let text: String
+        do {
+            text = try YAML.encode(JSONValue.object(root))
+        } catch {
+            throw KubeconfigError(path: path, field: nil, "cannot encode the merged kubeconfig: \(error)")
+        }
+        try writeAtomically(Array(text.utf8), to: path)
+    }
+
+    /// Writes `bytes` to a `0600` temporary file beside `path`, then renames it over `path`.
+    static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw KubeconfigError(path: path, field: nil, "cannot create the directory \(directory): \(error)")
+            }
+        }
+        let temporary = "\(path).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw KubeconfigError(path: path, field: nil, "cannot create \(temporary): \(String(cString: strerror(errno)))")
+        }
+        var failure: String?
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = write(fd, raw.baseAddress.map { $0 + offset }, raw.count - offset)
+                if written <= 0 {
+                    failure = String(cString: strerror(errno))
+                    return
+                }
+                offset += written
+            }
+        }
+        if failure == nil, fchmod(fd, 0o600) != 0 { failure = String(cString: strerror(errno)) }
+        if failure == nil, fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
+        close(fd)
+        if failure == nil, rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
+        if let failure {
+            unlink(temporary)
+            throw KubeconfigError(path: path, field: nil, "cannot write the file: \(failure)")
+        }
+    }
+}

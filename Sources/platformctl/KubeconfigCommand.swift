@@ -1,0 +1,57 @@
+import ArgumentParser
+import EKSPlatformKit
+import Foundation
+
+/// `platformctl kubeconfig`: add (or refresh) an EKS cluster in a kubeconfig, authenticating with `platformctl token`.
+struct Kubeconfig: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kubeconfig",
+        abstract: "Write an EKS cluster into a kubeconfig (names NAME.REGION; tokens via `platformctl token`).")
+
+    @Option(name: .customLong("cluster-name"), help: "The EKS cluster name.")
+    var clusterName: String
+
+    @Option(name: .customLong("role-arn"), help: "Have `platformctl token` assume this role.")
+    var roleARN: String?
+
+    @Option(help: "The kubeconfig file (default: the first entry of KUBECONFIG, else ~/.kube/config).")
+    var kubeconfig: String?
+
+    @Option(help: "The context name (default: NAME.REGION).")
+    var alias: String?
+
+    @OptionGroup var aws: AWSOptions
+
+    func validate() throws {
+        if clusterName.isEmpty { throw ValidationError("--cluster-name must not be empty") }
+        if let alias, alias.isEmpty { throw ValidationError("--alias must not be empty") }
+    }
+
+    func run() async throws {
+        let session: AWSSession
+        let cluster: EKSDescribeCluster.Cluster
+        do {
+            session = try AWSSession(aws.sessionOptions())
+            cluster = try await EKSDescribeCluster(client: session.client).describeCluster(name: clusterName)
+        } catch {
+            throw CLIError(error)
+        }
+        guard let endpoint = cluster.endpoint, !endpoint.isEmpty,
+            let caData = cluster.certificateAuthority?.data, !caData.isEmpty
+        else {
+            throw CLIError(
+                message: "cluster \(clusterName) has no endpoint or certificate authority yet (status "
+                    + "\(cluster.status ?? "unknown")); wait until it is ACTIVE and run this again")
+        }
+        let path = kubeconfig ?? EKSPlatformKit.Kubeconfig.defaultPath(environment: ProcessInfo.processInfo.environment)
+        let entry = EKSPlatformKit.Kubeconfig.EKSEntry(
+            clusterName: clusterName, region: session.region.name, server: endpoint, certificateAuthorityData: caData,
+            roleARN: roleARN, profile: aws.profile, alias: alias)
+        do {
+            try EKSPlatformKit.Kubeconfig.merge(entry, into: path)
+        } catch {
+            throw CLIError(error)
+        }
+        print(Redactor.shared.redact("Added context \(entry.contextName) (cluster \(entry.entryName)) to \(path)"))
+    }
+}
