@@ -3,7 +3,7 @@ import EKSPlatformKit
 import Foundation
 
 /// `platformctl kubeconfig`: add (or refresh) an EKS cluster in a kubeconfig, authenticating with `platformctl token`.
-struct Kubeconfig: AsyncParsableCommand {
+struct KubeconfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kubeconfig",
         abstract: "Write an EKS cluster into a kubeconfig (names NAME.REGION; tokens via `platformctl token`).")
@@ -43,12 +43,12 @@ struct Kubeconfig: AsyncParsableCommand {
                 message: "cluster \(clusterName) has no endpoint or certificate authority yet (status "
                     + "\(cluster.status ?? "unknown")); wait until it is ACTIVE and run this again")
         }
-        let path = kubeconfig ?? EKSPlatformKit.Kubeconfig.defaultPath(environment: ProcessInfo.processInfo.environment)
-        let entry = EKSPlatformKit.Kubeconfig.EKSEntry(
+        let path = kubeconfig ?? Kubeconfig.defaultPath(environment: ProcessInfo.processInfo.environment)
+        let entry = Kubeconfig.EKSEntry(
             clusterName: clusterName, region: session.region.name, server: endpoint, certificateAuthorityData: caData,
             roleARN: roleARN, profile: aws.profile, alias: alias)
         do {
-            try EKSPlatformKit.Kubeconfig.merge(entry, into: path)
+            try Kubeconfig.merge(entry, into: path)
         } catch {
             throw CLIError(error)
         }

@@ -8,14 +8,17 @@ struct Platformctl: AsyncParsableCommand {
         commandName: "platformctl",
         abstract: "Build, inspect and tear down an opinionated EKS platform from one platform.yaml.",
         version: EKSPlatformKit.version,
-        subcommands: [Whoami.self, Render.self, Shell.self, CredentialProcessCommand.self, Token.self, Kubeconfig.self]
+        subcommands: [
+            Whoami.self, Render.self, Shell.self, CredentialProcessCommand.self, TokenCommand.self,
+            KubeconfigCommand.self,
+        ]
     )
 
     /// Runs the chosen command, then closes the shared HTTP client so the process exits cleanly.
     static func main() async {
         do {
             var command = try parseAsRoot()
-            if var token = command as? Token {
+            if let token = command as? TokenCommand {
                 // The token command manages the shared HTTP client itself: a cache hit must not create one.
                 try await token.run()
                 return

@@ -5,8 +5,9 @@ import Foundation
 /// `platformctl token`: an EKS bearer token as an ExecCredential, for kubectl's exec plugin mechanism.
 ///
 /// Fast by design: a cache hit reads one file and prints; signing needs no network unless `--role-arn` is given.
-struct Token: AsyncParsableCommand {
+struct TokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "token",
         abstract: "Print an EKS authentication token as a client.authentication.k8s.io ExecCredential.",
         discussion: """
             kubectl runs this through the `exec` stanza that `platformctl kubeconfig` writes. Tokens are cached \

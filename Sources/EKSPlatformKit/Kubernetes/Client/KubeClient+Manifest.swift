@@ -98,7 +98,7 @@ extension KubeClient {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for crd in crds {
                 guard let name = crd["metadata"]?["name"]?.stringValue else { continue }
-                group.addTask { try await self.waitForCRDEstablished(name: name, timeout: establishTimeout) }
+                group.addTask { _ = try await self.waitForCRDEstablished(name: name, timeout: establishTimeout) }
             }
             try await group.waitForAll()
         }

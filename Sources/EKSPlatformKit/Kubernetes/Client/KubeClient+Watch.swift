@@ -92,7 +92,10 @@ extension KubeClient {
                 }
             } catch let error as KubeClientError where error.isGone {
                 end = .expired
-            } catch let error as KubeClientError where error.code == .transport || error.code == .invalidResponse {
+            } catch let error as KubeClientError
+                where error.code == .transport || error.code == .invalidResponse
+                || (error.code == .apiStatus && (error.statusCode ?? 0 >= 500 || error.statusCode == 429))
+            {
                 failures += 1
                 if failures >= 6 || Task.isCancelled { throw error }
                 try await Task.sleep(for: .milliseconds(min(2000, 100 << failures)))

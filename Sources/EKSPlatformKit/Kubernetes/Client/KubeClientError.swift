@@ -88,7 +88,7 @@ public struct KubeClientError: Error, Sendable, CustomStringConvertible {
         guard let status = try? JSONDecoder().decode(JSONValue.self, from: Data(body)),
             status["kind"]?.stringValue == "Status"
         else { return nil }
-        var causes: [(String, String, String)] = []
+        var causes: [(reason: String, message: String, field: String)] = []
         for cause in status["details"]?["causes"]?.arrayValue ?? [] {
             causes.append(
                 (

@@ -40,6 +40,21 @@ public struct Kubeconfig: Sendable, Equatable {
             public var name: String
             /// The value.
             public var value: String
+
+            /// Creates a pair.
+            public init(name: String, value: String) {
+                self.name = name
+                self.value = value
+            }
+        }
+
+        /// Creates an exec configuration.
+        public init(command: String, args: [String], env: [Pair], apiVersion: String, interactiveMode: String?) {
+            self.command = command
+            self.args = args
+            self.env = env
+            self.apiVersion = apiVersion
+            self.interactiveMode = interactiveMode
         }
     }
 
