@@ -2,6 +2,11 @@
 // EKSPlatformKit: build and tear down an opinionated Amazon EKS platform from one platform.yaml.
 import PackageDescription
 
+/// The libFuzzer targets under Fuzz/ (scripts/fuzz runs each one).
+let fuzzExecutables = [
+    "FuzzXML", "FuzzEC2Response", "FuzzAWSError", "FuzzPlatformConfig", "FuzzKubeconfig", "FuzzQueryEncoding",
+]
+
 let package = Package(
     name: "EKSPlatformKit",
     platforms: [.macOS(.v15)],
@@ -77,11 +82,31 @@ let package = Package(
             dependencies: ["EKSPlatformKit"],
             path: "Examples/RenderGitOps"
         ),
+        // Fuzzing (docs/reliability.md): the harnesses live in a library that the tests also use to replay saved
+        // crash inputs; each Fuzz/<Name> executable is a libFuzzer target when built by scripts/fuzz (with
+        // `-sanitize=fuzzer,address -DFUZZING`), and a plain replayer of input files in the normal build.
+        .target(
+            name: "FuzzTargets",
+            dependencies: ["EKSPlatformKit"],
+            path: "Fuzz/Targets"
+        ),
+    ]
+        + fuzzExecutables.map { name -> Target in
+            .executableTarget(name: name, dependencies: ["FuzzTargets"], path: "Fuzz/\(name)")
+        }
+        + [
+        // Kills itself mid-write on request: Tests/EKSPlatformKitTests/Reliability/AtomicWriteKillTests.swift.
+        .executableTarget(
+            name: "AtomicWriteHelper",
+            dependencies: ["EKSPlatformKit"],
+            path: "Tests/Helpers/AtomicWriteHelper"
+        ),
         .testTarget(
             name: "EKSPlatformKitTests",
             dependencies: [
                 "EKSPlatformKit",
                 "EKSPlatformTestSupport",
+                "FuzzTargets",
                 "KubeFake",
                 "platformctl",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
