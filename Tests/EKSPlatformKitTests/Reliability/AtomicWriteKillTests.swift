@@ -64,9 +64,9 @@ struct AtomicWriteKillTests {
         let target = directory.appendingPathComponent("credentials").path
         var random = SeededRandom(seed: 8)
         var generations = Set<String>()
-        for round in 0..<60 {
+        for round in 0..<50 {
             let delay = Duration.milliseconds(Int64(random.next() % 120))
-            try await Self.runAndKill(["file", target, "600", String(2 * 1024 * 1024 + round)], after: delay)
+            try await Self.runAndKill(["file", target, "600", String(1024 * 1024 + round)], after: delay)
             let data = try Data(contentsOf: URL(fileURLWithPath: target))
             #expect(Self.isCompleteGeneration(data), "round \(round): \(data.count) bytes, not one complete generation")
             #expect(try Self.mode(target) == 0o600, "round \(round)")
@@ -112,5 +112,18 @@ struct AtomicWriteKillTests {
                 #expect(try Self.mode(tree.appendingPathComponent(path).path) == 0o644)
             }
         }
+        // Killed writes left hidden temporaries; the next write removes those older than a minute.
+        let enumerator = try #require(FileManager.default.enumerator(atPath: tree.path))
+        let leftovers = enumerator.compactMap { $0 as? String }.filter {
+            AtomicFile.isTemporary(name: URL(fileURLWithPath: $0).lastPathComponent)
+        }
+        for leftover in leftovers {
+            try FileManager.default.setAttributes(
+                [.modificationDate: Date().addingTimeInterval(-120)], ofItemAtPath: tree.appendingPathComponent(leftover).path)
+        }
+        try GitOpsTreeWriter(directory: tree).write(renders[0])
+        let after = try #require(FileManager.default.enumerator(atPath: tree.path)).compactMap { $0 as? String }
+        #expect(!after.contains { AtomicFile.isTemporary(name: URL(fileURLWithPath: $0).lastPathComponent) })
+        #expect(try GitOpsTreeWriter(directory: tree).generatedFiles() == renders[0].map(\.path).sorted())
     }
 }
