@@ -58,7 +58,8 @@ struct HostileResponseTests {
         try await emulator.reset()
         let clean = try await probe.call(try client(emulator, maxAttempts: 1))
         try #require(!clean.isEmpty, "the clean \(probe.operation) answer is empty")
-        let rule = #"{"rules":[{"service":"\#(probe.service)","operation":"\#(probe.operation)","kind":"\#(kind)","count":\#(count)}]}"#
+        let rule = #"{"rules":[{"service":"\#(probe.service)","operation":"\#(probe.operation)","#
+            + #""kind":"\#(kind)","count":\#(count)}]}"#
         try await emulator.post("/_emulator/faults", body: rule)
         try await emulator.post("/_emulator/requests/clear", body: "")
         return (emulator, clean)

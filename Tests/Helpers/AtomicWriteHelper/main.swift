@@ -44,7 +44,9 @@ case "tree":
     guard arguments.count == 4 else { fail("usage: tree <directory> <a.yaml> <b.yaml>") }
     let renders: [[RenderedFile]]
     do {
-        renders = try arguments[2...3].map { try GitOpsRenderer.render(PlatformConfig.load(contentsOf: URL(fileURLWithPath: $0))) }
+        renders = try arguments[2...3].map {
+            try GitOpsRenderer.render(PlatformConfig.load(contentsOf: URL(fileURLWithPath: $0)))
+        }
     } catch {
         fail("\(error)")
     }
