@@ -90,6 +90,7 @@ let package = Package(
             dependencies: ["EKSPlatformKit"],
             path: "Examples/RenderGitOps"
         ),
+        .executableTarget(name: "DecodeBench", dependencies: ["EKSPlatformKit"], path: "Benchmarks/DecodeBench"),
         // Fuzzing (docs/reliability.md): the harnesses live in a library that the tests also use to replay saved
         // crash inputs; each Fuzz/<Name> executable is a libFuzzer target when built by scripts/fuzz (with
         // `-sanitize=fuzzer,address -DFUZZING`), and a plain replayer of input files in the normal build.

@@ -46,8 +46,10 @@ public struct AWSPaginator<Item: Sendable>: AsyncSequence, Sendable {
             if let next = page.nextToken, !next.isEmpty {
                 guard next != asked else {
                     throw AWSClientError(
-                        .invalidResponse, "the service returned the same next token \"\(next)\" again; stopping",
-                        operation: operation)
+                        .invalidResponse,
+                        "the service returned the same next token \"\(next)\" again; stopping",
+                        operation: operation
+                    )
                 }
                 token = next
             } else {

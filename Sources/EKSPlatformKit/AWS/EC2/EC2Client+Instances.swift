@@ -6,7 +6,9 @@ extension EC2Client {
     /// `DescribeInstances` as pages. EC2 counts `maxResults` in reservations on some back ends; pages are
     /// followed by token either way.
     public func describeInstancesPages(
-        instanceIds: [String] = [], filters: [EC2Filter] = [], maxResults: Int? = nil
+        instanceIds: [String] = [],
+        filters: [EC2Filter] = [],
+        maxResults: Int? = nil
     ) -> AWSPaginator<EC2Instance> {
         var p = QueryParameters(.ec2)
         p.setList("InstanceId", instanceIds.isEmpty ? nil : instanceIds)
@@ -38,7 +40,9 @@ extension EC2Client {
 
     /// `DescribeLaunchTemplates` as pages.
     public func describeLaunchTemplatesPages(
-        launchTemplateNames: [String] = [], filters: [EC2Filter] = [], maxResults: Int? = nil
+        launchTemplateNames: [String] = [],
+        filters: [EC2Filter] = [],
+        maxResults: Int? = nil
     ) -> AWSPaginator<EC2LaunchTemplate> {
         var p = QueryParameters(.ec2)
         p.setList("LaunchTemplateName", launchTemplateNames.isEmpty ? nil : launchTemplateNames)
@@ -48,7 +52,8 @@ extension EC2Client {
 
     /// `DescribeLaunchTemplates`, all pages.
     public func describeLaunchTemplates(
-        launchTemplateNames: [String] = [], filters: [EC2Filter] = []
+        launchTemplateNames: [String] = [],
+        filters: [EC2Filter] = []
     ) async throws -> [EC2LaunchTemplate] {
         try await describeLaunchTemplatesPages(launchTemplateNames: launchTemplateNames, filters: filters).allItems()
     }
@@ -64,7 +69,9 @@ extension EC2Client {
 
     /// `DescribeNetworkInterfaces` as pages.
     public func describeNetworkInterfacesPages(
-        networkInterfaceIds: [String] = [], filters: [EC2Filter] = [], maxResults: Int? = nil
+        networkInterfaceIds: [String] = [],
+        filters: [EC2Filter] = [],
+        maxResults: Int? = nil
     ) -> AWSPaginator<EC2NetworkInterface> {
         var p = QueryParameters(.ec2)
         p.setList("NetworkInterfaceId", networkInterfaceIds.isEmpty ? nil : networkInterfaceIds)
@@ -74,7 +81,8 @@ extension EC2Client {
 
     /// `DescribeNetworkInterfaces`, all pages.
     public func describeNetworkInterfaces(
-        networkInterfaceIds: [String] = [], filters: [EC2Filter] = []
+        networkInterfaceIds: [String] = [],
+        filters: [EC2Filter] = []
     ) async throws -> [EC2NetworkInterface] {
         try await describeNetworkInterfacesPages(networkInterfaceIds: networkInterfaceIds, filters: filters).allItems()
     }
@@ -84,5 +92,13 @@ extension EC2Client {
         var p = QueryParameters(.ec2)
         p.set("NetworkInterfaceId", networkInterfaceId)
         try await sendExpectingReturn("DeleteNetworkInterface", p)
+    }
+}
+
+extension EC2Client {
+    /// Decodes a `DescribeInstances` response body (for benchmarks and tools that hold a saved response).
+    /// - Throws: ``AWSClientError`` `.invalidResponse` for damaged or unexpected documents.
+    public static func decodeDescribeInstances(_ body: [UInt8]) throws -> EC2DescribeInstancesPage {
+        try EC2ResponseDecoder.decode(EC2DescribeInstancesPage.self, from: body, operation: "DescribeInstances")
     }
 }

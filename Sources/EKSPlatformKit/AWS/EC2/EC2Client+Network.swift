@@ -23,7 +23,9 @@ extension EC2Client {
 
     /// `DescribeVpcs` as pages.
     public func describeVpcsPages(
-        vpcIds: [String] = [], filters: [EC2Filter] = [], maxResults: Int? = nil
+        vpcIds: [String] = [],
+        filters: [EC2Filter] = [],
+        maxResults: Int? = nil
     ) -> AWSPaginator<EC2Vpc> {
         var p = QueryParameters(.ec2)
         p.setFilters(filters)
@@ -45,12 +47,17 @@ extension EC2Client {
 
     /// `ModifyVpcAttribute`: one attribute per call, as EC2 requires.
     public func modifyVpcAttribute(
-        vpcId: String, enableDnsHostnames: Bool? = nil, enableDnsSupport: Bool? = nil
+        vpcId: String,
+        enableDnsHostnames: Bool? = nil,
+        enableDnsSupport: Bool? = nil
     ) async throws {
         guard (enableDnsHostnames == nil) != (enableDnsSupport == nil) else {
             throw AWSClientError(
-                .invalidParameter, "ModifyVpcAttribute changes exactly one attribute per call; pass one of them",
-                service: "ec2", operation: "ModifyVpcAttribute")
+                .invalidParameter,
+                "ModifyVpcAttribute changes exactly one attribute per call; pass one of them",
+                service: "ec2",
+                operation: "ModifyVpcAttribute"
+            )
         }
         var p = QueryParameters(.ec2)
         p.set("VpcId", vpcId)
@@ -63,7 +70,10 @@ extension EC2Client {
 
     /// `CreateSubnet` in a zone, with tags.
     public func createSubnet(
-        vpcId: String, cidrBlock: String, availabilityZone: String? = nil, availabilityZoneId: String? = nil,
+        vpcId: String,
+        cidrBlock: String,
+        availabilityZone: String? = nil,
+        availabilityZoneId: String? = nil,
         tags: [EC2Tag] = []
     ) async throws -> EC2Subnet {
         var p = QueryParameters(.ec2)
@@ -77,7 +87,9 @@ extension EC2Client {
 
     /// `DescribeSubnets` as pages.
     public func describeSubnetsPages(
-        subnetIds: [String] = [], filters: [EC2Filter] = [], maxResults: Int? = nil
+        subnetIds: [String] = [],
+        filters: [EC2Filter] = [],
+        maxResults: Int? = nil
     ) -> AWSPaginator<EC2Subnet> {
         var p = QueryParameters(.ec2)
         p.setFilters(filters)
@@ -132,7 +144,9 @@ extension EC2Client {
 
     /// `DescribeInternetGateways` as pages.
     public func describeInternetGatewaysPages(
-        internetGatewayIds: [String] = [], filters: [EC2Filter] = [], maxResults: Int? = nil
+        internetGatewayIds: [String] = [],
+        filters: [EC2Filter] = [],
+        maxResults: Int? = nil
     ) -> AWSPaginator<EC2InternetGateway> {
         var p = QueryParameters(.ec2)
         p.setList("InternetGatewayId", internetGatewayIds.isEmpty ? nil : internetGatewayIds)
@@ -142,7 +156,8 @@ extension EC2Client {
 
     /// `DescribeInternetGateways`, all pages.
     public func describeInternetGateways(
-        internetGatewayIds: [String] = [], filters: [EC2Filter] = []
+        internetGatewayIds: [String] = [],
+        filters: [EC2Filter] = []
     ) async throws -> [EC2InternetGateway] {
         try await describeInternetGatewaysPages(internetGatewayIds: internetGatewayIds, filters: filters).allItems()
     }
@@ -164,7 +179,11 @@ extension EC2Client {
         var address = try await send("AllocateAddress", p, mutating: true, as: EC2Address.self)
         guard address.allocationId != nil, !address.publicIp.isEmpty else {
             throw AWSClientError(
-                .invalidResponse, "the response has no allocationId/publicIp", service: "ec2", operation: "AllocateAddress")
+                .invalidResponse,
+                "the response has no allocationId/publicIp",
+                service: "ec2",
+                operation: "AllocateAddress"
+            )
         }
         address.tags = tags
         return address
@@ -189,7 +208,10 @@ extension EC2Client {
 
     /// `CreateNatGateway` (public, on an Elastic IP) with a client token for idempotent retries.
     public func createNatGateway(
-        subnetId: String, allocationId: String, tags: [EC2Tag] = [], clientToken: String? = nil
+        subnetId: String,
+        allocationId: String,
+        tags: [EC2Tag] = [],
+        clientToken: String? = nil
     ) async throws -> EC2NatGateway {
         var p = QueryParameters(.ec2)
         p.set("AllocationId", allocationId)
@@ -201,7 +223,9 @@ extension EC2Client {
 
     /// `DescribeNatGateways` as pages (the model names the filter member `Filter`).
     public func describeNatGatewaysPages(
-        natGatewayIds: [String] = [], filters: [EC2Filter] = [], maxResults: Int? = nil
+        natGatewayIds: [String] = [],
+        filters: [EC2Filter] = [],
+        maxResults: Int? = nil
     ) -> AWSPaginator<EC2NatGateway> {
         var p = QueryParameters(.ec2)
         p.setFilters(filters)
@@ -211,7 +235,8 @@ extension EC2Client {
 
     /// `DescribeNatGateways`, all pages.
     public func describeNatGateways(
-        natGatewayIds: [String] = [], filters: [EC2Filter] = []
+        natGatewayIds: [String] = [],
+        filters: [EC2Filter] = []
     ) async throws -> [EC2NatGateway] {
         try await describeNatGatewaysPages(natGatewayIds: natGatewayIds, filters: filters).allItems()
     }
@@ -228,7 +253,11 @@ extension EC2Client {
     // MARK: - Route tables
 
     /// `CreateRouteTable` with a client token.
-    public func createRouteTable(vpcId: String, tags: [EC2Tag] = [], clientToken: String? = nil) async throws
+    public func createRouteTable(
+        vpcId: String,
+        tags: [EC2Tag] = [],
+        clientToken: String? = nil
+    ) async throws
         -> EC2RouteTable
     {
         var p = QueryParameters(.ec2)
@@ -240,7 +269,9 @@ extension EC2Client {
 
     /// `DescribeRouteTables` as pages.
     public func describeRouteTablesPages(
-        routeTableIds: [String] = [], filters: [EC2Filter] = [], maxResults: Int? = nil
+        routeTableIds: [String] = [],
+        filters: [EC2Filter] = [],
+        maxResults: Int? = nil
     ) -> AWSPaginator<EC2RouteTable> {
         var p = QueryParameters(.ec2)
         p.setList("RouteTableId", routeTableIds.isEmpty ? nil : routeTableIds)
@@ -250,7 +281,8 @@ extension EC2Client {
 
     /// `DescribeRouteTables`, all pages.
     public func describeRouteTables(
-        routeTableIds: [String] = [], filters: [EC2Filter] = []
+        routeTableIds: [String] = [],
+        filters: [EC2Filter] = []
     ) async throws -> [EC2RouteTable] {
         try await describeRouteTablesPages(routeTableIds: routeTableIds, filters: filters).allItems()
     }
@@ -264,12 +296,18 @@ extension EC2Client {
 
     /// `CreateRoute` to an internet gateway or a NAT gateway (give exactly one).
     public func createRoute(
-        routeTableId: String, destinationCidrBlock: String, gatewayId: String? = nil, natGatewayId: String? = nil
+        routeTableId: String,
+        destinationCidrBlock: String,
+        gatewayId: String? = nil,
+        natGatewayId: String? = nil
     ) async throws {
         guard (gatewayId == nil) != (natGatewayId == nil) else {
             throw AWSClientError(
-                .invalidParameter, "a route needs exactly one target: gatewayId or natGatewayId", service: "ec2",
-                operation: "CreateRoute")
+                .invalidParameter,
+                "a route needs exactly one target: gatewayId or natGatewayId",
+                service: "ec2",
+                operation: "CreateRoute"
+            )
         }
         var p = QueryParameters(.ec2)
         p.set("RouteTableId", routeTableId)
@@ -307,7 +345,10 @@ extension EC2Client {
 
     /// `CreateSecurityGroup`; returns the group id.
     public func createSecurityGroup(
-        groupName: String, description: String, vpcId: String, tags: [EC2Tag] = []
+        groupName: String,
+        description: String,
+        vpcId: String,
+        tags: [EC2Tag] = []
     ) async throws -> String {
         var p = QueryParameters(.ec2)
         p.set("GroupDescription", description)
@@ -320,7 +361,9 @@ extension EC2Client {
 
     /// `DescribeSecurityGroups` as pages.
     public func describeSecurityGroupsPages(
-        groupIds: [String] = [], filters: [EC2Filter] = [], maxResults: Int? = nil
+        groupIds: [String] = [],
+        filters: [EC2Filter] = [],
+        maxResults: Int? = nil
     ) -> AWSPaginator<EC2SecurityGroup> {
         var p = QueryParameters(.ec2)
         p.setList("GroupId", groupIds.isEmpty ? nil : groupIds)
@@ -330,7 +373,8 @@ extension EC2Client {
 
     /// `DescribeSecurityGroups`, all pages.
     public func describeSecurityGroups(
-        groupIds: [String] = [], filters: [EC2Filter] = []
+        groupIds: [String] = [],
+        filters: [EC2Filter] = []
     ) async throws -> [EC2SecurityGroup] {
         try await describeSecurityGroupsPages(groupIds: groupIds, filters: filters).allItems()
     }

@@ -17,7 +17,10 @@ public struct EC2Client: Sendable {
 
     /// Sends `operation` and decodes its response as `T`.
     func send<T: EC2Decodable>(
-        _ operation: String, _ parameters: QueryParameters, mutating: Bool, as type: T.Type = T.self
+        _ operation: String,
+        _ parameters: QueryParameters,
+        mutating: Bool,
+        as type: T.Type = T.self
     ) async throws -> T {
         let call = AWSCall.query(operation, parameters, version: Self.service.apiVersion, isMutating: mutating)
         let response = try await client.execute(call, service: Self.service)
@@ -29,8 +32,11 @@ public struct EC2Client: Sendable {
         let flat = try await send(operation, parameters, mutating: true, as: EC2FlatResponse.self)
         if let value = flat.values["return"], value != "true" {
             throw AWSClientError(
-                .invalidResponse, "EC2 answered return=\(value) (the request was not carried out)", service: "ec2",
-                operation: operation)
+                .invalidResponse,
+                "EC2 answered return=\(value) (the request was not carried out)",
+                service: "ec2",
+                operation: operation
+            )
         }
     }
 
@@ -39,8 +45,11 @@ public struct EC2Client: Sendable {
         let response = try await send(operation, parameters, mutating: true, as: EC2ObjectResponse<T>.self)
         guard let object = response.object else {
             throw AWSClientError(
-                .invalidResponse, "the response has no <\(T.responseElement)> element", service: "ec2",
-                operation: operation)
+                .invalidResponse,
+                "the response has no <\(T.responseElement)> element",
+                service: "ec2",
+                operation: operation
+            )
         }
         return object
     }
@@ -55,7 +64,9 @@ public struct EC2Client: Sendable {
 
     /// A paginator for a Describe operation whose list items are `Item`.
     func paginate<Item: EC2Decodable>(
-        _ operation: String, _ parameters: QueryParameters, maxResults: Int?
+        _ operation: String,
+        _ parameters: QueryParameters,
+        maxResults: Int?
     ) -> AWSPaginator<Item> {
         AWSPaginator(operation: operation) { token in
             var page = parameters

@@ -33,32 +33,46 @@ public final class EC2ResponseDecoder {
     public static func decode<T: EC2Decodable>(_ type: T.Type, from body: [UInt8], operation: String) throws -> T {
         func failure(_ reason: String) -> AWSClientError {
             AWSClientError(
-                .invalidResponse, "\(reason): \"\(AWSErrorDecoder.snippet(body))\"", service: "ec2", operation: operation)
+                .invalidResponse,
+                "\(reason): \"\(AWSErrorDecoder.snippet(body))\"",
+                service: "ec2",
+                operation: operation
+            )
         }
         do {
-            let reader = try XMLReader(bytes: body)
-            let decoder = EC2ResponseDecoder(reader: reader, operation: operation)
-            var root: String?
-            while let event = try reader.next() {
-                if case .start(let name, let isEmpty) = event {
-                    root = name
-                    decoder.currentIsEmpty = isEmpty
-                    break
-                }
+            return try XMLReader.withReader(over: body) { reader in
+                try decode(T.self, reader: reader, operation: operation, failure)
             }
-            guard let root else { throw failure("the response has no XML root element") }
-            guard root == "\(operation)Response" else {
-                throw failure("expected <\(operation)Response>, got <\(root)>")
-            }
-            let value: T = try decoder.decode()
-            // Read to the end so damage after the root's end tag is reported too.
-            while try reader.next() != nil {}
-            return value
         } catch let error as XMLError {
             throw failure("malformed XML (\(error))")
         } catch let error as EC2DecodingError {
             throw failure(error.message)
         }
+    }
+
+    private static func decode<T: EC2Decodable>(
+        _ type: T.Type,
+        reader: XMLReader,
+        operation: String,
+        _ failure: (String) -> AWSClientError
+    ) throws -> T {
+        let decoder = EC2ResponseDecoder(reader: reader, operation: operation)
+        var root: String?
+        while let event = try reader.next() {
+            if case .start(let name, let isEmpty) = event {
+                root = name
+                decoder.currentIsEmpty = isEmpty
+                break
+            }
+        }
+        guard let root else { throw failure("the response has no XML root element") }
+        guard root == "\(operation)Response" else {
+            throw failure("expected <\(operation)Response>, got <\(root)>")
+        }
+        let value: T = try decoder.decode()
+        // Read to the end so damage after the root's end tag is reported too.
+        while try reader.next() != nil {}
+        return value
     }
 
     /// Decodes the current element as a structure.

@@ -500,7 +500,10 @@ public struct EC2IpPermission: EC2Decodable, Equatable {
 
     /// Creates a rule.
     public init(
-        ipProtocol: String, fromPort: Int? = nil, toPort: Int? = nil, ipRanges: [EC2IpRange] = [],
+        ipProtocol: String,
+        fromPort: Int? = nil,
+        toPort: Int? = nil,
+        ipRanges: [EC2IpRange] = [],
         userIdGroupPairs: [EC2UserIdGroupPair] = []
     ) {
         self.ipProtocol = ipProtocol

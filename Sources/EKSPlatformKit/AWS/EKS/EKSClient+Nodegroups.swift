@@ -6,15 +6,21 @@ extension EKSClient {
         var body = request
         if body.clientRequestToken == nil { body.clientRequestToken = Self.token() }
         let out: NodegroupOutput = try await send(
-            "CreateNodegroup", "POST", "/clusters/\(Self.segment(clusterName))/node-groups", body: body)
+            "CreateNodegroup",
+            "POST",
+            "/clusters/\(Self.segment(clusterName))/node-groups",
+            body: body
+        )
         return out.nodegroup
     }
 
     /// `DescribeNodegroup`.
     public func describeNodegroup(clusterName: String, nodegroupName: String) async throws -> EKSNodegroup {
         let out: NodegroupOutput = try await send(
-            "DescribeNodegroup", "GET",
-            "/clusters/\(Self.segment(clusterName))/node-groups/\(Self.segment(nodegroupName))")
+            "DescribeNodegroup",
+            "GET",
+            "/clusters/\(Self.segment(clusterName))/node-groups/\(Self.segment(nodegroupName))"
+        )
         return out.nodegroup
     }
 
@@ -22,8 +28,11 @@ extension EKSClient {
     public func listNodegroupsPages(clusterName: String, maxResults: Int? = nil) -> AWSPaginator<String> {
         AWSPaginator(operation: "ListNodegroups") { token in
             let out: NamesOutput = try await send(
-                "ListNodegroups", "GET", "/clusters/\(Self.segment(clusterName))/node-groups",
-                query: Self.pageQuery(maxResults, token))
+                "ListNodegroups",
+                "GET",
+                "/clusters/\(Self.segment(clusterName))/node-groups",
+                query: Self.pageQuery(maxResults, token)
+            )
             return AWSPage(items: out.names, nextToken: out.nextToken)
         }
     }
@@ -37,21 +46,27 @@ extension EKSClient {
     @discardableResult
     public func deleteNodegroup(clusterName: String, nodegroupName: String) async throws -> EKSNodegroup {
         let out: NodegroupOutput = try await send(
-            "DeleteNodegroup", "DELETE",
-            "/clusters/\(Self.segment(clusterName))/node-groups/\(Self.segment(nodegroupName))")
+            "DeleteNodegroup",
+            "DELETE",
+            "/clusters/\(Self.segment(clusterName))/node-groups/\(Self.segment(nodegroupName))"
+        )
         return out.nodegroup
     }
 
     /// `UpdateNodegroupConfig`: taints, labels and scaling.
     public func updateNodegroupConfig(
-        clusterName: String, nodegroupName: String, _ update: EKSNodegroupConfigUpdate
+        clusterName: String,
+        nodegroupName: String,
+        _ update: EKSNodegroupConfigUpdate
     ) async throws -> EKSUpdate {
         var body = update
         if body.clientRequestToken == nil { body.clientRequestToken = Self.token() }
         let out: UpdateOutput = try await send(
-            "UpdateNodegroupConfig", "POST",
+            "UpdateNodegroupConfig",
+            "POST",
             "/clusters/\(Self.segment(clusterName))/node-groups/\(Self.segment(nodegroupName))/update-config",
-            body: body)
+            body: body
+        )
         return out.update
     }
 

@@ -30,7 +30,11 @@ public struct EKSClient: Sendable {
     public func listClustersPages(maxResults: Int? = nil) -> AWSPaginator<String> {
         AWSPaginator(operation: "ListClusters") { token in
             let out: NamesOutput = try await send(
-                "ListClusters", "GET", "/clusters", query: Self.pageQuery(maxResults, token))
+                "ListClusters",
+                "GET",
+                "/clusters",
+                query: Self.pageQuery(maxResults, token)
+            )
             return AWSPage(items: out.names, nextToken: out.nextToken)
         }
     }
@@ -49,8 +53,11 @@ public struct EKSClient: Sendable {
     /// Returns the update, or `nil` when the service does not report one (moto answers `{}`).
     @discardableResult
     public func updateClusterConfig(
-        name: String, resourcesVpcConfig: EKSVpcConfigRequest? = nil, logging: EKSLogging? = nil,
-        accessConfig: EKSAccessConfig? = nil, clientRequestToken: String? = nil
+        name: String,
+        resourcesVpcConfig: EKSVpcConfigRequest? = nil,
+        logging: EKSLogging? = nil,
+        accessConfig: EKSAccessConfig? = nil,
+        clientRequestToken: String? = nil
     ) async throws -> EKSUpdate? {
         struct Body: Encodable {
             var resourcesVpcConfig: EKSVpcConfigRequest?
@@ -59,16 +66,26 @@ public struct EKSClient: Sendable {
             var clientRequestToken: String?
         }
         let body = Body(
-            resourcesVpcConfig: resourcesVpcConfig, logging: logging,
+            resourcesVpcConfig: resourcesVpcConfig,
+            logging: logging,
             accessConfig: accessConfig.map { EKSAccessConfig(authenticationMode: $0.authenticationMode) },
-            clientRequestToken: clientRequestToken ?? Self.token())
+            clientRequestToken: clientRequestToken ?? Self.token()
+        )
         let out: OptionalUpdateOutput = try await send(
-            "UpdateClusterConfig", "POST", "/clusters/\(Self.segment(name))/update-config", body: body)
+            "UpdateClusterConfig",
+            "POST",
+            "/clusters/\(Self.segment(name))/update-config",
+            body: body
+        )
         return out.update
     }
 
     /// `UpdateClusterVersion` (one minor version at a time).
-    public func updateClusterVersion(name: String, version: String, clientRequestToken: String? = nil) async throws
+    public func updateClusterVersion(
+        name: String,
+        version: String,
+        clientRequestToken: String? = nil
+    ) async throws
         -> EKSUpdate
     {
         struct Body: Encodable {
@@ -76,20 +93,30 @@ public struct EKSClient: Sendable {
             var clientRequestToken: String?
         }
         let out: UpdateOutput = try await send(
-            "UpdateClusterVersion", "POST", "/clusters/\(Self.segment(name))/updates",
-            body: Body(version: version, clientRequestToken: clientRequestToken ?? Self.token()))
+            "UpdateClusterVersion",
+            "POST",
+            "/clusters/\(Self.segment(name))/updates",
+            body: Body(version: version, clientRequestToken: clientRequestToken ?? Self.token())
+        )
         return out.update
     }
 
     /// `DescribeUpdate` for a cluster, node group or add-on update.
     public func describeUpdate(
-        name: String, updateId: String, nodegroupName: String? = nil, addonName: String? = nil
+        name: String,
+        updateId: String,
+        nodegroupName: String? = nil,
+        addonName: String? = nil
     ) async throws -> EKSUpdate {
         var query: [(String, String)] = []
         if let nodegroupName { query.append(("nodegroupName", nodegroupName)) }
         if let addonName { query.append(("addonName", addonName)) }
         let out: UpdateOutput = try await send(
-            "DescribeUpdate", "GET", "/clusters/\(Self.segment(name))/updates/\(Self.segment(updateId))", query: query)
+            "DescribeUpdate",
+            "GET",
+            "/clusters/\(Self.segment(name))/updates/\(Self.segment(updateId))",
+            query: query
+        )
         return out.update
     }
 
@@ -125,7 +152,8 @@ public struct EKSClient: Sendable {
             guard let key = container.allKeys.first(where: { Self.listKeys.contains($0.stringValue) }) else {
                 throw DecodingError.keyNotFound(
                     Key(stringValue: Self.listKeys.joined(separator: "|")),
-                    .init(codingPath: [], debugDescription: "no list member"))
+                    .init(codingPath: [], debugDescription: "no list member")
+                )
             }
             names = try container.decodeIfPresent([String].self, forKey: key) ?? []
             nextToken = try container.decodeIfPresent(String.self, forKey: Key(stringValue: "nextToken"))
@@ -135,13 +163,20 @@ public struct EKSClient: Sendable {
     struct NoBody: Encodable {}
 
     func send<Output: Decodable>(
-        _ operation: String, _ method: String, _ path: String, query: [(String, String)] = []
+        _ operation: String,
+        _ method: String,
+        _ path: String,
+        query: [(String, String)] = []
     ) async throws -> Output {
         try await send(operation, method, path, query: query, body: NoBody?.none)
     }
 
     func send<Input: Encodable, Output: Decodable>(
-        _ operation: String, _ method: String, _ path: String, query: [(String, String)] = [], body: Input?
+        _ operation: String,
+        _ method: String,
+        _ path: String,
+        query: [(String, String)] = [],
+        body: Input?
     ) async throws -> Output {
         var headers: [(name: String, value: String)] = []
         var bytes: [UInt8] = []
@@ -150,8 +185,14 @@ public struct EKSClient: Sendable {
             headers.append(("content-type", "application/json"))
         }
         let call = AWSCall(
-            operation: operation, method: method, path: path, query: query, headers: headers, body: bytes,
-            isMutating: !(method == "GET"))
+            operation: operation,
+            method: method,
+            path: path,
+            query: query,
+            headers: headers,
+            body: bytes,
+            isMutating: !(method == "GET")
+        )
         let response = try await client.execute(call, service: Self.service)
         return try AWSJSON.decode(Output.self, from: response.body, service: "eks", operation: operation)
     }

@@ -18,8 +18,11 @@ public struct EKSVpcConfigRequest: Codable, Sendable, Equatable {
 
     /// Creates a VPC configuration.
     public init(
-        subnetIds: [String]? = nil, securityGroupIds: [String]? = nil, endpointPublicAccess: Bool? = nil,
-        endpointPrivateAccess: Bool? = nil, publicAccessCidrs: [String]? = nil
+        subnetIds: [String]? = nil,
+        securityGroupIds: [String]? = nil,
+        endpointPublicAccess: Bool? = nil,
+        endpointPrivateAccess: Bool? = nil,
+        publicAccessCidrs: [String]? = nil
     ) {
         self.subnetIds = subnetIds
         self.securityGroupIds = securityGroupIds
@@ -123,9 +126,15 @@ public struct EKSCreateClusterRequest: Codable, Sendable, Equatable {
 
     /// Creates the input.
     public init(
-        name: String, version: String? = nil, roleArn: String, resourcesVpcConfig: EKSVpcConfigRequest,
-        kubernetesNetworkConfig: EKSKubernetesNetworkConfig? = nil, logging: EKSLogging? = nil,
-        clientRequestToken: String? = nil, tags: [String: String]? = nil, accessConfig: EKSAccessConfig? = nil,
+        name: String,
+        version: String? = nil,
+        roleArn: String,
+        resourcesVpcConfig: EKSVpcConfigRequest,
+        kubernetesNetworkConfig: EKSKubernetesNetworkConfig? = nil,
+        logging: EKSLogging? = nil,
+        clientRequestToken: String? = nil,
+        tags: [String: String]? = nil,
+        accessConfig: EKSAccessConfig? = nil,
         bootstrapSelfManagedAddons: Bool? = nil
     ) {
         self.name = name
@@ -311,10 +320,20 @@ public struct EKSCreateNodegroupRequest: Codable, Sendable, Equatable {
 
     /// Creates the input.
     public init(
-        nodegroupName: String, scalingConfig: EKSScalingConfig? = nil, diskSize: Int? = nil, subnets: [String],
-        instanceTypes: [String]? = nil, amiType: String? = nil, nodeRole: String, labels: [String: String]? = nil,
-        taints: [EKSTaint]? = nil, tags: [String: String]? = nil, clientRequestToken: String? = nil,
-        launchTemplate: EKSLaunchTemplateSpecification? = nil, capacityType: String? = nil, version: String? = nil
+        nodegroupName: String,
+        scalingConfig: EKSScalingConfig? = nil,
+        diskSize: Int? = nil,
+        subnets: [String],
+        instanceTypes: [String]? = nil,
+        amiType: String? = nil,
+        nodeRole: String,
+        labels: [String: String]? = nil,
+        taints: [EKSTaint]? = nil,
+        tags: [String: String]? = nil,
+        clientRequestToken: String? = nil,
+        launchTemplate: EKSLaunchTemplateSpecification? = nil,
+        capacityType: String? = nil,
+        version: String? = nil
     ) {
         self.nodegroupName = nodegroupName
         self.scalingConfig = scalingConfig
@@ -450,7 +469,9 @@ public struct EKSNodegroupConfigUpdate: Codable, Sendable, Equatable {
 
     /// Creates the input.
     public init(
-        labels: Labels? = nil, taints: Taints? = nil, scalingConfig: EKSScalingConfig? = nil,
+        labels: Labels? = nil,
+        taints: Taints? = nil,
+        scalingConfig: EKSScalingConfig? = nil,
         clientRequestToken: String? = nil
     ) {
         self.labels = labels
@@ -495,9 +516,14 @@ public struct EKSAddonRequest: Codable, Sendable, Equatable {
 
     /// Creates the input.
     public init(
-        addonName: String? = nil, addonVersion: String? = nil, serviceAccountRoleArn: String? = nil,
-        resolveConflicts: String? = nil, clientRequestToken: String? = nil, tags: [String: String]? = nil,
-        configurationValues: String? = nil, podIdentityAssociations: [EKSAddonPodIdentityAssociation]? = nil
+        addonName: String? = nil,
+        addonVersion: String? = nil,
+        serviceAccountRoleArn: String? = nil,
+        resolveConflicts: String? = nil,
+        clientRequestToken: String? = nil,
+        tags: [String: String]? = nil,
+        configurationValues: String? = nil,
+        podIdentityAssociations: [EKSAddonPodIdentityAssociation]? = nil
     ) {
         self.addonName = addonName
         self.addonVersion = addonVersion

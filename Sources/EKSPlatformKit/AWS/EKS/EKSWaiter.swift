@@ -19,8 +19,11 @@ public struct EKSWaiterOptions: Sendable {
 
     /// Creates options; the defaults suit EKS (clusters take ~10 minutes, add-ons ~1).
     public init(
-        initialDelay: Duration = .seconds(5), maxDelay: Duration = .seconds(30), multiplier: Double = 1.5,
-        timeout: Duration = .seconds(1800), sleeper: @escaping AWSSleeper = { try await Task.sleep(for: $0) },
+        initialDelay: Duration = .seconds(5),
+        maxDelay: Duration = .seconds(30),
+        multiplier: Double = 1.5,
+        timeout: Duration = .seconds(1800),
+        sleeper: @escaping AWSSleeper = { try await Task.sleep(for: $0) },
         now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
         onStatus: (@Sendable (String) -> Void)? = nil
     ) {
@@ -75,8 +78,12 @@ public struct EKSWaiterError: Error, Sendable, Equatable, CustomStringConvertibl
 extension EKSClient {
     /// Waits until a cluster is `ACTIVE`; fails on `FAILED` or `DELETING`.
     public func waitUntilClusterActive(name: String, options: EKSWaiterOptions = EKSWaiterOptions()) async throws {
-        try await poll("cluster \(name) to become ACTIVE", options: options, success: "ACTIVE",
-            failure: ["FAILED", "DELETING"]) { try await describeCluster(name: name).status }
+        try await poll(
+            "cluster \(name) to become ACTIVE",
+            options: options,
+            success: "ACTIVE",
+            failure: ["FAILED", "DELETING"]
+        ) { try await describeCluster(name: name).status }
     }
 
     /// Waits until a cluster is gone; fails on `FAILED`.
@@ -88,40 +95,64 @@ extension EKSClient {
 
     /// Waits until a node group is `ACTIVE`; fails on `CREATE_FAILED` or `DEGRADED`.
     public func waitUntilNodegroupActive(
-        clusterName: String, nodegroupName: String, options: EKSWaiterOptions = EKSWaiterOptions()
+        clusterName: String,
+        nodegroupName: String,
+        options: EKSWaiterOptions = EKSWaiterOptions()
     ) async throws {
-        try await poll("node group \(nodegroupName) of cluster \(clusterName) to become ACTIVE", options: options,
-            success: "ACTIVE", failure: ["CREATE_FAILED", "DEGRADED", "DELETING"]) {
+        try await poll(
+            "node group \(nodegroupName) of cluster \(clusterName) to become ACTIVE",
+            options: options,
+            success: "ACTIVE",
+            failure: ["CREATE_FAILED", "DEGRADED", "DELETING"]
+        ) {
             try await describeNodegroup(clusterName: clusterName, nodegroupName: nodegroupName).status
         }
     }
 
     /// Waits until a node group is gone; fails on `DELETE_FAILED`.
     public func waitUntilNodegroupDeleted(
-        clusterName: String, nodegroupName: String, options: EKSWaiterOptions = EKSWaiterOptions()
+        clusterName: String,
+        nodegroupName: String,
+        options: EKSWaiterOptions = EKSWaiterOptions()
     ) async throws {
-        try await poll("node group \(nodegroupName) of cluster \(clusterName) to be deleted", options: options,
-            success: Self.deleted, failure: ["DELETE_FAILED"]) {
+        try await poll(
+            "node group \(nodegroupName) of cluster \(clusterName) to be deleted",
+            options: options,
+            success: Self.deleted,
+            failure: ["DELETE_FAILED"]
+        ) {
             try await describeNodegroup(clusterName: clusterName, nodegroupName: nodegroupName).status
         }
     }
 
     /// Waits until an add-on is `ACTIVE`; fails on `CREATE_FAILED`, `UPDATE_FAILED` or `DEGRADED`.
     public func waitUntilAddonActive(
-        clusterName: String, addonName: String, options: EKSWaiterOptions = EKSWaiterOptions()
+        clusterName: String,
+        addonName: String,
+        options: EKSWaiterOptions = EKSWaiterOptions()
     ) async throws {
-        try await poll("add-on \(addonName) of cluster \(clusterName) to become ACTIVE", options: options,
-            success: "ACTIVE", failure: ["CREATE_FAILED", "UPDATE_FAILED", "DEGRADED", "DELETING"]) {
+        try await poll(
+            "add-on \(addonName) of cluster \(clusterName) to become ACTIVE",
+            options: options,
+            success: "ACTIVE",
+            failure: ["CREATE_FAILED", "UPDATE_FAILED", "DEGRADED", "DELETING"]
+        ) {
             try await describeAddon(clusterName: clusterName, addonName: addonName).status
         }
     }
 
     /// Waits until an add-on is gone; fails on `DELETE_FAILED`.
     public func waitUntilAddonDeleted(
-        clusterName: String, addonName: String, options: EKSWaiterOptions = EKSWaiterOptions()
+        clusterName: String,
+        addonName: String,
+        options: EKSWaiterOptions = EKSWaiterOptions()
     ) async throws {
-        try await poll("add-on \(addonName) of cluster \(clusterName) to be deleted", options: options,
-            success: Self.deleted, failure: ["DELETE_FAILED"]) {
+        try await poll(
+            "add-on \(addonName) of cluster \(clusterName) to be deleted",
+            options: options,
+            success: Self.deleted,
+            failure: ["DELETE_FAILED"]
+        ) {
             try await describeAddon(clusterName: clusterName, addonName: addonName).status
         }
     }
@@ -131,7 +162,10 @@ extension EKSClient {
 
     /// Polls `status` until it equals `success`, one of `failure` is seen, or the time is up.
     func poll(
-        _ awaited: String, options: EKSWaiterOptions, success: String, failure: Set<String>,
+        _ awaited: String,
+        options: EKSWaiterOptions,
+        success: String,
+        failure: Set<String>,
         status: () async throws -> String
     ) async throws {
         let start = options.now()

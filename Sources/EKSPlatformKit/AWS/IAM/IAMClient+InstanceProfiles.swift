@@ -4,7 +4,11 @@ extension IAMClient {
     // MARK: - Instance profiles
 
     /// `CreateInstanceProfile`.
-    public func createInstanceProfile(instanceProfileName: String, path: String? = nil, tags: [IAMTag] = []) async throws
+    public func createInstanceProfile(
+        instanceProfileName: String,
+        path: String? = nil,
+        tags: [IAMTag] = []
+    ) async throws
         -> IAMInstanceProfile
     {
         var p = QueryParameters(.query)
@@ -13,7 +17,9 @@ extension IAMClient {
         p.setIAMTags(tags)
         let result = try await send("CreateInstanceProfile", p)
         return try IAMInstanceProfile(
-            try child(result, "InstanceProfile", "CreateInstanceProfile"), operation: "CreateInstanceProfile")
+            try child(result, "InstanceProfile", "CreateInstanceProfile"),
+            operation: "CreateInstanceProfile"
+        )
     }
 
     /// `GetInstanceProfile`.
@@ -22,7 +28,9 @@ extension IAMClient {
         p.set("InstanceProfileName", instanceProfileName)
         let result = try await send("GetInstanceProfile", p, mutating: false)
         return try IAMInstanceProfile(
-            try child(result, "InstanceProfile", "GetInstanceProfile"), operation: "GetInstanceProfile")
+            try child(result, "InstanceProfile", "GetInstanceProfile"),
+            operation: "GetInstanceProfile"
+        )
     }
 
     /// `DeleteInstanceProfile` (remove its role first).
@@ -49,7 +57,10 @@ extension IAMClient {
     }
 
     /// `ListInstanceProfilesForRole` as pages.
-    public func listInstanceProfilesForRolePages(roleName: String, maxItems: Int? = nil)
+    public func listInstanceProfilesForRolePages(
+        roleName: String,
+        maxItems: Int? = nil
+    )
         -> AWSPaginator<IAMInstanceProfile>
     {
         var p = QueryParameters(.query)
@@ -65,7 +76,10 @@ extension IAMClient {
     }
 
     /// `ListInstanceProfiles` as pages (Karpenter's profiles are found by their tags, which are decoded).
-    public func listInstanceProfilesPages(pathPrefix: String? = nil, maxItems: Int? = nil)
+    public func listInstanceProfilesPages(
+        pathPrefix: String? = nil,
+        maxItems: Int? = nil
+    )
         -> AWSPaginator<IAMInstanceProfile>
     {
         var p = QueryParameters(.query)
@@ -84,7 +98,10 @@ extension IAMClient {
 
     /// `CreateOpenIDConnectProvider`; returns its ARN.
     public func createOpenIDConnectProvider(
-        url: String, clientIDList: [String], thumbprintList: [String] = [], tags: [IAMTag] = []
+        url: String,
+        clientIDList: [String],
+        thumbprintList: [String] = [],
+        tags: [IAMTag] = []
     ) async throws -> String {
         var p = QueryParameters(.query)
         p.set("Url", url)
@@ -104,9 +121,13 @@ extension IAMClient {
             (result.child(name)?.items ?? []).map { $0.text.trimmingCharacters(in: .whitespacesAndNewlines) }
         }
         return IAMOpenIDConnectProvider(
-            arn: arn, url: try Self.require(result, "Url", "GetOpenIDConnectProvider"),
-            clientIDList: strings("ClientIDList"), thumbprintList: strings("ThumbprintList"),
-            createDate: result.string("CreateDate").flatMap(EC2Timestamp.parse), tags: IAMTag.list(result.child("Tags")))
+            arn: arn,
+            url: try Self.require(result, "Url", "GetOpenIDConnectProvider"),
+            clientIDList: strings("ClientIDList"),
+            thumbprintList: strings("ThumbprintList"),
+            createDate: result.string("CreateDate").flatMap(EC2Timestamp.parse),
+            tags: IAMTag.list(result.child("Tags"))
+        )
     }
 
     /// `DeleteOpenIDConnectProvider`.

@@ -15,8 +15,13 @@ public struct IAMClient: Sendable {
 
     /// `CreateRole`.
     public func createRole(
-        roleName: String, assumeRolePolicyDocument: String, path: String? = nil, description: String? = nil,
-        maxSessionDuration: Int? = nil, permissionsBoundary: String? = nil, tags: [IAMTag] = []
+        roleName: String,
+        assumeRolePolicyDocument: String,
+        path: String? = nil,
+        description: String? = nil,
+        maxSessionDuration: Int? = nil,
+        permissionsBoundary: String? = nil,
+        tags: [IAMTag] = []
     ) async throws -> IAMRole {
         var p = QueryParameters(.query)
         p.set("Path", path)
@@ -85,7 +90,9 @@ public struct IAMClient: Sendable {
         p.set("RoleName", roleName)
         return paginate("ListAttachedRolePolicies", p, maxItems: maxItems, list: "AttachedPolicies") { e, operation in
             IAMAttachedPolicy(
-                policyName: try Self.require(e, "PolicyName", operation), policyArn: try Self.require(e, "PolicyArn", operation))
+                policyName: try Self.require(e, "PolicyName", operation),
+                policyArn: try Self.require(e, "PolicyArn", operation)
+            )
         }
     }
 
@@ -140,7 +147,10 @@ public struct IAMClient: Sendable {
 
     /// `CreatePolicy`.
     public func createPolicy(
-        policyName: String, policyDocument: String, path: String? = nil, description: String? = nil,
+        policyName: String,
+        policyDocument: String,
+        path: String? = nil,
+        description: String? = nil,
         tags: [IAMTag] = []
     ) async throws -> IAMPolicy {
         var p = QueryParameters(.query)
@@ -169,7 +179,11 @@ public struct IAMClient: Sendable {
     }
 
     /// `CreatePolicyVersion`.
-    public func createPolicyVersion(policyArn: String, policyDocument: String, setAsDefault: Bool) async throws
+    public func createPolicyVersion(
+        policyArn: String,
+        policyDocument: String,
+        setAsDefault: Bool
+    ) async throws
         -> IAMPolicyVersion
     {
         var p = QueryParameters(.query)
@@ -212,14 +226,19 @@ public struct IAMClient: Sendable {
             root = try XMLElement.parse(response.body)
         } catch let error as XMLError {
             throw AWSClientError(
-                .invalidResponse, "malformed XML (\(error)): \"\(AWSErrorDecoder.snippet(response.body))\"",
-                service: "iam", operation: operation)
+                .invalidResponse,
+                "malformed XML (\(error)): \"\(AWSErrorDecoder.snippet(response.body))\"",
+                service: "iam",
+                operation: operation
+            )
         }
         guard root.name == "\(operation)Response" else {
             throw AWSClientError(
                 .invalidResponse,
                 "expected <\(operation)Response>, got <\(root.name)>: \"\(AWSErrorDecoder.snippet(response.body))\"",
-                service: "iam", operation: operation)
+                service: "iam",
+                operation: operation
+            )
         }
         // Operations without output have no Result element; return the root then.
         return root.child("\(operation)Result") ?? root
@@ -235,14 +254,21 @@ public struct IAMClient: Sendable {
     static func require(_ element: XMLElement, _ name: String, _ operation: String) throws -> String {
         guard let value = element.string(name), !value.isEmpty else {
             throw AWSClientError(
-                .invalidResponse, "the response has no <\(name)> in <\(element.name)>", service: "iam", operation: operation)
+                .invalidResponse,
+                "the response has no <\(name)> in <\(element.name)>",
+                service: "iam",
+                operation: operation
+            )
         }
         return value
     }
 
     /// A marker-paginated list (`IsTruncated` + `Marker`).
     func paginate<Item: Sendable>(
-        _ operation: String, _ parameters: QueryParameters, maxItems: Int?, list: String,
+        _ operation: String,
+        _ parameters: QueryParameters,
+        maxItems: Int?,
+        list: String,
         item: @escaping @Sendable (XMLElement, String) throws -> Item
     ) -> AWSPaginator<Item> {
         AWSPaginator(operation: operation) { marker in

@@ -17,8 +17,15 @@ public final class XMLReader {
     }
 
     private let reader: OpaquePointer
-    private let buffer: UnsafeMutableBufferPointer<UInt8>
+    /// The copy of the document the reader owns, or `nil` when it borrows the caller's bytes.
+    private let buffer: UnsafeMutableBufferPointer<UInt8>?
+    /// Set when ``skipElement(isEmpty:)`` has already moved libxml2 to the next node.
+    private var positioned = false
     private static let initialise: Void = { xmlInitParser() }()
+    private static let options = Int32(
+        XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
+            | XML_PARSE_NOCDATA.rawValue
+    )
 
     /// Creates a reader over a copy of `bytes`.
     /// - Throws: ``XMLError`` when libxml2 cannot start (empty input).
@@ -27,11 +34,9 @@ public final class XMLReader {
         guard !bytes.isEmpty else { throw XMLError(message: "the document is empty", line: 0) }
         let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
         _ = storage.initialize(from: bytes)
-        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
-            | XML_PARSE_NOCDATA.rawValue)
         let created = storage.baseAddress.flatMap { base in
             base.withMemoryRebound(to: CChar.self, capacity: storage.count) {
-                xmlReaderForMemory($0, Int32(storage.count), nil, nil, options)
+                xmlReaderForMemory($0, Int32(storage.count), nil, nil, Self.options)
             }
         }
         guard let reader = created else {
@@ -42,16 +47,40 @@ public final class XMLReader {
         self.reader = reader
     }
 
+    /// A reader over `bytes` in place, without a copy: `bytes` must outlive the reader.
+    private init(borrowing bytes: UnsafeBufferPointer<UInt8>) throws {
+        _ = Self.initialise
+        guard let base = bytes.baseAddress, !bytes.isEmpty else {
+            throw XMLError(message: "the document is empty", line: 0)
+        }
+        let created = base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+            xmlReaderForMemory($0, Int32(bytes.count), nil, nil, Self.options)
+        }
+        guard let created else { throw XMLError(message: "libxml2 could not create a reader", line: 0) }
+        self.buffer = nil
+        self.reader = created
+    }
+
+    /// Runs `body` with a reader over `bytes` without copying them (large responses: the document is in memory
+    /// once). The reader must not be used after `body` returns.
+    public static func withReader<R>(over bytes: [UInt8], _ body: (XMLReader) throws -> R) throws -> R {
+        try bytes.withUnsafeBufferPointer { buffer in
+            let reader = try XMLReader(borrowing: buffer)
+            return try body(reader)
+        }
+    }
+
     deinit {
         xmlFreeTextReader(reader)
-        buffer.deallocate()
+        buffer?.deallocate()
     }
 
     /// The next event, or `nil` at the end of the document.
     /// - Throws: ``XMLError`` for malformed or truncated XML.
     public func next() throws -> Event? {
         while true {
-            let status = xmlTextReaderRead(reader)
+            let status = positioned ? 1 : xmlTextReaderRead(reader)
+            positioned = false
             if status == 0 { return nil }
             if status < 0 { throw lastError() }
             switch xmlTextReaderNodeType(reader) {
@@ -88,15 +117,11 @@ public final class XMLReader {
     /// Skips the rest of the element just started (after a `.start` event).
     public func skipElement(isEmpty: Bool) throws {
         if isEmpty { return }
-        var depth = 0
-        while let event = try next() {
-            switch event {
-            case .start(_, let empty): if !empty { depth += 1 }
-            case .end: if depth == 0 { return } else { depth -= 1 }
-            case .text: continue
-            }
-        }
-        throw XMLError(message: "the document ends inside an element", line: currentLine)
+        // libxml2 skips the subtree itself, without handing out its nodes.
+        let status = xmlTextReaderNext(reader)
+        if status < 0 { throw lastError() }
+        if status == 0 { throw XMLError(message: "the document ends inside an element", line: currentLine) }
+        positioned = true
     }
 
     /// The current line in the document.
