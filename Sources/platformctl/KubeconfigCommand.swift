@@ -6,7 +6,8 @@ import Foundation
 struct KubeconfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kubeconfig",
-        abstract: "Write an EKS cluster into a kubeconfig (names NAME.REGION; tokens via `platformctl token`).")
+        abstract: "Write an EKS cluster into a kubeconfig (names NAME.REGION; tokens via `platformctl token`)."
+    )
 
     @Option(name: .customLong("cluster-name"), help: "The EKS cluster name.")
     var clusterName: String
@@ -41,12 +42,19 @@ struct KubeconfigCommand: AsyncParsableCommand {
         else {
             throw CLIError(
                 message: "cluster \(clusterName) has no endpoint or certificate authority yet (status "
-                    + "\(cluster.status ?? "unknown")); wait until it is ACTIVE and run this again")
+                    + "\(cluster.status ?? "unknown")); wait until it is ACTIVE and run this again"
+            )
         }
         let path = kubeconfig ?? Kubeconfig.defaultPath(environment: ProcessInfo.processInfo.environment)
         let entry = Kubeconfig.EKSEntry(
-            clusterName: clusterName, region: session.region.name, server: endpoint, certificateAuthorityData: caData,
-            roleARN: roleARN, profile: aws.profile, alias: alias)
+            clusterName: clusterName,
+            region: session.region.name,
+            server: endpoint,
+            certificateAuthorityData: caData,
+            roleARN: roleARN,
+            profile: aws.profile,
+            alias: alias
+        )
         do {
             try Kubeconfig.merge(entry, into: path)
         } catch {

@@ -13,7 +13,8 @@ struct TokenCommand: AsyncParsableCommand {
             kubectl runs this through the `exec` stanza that `platformctl kubeconfig` writes. Tokens are cached \
             (0600) under $XDG_CACHE_HOME/platformctl/tokens or ~/.cache/platformctl/tokens and reused until one \
             minute before they expire.
-            """)
+            """
+    )
 
     @Option(name: .customLong("cluster-name"), help: "The EKS cluster name.")
     var clusterName: String
@@ -52,9 +53,16 @@ struct TokenCommand: AsyncParsableCommand {
         do {
             provider = try EKSTokenProvider(
                 EKSTokenProvider.Options(
-                    clusterName: clusterName, region: region, roleARN: roleARN, profile: profile,
-                    endpointURL: endpointURL.flatMap(URL.init(string:)), useCache: !noCache, environment: environment),
-                warn: warn)
+                    clusterName: clusterName,
+                    region: region,
+                    roleARN: roleARN,
+                    profile: profile,
+                    endpointURL: endpointURL.flatMap(URL.init(string:)),
+                    useCache: !noCache,
+                    environment: environment
+                ),
+                warn: warn
+            )
         } catch {
             throw CLIError(error)
         }

@@ -68,9 +68,9 @@ final class OddServer: @unchecked Sendable {
         self.port = port
     }
 
+    /// Kills the server (SIGKILL by pid; Foundation reaps it). Never blocks the calling thread.
     func stop() {
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        kill(process.processIdentifier, SIGKILL)
     }
 }
 
@@ -83,7 +83,9 @@ func selfSignedCertificate(_ label: String) async throws -> (certificate: String
         [
             "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "2",
             "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-        ], environment: ProcessInfo.processInfo.environment)
+        ],
+        environment: ProcessInfo.processInfo.environment
+    )
     guard result.status == 0 else {
         throw TestSupportError("openssl failed: \(String(decoding: result.stderr, as: UTF8.self))")
     }
@@ -99,7 +101,8 @@ struct KubeClientBadInputTests {
         let server = try OddServer(mode: mode)
         defer { server.stop() }
         let client = try KubeClient(
-            KubeClientConfiguration(server: try #require(URL(string: "http://127.0.0.1:\(server.port)"))))
+            KubeClientConfiguration(server: try #require(URL(string: "http://127.0.0.1:\(server.port)")))
+        )
         defer { Task { try? await client.shutdown() } }
         do {
             _ = try await client.get(apiVersion: "v1", kind: "ConfigMap", name: "x")
@@ -138,14 +141,20 @@ struct KubeClientBadInputTests {
 
         let trusted = try KubeClient(
             KubeClientConfiguration(
-                server: url, certificateAuthorityPEM: Array(try Data(contentsOf: URL(fileURLWithPath: serverCert.certificate)))))
+                server: url,
+                certificateAuthorityPEM: Array(try Data(contentsOf: URL(fileURLWithPath: serverCert.certificate)))
+            )
+        )
         let object = try await trusted.get(apiVersion: "v1", kind: "ConfigMap", name: "x")
         #expect(object?["metadata"]?["name"] == "x")
         try await trusted.shutdown()
 
         let wrong = try KubeClient(
             KubeClientConfiguration(
-                server: url, certificateAuthorityPEM: Array(try Data(contentsOf: URL(fileURLWithPath: otherCert.certificate)))))
+                server: url,
+                certificateAuthorityPEM: Array(try Data(contentsOf: URL(fileURLWithPath: otherCert.certificate)))
+            )
+        )
         do {
             _ = try await wrong.get(apiVersion: "v1", kind: "ConfigMap", name: "x")
             Issue.record("a server signed by another CA was trusted")
@@ -162,7 +171,9 @@ struct KubeClientBadInputTests {
             clusters: [{name: c, cluster: {server: "\(url.absoluteString)", certificate-authority-data: "\(base64)"}}]
             contexts: [{name: c, context: {cluster: c}}]
             current-context: c
-            """, path: "/virtual/config")
+            """,
+            path: "/virtual/config"
+        )
         let viaKubeconfig = try KubeClient(try KubeClientConfiguration.from(fromKubeconfig))
         #expect(try await viaKubeconfig.get(apiVersion: "v1", kind: "ConfigMap", name: "x") != nil)
         try await viaKubeconfig.shutdown()
@@ -176,10 +187,15 @@ struct KubeClientBadInputTests {
         let fake = try await KubeFakeServer.start()
         defer { Task { await fake.shutdown() } }
         let exec = Kubeconfig.ExecConfig(
-            command: "/bin/sh", args: ["-c", "echo 'the SSO session has expired; run aws sso login' >&2; exit 3"],
-            env: [], apiVersion: ExecCredential.v1beta1, interactiveMode: nil)
+            command: "/bin/sh",
+            args: ["-c", "echo 'the SSO session has expired; run aws sso login' >&2; exit 3"],
+            env: [],
+            apiVersion: ExecCredential.v1beta1,
+            interactiveMode: nil
+        )
         let client = try KubeClient(
-            KubeClientConfiguration(server: try #require(URL(string: fake.baseURL)), authentication: .exec(exec)))
+            KubeClientConfiguration(server: try #require(URL(string: fake.baseURL)), authentication: .exec(exec))
+        )
         do {
             _ = try await client.list(apiVersion: "v1", kind: "Namespace")
             Issue.record("the request succeeded without credentials")
@@ -201,13 +217,19 @@ struct KubeClientBadInputTests {
             echo run >> "\(counter)"
             [ "$PLUGIN_GREETING" = hello ] || { echo "env not passed" >&2; exit 9; }
             case "$KUBERNETES_EXEC_INFO" in *client.authentication.k8s.io/v1*) ;; *) echo "no exec info" >&2; exit 8;; esac
-            printf '{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","status":{"token":"plugin-token","expirationTimestamp":"\(expiry)"}}'
+            printf '{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1",'
+            printf '"status":{"token":"plugin-token","expirationTimestamp":"\(expiry)"}}'
             """
         let exec = Kubeconfig.ExecConfig(
-            command: "/bin/sh", args: ["-c", script], env: [.init(name: "PLUGIN_GREETING", value: "hello")],
-            apiVersion: ExecCredential.v1, interactiveMode: "Never")
+            command: "/bin/sh",
+            args: ["-c", script],
+            env: [.init(name: "PLUGIN_GREETING", value: "hello")],
+            apiVersion: ExecCredential.v1,
+            interactiveMode: "Never"
+        )
         let client = try KubeClient(
-            KubeClientConfiguration(server: try #require(URL(string: fake.baseURL)), authentication: .exec(exec)))
+            KubeClientConfiguration(server: try #require(URL(string: fake.baseURL)), authentication: .exec(exec))
+        )
         _ = try await client.list(apiVersion: "v1", kind: "Namespace")
         _ = try await client.get(apiVersion: "v1", kind: "Namespace", name: "default")
         let runs = try String(contentsOfFile: counter, encoding: .utf8).split(separator: "\n").count

@@ -134,10 +134,18 @@ struct KubeClientTests {
             let web = try await client.list(apiVersion: "v1", kind: "ConfigMap", namespace: "default", labelSelector: "tier=web")
             #expect(web.items.compactMap { $0["metadata"]?["name"]?.stringValue }.sorted() == ["one", "three"])
             let notWeb = try await client.list(
-                apiVersion: "v1", kind: "ConfigMap", namespace: "default", labelSelector: "tier!=web")
+                apiVersion: "v1",
+                kind: "ConfigMap",
+                namespace: "default",
+                labelSelector: "tier!=web"
+            )
             #expect(notWeb.items.compactMap { $0["metadata"]?["name"]?.stringValue } == ["two"])
             let byName = try await client.list(
-                apiVersion: "v1", kind: "ConfigMap", namespace: "default", fieldSelector: "metadata.name=two")
+                apiVersion: "v1",
+                kind: "ConfigMap",
+                namespace: "default",
+                fieldSelector: "metadata.name=two"
+            )
             #expect(byName.items.count == 1)
             #expect(!byName.resourceVersion.isEmpty)
             let namespaces = try await client.list(apiVersion: "v1", kind: "Namespace")
@@ -150,8 +158,13 @@ struct KubeClientTests {
         try await withFake { _, client in
             try await client.apply(try yaml(KubeFixtures.deployment("web", replicas: 2)))
             try await client.patch(
-                apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: "default",
-                patch: ["spec": ["replicas": 5]], fieldManager: "autoscaler")
+                apiVersion: "apps/v1",
+                kind: "Deployment",
+                name: "web",
+                namespace: "default",
+                patch: ["spec": ["replicas": 5]],
+                fieldManager: "autoscaler"
+            )
             do {
                 try await client.apply(try yaml(KubeFixtures.deployment("web", replicas: 2)))
                 Issue.record("the conflicting apply succeeded")
@@ -176,7 +189,11 @@ struct KubeClientTests {
                 "apiVersion: v1\nkind: Namespace\nmetadata: {name: gadgets}",
             ].joined(separator: "\n---\n")
             let applied = try await client.applyManifest(manifest)
-            #expect(applied.compactMap { $0["kind"]?.stringValue } == ["Gadget", "ConfigMap", "CustomResourceDefinition", "Namespace"])
+            #expect(
+                applied.compactMap { $0["kind"]?.stringValue } == [
+                    "Gadget", "ConfigMap", "CustomResourceDefinition", "Namespace",
+                ]
+            )
             let gadget = try await client.get(apiVersion: "example.org/v1", kind: "Gadget", name: "g1", namespace: "gadgets")
             #expect(gadget?["spec"]?["color"] == "red")
             // The CRD and the Namespace went first; the Gadget only after the CRD was Established.
@@ -185,7 +202,10 @@ struct KubeClientTests {
             let gadgetIndex = try #require(writes.firstIndex { $0.contains("/gadgets/g1") })
             #expect(crdIndex < gadgetIndex)
             let crd = try await client.get(
-                apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", name: "gadgets.example.org")
+                apiVersion: "apiextensions.k8s.io/v1",
+                kind: "CustomResourceDefinition",
+                name: "gadgets.example.org"
+            )
             #expect(crd.map { KubeClient.condition($0, "Established")?.status } == "True")
         }
     }
@@ -218,13 +238,19 @@ struct KubeClientTests {
             try await client.apply(try yaml(KubeFixtures.deployment("web", replicas: 2)))
             // A fake "all ready" status that still runs an old replica: readyReplicas says 2, but replicas is 3.
             try await client.patch(
-                apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: "default",
+                apiVersion: "apps/v1",
+                kind: "Deployment",
+                name: "web",
+                namespace: "default",
                 patch: [
                     "status": [
                         "observedGeneration": 1, "replicas": 3, "updatedReplicas": 2, "readyReplicas": 2,
                         "availableReplicas": 2,
                     ]
-                ], subresource: "status", fieldManager: "kube-controller-manager")
+                ],
+                subresource: "status",
+                fieldManager: "kube-controller-manager"
+            )
             do {
                 try await client.waitForRollout(namespace: "default", name: "web", timeout: .milliseconds(800))
                 Issue.record("the rollout counted as done while an old replica remained")
@@ -237,9 +263,14 @@ struct KubeClientTests {
             let seen = WarningSink()
             let waiter = Task {
                 try await client.waitForRollout(
-                    namespace: "default", name: "web", timeout: .seconds(20), onProgress: { seen.add($0) })
+                    namespace: "default",
+                    name: "web",
+                    timeout: .seconds(60),
+                    onProgress: { seen.add($0) }
+                )
             }
-            try await Task.sleep(for: .milliseconds(300))
+            // Let the waiter see the pending state first (the machine may be busy), then finish the rollout.
+            for _ in 0..<450 where seen.lines.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
             try fake.advanceRollout(namespace: "default", name: "web", stage: .complete)
             let done = try await waiter.value
             #expect(done?["status"]?["updatedReplicas"] == 2)
@@ -251,18 +282,41 @@ struct KubeClientTests {
         func deployment(_ generation: Int, _ status: String, replicas: Int = 2) throws -> JSONValue {
             try yaml("metadata: {generation: \(generation)}\nspec: {replicas: \(replicas)}\nstatus: \(status)")
         }
-        #expect(KubeClient.rolloutVerdict(try deployment(2, "{observedGeneration: 1, replicas: 2, updatedReplicas: 2, availableReplicas: 2}"))
-            == .pending("waiting for the deployment spec update to be observed"))
-        #expect(KubeClient.rolloutVerdict(try deployment(1, "{observedGeneration: 1, replicas: 3, updatedReplicas: 1, readyReplicas: 2, availableReplicas: 2}"))
-            == .pending("1 out of 2 new replicas have been updated"))
-        #expect(KubeClient.rolloutVerdict(try deployment(1, "{observedGeneration: 1, replicas: 2, updatedReplicas: 2, availableReplicas: 1}"))
-            == .pending("1 of 2 updated replicas are available"))
-        #expect(KubeClient.rolloutVerdict(try deployment(1, "{observedGeneration: 1, replicas: 2, updatedReplicas: 2, availableReplicas: 2}"))
-            == .satisfied)
+        #expect(
+            KubeClient.rolloutVerdict(
+                try deployment(2, "{observedGeneration: 1, replicas: 2, updatedReplicas: 2, availableReplicas: 2}")
+            )
+                == .pending("waiting for the deployment spec update to be observed")
+        )
+        #expect(
+            KubeClient.rolloutVerdict(
+                try deployment(
+                    1,
+                    "{observedGeneration: 1, replicas: 3, updatedReplicas: 1, readyReplicas: 2, availableReplicas: 2}"
+                )
+            )
+                == .pending("1 out of 2 new replicas have been updated")
+        )
+        #expect(
+            KubeClient.rolloutVerdict(
+                try deployment(1, "{observedGeneration: 1, replicas: 2, updatedReplicas: 2, availableReplicas: 1}")
+            )
+                == .pending("1 of 2 updated replicas are available")
+        )
+        #expect(
+            KubeClient.rolloutVerdict(
+                try deployment(1, "{observedGeneration: 1, replicas: 2, updatedReplicas: 2, availableReplicas: 2}")
+            )
+                == .satisfied
+        )
         #expect(KubeClient.rolloutVerdict(try deployment(1, "{observedGeneration: 1, replicas: 0}", replicas: 0)) == .satisfied)
         if case .failed(let reason) = KubeClient.rolloutVerdict(
-            try deployment(1, "{observedGeneration: 1, conditions: [{type: Progressing, status: 'False', reason: ProgressDeadlineExceeded, message: slow}]}"))
-        {
+            try deployment(
+                1,
+                "{observedGeneration: 1, conditions: [{type: Progressing, status: 'False', "
+                    + "reason: ProgressDeadlineExceeded, message: slow}]}"
+            )
+        ) {
             #expect(reason.contains("progress deadline"))
         } else {
             Issue.record("ProgressDeadlineExceeded did not fail")
@@ -286,28 +340,56 @@ struct KubeClientTests {
     @Test func conditionWaitReportsMessagesUntilReady() async throws {
         try await withFake(KubeFakeOptions(crdEstablishDelay: 0)) { fake, client in
             try await client.applyManifest(
-                KubeFixtures.gadgetCRD + "\n---\n" + KubeFixtures.gadget("g2", namespace: "default"))
+                KubeFixtures.gadgetCRD + "\n---\n" + KubeFixtures.gadget("g2", namespace: "default")
+            )
             try fake.setCondition(
-                apiVersion: "example.org/v1", kind: "Gadget", namespace: "default", name: "g2", type: "Ready",
-                status: "False", reason: "Progressing", message: "building the gadget")
+                apiVersion: "example.org/v1",
+                kind: "Gadget",
+                namespace: "default",
+                name: "g2",
+                type: "Ready",
+                status: "False",
+                reason: "Progressing",
+                message: "building the gadget"
+            )
             let seen = WarningSink()
             let waiter = Task {
                 try await client.waitForCondition(
-                    apiVersion: "example.org/v1", kind: "Gadget", name: "g2", namespace: "default", type: "Ready",
-                    timeout: .seconds(20), onProgress: { seen.add($0) })
+                    apiVersion: "example.org/v1",
+                    kind: "Gadget",
+                    name: "g2",
+                    namespace: "default",
+                    type: "Ready",
+                    timeout: .seconds(60),
+                    onProgress: { seen.add($0) }
+                )
             }
-            try await Task.sleep(for: .milliseconds(400))
+            for _ in 0..<450 where !seen.lines.contains(where: { $0.contains("building") }) {
+                try await Task.sleep(for: .milliseconds(100))
+            }
             try fake.setCondition(
-                apiVersion: "example.org/v1", kind: "Gadget", namespace: "default", name: "g2", type: "Ready",
-                status: "True", reason: "Succeeded", message: "done")
+                apiVersion: "example.org/v1",
+                kind: "Gadget",
+                namespace: "default",
+                name: "g2",
+                type: "Ready",
+                status: "True",
+                reason: "Succeeded",
+                message: "done"
+            )
             let ready = try await waiter.value
             #expect(ready.map { KubeClient.condition($0, "Ready")?.status } == "True")
             #expect(seen.lines.contains { $0.contains("building the gadget") })
 
             do {
                 try await client.waitForCondition(
-                    apiVersion: "example.org/v1", kind: "Gadget", name: "g2", namespace: "default", type: "Healthy",
-                    timeout: .milliseconds(500))
+                    apiVersion: "example.org/v1",
+                    kind: "Gadget",
+                    name: "g2",
+                    namespace: "default",
+                    type: "Healthy",
+                    timeout: .milliseconds(500)
+                )
                 Issue.record("waiting for a condition that never comes succeeded")
             } catch let error as KubeClientError {
                 #expect(error.code == .timeout)
@@ -320,14 +402,24 @@ struct KubeClientTests {
     @Test func deleteWithFinalizersWaitsUntilGone() async throws {
         try await withFake { fake, client in
             try await client.apply(
-                try yaml(KubeFixtures.configMap("held", extra: "  finalizers: [example.org/hold]")))
+                try yaml(KubeFixtures.configMap("held", extra: "  finalizers: [example.org/hold]"))
+            )
             let deleter = Task {
                 try await client.delete(
-                    apiVersion: "v1", kind: "ConfigMap", name: "held", namespace: "default",
-                    propagationPolicy: .foreground, waitUntilGone: .seconds(20))
+                    apiVersion: "v1",
+                    kind: "ConfigMap",
+                    name: "held",
+                    namespace: "default",
+                    propagationPolicy: .foreground,
+                    waitUntilGone: .seconds(20)
+                )
             }
-            try await Task.sleep(for: .milliseconds(500))
-            let pending = try await client.get(apiVersion: "v1", kind: "ConfigMap", name: "held", namespace: "default")
+            var pending: JSONValue?
+            for _ in 0..<450 {
+                pending = try await client.get(apiVersion: "v1", kind: "ConfigMap", name: "held", namespace: "default")
+                if pending?["metadata"]?["deletionTimestamp"] != nil { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
             #expect(pending?["metadata"]?["deletionTimestamp"] != nil)
             try fake.removeFinalizers(apiVersion: "v1", kind: "ConfigMap", namespace: "default", name: "held")
             #expect(try await deleter.value == true)
@@ -340,8 +432,12 @@ struct KubeClientTests {
             try await client.apply(try yaml(KubeFixtures.configMap("stuck", extra: "  finalizers: [example.org/hold]")))
             do {
                 try await client.delete(
-                    apiVersion: "v1", kind: "ConfigMap", name: "stuck", namespace: "default",
-                    waitUntilGone: .milliseconds(600))
+                    apiVersion: "v1",
+                    kind: "ConfigMap",
+                    name: "stuck",
+                    namespace: "default",
+                    waitUntilGone: .milliseconds(600)
+                )
                 Issue.record("the delete wait succeeded")
             } catch let error as KubeClientError {
                 #expect(error.code == .timeout)

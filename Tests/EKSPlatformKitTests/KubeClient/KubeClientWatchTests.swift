@@ -12,7 +12,7 @@ final class EventLog: @unchecked Sendable {
     func add(_ entry: String) { lock.withLock { stored.append(entry) } }
 
     /// Waits until `predicate` holds for the entries (or fails after `timeout`).
-    func waitFor(_ what: String, timeout: Duration = .seconds(10), _ predicate: ([String]) -> Bool) async throws {
+    func waitFor(_ what: String, timeout: Duration = .seconds(45), _ predicate: ([String]) -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
         while !predicate(entries) {
             guard ContinuousClock.now < deadline else {
@@ -98,8 +98,11 @@ struct KubeClientWatchTests {
             try await log.waitFor("the initial list") { $0.contains("LISTED old") }
             while fake.openWatchCount == 0 { try await Task.sleep(for: .milliseconds(20)) }
             fake.failNext(
-                method: "GET", pathPrefix: "/api/v1/namespaces/default/configmaps", status: 410,
-                message: "too old resource version: 1 (2)")
+                method: "GET",
+                pathPrefix: "/api/v1/namespaces/default/configmaps",
+                status: 410,
+                message: "too old resource version: 1 (2)"
+            )
             fake.dropWatches()
             try await log.waitFor("a relist") { $0.filter { $0.hasPrefix("LISTED") }.count == 2 }
             #expect(fake.requestLog.contains { $0.status == 410 && $0.query.contains("watch=true") })

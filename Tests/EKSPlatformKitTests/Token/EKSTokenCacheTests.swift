@@ -61,7 +61,11 @@ struct EKSTokenCacheTests {
         let cache = EKSTokenCache(directory: try makeTemporaryDirectory("corrupt"))
         let sink = WarningSink()
         let path = cache.path(for: key)
-        _ = FileManager.default.createFile(atPath: path, contents: Data("{\"version\":1,\"tok".utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(
+            atPath: path,
+            contents: Data("{\"version\":1,\"tok".utf8),
+            attributes: [.posixPermissions: 0o600]
+        )
         #expect(cache.lookup(key, warn: sink.add) == nil)
         #expect(sink.lines.count == 1 && sink.lines[0].contains("corrupt"))
         let token = EKSToken(value: "k8s-aws-v1.fresh", expiration: Date() + 600)
@@ -73,7 +77,10 @@ struct EKSTokenCacheTests {
     @Test func looseFileIsIgnoredWithAWarningAndRewrittenAs0600() throws {
         let cache = EKSTokenCache(directory: try makeTemporaryDirectory("loose"))
         let sink = WarningSink()
-        let token = EKSToken(value: "k8s-aws-v1.loose", expiration: Date() + 600)
+        let token = EKSToken(
+            value: "k8s-aws-v1.loose",
+            expiration: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down) + 600)
+        )
         try cache.store(token, for: key)
         let path = cache.path(for: key)
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
@@ -88,8 +95,11 @@ struct EKSTokenCacheTests {
         let directory = try makeTemporaryDirectory("provider")
         let sink = WarningSink()
         let options = EKSTokenProvider.Options(
-            clusterName: "demo", region: "us-west-2", cacheDirectory: directory,
-            environment: ["HOME": "/nonexistent", "AWS_ACCESS_KEY_ID": "AKIAPROVIDER", "AWS_SECRET_ACCESS_KEY": "s3cr3t"])
+            clusterName: "demo",
+            region: "us-west-2",
+            cacheDirectory: directory,
+            environment: ["HOME": "/nonexistent", "AWS_ACCESS_KEY_ID": "AKIAPROVIDER", "AWS_SECRET_ACCESS_KEY": "s3cr3t"]
+        )
         let provider = try EKSTokenProvider(options, warn: sink.add)
         #expect(provider.cachedToken() == nil)
         let first = try await provider.token()

@@ -5,7 +5,8 @@ import Testing
 
 @Suite(
     "platformctl token",
-    .enabled(if: FileManager.default.fileExists(atPath: CLI.binary), "needs a built platformctl"))
+    .enabled(if: FileManager.default.fileExists(atPath: CLI.binary), "needs a built platformctl")
+)
 struct TokenCommandTests {
     static let keys = ["AWS_ACCESS_KEY_ID": "AKIATOKENCLITEST0001", "AWS_SECRET_ACCESS_KEY": "token-cli-secret-value"]
 
@@ -34,7 +35,8 @@ struct TokenCommandTests {
         try #require(files.count == 1)
         #expect(try permissions(cacheHome + "/platformctl/tokens/" + files[0]) == 0o600)
 
-        env["KUBERNETES_EXEC_INFO"] = #"{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","spec":{"interactive":false}}"#
+        env["KUBERNETES_EXEC_INFO"] =
+            #"{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","spec":{"interactive":false}}"#
         let warm = try await CLI.run(["token", "--cluster-name", "demo", "--region", "us-west-2"], environment: env)
         #expect(warm.status == 0, "\(warm.stderr)")
         let second = try Self.parse(warm.stdout)
@@ -87,7 +89,9 @@ struct TokenCommandTests {
             [
                 "token", "--cluster-name", "demo", "--region", "us-west-2", "--endpoint-url",
                 emulator.endpoint.absoluteString, "--role-arn", "arn:aws:iam::\(AWSEmulator.accountID):role/eks-admin",
-            ], environment: env)
+            ],
+            environment: env
+        )
         #expect(result.status == 0, "\(result.stderr)")
         let token = try Self.parse(result.stdout).token
         #expect(AuthenticatorTokenVerifier.verify(token, clusterID: "demo", now: Date()) == nil)
@@ -108,7 +112,8 @@ struct TokenCommandTests {
         #expect(noKeys.stdout.isEmpty)
         let badRole = try await CLI.run(
             ["token", "--cluster-name", "demo", "--region", "us-west-2", "--no-cache", "--role-arn", "admin"],
-            environment: Self.keys)
+            environment: Self.keys
+        )
         #expect(badRole.status != 0)
         #expect(badRole.stderr.contains("not an IAM role ARN"))
     }

@@ -39,15 +39,21 @@ public struct EKSDescribeCluster: Sendable {
     /// `GET /clusters/{name}`.
     public func describeCluster(name: String) async throws -> Cluster {
         let call = AWSCall(
-            operation: "DescribeCluster", method: "GET", path: "/clusters/\(AWSURIEncoding.encode(name))",
-            isMutating: false)
+            operation: "DescribeCluster",
+            method: "GET",
+            path: "/clusters/\(AWSURIEncoding.encode(name))",
+            isMutating: false
+        )
         let response = try await client.execute(call, service: .eks)
         do {
             return try AWSJSON.decoder().decode(Output.self, from: Data(response.body)).cluster
         } catch {
             throw AWSClientError(
-                .invalidResponse, "the DescribeCluster response has no usable cluster: \(error)", service: "eks",
-                operation: "DescribeCluster")
+                .invalidResponse,
+                "the DescribeCluster response has no usable cluster: \(error)",
+                service: "eks",
+                operation: "DescribeCluster"
+            )
         }
     }
 }

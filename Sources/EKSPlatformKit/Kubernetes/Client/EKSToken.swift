@@ -37,8 +37,10 @@ public struct EKSToken: Sendable, Equatable {
         credentials: AWSCredentials,
         date: Date = Date()
     ) throws -> EKSToken {
-        let url = try presignedURL(clusterName: clusterName, region: region, credentials: credentials, date: date)
-        return EKSToken(value: prefix + base64URL(Array(url.absoluteString.utf8)), expiration: date + lifetime)
+        // X-Amz-Date has whole seconds; the expiry is counted from the same second.
+        let signed = Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
+        let url = try presignedURL(clusterName: clusterName, region: region, credentials: credentials, date: signed)
+        return EKSToken(value: prefix + base64URL(Array(url.absoluteString.utf8)), expiration: signed + lifetime)
     }
 
     /// The presigned `GetCallerIdentity` URL that the token wraps.
@@ -57,8 +59,12 @@ public struct EKSToken: Sendable, Equatable {
         }
         let signer = SigV4Signer(credentials: credentials, region: region.name, service: "sts")
         return signer.presign(
-            method: "GET", url: base, headers: [(clusterIDHeader, clusterName)], expires: presignExpirySeconds,
-            date: date)
+            method: "GET",
+            url: base,
+            headers: [(clusterIDHeader, clusterName)],
+            expires: presignExpirySeconds,
+            date: date
+        )
     }
 
     /// Unpadded base64url (RFC 4648 §5), as Go's `base64.RawURLEncoding`.

@@ -92,7 +92,8 @@ public struct EKSTokenCache: Sendable {
             let mode = String(info.st_mode & 0o777, radix: 8)
             warn(
                 "warning: ignoring the token cache file \(path): its permissions are \(mode) (or it belongs to "
-                    + "another user), but it must be 0600 and yours; it will be rewritten")
+                    + "another user), but it must be 0600 and yours; it will be rewritten"
+            )
             return nil
         }
         var bytes: [UInt8] = []
@@ -123,8 +124,11 @@ public struct EKSTokenCache: Sendable {
     public func store(_ token: EKSToken, for key: Key) throws {
         try Self.makeDirectory(directory)
         let entry = Entry(
-            version: 1, key: key.fileName, expiresAt: Int(token.expiration.timeIntervalSince1970.rounded(.down)),
-            token: token.value)
+            version: 1,
+            key: key.fileName,
+            expiresAt: Int(token.expiration.timeIntervalSince1970.rounded(.down)),
+            token: token.value
+        )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = try encoder.encode(entry)
@@ -176,7 +180,9 @@ public struct EKSTokenCache: Sendable {
         }
         if mkdir(path, 0o700) != 0 && errno != EEXIST {
             throw EKSTokenError(
-                .cacheWrite, "cannot create the token cache directory \(path): \(String(cString: strerror(errno)))")
+                .cacheWrite,
+                "cannot create the token cache directory \(path): \(String(cString: strerror(errno)))"
+            )
         }
     }
 }

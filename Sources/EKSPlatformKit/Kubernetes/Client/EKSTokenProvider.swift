@@ -90,7 +90,8 @@ public final class EKSTokenProvider: Sendable {
         guard let chosen = candidates.first(where: { !($0.0 ?? "").isEmpty }), let name = chosen.0 else {
             throw AWSClientError(
                 .invalidRegion,
-                "no AWS region configured; pass --region, set AWS_REGION, or add `region = …` to the profile")
+                "no AWS region configured; pass --region, set AWS_REGION, or add `region = …` to the profile"
+            )
         }
         do {
             self.region = try AWSRegion(name, allowUnknown: options.endpointURL != nil)
@@ -102,8 +103,11 @@ public final class EKSTokenProvider: Sendable {
         self.warn = warn
         self.clock = clock
         self.cacheKey = EKSTokenCache.Key(
-            cluster: options.clusterName, region: region.name,
-            identity: Self.identity(options: options, shared: shared), roleARN: options.roleARN)
+            cluster: options.clusterName,
+            region: region.name,
+            identity: Self.identity(options: options, shared: shared),
+            roleARN: options.roleARN
+        )
         if options.useCache, let directory = options.cacheDirectory ?? EKSTokenCache.defaultDirectory(environment: env) {
             self.cache = EKSTokenCache(directory: directory)
         } else {
@@ -149,7 +153,11 @@ public final class EKSTokenProvider: Sendable {
     public func freshToken() async throws -> EKSToken {
         let credentials = try await signingCredentials()
         var token = try EKSToken.make(
-            clusterName: options.clusterName, region: region, credentials: credentials, date: clock())
+            clusterName: options.clusterName,
+            region: region,
+            credentials: credentials,
+            date: clock()
+        )
         if let expiry = credentials.expiration, expiry < token.expiration { token.expiration = expiry }
         if let cache {
             do {
@@ -164,10 +172,17 @@ public final class EKSTokenProvider: Sendable {
     /// The credentials that sign: explicit ones, or the default chain's, then the role's when `roleARN` is set.
     func signingCredentials() async throws -> AWSCredentials {
         let endpoints = AWSEndpointResolver(
-            explicitEndpoint: options.endpointURL, environment: options.environment, shared: shared)
+            explicitEndpoint: options.endpointURL,
+            environment: options.environment,
+            shared: shared
+        )
         let context = AWSCredentialContext(
-            environment: options.environment, shared: shared, region: region, endpoints: endpoints,
-            transport: transport)
+            environment: options.environment,
+            shared: shared,
+            region: region,
+            endpoints: endpoints,
+            transport: transport
+        )
         let base: AWSCredentials
         if let explicit = options.credentials {
             base = explicit
@@ -179,8 +194,12 @@ public final class EKSTokenProvider: Sendable {
             throw EKSTokenError(.invalidInput, "--role-arn \"\(roleARN)\" is not an IAM role ARN (arn:aws:iam::…:role/NAME)")
         }
         let client = AWSClient(
-            region: region, credentialProvider: StaticCredentialProvider(base), endpoints: endpoints,
-            transport: transport, clock: clock)
+            region: region,
+            credentialProvider: StaticCredentialProvider(base),
+            endpoints: endpoints,
+            transport: transport,
+            clock: clock
+        )
         let assumed = try await STSClient(client: client).assumeRole(roleARN: roleARN, sessionName: "EKSGetTokenAuth")
         return assumed.credentials
     }

@@ -55,7 +55,8 @@ public struct ExecCredential: Sendable, Equatable {
         default:
             warn(
                 "warning: unrecognised apiVersion \"\(requested ?? "")\" in KUBERNETES_EXEC_INFO; answering with "
-                    + v1beta1)
+                    + v1beta1
+            )
             return v1beta1
         }
     }
@@ -77,28 +78,39 @@ public struct ExecCredential: Sendable, Equatable {
         guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
             throw KubeClientError(
                 .authentication,
-                "the exec plugin `\(command)` did not print an ExecCredential JSON object on stdout")
+                "the exec plugin `\(command)` did not print an ExecCredential JSON object on stdout"
+            )
         }
         guard object["kind"] as? String == "ExecCredential" else {
-            throw KubeClientError(.authentication, "the exec plugin `\(command)` printed kind \(object["kind"] ?? "nil"), "
-                + "expected ExecCredential")
+            throw KubeClientError(
+                .authentication,
+                "the exec plugin `\(command)` printed kind \(object["kind"] ?? "nil"), "
+                    + "expected ExecCredential"
+            )
         }
         let status = object["status"] as? [String: Any] ?? [:]
         var expiration: Date?
         if let raw = status["expirationTimestamp"] as? String {
             guard let date = ISO8601.parse(raw) else {
                 throw KubeClientError(
-                    .authentication, "the exec plugin `\(command)` gave a malformed status.expirationTimestamp \"\(raw)\"")
+                    .authentication,
+                    "the exec plugin `\(command)` gave a malformed status.expirationTimestamp \"\(raw)\""
+                )
             }
             expiration = date
         }
         let credential = ExecCredential(
-            apiVersion: object["apiVersion"] as? String ?? "", token: status["token"] as? String,
-            expiration: expiration, clientCertificateData: status["clientCertificateData"] as? String,
-            clientKeyData: status["clientKeyData"] as? String)
+            apiVersion: object["apiVersion"] as? String ?? "",
+            token: status["token"] as? String,
+            expiration: expiration,
+            clientCertificateData: status["clientCertificateData"] as? String,
+            clientKeyData: status["clientKeyData"] as? String
+        )
         if credential.token == nil && credential.clientCertificateData == nil {
             throw KubeClientError(
-                .authentication, "the exec plugin `\(command)` returned neither status.token nor status.clientCertificateData")
+                .authentication,
+                "the exec plugin `\(command)` returned neither status.token nor status.clientCertificateData"
+            )
         }
         return credential
     }

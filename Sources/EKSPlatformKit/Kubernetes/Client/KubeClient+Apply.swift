@@ -37,8 +37,13 @@ extension KubeClient {
             attempt += 1
             do {
                 return try await sendJSON(
-                    .PATCH, resource.path(namespace: namespace, name: name), query: query, body: Array(body),
-                    contentType: "application/apply-patch+yaml", object: label)
+                    .PATCH,
+                    resource.path(namespace: namespace, name: name),
+                    query: query,
+                    body: Array(body),
+                    contentType: "application/apply-patch+yaml",
+                    object: label
+                )
             } catch let error as KubeClientError
                 where error.isNotFound && error.message == "the server could not find the requested resource"
                 && attempt < 8

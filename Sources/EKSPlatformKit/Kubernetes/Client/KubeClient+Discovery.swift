@@ -45,7 +45,9 @@ extension KubeClient {
             .unknownKind,
             "no kind \"\(kind)\" is served in \"\(apiVersion)\": CRD not installed? Install the "
                 + "CustomResourceDefinition for \(kind) (or apply it in the same manifest) first",
-            reason: "NotFound", object: kind)
+            reason: "NotFound",
+            object: kind
+        )
     }
 
     /// Fetches (and caches) the resource list of one group/version; an unknown group/version gives an empty list.
@@ -95,7 +97,10 @@ extension KubeClient {
         let ns = resource.namespaced ? (namespace ?? configuration.defaultNamespace) : nil
         do {
             return try await sendJSON(
-                .GET, resource.path(namespace: ns, name: name), object: Self.describe(kind, ns, name))
+                .GET,
+                resource.path(namespace: ns, name: name),
+                object: Self.describe(kind, ns, name)
+            )
         } catch let error as KubeClientError where error.isNotFound && error.reason == "NotFound" {
             return nil
         }
@@ -122,10 +127,15 @@ extension KubeClient {
         if let labelSelector { query.append(("labelSelector", labelSelector)) }
         if let fieldSelector { query.append(("fieldSelector", fieldSelector)) }
         let document = try await sendJSON(
-            .GET, resource.path(namespace: resource.namespaced ? namespace : nil), query: query, object: kind)
+            .GET,
+            resource.path(namespace: resource.namespaced ? namespace : nil),
+            query: query,
+            object: kind
+        )
         return ObjectList(
             items: document["items"]?.arrayValue ?? [],
-            resourceVersion: document["metadata"]?["resourceVersion"]?.stringValue ?? "")
+            resourceVersion: document["metadata"]?["resourceVersion"]?.stringValue ?? ""
+        )
     }
 
     /// How dependents are deleted.
@@ -153,11 +163,16 @@ extension KubeClient {
         let ns = resource.namespaced ? (namespace ?? configuration.defaultNamespace) : nil
         let body = Array(
             "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"propagationPolicy\":\"\(propagationPolicy.rawValue)\"}"
-                .utf8)
+                .utf8
+        )
         do {
             _ = try await send(
-                .DELETE, resource.path(namespace: ns, name: name), body: body, contentType: "application/json",
-                object: Self.describe(kind, ns, name))
+                .DELETE,
+                resource.path(namespace: ns, name: name),
+                body: body,
+                contentType: "application/json",
+                object: Self.describe(kind, ns, name)
+            )
         } catch let error as KubeClientError where error.isNotFound && error.reason == "NotFound" {
             return false
         }

@@ -23,7 +23,11 @@ extension KubeClient {
             throw KubeClientError(.invalidObject, "the manifest is not valid YAML: \(error)")
         }
         return try await applyManifest(
-            documents: documents, force: force, concurrency: concurrency, establishTimeout: establishTimeout)
+            documents: documents,
+            force: force,
+            concurrency: concurrency,
+            establishTimeout: establishTimeout
+        )
     }
 
     /// Applies already-parsed documents; see ``applyManifest(_:force:concurrency:establishTimeout:)``.
@@ -45,7 +49,9 @@ extension KubeClient {
                 document["metadata"]?["name"]?.stringValue != nil
             else {
                 throw KubeClientError(
-                    .invalidObject, "manifest document \(index + 1) has no apiVersion, kind or metadata.name")
+                    .invalidObject,
+                    "manifest document \(index + 1) has no apiVersion, kind or metadata.name"
+                )
             }
             objects.append(document)
         }
@@ -88,7 +94,8 @@ extension KubeClient {
                 "CRD not installed for " + missing.joined(separator: ", ")
                     + ": the cluster does not serve these kinds and the manifest does not define them; install their "
                     + "CustomResourceDefinitions first. Nothing was applied.",
-                reason: "NotFound")
+                reason: "NotFound"
+            )
         }
 
         var results = [JSONValue?](repeating: nil, count: objects.count)

@@ -29,8 +29,12 @@ extension KubeClient {
         var path = resource.path(namespace: ns, name: name)
         if let subresource { path += "/\(subresource)" }
         return try await sendJSON(
-            .PATCH, path, query: [("fieldManager", fieldManager ?? configuration.fieldManager)],
-            body: Array(try JSONEncoder().encode(patch)), contentType: type.rawValue,
-            object: Self.describe(kind, ns, name))
+            .PATCH,
+            path,
+            query: [("fieldManager", fieldManager ?? configuration.fieldManager)],
+            body: Array(try JSONEncoder().encode(patch)),
+            contentType: type.rawValue,
+            object: Self.describe(kind, ns, name)
+        )
     }
 }

@@ -47,15 +47,21 @@ extension KubeClient {
         return try await withThrowingTaskGroup(of: JSONValue?.self) { group in
             group.addTask {
                 try await self.observe(
-                    apiVersion: apiVersion, kind: kind, name: name, namespace: ns, pollInterval: pollInterval,
-                    evaluate: evaluate)
+                    apiVersion: apiVersion,
+                    kind: kind,
+                    name: name,
+                    namespace: ns,
+                    pollInterval: pollInterval,
+                    evaluate: evaluate
+                )
             }
             group.addTask {
                 try await Task.sleep(for: timeout)
                 throw KubeClientError(
                     .timeout,
                     "timed out after \(timeout) waiting for \(what); last state: \(last.value ?? "nothing seen yet")",
-                    object: Self.describe(kind, ns, name))
+                    object: Self.describe(kind, ns, name)
+                )
             }
             defer { group.cancelAll() }
             guard let result = try await group.next() else { return nil }
@@ -74,8 +80,11 @@ extension KubeClient {
     ) async throws -> JSONValue? {
         do {
             for try await event in watch(
-                apiVersion: apiVersion, kind: kind, namespace: namespace, fieldSelector: "metadata.name=\(name)")
-            {
+                apiVersion: apiVersion,
+                kind: kind,
+                namespace: namespace,
+                fieldSelector: "metadata.name=\(name)"
+            ) {
                 let object: JSONValue?
                 switch event {
                 case .listed(let items, _): object = items.first
@@ -104,7 +113,10 @@ extension KubeClient {
     public func waitForCRDEstablished(name: String, timeout: Duration = .seconds(60)) async throws -> JSONValue? {
         try await wait(
             for: "CustomResourceDefinition \(name) to be Established",
-            apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", name: name, timeout: timeout
+            apiVersion: "apiextensions.k8s.io/v1",
+            kind: "CustomResourceDefinition",
+            name: name,
+            timeout: timeout
         ) { object in
             guard let object else { return .pending("the CRD does not exist") }
             if let names = Self.condition(object, "NamesAccepted"), names.status == "False" {
@@ -129,8 +141,15 @@ extension KubeClient {
         onProgress: (@Sendable (String) -> Void)? = nil
     ) async throws -> JSONValue? {
         try await wait(
-            for: "Deployment \(namespace)/\(name) to roll out", apiVersion: "apps/v1", kind: "Deployment", name: name,
-            namespace: namespace, timeout: timeout, onProgress: onProgress, check: Self.rolloutVerdict)
+            for: "Deployment \(namespace)/\(name) to roll out",
+            apiVersion: "apps/v1",
+            kind: "Deployment",
+            name: name,
+            namespace: namespace,
+            timeout: timeout,
+            onProgress: onProgress,
+            check: Self.rolloutVerdict
+        )
     }
 
     /// The rollout rule of `kubectl rollout status` for one Deployment.
@@ -171,8 +190,13 @@ extension KubeClient {
         onProgress: (@Sendable (String) -> Void)? = nil
     ) async throws -> JSONValue? {
         try await wait(
-            for: "\(kind) \(name) to be \(type)=\(status)", apiVersion: apiVersion, kind: kind, name: name,
-            namespace: namespace, timeout: timeout, onProgress: onProgress
+            for: "\(kind) \(name) to be \(type)=\(status)",
+            apiVersion: apiVersion,
+            kind: kind,
+            name: name,
+            namespace: namespace,
+            timeout: timeout,
+            onProgress: onProgress
         ) { object in
             guard let object else { return .pending("\(kind) \(name) does not exist") }
             if let stalled = Self.condition(object, "Stalled"), stalled.status == "True", type != "Stalled" {
@@ -198,7 +222,11 @@ extension KubeClient {
         timeout: Duration
     ) async throws {
         try await wait(
-            for: "\(kind) \(name) to be deleted", apiVersion: apiVersion, kind: kind, name: name, namespace: namespace,
+            for: "\(kind) \(name) to be deleted",
+            apiVersion: apiVersion,
+            kind: kind,
+            name: name,
+            namespace: namespace,
             timeout: timeout
         ) { object in
             guard let object else { return .satisfied }
@@ -206,7 +234,8 @@ extension KubeClient {
             let deleting = object["metadata"]?["deletionTimestamp"] != nil
             return .pending(
                 (deleting ? "being deleted" : "still present")
-                    + (finalizers.isEmpty ? "" : "; finalizers: " + finalizers.joined(separator: ", ")))
+                    + (finalizers.isEmpty ? "" : "; finalizers: " + finalizers.joined(separator: ", "))
+            )
         }
     }
 
@@ -231,8 +260,12 @@ extension KubeClient {
         var observed: Int?
         if case .integer(let value)? = entry["observedGeneration"] { observed = value }
         return Condition(
-            type: type, status: entry["status"]?.stringValue ?? "Unknown", reason: entry["reason"]?.stringValue ?? "",
-            message: entry["message"]?.stringValue ?? "", observedGeneration: observed)
+            type: type,
+            status: entry["status"]?.stringValue ?? "Unknown",
+            reason: entry["reason"]?.stringValue ?? "",
+            message: entry["message"]?.stringValue ?? "",
+            observedGeneration: observed
+        )
     }
 }
 

@@ -34,8 +34,14 @@ extension KubeClient {
         let task = Task {
             do {
                 try await self.runWatch(
-                    apiVersion: apiVersion, kind: kind, namespace: namespace, labelSelector: labelSelector,
-                    fieldSelector: fieldSelector, timeoutSeconds: timeoutSeconds, continuation: continuation)
+                    apiVersion: apiVersion,
+                    kind: kind,
+                    namespace: namespace,
+                    labelSelector: labelSelector,
+                    fieldSelector: fieldSelector,
+                    timeoutSeconds: timeoutSeconds,
+                    continuation: continuation
+                )
                 continuation.finish()
             } catch {
                 continuation.finish(throwing: error)
@@ -60,8 +66,12 @@ extension KubeClient {
         let ns = resource.namespaced ? namespace : nil
         func relist() async throws -> String {
             let list = try await self.list(
-                apiVersion: apiVersion, kind: kind, namespace: ns, labelSelector: labelSelector,
-                fieldSelector: fieldSelector)
+                apiVersion: apiVersion,
+                kind: kind,
+                namespace: ns,
+                labelSelector: labelSelector,
+                fieldSelector: fieldSelector
+            )
             continuation.yield(.listed(list.items, resourceVersion: list.resourceVersion))
             return list.resourceVersion
         }
@@ -77,7 +87,10 @@ extension KubeClient {
             let end: WatchEnd
             do {
                 end = try await watchOnce(
-                    path: resource.path(namespace: ns), query: query, timeoutSeconds: timeoutSeconds, kind: kind
+                    path: resource.path(namespace: ns),
+                    query: query,
+                    timeoutSeconds: timeoutSeconds,
+                    kind: kind
                 ) { type, object in
                     if let version = object["metadata"]?["resourceVersion"]?.stringValue, !version.isEmpty {
                         resourceVersion = version
@@ -157,7 +170,8 @@ extension KubeClient {
             throw KubeClientError(
                 .invalidResponse,
                 "\(serverName) sent a watch line that is not a {type, object} event: "
-                    + "\"\(String(decoding: line.prefix(200), as: UTF8.self))\"")
+                    + "\"\(String(decoding: line.prefix(200), as: UTF8.self))\""
+            )
         }
         if type == "ERROR" {
             let body = (try? JSONEncoder().encode(object)).map(Array.init) ?? []

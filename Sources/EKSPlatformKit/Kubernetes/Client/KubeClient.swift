@@ -38,7 +38,8 @@ public final class KubeClient: Sendable {
                 throw KubeClientError(
                     .configuration,
                     "refusing plain http to \(host): credentials and objects would cross the network unencrypted; "
-                        + "use https (plain http is allowed only to 127.0.0.1, ::1 or localhost)")
+                        + "use https (plain http is allowed only to 127.0.0.1, ::1 or localhost)"
+                )
             }
         case "https":
             var tls = TLSConfiguration.makeClientConfiguration()
@@ -110,8 +111,14 @@ public final class KubeClient: Sendable {
     ) async throws -> Response {
         var refreshed = false
         while true {
-            let request = try await makeRequest(method, path, query: query, body: body, contentType: contentType,
-                forceRefresh: refreshed)
+            let request = try await makeRequest(
+                method,
+                path,
+                query: query,
+                body: body,
+                contentType: contentType,
+                forceRefresh: refreshed
+            )
             let response: HTTPClientResponse
             var bytes: [UInt8]
             do {
@@ -151,7 +158,12 @@ public final class KubeClient: Sendable {
         guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(response.body)), case .object = value
         else {
             throw invalidResponse(
-                status: response.status, headers: response.headers, body: response.body, method: method, path: path)
+                status: response.status,
+                headers: response.headers,
+                body: response.body,
+                method: method,
+                path: path
+            )
         }
         return value
     }
@@ -199,7 +211,8 @@ public final class KubeClient: Sendable {
             return KubeClientError(
                 .tls,
                 "TLS connection to \(serverName) failed: \(text); the server's certificate is not trusted by the "
-                    + "configured certificate authority (check certificate-authority-data)")
+                    + "configured certificate authority (check certificate-authority-data)"
+            )
         }
         if let error = error as? HTTPClientError {
             switch error {
@@ -215,7 +228,13 @@ public final class KubeClient: Sendable {
         return KubeClientError(.transport, "\(method.rawValue) \(serverName)\(path) failed: \(text)")
     }
 
-    func invalidResponse(status: Int, headers: HTTPHeaders, body: [UInt8], method: HTTPMethod, path: String)
+    func invalidResponse(
+        status: Int,
+        headers: HTTPHeaders,
+        body: [UInt8],
+        method: HTTPMethod,
+        path: String
+    )
         -> KubeClientError
     {
         let type = headers.first(name: "Content-Type") ?? "no content type"
@@ -225,7 +244,8 @@ public final class KubeClient: Sendable {
             .invalidResponse,
             "\(serverName) answered \(method.rawValue) \(path) with HTTP \(status) (\(type)) that is not Kubernetes "
                 + "JSON: \"\(snippet)\"; is the server URL right?",
-            statusCode: status)
+            statusCode: status
+        )
     }
 
     // MARK: - Authentication
@@ -277,7 +297,8 @@ public final class KubeClient: Sendable {
             throw KubeClientError(
                 .authentication,
                 "the exec credential plugin `\(exec.command)` failed with exit status \(result.status): "
-                    + (stderr.isEmpty ? "(no stderr)" : Redactor.shared.redact(stderr)))
+                    + (stderr.isEmpty ? "(no stderr)" : Redactor.shared.redact(stderr))
+            )
         }
         return try ExecCredential.parse(result.stdout, command: exec.command)
     }

@@ -108,19 +108,32 @@ public struct KubeClientConfiguration: Sendable {
         var configuration = KubeClientConfiguration(
             server: server,
             certificateAuthorityPEM: try bytes(
-                data: cluster.certificateAuthorityData, file: cluster.certificateAuthority,
-                field: "\(at).certificate-authority"),
-            insecureSkipTLSVerify: cluster.insecureSkipTLSVerify, defaultNamespace: namespace ?? "default")
+                data: cluster.certificateAuthorityData,
+                file: cluster.certificateAuthority,
+                field: "\(at).certificate-authority"
+            ),
+            insecureSkipTLSVerify: cluster.insecureSkipTLSVerify,
+            defaultNamespace: namespace ?? "default"
+        )
         if let user {
             let userIndex = kubeconfig.users.firstIndex(of: user) ?? 0
             let uat = "users[\(userIndex)].user"
             configuration.clientCertificatePEM = try bytes(
-                data: user.clientCertificateData, file: user.clientCertificate, field: "\(uat).client-certificate")
+                data: user.clientCertificateData,
+                file: user.clientCertificate,
+                field: "\(uat).client-certificate"
+            )
             configuration.clientKeyPEM = try bytes(
-                data: user.clientKeyData, file: user.clientKey, field: "\(uat).client-key")
+                data: user.clientKeyData,
+                file: user.clientKey,
+                field: "\(uat).client-key"
+            )
             if (configuration.clientCertificatePEM == nil) != (configuration.clientKeyPEM == nil) {
                 throw KubeconfigError(
-                    path: kubeconfig.path, field: uat, "client-certificate and client-key must be given together")
+                    path: kubeconfig.path,
+                    field: uat,
+                    "client-certificate and client-key must be given together"
+                )
             }
             if let exec = user.exec {
                 configuration.authentication = .exec(exec)

@@ -77,7 +77,9 @@ public struct KubeClientError: Error, Sendable, CustomStringConvertible {
         var text = "\(head): \(message)"
         let extra = causes.filter { !message.contains($0.message) }
         if !extra.isEmpty {
-            text += " (" + extra.map { $0.field.isEmpty ? $0.message : "\($0.field): \($0.message)" }
+            text +=
+                " ("
+                + extra.map { $0.field.isEmpty ? $0.message : "\($0.field): \($0.message)" }
                 .joined(separator: "; ") + ")"
         }
         return text
@@ -94,14 +96,20 @@ public struct KubeClientError: Error, Sendable, CustomStringConvertible {
                 (
                     cause["reason"]?.stringValue ?? cause["type"]?.stringValue ?? "",
                     cause["message"]?.stringValue ?? "", cause["field"]?.stringValue ?? ""
-                ))
+                )
+            )
         }
         let code: Int = {
             if case .integer(let value)? = status["code"] { return value }
             return statusCode
         }()
         return KubeClientError(
-            .apiStatus, status["message"]?.stringValue ?? "HTTP \(statusCode)", reason: status["reason"]?.stringValue,
-            statusCode: code, object: object, causes: causes)
+            .apiStatus,
+            status["message"]?.stringValue ?? "HTTP \(statusCode)",
+            reason: status["reason"]?.stringValue,
+            statusCode: code,
+            object: object,
+            causes: causes
+        )
     }
 }

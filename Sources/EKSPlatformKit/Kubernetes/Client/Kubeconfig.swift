@@ -140,11 +140,14 @@ public struct Kubeconfig: Sendable, Equatable {
             let server = try reader.required(body, "server", at: at2)
             config.clusters.append(
                 Cluster(
-                    name: name, server: server,
+                    name: name,
+                    server: server,
                     certificateAuthority: try reader.string(body, "certificate-authority", at: at2),
                     certificateAuthorityData: try reader.string(body, "certificate-authority-data", at: at2),
                     insecureSkipTLSVerify: try reader.bool(body, "insecure-skip-tls-verify", at: at2) ?? false,
-                    tlsServerName: try reader.string(body, "tls-server-name", at: at2)))
+                    tlsServerName: try reader.string(body, "tls-server-name", at: at2)
+                )
+            )
         }
         for (index, entry) in try reader.list(root, "users").enumerated() {
             let at = "users[\(index)]"
@@ -155,12 +158,15 @@ public struct Kubeconfig: Sendable, Equatable {
                 throw KubeconfigError(path: path, field: at2, "not a mapping (user \"\(name)\")")
             }
             var user = User(
-                name: name, token: try reader.string(body, "token", at: at2),
+                name: name,
+                token: try reader.string(body, "token", at: at2),
                 tokenFile: try reader.string(body, "tokenFile", at: at2),
                 clientCertificate: try reader.string(body, "client-certificate", at: at2),
                 clientCertificateData: try reader.string(body, "client-certificate-data", at: at2),
                 clientKey: try reader.string(body, "client-key", at: at2),
-                clientKeyData: try reader.string(body, "client-key-data", at: at2), exec: nil)
+                clientKeyData: try reader.string(body, "client-key-data", at: at2),
+                exec: nil
+            )
             if let exec = body["exec"], exec != .null {
                 let at3 = at2 + ".exec"
                 guard case .object = exec else { throw KubeconfigError(path: path, field: at3, "not a mapping") }
@@ -177,12 +183,17 @@ public struct Kubeconfig: Sendable, Equatable {
                     env.append(
                         ExecConfig.Pair(
                             name: try reader.required(pair, "name", at: at4),
-                            value: try reader.string(pair, "value", at: at4) ?? ""))
+                            value: try reader.string(pair, "value", at: at4) ?? ""
+                        )
+                    )
                 }
                 user.exec = ExecConfig(
-                    command: try reader.required(exec, "command", at: at3), args: args, env: env,
+                    command: try reader.required(exec, "command", at: at3),
+                    args: args,
+                    env: env,
                     apiVersion: try reader.required(exec, "apiVersion", at: at3),
-                    interactiveMode: try reader.string(exec, "interactiveMode", at: at3))
+                    interactiveMode: try reader.string(exec, "interactiveMode", at: at3)
+                )
             }
             config.users.append(user)
         }
@@ -195,9 +206,12 @@ public struct Kubeconfig: Sendable, Equatable {
             }
             config.contexts.append(
                 Context(
-                    name: name, cluster: try reader.required(body, "cluster", at: at2),
+                    name: name,
+                    cluster: try reader.required(body, "cluster", at: at2),
                     user: try reader.string(body, "user", at: at2) ?? "",
-                    namespace: try reader.string(body, "namespace", at: at2)))
+                    namespace: try reader.string(body, "namespace", at: at2)
+                )
+            )
         }
         return config
     }
@@ -207,22 +221,29 @@ public struct Kubeconfig: Sendable, Equatable {
     public func resolve(context name: String? = nil) throws -> (cluster: Cluster, user: User?, namespace: String?) {
         guard let contextName = name ?? currentContext else {
             throw KubeconfigError(
-                path: path, field: "current-context", "no context chosen and current-context is not set; pass a context")
+                path: path,
+                field: "current-context",
+                "no context chosen and current-context is not set; pass a context"
+            )
         }
         guard let context = contexts.first(where: { $0.name == contextName }) else {
             throw KubeconfigError(path: path, field: "contexts", "no context named \"\(contextName)\"")
         }
         guard let cluster = clusters.first(where: { $0.name == context.cluster }) else {
             throw KubeconfigError(
-                path: path, field: "clusters",
-                "context \"\(contextName)\" names cluster \"\(context.cluster)\", which is not defined")
+                path: path,
+                field: "clusters",
+                "context \"\(contextName)\" names cluster \"\(context.cluster)\", which is not defined"
+            )
         }
         var user: User?
         if !context.user.isEmpty {
             guard let found = users.first(where: { $0.name == context.user }) else {
                 throw KubeconfigError(
-                    path: path, field: "users",
-                    "context \"\(contextName)\" names user \"\(context.user)\", which is not defined")
+                    path: path,
+                    field: "users",
+                    "context \"\(contextName)\" names user \"\(context.user)\", which is not defined"
+                )
             }
             user = found
         }
