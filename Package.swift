@@ -2,6 +2,18 @@
 // EKSPlatformKit: build and tear down an opinionated Amazon EKS platform from one platform.yaml.
 import PackageDescription
 
+/// `EKSPLATFORM_FUZZ=1` (set by scripts/fuzz) builds the fuzz targets, their harnesses and the library they exercise
+/// with libFuzzer's coverage instrumentation and AddressSanitizer. Dependencies stay uninstrumented, so the products of
+/// the normal debug build are reused instead of rebuilding swift-nio, AsyncHTTPClient and BoringSSL with sanitizers.
+let fuzzing = Context.environment["EKSPLATFORM_FUZZ"] == "1"
+let fuzzSwiftSettings: [SwiftSetting] = fuzzing ? [.define("FUZZING"), .unsafeFlags(["-sanitize=fuzzer,address"])] : []
+let fuzzLinkerSettings: [LinkerSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []
+
+/// The libFuzzer targets under Fuzz/ (scripts/fuzz runs each one).
+let fuzzExecutables = [
+    "FuzzXML", "FuzzEC2Response", "FuzzAWSError", "FuzzPlatformConfig", "FuzzKubeconfig", "FuzzQueryEncoding",
+]
+
 let package = Package(
     name: "EKSPlatformKit",
     platforms: [.macOS(.v15)],
@@ -38,7 +50,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            ]
+            ],
+            swiftSettings: fuzzSwiftSettings
         ),
         .executableTarget(
             name: "platformctl",
@@ -83,11 +96,34 @@ let package = Package(
             path: "Examples/BuildPlatform"
         ),
         .executableTarget(name: "DecodeBench", dependencies: ["EKSPlatformKit"], path: "Benchmarks/DecodeBench"),
+        // Fuzzing (docs/reliability.md): the harnesses live in a library that the tests also use to replay saved
+        // crash inputs; each Fuzz/<Name> executable is a libFuzzer target when built by scripts/fuzz (with
+        // `-sanitize=fuzzer,address -DFUZZING`), and a plain replayer of input files in the normal build.
+        .target(
+            name: "FuzzTargets",
+            dependencies: ["EKSPlatformKit"],
+            path: "Fuzz/Targets",
+            swiftSettings: fuzzSwiftSettings
+        ),
+    ]
+        + fuzzExecutables.map { name -> Target in
+            .executableTarget(
+                name: name, dependencies: ["FuzzTargets"], path: "Fuzz/\(name)", swiftSettings: fuzzSwiftSettings,
+                linkerSettings: fuzzLinkerSettings)
+        }
+        + [
+        // Kills itself mid-write on request: Tests/EKSPlatformKitTests/Reliability/AtomicWriteKillTests.swift.
+        .executableTarget(
+            name: "AtomicWriteHelper",
+            dependencies: ["EKSPlatformKit"],
+            path: "Tests/Helpers/AtomicWriteHelper"
+        ),
         .testTarget(
             name: "EKSPlatformKitTests",
             dependencies: [
                 "EKSPlatformKit",
                 "EKSPlatformTestSupport",
+                "FuzzTargets",
                 "KubeFake",
                 "platformctl",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

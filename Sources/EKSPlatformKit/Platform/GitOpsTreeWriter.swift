@@ -69,6 +69,7 @@ public struct GitOpsTreeWriter: Sendable {
             try manager.removeItem(at: directory.appendingPathComponent(path))
             report.removed.append(path)
         }
+        removeStaleTemporaries()
         removeEmptyDirectories()
         return report
     }
@@ -83,7 +84,9 @@ public struct GitOpsTreeWriter: Sendable {
         var result: [String] = []
         let headerBytes = Data(GitOpsRenderer.header.utf8)
         for case let url as URL in enumerator {
-            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true,
+            // A write killed half-way leaves its temporary file (with the header) behind; it is not part of the tree.
+            guard !AtomicFile.isTemporary(name: url.lastPathComponent),
+                (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true,
                 let handle = try? FileHandle(forReadingFrom: url)
             else { continue }
             let prefix = (try? handle.read(upToCount: headerBytes.count)) ?? Data()
@@ -94,6 +97,19 @@ public struct GitOpsTreeWriter: Sendable {
             result.append(String(path.dropFirst(base.count + 1)))
         }
         return result.sorted()
+    }
+
+    /// Removes temporary files of writes that were killed (older than a minute, so a concurrent writer's are spared).
+    private func removeStaleTemporaries() {
+        let manager = FileManager.default
+        let keys: [URLResourceKey] = [.contentModificationDateKey]
+        guard let enumerator = manager.enumerator(at: directory, includingPropertiesForKeys: keys) else { return }
+        let cutoff = Date().addingTimeInterval(-60)
+        for case let url as URL in enumerator where AtomicFile.isTemporary(name: url.lastPathComponent) {
+            guard let modified = try? url.resourceValues(forKeys: Set(keys)).contentModificationDate, modified < cutoff
+            else { continue }
+            try? manager.removeItem(at: url)
+        }
     }
 
     private func removeEmptyDirectories() {

@@ -4,6 +4,12 @@ import Foundation
 /// permissions (so a `0600` secret is never readable by others, not even briefly), flushed to disk, then renamed over
 /// the target. Readers see the old file or the new one, never a half-written one — also when the process is killed.
 public enum AtomicFile {
+    /// Whether a file name is one of the temporary files ``write(_:to:permissions:createDirectories:)`` renames into
+    /// place (`.NAME.tmp-…`). A process killed mid-write leaves one behind; it never replaces the target by itself.
+    public static func isTemporary(name: String) -> Bool {
+        name.hasPrefix(".") && name.contains(".tmp-")
+    }
+
     /// Writes `data` to `path`.
     /// - Parameters:
     ///   - data: the new contents.

@@ -168,6 +168,7 @@ public final class AWSClient: Sendable {
                 await retry.quota.succeeded(refund: spent)
                 return response
             } catch {
+                let error = Self.naming(error, service: service.signingName, operation: call.operation)
                 let code = (error as? AWSServiceError)?.code ?? (error as? AWSClientError)?.code.rawValue
                 observer?(
                     AWSAttemptRecord(
@@ -212,6 +213,16 @@ public final class AWSClient: Sendable {
             throw AWSErrorDecoder.decode(response, service: service, operation: call.operation)
         }
         return response
+    }
+
+    /// Transport and response errors from the transport do not know the call; name its service and operation.
+    static func naming(_ error: any Error, service: String, operation: String) -> any Error {
+        guard var clientError = error as? AWSClientError, clientError.service == nil,
+            [.transport, .invalidResponse].contains(clientError.code)
+        else { return error }
+        clientError.service = service
+        clientError.operation = operation
+        return clientError
     }
 
     /// Joins an endpoint, a call path and query parameters.

@@ -110,7 +110,9 @@ public final class AsyncHTTPTransport: AWSHTTPTransport {
         } catch let error as AWSClientError {
             throw error
         } catch {
-            throw AWSClientError(.transport, "\(request.method) \(request.url.host ?? "?"): \(Self.describe(error))")
+            var reason = Self.describe(error)
+            if reason == "timed out" { reason = "timed out: no complete response within the attempt timeout of \(timeout)" }
+            throw AWSClientError(.transport, "\(request.method) \(request.url.host ?? "?"): \(reason)")
         }
     }
 

@@ -30,7 +30,7 @@ public enum AWSErrorDecoder {
         if first == UInt8(ascii: "<"), let root = try? XMLElement.parse(body),
             ["Response", "ErrorResponse", "Error"].contains(root.name),
             let error = root.name == "Error" ? root : (root["Errors", "Error"] ?? root.child("Error")),
-            let code = error.string("Code")
+            let code = error.string("Code"), !code.isEmpty
         {
             // EC2: <Response><Errors><Error>; query: <ErrorResponse><Error>; moto's auth errors mix the two.
             let message = error.string("Message") ?? error.string("message") ?? ""
@@ -40,20 +40,24 @@ public enum AWSErrorDecoder {
         if first == UInt8(ascii: "{"),
             let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
         {
-            let header = response.header("x-amzn-errortype").map(cleanCode)
-            let type = (object["__type"] as? String).map(cleanCode)
-                ?? (object["code"] as? String).map(cleanCode)
-                ?? (object["Code"] as? String).map(cleanCode)
+            let header = response.header("x-amzn-errortype").map(cleanCode).flatMap(nonEmpty)
+            let type = (object["__type"] as? String).map(cleanCode).flatMap(nonEmpty)
+                ?? (object["code"] as? String).map(cleanCode).flatMap(nonEmpty)
+                ?? (object["Code"] as? String).map(cleanCode).flatMap(nonEmpty)
             let message = object["message"] as? String ?? object["Message"] as? String ?? ""
             if let code = type ?? header {
                 return make(code, message, nil)
             }
         }
-        if let header = response.header("x-amzn-errortype").map(cleanCode) {
+        if let header = response.header("x-amzn-errortype").map(cleanCode).flatMap(nonEmpty) {
             return make(header, "", nil)
         }
         return make("NonAWSResponse", nonAWSMessage(response, contentType: contentType), nil)
     }
+
+    /// An error code that is blank (`"__type": "#"`, `<Code> </Code>`) is no code: the body is then treated as not an
+    /// AWS error, so callers never see an error without a code.
+    static func nonEmpty(_ code: String) -> String? { code.isEmpty ? nil : code }
 
     /// `com.amazonaws.sqs#QueueDoesNotExist` → `QueueDoesNotExist`; `Code:http://…` → `Code`.
     static func cleanCode(_ raw: String) -> String {
