@@ -133,29 +133,10 @@ public struct EKSTokenCache: Sendable {
         encoder.outputFormatting = [.sortedKeys]
         let data = try encoder.encode(entry)
         let finalPath = path(for: key)
-        let temporary = "\(finalPath).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else {
-            throw EKSTokenError(.cacheWrite, "cannot create \(temporary): \(String(cString: strerror(errno)))")
-        }
-        var failure: String?
-        data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = write(fd, raw.baseAddress.map { $0 + offset }, raw.count - offset)
-                if written <= 0 {
-                    failure = String(cString: strerror(errno))
-                    return
-                }
-                offset += written
-            }
-        }
-        if failure == nil, fchmod(fd, 0o600) != 0 { failure = String(cString: strerror(errno)) }
-        close(fd)
-        if failure == nil, rename(temporary, finalPath) != 0 { failure = String(cString: strerror(errno)) }
-        if let failure {
-            unlink(temporary)
-            throw EKSTokenError(.cacheWrite, "cannot write the token cache file \(finalPath): \(failure)")
+        do {
+            try AtomicFile.write(data, to: finalPath, permissions: 0o600, createDirectories: false)
+        } catch {
+            throw EKSTokenError(.cacheWrite, "cannot write the token cache file \(finalPath): \(error)")
         }
     }
 

@@ -145,30 +145,10 @@ extension Kubeconfig {
                 throw KubeconfigError(path: path, field: nil, "cannot create the directory \(directory): \(error)")
             }
         }
-        let temporary = "\(path).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            throw KubeconfigError(path: path, field: nil, "cannot create \(temporary): \(String(cString: strerror(errno)))")
-        }
-        var failure: String?
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = write(fd, raw.baseAddress.map { $0 + offset }, raw.count - offset)
-                if written <= 0 {
-                    failure = String(cString: strerror(errno))
-                    return
-                }
-                offset += written
-            }
-        }
-        if failure == nil, fchmod(fd, 0o600) != 0 { failure = String(cString: strerror(errno)) }
-        if failure == nil, fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
-        close(fd)
-        if failure == nil, rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
-        if let failure {
-            unlink(temporary)
-            throw KubeconfigError(path: path, field: nil, "cannot write the file: \(failure)")
+        do {
+            try AtomicFile.write(Data(bytes), to: path, permissions: 0o600, createDirectories: false)
+        } catch {
+            throw KubeconfigError(path: path, field: nil, "cannot write the file: \(error)")
         }
     }
 }
