@@ -208,14 +208,12 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
             identity = text
         case .sshPrivateKey(let reference):
             guard reference.hasPrefix("op://") else { return (reference, try knownHosts(for: repositoryURL, home: home)) }
-            let result = try await Subprocess.run(["op", "read", reference], environment: environment, stdin: [])
-            guard result.status == 0 else {
-                throw ResolutionError(
-                    description: "`op read` failed for spec.gitops.credentials.sshPrivateKey; sign in with `op signin`"
-                )
+            do {
+                // The 1Password source registers the key with the Redactor and explains op's failures.
+                identity = try await OnePasswordCLI(environment: environment).read(reference)
+            } catch let error as OnePasswordError {
+                throw ResolutionError(description: "spec.gitops.credentials.sshPrivateKey: \(error.message)")
             }
-            identity = String(decoding: result.stdout, as: UTF8.self)
-            Redactor.shared.register(secret: identity.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         return (identity, try knownHosts(for: repositoryURL, home: home))
     }
