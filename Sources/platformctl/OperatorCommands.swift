@@ -41,34 +41,13 @@ enum TerminalPrompt {
     }
 }
 
-/// Parses `1h`, `90m`, `3600s`.
+/// Parses `1h`, `90m`, `1h30m` (the same duration grammar as platform.yaml) into seconds, 15m to 12h.
 func parseDuration(_ text: String?) throws -> Int? {
     guard let text else { return nil }
-    guard let seconds = durationSeconds(text), (900...43200).contains(seconds) else {
+    guard let seconds = ConfigValidation.durationSeconds(text), (900...43200).contains(seconds) else {
         throw ValidationError("--duration \"\(text)\" must be from 15m to 12h, e.g. 1h or 90m")
     }
-    return seconds
-}
-
-private func durationSeconds(_ text: String) -> Int? {
-    var total = 0
-    var number = ""
-    for character in text {
-        if character.isNumber {
-            number.append(character)
-        } else {
-            guard let value = Int(number) else { return nil }
-            switch character {
-            case "h": total += value * 3600
-            case "m": total += value * 60
-            case "s": total += value
-            default: return nil
-            }
-            number = ""
-        }
-    }
-    if !number.isEmpty { return nil }
-    return total
+    return Int(seconds)
 }
 
 /// `platformctl shell`: a shell (or one command) with temporary role credentials.
