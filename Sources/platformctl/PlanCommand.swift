@@ -44,6 +44,11 @@ struct PlanCommand: AsyncParsableCommand {
     @Flag(help: "Also list unchanged resources.")
     var verbose = false
 
+    @Flag(
+        name: .customLong("full-refresh"),
+        help: "Read every resource in full, ignoring platformctl's applied records (finds edits made outside it).")
+    var fullRefresh = false
+
     func run() async throws {
         let platform = try loadPlatformConfig(config)
         let plan: Plan
@@ -54,7 +59,11 @@ struct PlanCommand: AsyncParsableCommand {
             do {
                 (_, plan) = try await Planner.plan(
                     platform,
-                    observer: AWSPlatformObserver(session: session, clusterObjects: kubeObjects)
+                    observer: AWSPlatformObserver(
+                        session: session,
+                        clusterObjects: kubeObjects,
+                        fullRefresh: fullRefresh
+                    )
                 )
             } catch {
                 await access.shutdown()

@@ -57,10 +57,41 @@ public struct AWSPlatformProvider: PlatformProvider {
     }
 
     public func apply(_ resource: DesiredResource, change: Plan.Change, context: ApplyContext) async throws -> StepOutcome {
+        let outcome: StepOutcome
         if change.action == .update, let physicalID = change.physicalID {
-            return try await update(resource, physicalID: physicalID, context: context)
+            outcome = try await update(resource, physicalID: physicalID, context: context)
+        } else {
+            outcome = try await create(resource, context: context)
         }
-        return try await create(resource, context: context)
+        // Only after the step fully succeeded: an interrupted step leaves the old (or no) record behind.
+        try await recordApplied(resource, context: context)
+        return outcome
+    }
+
+    /// Writes `resource`'s ``AppliedRecord`` (the digest of what was just applied) to its holder's tags.
+    func recordApplied(_ resource: DesiredResource, context: ApplyContext) async throws {
+        guard let holder = AppliedRecord.holder(of: resource.id.kind) else { return }
+        let key = AppliedRecord.tagKey(for: resource.id)
+        let digest = AppliedRecord.digest(of: resource, in: context.platform)
+        switch (holder, resource.spec) {
+        case (.itself, .iamRole(let role)):
+            try await session.iam.tagRole(roleName: role.roleName, tags: [IAMTag(key: key, value: digest)])
+        case (.cluster, _):
+            try await session.eks.tagResource(
+                resourceArn: context.platform.clusterARN(context.config.name),
+                tags: [key: digest]
+            )
+        case (.queue, .eventRule(let rule)):
+            let queueURL: String
+            if let known = await context.registry.physicalID(ResourceID(.sqsQueue, "interruption")) {
+                queueURL = known
+            } else {
+                queueURL = try await session.sqs.getQueueUrl(queueName: rule.queueName)
+            }
+            try await session.sqs.tagQueue(queueUrl: queueURL, tags: [key: digest])
+        default:
+            return
+        }
     }
 
     // MARK: create
@@ -431,8 +462,16 @@ public struct AWSPlatformProvider: PlatformProvider {
         let iam = session.iam
         try await iam.updateAssumeRolePolicy(roleName: role.roleName, policyDocument: role.trust.json)
         let attached = Set(try await iam.listAttachedRolePolicies(roleName: role.roleName).map(\.policyArn))
-        for name in role.managedPolicies where !attached.contains(platform.managedPolicyARN(name)) {
-            try await iam.attachRolePolicy(roleName: role.roleName, policyArn: platform.managedPolicyARN(name))
+        let wanted = Set(role.managedPolicies.map { platform.managedPolicyARN($0) })
+        for arn in wanted.subtracting(attached).sorted() {
+            try await iam.attachRolePolicy(roleName: role.roleName, policyArn: arn)
+        }
+        // The role is the platform's own: policies platform.yaml no longer asks for are removed.
+        for arn in attached.subtracting(wanted).sorted() {
+            try await iam.detachRolePolicy(roleName: role.roleName, policyArn: arn)
+        }
+        for name in try await iam.listRolePolicies(roleName: role.roleName) where role.inlinePolicies[name] == nil {
+            try await iam.deleteRolePolicy(roleName: role.roleName, policyName: name)
         }
         for (name, template) in role.inlinePolicies.sorted(by: { $0.key < $1.key }) {
             try await iam.putRolePolicy(

@@ -29,8 +29,11 @@ public enum Planner {
                 reasons.append(difference(key, have: have, want: want))
                 if resource.spec.immutableProperties.contains(key) { replace = true }
             }
-            if let tagReason = tagDifference(have: existing.tags, want: resource.tags) {
+            if existing.tagsRead, let tagReason = tagDifference(have: existing.tags, want: resource.tags) {
                 reasons.append(tagReason)
+            }
+            if reasons.isEmpty, existing.record == .stale {
+                reasons.append(Self.staleRecordReason)
             }
             let action: Plan.Action = reasons.isEmpty ? .noop : (replace ? .replace : .update)
             changes.append(
@@ -78,11 +81,18 @@ public enum Planner {
         return Plan(cluster: blueprint.config.name, changes: changes)
     }
 
+    /// The reason given for re-applying a resource that matches platform.yaml but whose ``AppliedRecord`` is missing
+    /// or out of date (typically after an interrupted run), so that later plans can skip reading it in full.
+    public static let staleRecordReason =
+        "matches platform.yaml, but platformctl's record of applying it is missing or out of date; re-applied to record it"
+
     /// `key differs: old → new`; for lists, only the added and removed items; long values are not printed.
-    static func difference(_ key: String, have: String, want: String) -> String {
+    public static func difference(_ key: String, have: String, want: String) -> String {
         let haveItems = Set(have.split(separator: ",").map(String.init))
         let wantItems = Set(want.split(separator: ",").map(String.init))
-        if haveItems.count > 1 || wantItems.count > 1 {
+        // JSON documents (policies, add-on configuration) contain commas but are not lists.
+        let isDocument = [have, want].contains { $0.hasPrefix("{") || $0.hasPrefix("[") }
+        if !isDocument, haveItems.count > 1 || wantItems.count > 1 {
             let removed = haveItems.subtracting(wantItems).sorted()
             let added = wantItems.subtracting(haveItems).sorted()
             if !removed.isEmpty || !added.isEmpty, (removed + added).allSatisfy({ $0.count <= 80 }) {

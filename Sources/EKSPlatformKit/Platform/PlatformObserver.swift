@@ -11,6 +11,21 @@ public struct ObservedResource: Sendable, Equatable {
     public var tags: [String: String]
     /// A lifecycle status where the API has one (`ACTIVE`, `CREATING`, `available` …).
     public var status: String?
+    /// Whether ``tags`` were read (`false` when the reads were skipped because of a matching ``AppliedRecord``).
+    public var tagsRead: Bool
+    /// What platformctl's ``AppliedRecord`` for the resource said.
+    public var record: Record
+
+    /// The state of a resource's ``AppliedRecord``.
+    public enum Record: Sendable, Equatable {
+        /// The kind keeps no record, or the observation ignored records (a full refresh).
+        case notApplicable
+        /// The record equals the digest of the desired state: the per-resource reads were skipped, and only the
+        /// properties present were compared.
+        case matched
+        /// The record is missing or differs: the resource was read in full; the next apply records it again.
+        case stale
+    }
 
     /// Creates an observed resource.
     public init(
@@ -18,13 +33,17 @@ public struct ObservedResource: Sendable, Equatable {
         physicalID: String,
         properties: [String: String] = [:],
         tags: [String: String] = [:],
-        status: String? = nil
+        status: String? = nil,
+        tagsRead: Bool = true,
+        record: Record = .notApplicable
     ) {
         self.id = id
         self.physicalID = physicalID
         self.properties = properties
         self.tags = tags
         self.status = status
+        self.tagsRead = tagsRead
+        self.record = record
     }
 }
 
