@@ -34,8 +34,7 @@ struct Down: AsyncParsableCommand {
     @Flag(help: "Tear down without asking.")
     var yes = false
 
-    @Option(help: "How many steps may run at once.")
-    var parallelism: Int = 4
+    @OptionGroup var steps: ParallelismOptions
 
     func run() async throws {
         let platform = try loadPlatformConfig(config)
@@ -78,7 +77,7 @@ struct Down: AsyncParsableCommand {
             }
         }
         let provider = AWSTeardownProvider(session: session, kube: kube)
-        let executor = Executor(runner: GraphRunner(maxConcurrency: parallelism))
+        let executor = Executor(runner: GraphRunner(maxConcurrency: steps.parallelism))
         let summary: ExecutionSummary
         do {
             summary = try await runCancellableOnInterrupt {

@@ -85,3 +85,15 @@ struct RoleOptions: ParsableArguments {
         return result
     }
 }
+
+/// How many steps `up` and `down` run at once.
+struct ParallelismOptions: ParsableArguments {
+    @Option(help: "How many steps may run at once (1-64).")
+    var parallelism: Int = 8
+
+    func validate() throws {
+        guard (1...64).contains(parallelism) else {
+            throw ValidationError("--parallelism \(parallelism) is out of range; give a number from 1 to 64 (default 8)")
+        }
+    }
+}

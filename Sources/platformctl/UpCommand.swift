@@ -47,8 +47,12 @@ struct Up: AsyncParsableCommand {
     @Flag(help: "Apply without asking.")
     var yes = false
 
-    @Option(help: "How many steps may run at once.")
-    var parallelism: Int = 4
+    @Flag(
+        name: .customLong("full-refresh"),
+        help: "Read every resource in full, ignoring platformctl's applied records (repairs edits made outside it).")
+    var fullRefresh = false
+
+    @OptionGroup var steps: ParallelismOptions
 
     func run() async throws {
         let platform = try loadPlatformConfig(config)
@@ -66,7 +70,7 @@ struct Up: AsyncParsableCommand {
 
     func apply(platform: PlatformConfig, session: AWSSession, access: ClusterAccess) async throws {
         let kubeObjects = platform.spec.gitops == nil ? nil : access.objects()
-        let observer = AWSPlatformObserver(session: session, clusterObjects: kubeObjects)
+        let observer = AWSPlatformObserver(session: session, clusterObjects: kubeObjects, fullRefresh: fullRefresh)
         let (mode, colour) = ProgressPrinter.forTerminal(json: output.output == .json)
         let printer = ProgressPrinter(mode: mode, colour: colour)
         let blueprint: Blueprint
@@ -90,7 +94,7 @@ struct Up: AsyncParsableCommand {
             throw CLIError(message: "cancelled; nothing was changed")
         }
         let provider = AWSPlatformProvider(session: session, clusterObjects: kubeObjects)
-        let executor = Executor(runner: GraphRunner(maxConcurrency: parallelism))
+        let executor = Executor(runner: GraphRunner(maxConcurrency: steps.parallelism))
         let summary: ExecutionSummary
         do {
             summary = try await runCancellableOnInterrupt {

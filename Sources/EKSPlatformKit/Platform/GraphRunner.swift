@@ -1,7 +1,8 @@
 import Foundation
 
 /// The executor's scheduler: runs a dependency graph of ``ExecutionStep``s, independent steps concurrently up to
-/// ``maxConcurrency``, in declaration order among the ready ones.
+/// ``maxConcurrency``. Among the ready steps, the one heading the longest chain of steps still to come starts first
+/// (so the critical path is never queued behind side branches), then declaration order.
 ///
 /// - A failed step's dependents (transitively) are skipped; independent steps go on.
 /// - A permission error (``PermissionError/from(_:)``) stops the run: nothing new starts, running steps finish.
@@ -15,7 +16,7 @@ public struct GraphRunner: Sendable {
 
     /// Creates a runner.
     public init(
-        maxConcurrency: Int = 4,
+        maxConcurrency: Int = 8,
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
     ) {
         self.maxConcurrency = max(1, maxConcurrency)
@@ -66,12 +67,31 @@ public struct GraphRunner: Sendable {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
+    /// The step ids by descending length of the longest chain of steps that starts at the step (the step and its
+    /// dependents, transitively), ties in declaration order. Expects a validated (acyclic) graph.
+    public static func priorityOrder(_ steps: [ExecutionStep]) -> [String] {
+        var dependents: [String: [String]] = [:]
+        for step in steps {
+            for dependency in step.dependsOn { dependents[dependency, default: []].append(step.id) }
+        }
+        var chain: [String: Int] = [:]
+        func length(_ id: String) -> Int {
+            if let known = chain[id] { return known }
+            let value = 1 + ((dependents[id] ?? []).map(length).max() ?? 0)
+            chain[id] = value
+            return value
+        }
+        let indexed = steps.enumerated().map { (index: $0.offset, id: $0.element.id, length: length($0.element.id)) }
+        return indexed.sorted { ($0.length, -$0.index) > ($1.length, -$1.index) }.map(\.id)
+    }
+
     /// Runs `steps`, reporting to `events`, and returns the summary (also sent as ``PlatformEvent/finished(_:)``).
     /// - Throws: ``GraphError`` for a malformed graph (before anything runs).
     public func run(_ steps: [ExecutionStep], events: any EventHandler) async throws -> ExecutionSummary {
         try Self.validate(steps)
         let order = steps.map(\.id)
         let byID = Dictionary(uniqueKeysWithValues: steps.map { ($0.id, $0) })
+        let priority = Self.priorityOrder(steps)
         var pending = Set(order)
         var satisfied = Set<String>()
         var blocked = Set<String>()
@@ -98,7 +118,7 @@ public struct GraphRunner: Sendable {
             while true {
                 if Task.isCancelled { summary.cancelled = true }
                 if !stop && !summary.cancelled {
-                    for id in order where running < maxConcurrency && pending.contains(id) {
+                    for id in priority where running < maxConcurrency && pending.contains(id) {
                         guard let step = byID[id], step.dependsOn.allSatisfy(satisfied.contains) else { continue }
                         pending.remove(id)
                         running += 1
