@@ -1187,6 +1187,14 @@ class EksExtension:
                 for item in collection:
                     if arn in (item.get("addonArn"), item.get("accessEntryArn"), item.get("associationArn")):
                         return item.setdefault("tags", {})
+        # moto tags clusters only; EKS also tags managed node groups (their tags live on moto's nodegroup object).
+        backend = self._moto_backend(ctx)
+        for cluster in (backend.clusters.values() if backend is not None else []):
+            for nodegroup in getattr(cluster, "nodegroups", {}).values():
+                if getattr(nodegroup, "arn", None) == arn:
+                    if nodegroup.tags is None:
+                        nodegroup.tags = {}
+                    return nodegroup.tags
         return None
 
     def _op_TagResource(self, ctx: Context) -> Response:

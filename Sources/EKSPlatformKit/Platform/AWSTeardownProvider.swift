@@ -9,11 +9,15 @@ public struct AWSTeardownProvider: TeardownProvider {
     /// The cluster's API; `nil` when the cluster is gone or unreachable (Kubernetes actions are then skipped with a
     /// warning event, and the sweeps remove whatever Karpenter left).
     public var kube: KubeClient?
+    /// How long Karpenter gets to drain and terminate its instances after the NodePools are deleted; what is left
+    /// then is terminated by the instance sweep.
+    public var karpenterDrainTimeout: Duration
 
     /// Creates a provider.
-    public init(session: AWSSession, kube: KubeClient?) {
+    public init(session: AWSSession, kube: KubeClient?, karpenterDrainTimeout: Duration = .seconds(600)) {
         self.session = session
         self.kube = kube
+        self.karpenterDrainTimeout = karpenterDrainTimeout
     }
 
     static let liveInstanceStates = ["pending", "running", "stopping", "stopped", "shutting-down"]
@@ -35,10 +39,22 @@ public struct AWSTeardownProvider: TeardownProvider {
                 return .unchanged("nothing to do: \(action.description) (not installed)")
             }
         case .waitKarpenterInstancesGone:
+            // Without cluster access no NodePool was deleted, so Karpenter drains nothing: the instance sweep
+            // terminates what it launched. With access, Karpenter gets time to drain; what it leaves is swept too.
+            guard kube != nil else {
+                return .unchanged("skipped: no Kubernetes access (the instance sweep terminates Karpenter's instances)")
+            }
             let filters = karpenterInstanceFilters(context.config.name)
-            try await context.step.wait(for: "Karpenter's instances to terminate", timeout: .seconds(1200)) {
-                let count = try await session.ec2.describeInstances(filters: filters).count
-                return count == 0 ? .ready : .pending("\(count) instance(s) still running")
+            do {
+                try await context.step.wait(for: "Karpenter's instances to terminate", timeout: karpenterDrainTimeout) {
+                    let count = try await session.ec2.describeInstances(filters: filters).count
+                    return count == 0 ? .ready : .pending("\(count) instance(s) still running")
+                }
+            } catch let timeout as WaitTimeoutError {
+                return .done(
+                    "Karpenter did not terminate its instances in time (\(timeout.lastStatus)); "
+                        + "the instance sweep terminates them"
+                )
             }
             return .done("no Karpenter instance is left")
         case .deleteResource(let id):
@@ -160,11 +176,21 @@ public struct AWSTeardownProvider: TeardownProvider {
                 for name in try await iam.listRolePolicies(roleName: physicalID) {
                     try await iam.deleteRolePolicy(roleName: physicalID, policyName: name)
                 }
+                // Karpenter creates instance profiles for its node role; they hold the role, so they are found here
+                // even where the account's profile listing carries no tags. Ones tagged for the cluster go too.
+                let clusterTag = PlatformTags.kubernetesCluster(context.config.name)
                 for profile in try await iam.listInstanceProfilesForRole(roleName: physicalID) {
                     try await iam.removeRoleFromInstanceProfile(
                         instanceProfileName: profile.instanceProfileName,
                         roleName: physicalID
                     )
+                    var tags = profile.tags
+                    if tags.isEmpty {
+                        tags = try await iam.getInstanceProfile(instanceProfileName: profile.instanceProfileName).tags
+                    }
+                    if tags.contains(where: { $0.key == clusterTag }) {
+                        try await iam.deleteInstanceProfile(instanceProfileName: profile.instanceProfileName)
+                    }
                 }
                 try await iam.deleteRole(roleName: physicalID)
             case .natGateway:
