@@ -18,6 +18,18 @@ struct Platformctl: AsyncParsableCommand {
 
     /// Runs the chosen command, then closes the shared HTTP client so the process exits cleanly.
     static func main() async {
+        // kubectl runs `platformctl token` for every command: a cache hit skips the full parser and everything else.
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "token",
+            let request = EKSTokenProvider.CommandLineRequest.parse(Array(arguments.dropFirst())),
+            let credential = EKSTokenProvider.cachedExecCredentialJSON(
+                for: request,
+                environment: ProcessInfo.processInfo.environment
+            )
+        {
+            FileHandle.standardOutput.write(Data(credential.utf8))
+            return
+        }
         LoggingSystem.bootstrap { RedactingLogHandler(label: $0) }
         if let level = ProcessInfo.processInfo.environment["PLATFORMCTL_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) {
             RedactingLogHandler.threshold.value = level
