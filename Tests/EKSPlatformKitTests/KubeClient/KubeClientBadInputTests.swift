@@ -207,6 +207,49 @@ struct KubeClientBadInputTests {
         try await client.shutdown()
     }
 
+    @Test func tlsServerNameThatCannotBeHonouredIsReported() async throws {
+        let sink = WarningSink()
+        var configuration = KubeClientConfiguration(
+            server: try #require(URL(string: "https://127.0.0.1:6443")),
+            warn: sink.add
+        )
+        configuration.tlsServerName = "kubernetes.default.svc"
+        let client = try KubeClient(configuration)
+        #expect(sink.lines.contains { $0.contains("tls-server-name kubernetes.default.svc is not used") }, "\(sink.lines)")
+        try await client.shutdown()
+        let quiet = WarningSink()
+        configuration.tlsServerName = "127.0.0.1"
+        configuration.warn = quiet.add
+        let same = try KubeClient(configuration)
+        #expect(quiet.lines.isEmpty)
+        try await same.shutdown()
+    }
+
+    @Test func execPluginThatInsistsOnATerminalIsRefusedWithoutRunning() async throws {
+        let fake = try await KubeFakeServer.start()
+        defer { Task { await fake.shutdown() } }
+        let marker = try makeTemporaryDirectory("exec-interactive") + "/ran"
+        let exec = Kubeconfig.ExecConfig(
+            command: "/bin/sh",
+            args: ["-c", "touch '\(marker)'; exit 1"],
+            env: [],
+            apiVersion: ExecCredential.v1,
+            interactiveMode: "Always"
+        )
+        let client = try KubeClient(
+            KubeClientConfiguration(server: try #require(URL(string: fake.baseURL)), authentication: .exec(exec))
+        )
+        do {
+            _ = try await client.list(apiVersion: "v1", kind: "Namespace")
+            Issue.record("the request succeeded without credentials")
+        } catch let error as KubeClientError {
+            #expect(error.code == .authentication)
+            #expect(error.message.contains("interactiveMode: Always"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: marker))
+        try await client.shutdown()
+    }
+
     @Test func execPluginCredentialIsCachedUntilExpiry() async throws {
         let fake = try await KubeFakeServer.start()
         defer { Task { await fake.shutdown() } }

@@ -63,6 +63,11 @@ public final class KubeClient: Sendable {
             if configuration.insecureSkipTLSVerify {
                 tls.certificateVerification = .none
                 configuration.warn("warning: TLS verification of \(host) is disabled (insecure-skip-tls-verify)")
+            } else if let name = configuration.tlsServerName, !name.isEmpty, name != host {
+                configuration.warn(
+                    "warning: the kubeconfig's tls-server-name \(name) is not used: platformctl verifies the "
+                        + "certificate of \(host) against that host; use a server URL whose host the certificate names"
+                )
             }
             httpConfiguration.tlsConfiguration = tls
         default:
@@ -282,6 +287,15 @@ public final class KubeClient: Sendable {
 
     /// Runs an exec credential plugin as kubectl does: its env on top of ours, `KUBERNETES_EXEC_INFO` set.
     func runExecPlugin(_ exec: Kubeconfig.ExecConfig) async throws -> ExecCredential {
+        // Plugins run without a terminal (as kubectl does when stdin is not one): one that insists on interaction
+        // cannot work, and saying so beats a hang or a confusing failure.
+        if exec.interactiveMode == "Always" {
+            throw KubeClientError(
+                .authentication,
+                "the exec credential plugin `\(exec.command)` requires an interactive terminal (interactiveMode: "
+                    + "Always), but platformctl runs plugins without one; use a plugin or profile that needs no prompt"
+            )
+        }
         var environment = ProcessInfo.processInfo.environment
         for pair in exec.env { environment[pair.name] = pair.value }
         environment["KUBERNETES_EXEC_INFO"] =

@@ -24,6 +24,9 @@ public struct KubeClientConfiguration: Sendable {
     public var clientKeyPEM: [UInt8]?
     /// Skip server certificate verification (kubeconfig `insecure-skip-tls-verify`).
     public var insecureSkipTLSVerify: Bool
+    /// The kubeconfig's `tls-server-name`. The client cannot send a different TLS server name than the URL's host, so
+    /// a different name is reported as a warning (the certificate is verified against the host).
+    public var tlsServerName: String?
     /// The authentication.
     public var authentication: Authentication
     /// The namespace used when an object or call names none.
@@ -115,6 +118,7 @@ public struct KubeClientConfiguration: Sendable {
             insecureSkipTLSVerify: cluster.insecureSkipTLSVerify,
             defaultNamespace: namespace ?? "default"
         )
+        configuration.tlsServerName = cluster.tlsServerName
         if let user {
             let userIndex = kubeconfig.users.firstIndex(of: user) ?? 0
             let uat = "users[\(userIndex)].user"
