@@ -46,6 +46,24 @@ public struct EKSTokenCache: Sendable {
         var key: String
         var expiresAt: Int
         var token: String
+
+        init(version: Int, key: String, expiresAt: Int, token: String) {
+            self.version = version
+            self.key = key
+            self.expiresAt = expiresAt
+            self.token = token
+        }
+
+        /// Reads a cache file without `JSONDecoder` (kubectl pays for this read on every command).
+        init?(parsing bytes: [UInt8]) {
+            guard let object = FlatJSONObject.parse(bytes),
+                case .integer(let version) = object["version"],
+                case .string(let key) = object["key"],
+                case .integer(let expiresAt) = object["expiresAt"],
+                case .string(let token) = object["token"]
+            else { return nil }
+            self.init(version: version, key: key, expiresAt: expiresAt, token: token)
+        }
     }
 
     /// The cache directory.
@@ -104,9 +122,7 @@ public struct EKSTokenCache: Sendable {
             bytes.append(contentsOf: buffer[0..<count])
             if bytes.count > 64 * 1024 { break }
         }
-        guard let entry = try? JSONDecoder().decode(Entry.self, from: Data(bytes)), entry.version == 1,
-            entry.token.hasPrefix(EKSToken.prefix)
-        else {
+        guard let entry = Entry(parsing: bytes), entry.version == 1, entry.token.hasPrefix(EKSToken.prefix) else {
             warn("warning: ignoring the corrupt token cache file \(path); it will be rewritten")
             return nil
         }
