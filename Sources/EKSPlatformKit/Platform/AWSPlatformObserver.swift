@@ -38,6 +38,7 @@ public struct AWSPlatformObserver: PlatformObserver {
         do { return try await body() } catch  where isNotFound(error) { return nil }
     }
 
+    /// Observes `config`'s platform: identity and zones, then every service concurrently (see the type's notes).
     public func observe(_ config: PlatformConfig) async throws -> ObservedState {
         let identity = try await session.sts.getCallerIdentity()
         Redactor.shared.register(accountID: identity.account)
@@ -322,7 +323,9 @@ public struct AWSPlatformObserver: PlatformObserver {
                 status: cluster.status
             )
         ]
-        @Sendable func recorded(_ id: ResourceID) -> Bool { desired.matches(id, recorded: clusterTags[AppliedRecord.tagKey(for: id)]) }
+        @Sendable func recorded(_ id: ResourceID) -> Bool {
+            desired.matches(id, recorded: clusterTags[AppliedRecord.tagKey(for: id)])
+        }
 
         let service = Blueprint.karpenterServiceAccount
         async let groupNames = eks.listNodegroups(clusterName: name)

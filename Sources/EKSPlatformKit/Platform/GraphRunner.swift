@@ -169,7 +169,9 @@ public struct GraphRunner: Sendable {
         if Task.isCancelled { summary.cancelled = true }
         summary.wallSeconds = Self.seconds(ContinuousClock.now - started)
         summary.criticalPathSeconds = ExecutionSummary.criticalPath(
-            steps.map { ($0.id, $0.dependsOn) }, seconds: summary.stepSeconds)
+            steps.map { ($0.id, $0.dependsOn) },
+            seconds: summary.stepSeconds
+        )
         summary.notStarted = order.filter { pending.contains($0) }
         for id in summary.notStarted {
             events.handle(.stepSkipped(id: id, reason: summary.cancelled ? "cancelled" : "the run stopped"))

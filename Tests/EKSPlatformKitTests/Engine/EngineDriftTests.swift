@@ -57,9 +57,15 @@ struct EngineDriftTests {
         // 1. Records: each written to a tag the observer reads anyway, equal to the digest of the desired state.
         let identity = try await session.sts.getCallerIdentity()
         let context = PlatformContext(accountID: identity.account, partition: "aws", region: "us-west-2")
-        let blueprint = try Blueprint(config: config, zones: try Blueprint.resolveZones(for: config, available: [
-            "us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d",
-        ]))
+        let blueprint = try Blueprint(
+            config: config,
+            zones: try Blueprint.resolveZones(
+                for: config,
+                available: [
+                    "us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d",
+                ]
+            )
+        )
         func digest(_ id: ResourceID) throws -> String {
             AppliedRecord.digest(of: try #require(blueprint.resource(id)), in: context)
         }
@@ -154,8 +160,10 @@ struct EngineDriftTests {
         let (_, refreshed) = try await Planner.plan(config, observer: fullObserver)
         #expect(Self.changes(refreshed) == ["update addon/coredns"])
         #expect(refreshed.changes.first { $0.id == ResourceID(.addon, "coredns") }?.reasons == ["configurationValues differs"])
-        #expect(Planner.difference("configurationValues", have: #"{"a":1,"b":2}"#, want: #"{"a":1}"#)
-            == #"configurationValues differs: {"a":1,"b":2} → {"a":1}"#)
+        #expect(
+            Planner.difference("configurationValues", have: #"{"a":1,"b":2}"#, want: #"{"a":1}"#)
+                == #"configurationValues differs: {"a":1,"b":2} → {"a":1}"#
+        )
         let fixed = try await Self.up(config, observer: fullObserver, provider: provider)
         #expect(fixed.succeeded == ["update addon/coredns"], "\(fixed.failed)")
         let coredns = try await session.eks.describeAddon(clusterName: Self.cluster, addonName: "coredns")

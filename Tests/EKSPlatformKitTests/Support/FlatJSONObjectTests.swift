@@ -15,9 +15,11 @@ struct FlatJSONObjectTests {
             ]
         )
         #expect(Self.parse(" { } \n") == [:])
-        #expect(Self.parse(#"{ "a" : -12 , "b":"x\"y\\z\/\n\t\u00e9\ud83d\ude00" }"#) == [
-            "a": .integer(-12), "b": .string("x\"y\\z/\n\té😀"),
-        ])
+        #expect(
+            Self.parse(#"{ "a" : -12 , "b":"x\"y\\z\/\n\t\u00e9\ud83d\ude00" }"#) == [
+                "a": .integer(-12), "b": .string("x\"y\\z/\n\té😀"),
+            ]
+        )
         #expect(Self.parse(#"{"ü":"ö"}"#) == ["ü": .string("ö")])
     }
 
@@ -43,7 +45,9 @@ struct FlatJSONObjectTests {
             var integers: [String: Int] = [:]
             for index in 0..<Int.random(in: 0...6, using: &rng) {
                 let text = String((0..<Int.random(in: 0...12, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
-                if Bool.random(using: &rng) { strings["s\(index)\(text)"] = text } else {
+                if Bool.random(using: &rng) {
+                    strings["s\(index)\(text)"] = text
+                } else {
                     integers["i\(index)"] = Int.random(in: Int.min...Int.max, using: &rng)
                 }
             }

@@ -55,10 +55,20 @@ struct EKSTokenFastPathTests {
         var garbled = environment
         garbled["KUBERNETES_EXEC_INFO"] = "{not json"
         #expect(EKSTokenProvider.cachedExecCredentialJSON(for: request, environment: garbled) == nil)
-        #expect(EKSTokenProvider.cachedExecCredentialJSON(for: Request(clusterName: "other", region: "us-west-2"),
-            environment: environment) == nil)
-        #expect(EKSTokenProvider.cachedExecCredentialJSON(for: request, environment: environment,
-            now: token.expiration.addingTimeInterval(-30)) == nil, "within the reuse margin of expiry")
+        #expect(
+            EKSTokenProvider.cachedExecCredentialJSON(
+                for: Request(clusterName: "other", region: "us-west-2"),
+                environment: environment
+            ) == nil
+        )
+        #expect(
+            EKSTokenProvider.cachedExecCredentialJSON(
+                for: request,
+                environment: environment,
+                now: token.expiration.addingTimeInterval(-30)
+            ) == nil,
+            "within the reuse margin of expiry"
+        )
         let file = try #require(
             try FileManager.default.contentsOfDirectory(atPath: home + "/cache/platformctl/tokens").first
         )
