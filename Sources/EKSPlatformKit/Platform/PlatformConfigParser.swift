@@ -192,6 +192,18 @@ struct PlatformConfigParser {
                 }
             }
             result.tags = tags
+            // The EKS cluster carries the most tags: these, ownership (2) and one applied record per add-on, access
+            // entry (admins + the Karpenter node role) and the Karpenter Pod Identity association (AppliedRecord).
+            let own = 2 + result.addons.count + result.access.admins.count + 1 + 1
+            if tags.count + own > 50 {
+                throw spec.error(
+                    .invalidValue,
+                    at: "tags",
+                    "\(tags.count) tags plus the \(own) platformctl puts on the EKS cluster (ownership and one applied "
+                        + "record per add-on, access entry and Pod Identity association) exceed the 50 tags AWS allows "
+                        + "per resource; remove at least \(tags.count + own - 50)"
+                )
+            }
         }
         return result
     }

@@ -124,6 +124,19 @@ struct PlatformConfigTests {
         }
     }
 
+    @Test func tooManyTagsForTheClusterAreRejected() throws {
+        func tags(_ count: Int) -> String {
+            "  tags:\n" + (0..<count).map { "    tag\($0): v\n" }.joined()
+        }
+        // Default add-ons (4), no admins: platformctl adds 2 ownership tags and 4 + 1 + 1 applied records.
+        #expect(Self.error(spec: tags(42)) == nil)
+        let error = try #require(Self.error(spec: tags(44)))
+        #expect(error.code == .invalidValue)
+        #expect(error.path == "spec.tags")
+        #expect(error.message.hasPrefix("44 tags plus the 8 platformctl puts on the EKS cluster"))
+        #expect(error.message.hasSuffix("remove at least 2"))
+    }
+
     @Test func invalidTaintEffect() throws {
         let error = try #require(
             Self.error(spec: "  systemNodeGroup:\n    taint:\n      key: CriticalAddonsOnly\n      effect: NoScheduel\n")
