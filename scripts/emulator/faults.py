@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-KINDS = ("throttle", "5xx", "reset", "html", "truncate", "wrong-content-type", "huge", "drip")
+KINDS = ("throttle", "5xx", "reset", "html", "truncate", "wrong-content-type", "huge", "drip", "access-denied")
 
 
 @dataclass

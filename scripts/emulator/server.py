@@ -10,6 +10,7 @@ from __future__ import annotations
 import http
 import json
 import logging
+import os
 import re
 import socket
 import socketserver
@@ -26,8 +27,8 @@ from urllib.parse import unquote, urlsplit
 
 from .faults import FaultEngine, parse_rules
 from .settings import ConfigHolder, RuntimeConfig, runtime_config_from
-from .wire import (AwsCall, Request, Response, classify, html_error_response, json_response, throttle_response,
-                   unavailable_response)
+from .wire import (AwsCall, Request, Response, access_denied_response, classify, html_error_response, json_response,
+                   throttle_response, unavailable_response)
 
 LOG = logging.getLogger("aws-emulator")
 
@@ -214,6 +215,8 @@ class Emulator:
             response = throttle_response(call, request_id)
         elif fault == "5xx":
             response = unavailable_response(call, request_id)
+        elif fault == "access-denied":
+            response = access_denied_response(call, request_id, os.environ.get("MOTO_ACCOUNT_ID", "123456789012"))
         elif fault == "html":
             response = html_error_response()
         elif fault == "reset":

@@ -180,6 +180,20 @@ def throttle_response(call: AwsCall, request_id: str) -> Response:
     return error_response(call, 429, "ThrottlingException", "Rate exceeded", request_id, True)
 
 
+def access_denied_response(call: AwsCall, request_id: str, account: str) -> Response:
+    """A missing permission, in each protocol's own shape and wording (as IAM's policy evaluation reports it)."""
+    action = f"{call.service or 'unknown'}:{call.operation or 'Unknown'}"
+    message = (f"User: arn:aws:iam::{account}:user/emulator is not authorized to perform: {action} "
+               f"because no identity-based policy allows the {action} action")
+    if call.protocol == "ec2":
+        return error_response(call, 403, "UnauthorizedOperation", f"You are not authorized to perform this operation. "
+                              f"{message}", request_id, True)
+    if call.protocol == "rest-json" or (call.protocol == "json" and call.service != "sqs"):
+        return error_response(call, 403 if call.protocol == "rest-json" else 400, "AccessDeniedException", message,
+                              request_id, True)
+    return error_response(call, 403, "AccessDenied", message, request_id, True)
+
+
 def unavailable_response(call: AwsCall, request_id: str) -> Response:
     """A 503 in each protocol's own shape."""
     message = "The service is unavailable. Please try again shortly."

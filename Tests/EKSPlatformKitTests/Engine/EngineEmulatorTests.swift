@@ -183,4 +183,48 @@ struct EngineCLIEmulatorTests {
         #expect(status.stdout.contains("in sync"))
         #expect(!status.stdout.contains(AWSEmulator.accountID))
     }
+
+    @Test("AccessDenied names the action and the resource, stops the run, masks the account; a re-run finishes")
+    func accessDeniedStopsThenResumes() async throws {
+        let emulator = try await AWSEmulator.start()
+        defer { emulator.stop() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("engine-denied-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("platform.yaml").path
+        var text = PlatformTemplate.yaml(name: "denied", region: "us-west-2")
+        if let range = text.range(of: "  gitops:"), let tags = text.range(of: "  tags:") {
+            text.removeSubrange(range.lowerBound..<tags.lowerBound)
+        }
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let env = ["AWS_ACCESS_KEY_ID": "AKIAENGINETEST000002", "AWS_SECRET_ACCESS_KEY": "engine-secret"]
+        let common = ["--config", path, "--endpoint-url", emulator.endpoint.absoluteString]
+        _ = try await emulator.post(
+            "/_emulator/faults",
+            body: #"{"rules":[{"service":"iam","operation":"CreateRole","kind":"access-denied","count":1}]}"#
+        )
+
+        let denied = try await CLI.run(["up", "--yes"] + common, environment: env)
+        #expect(denied.status != 0)
+        let output = denied.stdout + denied.stderr
+        #expect(output.contains("Stopped because of a permission error: AccessDenied on iam:CreateRole"), "\(output)")
+        #expect(output.contains("is not authorized to perform: iam:CreateRole"))
+        // The failed step names the resource (which of the four roles was first is up to the scheduler).
+        #expect(
+            output.split(separator: "\n").contains {
+                $0.contains("FAILED") && $0.contains("create iamRole/") && $0.contains(": AccessDenied on iam:CreateRole")
+            },
+            "\(output)"
+        )
+        #expect(output.contains("grant this action to the identity running platformctl and run again"))
+        #expect(output.contains("Run `platformctl up` again to resume."))
+        #expect(!output.contains(AWSEmulator.accountID), "the account id must be masked")
+        let log = try await emulator.get("/_emulator/requests")
+        #expect(!log.contains(#""operation": "CreateCluster""#) && !log.contains(#""operation":"CreateCluster""#))
+
+        let resumed = try await CLI.run(["up", "--yes"] + common, environment: env)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let plan = try await CLI.run(["plan", "--detailed-exitcode"] + common, environment: env)
+        #expect(plan.status == 0, "\(plan.stdout)")
+    }
 }
