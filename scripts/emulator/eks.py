@@ -467,6 +467,7 @@ class EksExtension:
                 raise invalid_parameter(f"Unsupported authentication mode update from {current} to {wanted}",
                                         clusterName=name)
         previous_vpc = copy.deepcopy(cluster.resources_vpc_config or {})
+        previous_logging = copy.deepcopy(cluster.logging or {})
         response = self._moto_call(ctx.request)
         if response.status != 200:
             return response
@@ -474,6 +475,21 @@ class EksExtension:
         if vpc:
             # moto replaces the whole resourcesVpcConfig; EKS changes only the fields sent.
             cluster.resources_vpc_config = {**previous_vpc, **vpc}
+        if ctx.params.get("logging"):
+            # moto replaces the whole logging setup; EKS switches only the log types named in the request.
+            state_by_type = {}
+            for setup in previous_logging.get("clusterLogging", []):
+                for kind in setup.get("types", []):
+                    state_by_type[kind] = bool(setup.get("enabled"))
+            for setup in ctx.params["logging"].get("clusterLogging", []):
+                for kind in setup.get("types", []):
+                    state_by_type[kind] = bool(setup.get("enabled"))
+            merged = []
+            for enabled in (True, False):
+                kinds = sorted(k for k, v in state_by_type.items() if v == enabled)
+                if kinds:
+                    merged.append({"types": kinds, "enabled": enabled})
+            cluster.logging = {"clusterLogging": merged}
         if access and access.get("authenticationMode"):
             state.access_config["authenticationMode"] = access["authenticationMode"]
             update = self._record_update(state, "AccessConfigUpdate",

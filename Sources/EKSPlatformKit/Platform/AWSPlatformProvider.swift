@@ -561,7 +561,117 @@ public struct AWSPlatformProvider: PlatformProvider {
         case .eventRule, .accessEntry, .podIdentityAssociation:
             return try await create(resource, context: context)
         case .cluster(let spec):
-            throw UnsupportedUpdateError(resource: resource.id, what: "cluster \(spec.name) settings")
+            return try await updateCluster(spec, tags: resource.tags, context: context)
+        }
+    }
+
+    /// Changes a cluster in place the way EKS allows: tags; the Kubernetes version one minor at a time; then endpoint
+    /// access, control-plane logging and the authentication mode, one `UpdateClusterConfig` each (EKS takes one kind
+    /// of change per call), each waited for. Role, subnets and security groups cannot change (a replacement, which
+    /// the executor refuses before anything runs).
+    func updateCluster(
+        _ spec: ResourceSpec.Cluster,
+        tags: [String: String],
+        context: ApplyContext
+    ) async throws -> StepOutcome {
+        let eks = session.eks
+        let name = spec.name
+        let current = try await eks.describeCluster(name: name)
+        var done: [String] = []
+        try await eks.tagResource(resourceArn: current.arn ?? context.platform.clusterARN(name), tags: tags)
+
+        func finish(_ update: EKSUpdate?, _ what: String) async throws {
+            guard let update else { return }
+            try await context.step.wait(for: "cluster \(name): \(what)", timeout: .seconds(3600)) {
+                let state = try await eks.describeUpdate(name: name, updateId: update.id)
+                switch state.status {
+                case "Successful": return .ready
+                case "Failed", "Cancelled":
+                    let reasons = (state.errors ?? []).compactMap { $0.errorMessage ?? $0.errorCode }
+                    throw ClusterUpdateError(cluster: name, what: what, status: state.status, reasons: reasons)
+                default: return .pending(state.status)
+                }
+            }
+            try await eks.waitUntilClusterActive(name: name, options: waiterOptions(context, what: "cluster ACTIVE"))
+            done.append(what)
+        }
+
+        var version = current.version ?? spec.version
+        while version != spec.version {
+            guard let next = Self.nextMinorVersion(after: version, toward: spec.version) else {
+                throw UnsupportedUpdateError(
+                    resource: ResourceID(.cluster, "main"),
+                    what: "the Kubernetes version of cluster \(name) from \(version) to \(spec.version) (EKS only upgrades, "
+                        + "one minor version at a time)"
+                )
+            }
+            try await finish(try await eks.updateClusterVersion(name: name, version: next), "version \(next)")
+            version = next
+        }
+
+        let vpc = current.resourcesVpcConfig
+        let publicCIDRs = spec.endpointPublic ? spec.publicAccessCIDRs.sorted() : []
+        let currentCIDRs = vpc?.endpointPublicAccess == true ? (vpc?.publicAccessCidrs ?? []).sorted() : []
+        if vpc?.endpointPublicAccess != spec.endpointPublic || vpc?.endpointPrivateAccess != spec.endpointPrivate
+            || currentCIDRs != publicCIDRs
+        {
+            let update = try await eks.updateClusterConfig(
+                name: name,
+                resourcesVpcConfig: EKSVpcConfigRequest(
+                    endpointPublicAccess: spec.endpointPublic,
+                    endpointPrivateAccess: spec.endpointPrivate,
+                    publicAccessCidrs: spec.endpointPublic ? spec.publicAccessCIDRs : nil
+                )
+            )
+            try await finish(update, "endpoint access")
+        }
+
+        let enabled = Set((current.logging?.clusterLogging ?? []).filter { $0.enabled == true }.flatMap { $0.types ?? [] })
+        if enabled != Set(spec.logging) {
+            var setups = [EKSLogSetup(types: spec.logging.sorted(), enabled: true)]
+            let off = Set(Blueprint.clusterLogTypes).subtracting(spec.logging).sorted()
+            if !off.isEmpty { setups.append(EKSLogSetup(types: off, enabled: false)) }
+            if spec.logging.isEmpty { setups.removeFirst() }
+            try await finish(try await eks.updateClusterConfig(name: name, logging: EKSLogging(clusterLogging: setups)), "logging")
+        }
+
+        if let mode = current.accessConfig?.authenticationMode, mode != spec.authenticationMode {
+            let update = try await eks.updateClusterConfig(
+                name: name,
+                accessConfig: EKSAccessConfig(authenticationMode: spec.authenticationMode)
+            )
+            try await finish(update, "authentication mode \(spec.authenticationMode)")
+        }
+        return .done(done.isEmpty ? "updated the tags of cluster \(name)" : "updated cluster \(name): \(done.joined(separator: ", "))")
+    }
+
+    /// The next minor version after `current` when `target` is later (`1.31` → `1.32` toward `1.33`), else `nil`.
+    static func nextMinorVersion(after current: String, toward target: String) -> String? {
+        func parts(_ version: String) -> (Int, Int)? {
+            let pieces = version.split(separator: ".").prefix(2).compactMap { Int($0) }
+            return pieces.count == 2 ? (pieces[0], pieces[1]) : nil
+        }
+        guard let (major, minor) = parts(current), let (targetMajor, targetMinor) = parts(target),
+            major == targetMajor, targetMinor > minor
+        else { return nil }
+        return "\(major).\(minor + 1)"
+    }
+
+    /// An EKS cluster update that ended as `Failed` or `Cancelled`.
+    public struct ClusterUpdateError: Error, Sendable, CustomStringConvertible {
+        /// The cluster.
+        public var cluster: String
+        /// What was being changed.
+        public var what: String
+        /// `Failed` or `Cancelled`.
+        public var status: String
+        /// EKS's reasons.
+        public var reasons: [String]
+        /// What happened and what to do.
+        public var description: String {
+            "the update of cluster \(cluster) (\(what)) ended \(status)"
+                + (reasons.isEmpty ? "" : ": " + reasons.joined(separator: "; "))
+                + "; see `aws eks list-updates --name \(cluster)`, fix the cause and run `platformctl up` again"
         }
     }
 

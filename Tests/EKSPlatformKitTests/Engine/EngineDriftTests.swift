@@ -184,7 +184,42 @@ struct EngineDriftTests {
         #expect(Self.changes(settled) == [])
         #expect(try await Self.requests(emulator).count == 23)
 
-        // 6. down, with what Karpenter and the controllers leave behind planted first.
+        // 6. Cluster settings change in place: a minor version upgrade and endpoint CIDRs from platform.yaml, and
+        // control-plane logging switched off outside platformctl; each becomes its own EKS update, waited for.
+        try await session.eks.updateClusterConfig(
+            name: Self.cluster,
+            logging: EKSLogging(clusterLogging: [EKSLogSetup(types: ["scheduler"], enabled: false)])
+        )
+        var upgraded = config
+        upgraded.spec.kubernetesVersion = "1.34"
+        upgraded.spec.endpointAccess.publicCIDRs = ["203.0.113.0/24"]
+        let (_, clusterPlan) = try await Planner.plan(upgraded, observer: observer)
+        #expect(Self.changes(clusterPlan) == ["update cluster/main"])
+        #expect(
+            clusterPlan.changes.first { $0.id == ResourceID(.cluster, "main") }?.reasons == [
+                "logging differ: (none) → scheduler", "publicAccessCIDRs differs: 0.0.0.0/0 → 203.0.113.0/24",
+                "version differs: 1.33 → 1.34",
+            ]
+        )
+        _ = try await emulator.post("/_emulator/requests/clear", body: "{}")
+        let clusterUp = try await Self.up(upgraded, observer: observer, provider: provider)
+        #expect(clusterUp.succeeded == ["update cluster/main"], "\(clusterUp.failed)")
+        let clusterCalls = try await Self.requests(emulator).filter { $0.hasPrefix("eks:Update") }
+        #expect(
+            clusterCalls == ["eks:UpdateClusterVersion", "eks:UpdateClusterConfig", "eks:UpdateClusterConfig"],
+            "one update per kind of change"
+        )
+        let updatedCluster = try await session.eks.describeCluster(name: Self.cluster)
+        #expect(updatedCluster.version == "1.34")
+        #expect(updatedCluster.resourcesVpcConfig?.publicAccessCidrs == ["203.0.113.0/24"])
+        let (_, clusterSettled) = try await Planner.plan(upgraded, observer: observer)
+        #expect(Self.changes(clusterSettled) == [])
+        var downgrade = upgraded
+        downgrade.spec.kubernetesVersion = "1.33"
+        let refusedDowngrade = try await Self.up(downgrade, observer: observer, provider: provider)
+        #expect(refusedDowngrade.failed.first?.message.contains("EKS only upgrades") == true, "\(refusedDowngrade.failed)")
+
+        // 7. down, with what Karpenter and the controllers leave behind planted first.
         let state = try await observer.observe(config)
         let vpcID = try #require(state.resources.first { $0.id.kind == .vpc }?.physicalID)
         let subnetID = try #require(state.resources.first { $0.id == ResourceID(.subnet, "private-us-west-2a") }?.physicalID)
