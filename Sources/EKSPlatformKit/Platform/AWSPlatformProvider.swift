@@ -632,7 +632,10 @@ public struct AWSPlatformProvider: PlatformProvider {
             let off = Set(Blueprint.clusterLogTypes).subtracting(spec.logging).sorted()
             if !off.isEmpty { setups.append(EKSLogSetup(types: off, enabled: false)) }
             if spec.logging.isEmpty { setups.removeFirst() }
-            try await finish(try await eks.updateClusterConfig(name: name, logging: EKSLogging(clusterLogging: setups)), "logging")
+            try await finish(
+                try await eks.updateClusterConfig(name: name, logging: EKSLogging(clusterLogging: setups)),
+                "logging"
+            )
         }
 
         if let mode = current.accessConfig?.authenticationMode, mode != spec.authenticationMode {
@@ -642,7 +645,9 @@ public struct AWSPlatformProvider: PlatformProvider {
             )
             try await finish(update, "authentication mode \(spec.authenticationMode)")
         }
-        return .done(done.isEmpty ? "updated the tags of cluster \(name)" : "updated cluster \(name): \(done.joined(separator: ", "))")
+        return .done(
+            done.isEmpty ? "updated the tags of cluster \(name)" : "updated cluster \(name): \(done.joined(separator: ", "))"
+        )
     }
 
     /// The next minor version after `current` when `target` is later (`1.31` → `1.32` toward `1.33`), else `nil`.

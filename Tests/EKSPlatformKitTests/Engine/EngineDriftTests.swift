@@ -86,6 +86,51 @@ struct EngineDriftTests {
             #expect(queueTags["eksplatform.io/applied/\(id)"] == (try digest(id)), "record of \(id)")
         }
 
+        // The inventory: taint and labels, add-on configuration, access entries, Pod Identity, queue policy, rules.
+        let group = try await session.eks.describeNodegroup(clusterName: Self.cluster, nodegroupName: "system")
+        #expect(group.taints == [EKSTaint(key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE")])
+        #expect(group.labels == ["eksplatform.io/pool": "system"])
+        #expect(group.tags?["eksplatform.io/cluster"] == Self.cluster)
+        #expect(
+            try await session.eks.listAddons(clusterName: Self.cluster).sorted()
+                == ["coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni"]
+        )
+        let corednsConfig =
+            try await session.eks.describeAddon(clusterName: Self.cluster, addonName: "coredns")
+            .configurationValues ?? ""
+        #expect(corednsConfig.contains(#""key":"CriticalAddonsOnly""#) && corednsConfig.contains("tolerations"))
+        let admin = context.roleARN("PlatformAdmin")
+        let nodeRole = context.roleARN(names.karpenterNodeRole)
+        #expect(Set(try await session.eks.listAccessEntries(clusterName: Self.cluster)).isSuperset(of: [admin, nodeRole]))
+        #expect(try await session.eks.describeAccessEntry(clusterName: Self.cluster, principalArn: nodeRole).type == "EC2_LINUX")
+        #expect(
+            try await session.eks.listAssociatedAccessPolicies(clusterName: Self.cluster, principalArn: admin)
+                .map(\.policyArn) == ["arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"]
+        )
+        let association = try #require(
+            try await session.eks.listPodIdentityAssociations(
+                clusterName: Self.cluster,
+                namespace: "kube-system",
+                serviceAccount: "karpenter"
+            ).first
+        )
+        #expect(
+            try await session.eks.describePodIdentityAssociation(
+                clusterName: Self.cluster,
+                associationId: association.associationId
+            ).roleArn == context.roleARN(names.karpenterControllerRole)
+        )
+        let queueAttributes = try await session.sqs.getQueueAttributes(queueUrl: queueURL)
+        let policy = queueAttributes["Policy"] ?? ""
+        #expect(policy.contains("events.amazonaws.com") && policy.contains("sqs.amazonaws.com"), "\(policy)")
+        #expect(queueAttributes["SqsManagedSseEnabled"] == "true")
+        let ruleList = try await session.eventBridge.listRules(namePrefix: "Karpenter-\(Self.cluster)")
+        #expect(ruleList.count == 5)
+        for rule in ruleList {
+            let targets = try await session.eventBridge.listTargetsByRule(rule: rule.Name)
+            #expect(targets.map(\.Arn) == [context.queueARN(names.interruptionQueue)], "\(rule.Name)")
+        }
+
         // 2. A no-op plan: 23 reads, every one a batched or per-service call, none per recorded resource.
         _ = try await emulator.post("/_emulator/requests/clear", body: "{}")
         let (_, quiet) = try await Planner.plan(config, observer: observer)
