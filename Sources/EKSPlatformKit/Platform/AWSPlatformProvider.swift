@@ -86,11 +86,14 @@ public struct AWSPlatformProvider: PlatformProvider {
 
         switch resource.spec {
         case .vpc(let vpc):
-            if let found = await adopt(try await ec2.describeVpcs(filters: byTag).first?.vpcId) { return found }
+            if let existing = try await ec2.describeVpcs(filters: byTag).first?.vpcId {
+                // An interrupted run may have created the VPC and stopped before its DNS attributes were set.
+                try await setDNS(vpcID: existing, enabled: vpc.dns)
+                return await adopt(existing) ?? .unchanged("")
+            }
             let created = try await ec2.createVpc(cidrBlock: vpc.cidr, tags: tags)
             await registry.record(id, physicalID: created.vpcId)
-            try await ec2.modifyVpcAttribute(vpcId: created.vpcId, enableDnsSupport: true)
-            try await ec2.modifyVpcAttribute(vpcId: created.vpcId, enableDnsHostnames: true)
+            try await setDNS(vpcID: created.vpcId, enabled: vpc.dns)
             return .done("created \(created.vpcId)")
 
         case .subnet(let subnet):
@@ -173,7 +176,10 @@ public struct AWSPlatformProvider: PlatformProvider {
             return existing == nil ? .done("created \(tableID)") : .done("reconciled \(tableID)")
 
         case .securityGroup(let group):
-            if let found = await adopt(try await ec2.describeSecurityGroups(filters: byTag).first?.groupId) { return found }
+            if let existing = try await ec2.describeSecurityGroups(filters: byTag).first {
+                if group.allowSelf { try await allowSelfIngress(existing) }
+                return await adopt(existing.groupId) ?? .unchanged("")
+            }
             let vpcID: String
             if let existingVPC = group.existingVPCID {
                 vpcID = existingVPC
@@ -395,6 +401,24 @@ public struct AWSPlatformProvider: PlatformProvider {
         }
     }
 
+    /// Sets a VPC's `enableDnsSupport` and `enableDnsHostnames` (one attribute per call, as EC2 requires).
+    func setDNS(vpcID: String, enabled: Bool) async throws {
+        try await session.ec2.modifyVpcAttribute(vpcId: vpcID, enableDnsSupport: enabled)
+        try await session.ec2.modifyVpcAttribute(vpcId: vpcID, enableDnsHostnames: enabled)
+    }
+
+    /// Adds the "all traffic from the group itself" ingress rule unless `group` already has it.
+    func allowSelfIngress(_ group: EC2SecurityGroup) async throws {
+        let present = group.ipPermissions.contains { permission in
+            permission.ipProtocol == "-1" && permission.userIdGroupPairs.contains { $0.groupId == group.groupId }
+        }
+        guard !present else { return }
+        try await session.ec2.authorizeSecurityGroupIngress(
+            groupId: group.groupId,
+            permissions: [EC2IpPermission(ipProtocol: "-1", userIdGroupPairs: [EC2UserIdGroupPair(groupId: group.groupId)])]
+        )
+    }
+
     func reconcileRouteTable(
         _ table: ResourceSpec.RouteTable,
         tableID: String,
@@ -454,6 +478,13 @@ public struct AWSPlatformProvider: PlatformProvider {
             try await session.ec2.createTags(resourceIds: [physicalID], tags: Self.ec2Tags(resource.tags))
             if case .subnet(let subnet) = resource.spec {
                 try await session.ec2.modifySubnetAttribute(subnetId: physicalID, mapPublicIpOnLaunch: subnet.isPublic)
+            }
+            // What a create interrupted after the resource itself existed leaves undone (issue 8's crash runs).
+            if case .vpc(let vpc) = resource.spec { try await setDNS(vpcID: physicalID, enabled: vpc.dns) }
+            if case .securityGroup(let group) = resource.spec, group.allowSelf,
+                let current = try await session.ec2.describeSecurityGroups(groupIds: [physicalID]).first
+            {
+                try await allowSelfIngress(current)
             }
             return .done("updated \(physicalID)")
         case .routeTable(let table):
