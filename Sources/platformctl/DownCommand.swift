@@ -81,7 +81,7 @@ struct Down: AsyncParsableCommand {
         let executor = Executor(runner: GraphRunner(maxConcurrency: parallelism))
         let summary: ExecutionSummary
         do {
-            summary = try await runCancellableOnInterrupt {
+            summary = try await runCancellableOnInterrupt(command: "down") {
                 try await executor.down(
                     teardown: teardown,
                     config: platform,
