@@ -65,6 +65,19 @@ public struct AWSPlatformProvider: PlatformProvider {
 
     // MARK: create
 
+    /// Deletes, with `remove`, every id in `found` except `kept`.
+    ///
+    /// Some creates are followed by a look-up by tag and this clean-up. CreateVpc, CreateInternetGateway and
+    /// AllocateAddress take no idempotency token: when EC2 has done the call but the response is lost (a reset or a
+    /// cut-off body), the client retries it and EC2 creates a second resource with the same tags (moto also ignores
+    /// CreateRouteTable's token). Found by the reliability runs (a one-shot `truncate` fault on each create): each
+    /// such loss left a duplicate, tagged as the platform's own, that plans could not tell apart. The one whose id
+    /// the call returned is kept; the others were created moments before by the same step, so nothing refers to
+    /// them yet.
+    func removeDuplicates(kept: String?, found: [String], remove: (String) async throws -> Void) async throws {
+        for extra in found where extra != kept { try await remove(extra) }
+    }
+
     func create(_ resource: DesiredResource, context: ApplyContext) async throws -> StepOutcome {
         let ec2 = session.ec2
         let registry = context.registry
@@ -92,6 +105,9 @@ public struct AWSPlatformProvider: PlatformProvider {
                 return await adopt(existing) ?? .unchanged("")
             }
             let created = try await ec2.createVpc(cidrBlock: vpc.cidr, tags: tags)
+            try await removeDuplicates(kept: created.vpcId, found: try await ec2.describeVpcs(filters: byTag).map(\.vpcId)) {
+                try await ec2.deleteVpc(vpcId: $0)
+            }
             await registry.record(id, physicalID: created.vpcId)
             try await setDNS(vpcID: created.vpcId, enabled: vpc.dns)
             return .done("created \(created.vpcId)")
@@ -118,6 +134,10 @@ public struct AWSPlatformProvider: PlatformProvider {
                 if existing.attachments.contains(where: { $0.vpcId == vpcID }) { return await adopt(gatewayID) ?? .unchanged("") }
             } else {
                 gatewayID = try await ec2.createInternetGateway(tags: tags).internetGatewayId
+                let found = try await ec2.describeInternetGateways(filters: byTag).map(\.internetGatewayId)
+                try await removeDuplicates(kept: gatewayID, found: found) {
+                    try await ec2.deleteInternetGateway(internetGatewayId: $0)
+                }
             }
             await registry.record(id, physicalID: gatewayID)
             try await ec2.attachInternetGateway(internetGatewayId: gatewayID, vpcId: vpcID)
@@ -127,6 +147,10 @@ public struct AWSPlatformProvider: PlatformProvider {
             let existing = try await ec2.describeAddresses(filters: byTag).first
             if let found = await adopt(existing?.allocationId) { return found }
             let address = try await ec2.allocateAddress(tags: tags)
+            let found = try await ec2.describeAddresses(filters: byTag).compactMap(\.allocationId)
+            try await removeDuplicates(kept: address.allocationId, found: found) {
+                try await ec2.releaseAddress(allocationId: $0)
+            }
             await registry.record(id, physicalID: address.allocationId ?? address.publicIp)
             return .done("allocated \(address.allocationId ?? address.publicIp)")
 
@@ -170,6 +194,8 @@ public struct AWSPlatformProvider: PlatformProvider {
                     tags: tags,
                     clientToken: resource.idempotencyToken
                 ).routeTableId
+                let found = try await ec2.describeRouteTables(filters: byTag).map(\.routeTableId)
+                try await removeDuplicates(kept: tableID, found: found) { try await ec2.deleteRouteTable(routeTableId: $0) }
             }
             await registry.record(id, physicalID: tableID)
             try await reconcileRouteTable(table, tableID: tableID, existing: existing, registry: registry)
@@ -474,7 +500,12 @@ public struct AWSPlatformProvider: PlatformProvider {
         let cluster = context.config.name
         await context.registry.record(resource.id, physicalID: physicalID)
         switch resource.spec {
-        case .vpc, .subnet, .internetGateway, .elasticIP, .natGateway, .securityGroup:
+        case .internetGateway:
+            // Created, but the run stopped before attaching it: create() attaches an existing, detached gateway.
+            try await session.ec2.createTags(resourceIds: [physicalID], tags: Self.ec2Tags(resource.tags))
+            _ = try await create(resource, context: context)
+            return .done("updated \(physicalID)")
+        case .vpc, .subnet, .elasticIP, .natGateway, .securityGroup:
             try await session.ec2.createTags(resourceIds: [physicalID], tags: Self.ec2Tags(resource.tags))
             if case .subnet(let subnet) = resource.spec {
                 try await session.ec2.modifySubnetAttribute(subnetId: physicalID, mapPublicIpOnLaunch: subnet.isPublic)
