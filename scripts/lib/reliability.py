@@ -550,3 +550,15 @@ def fault_text(counts: Counter) -> str:
 
 def scratch(prefix: str) -> str:
     return tempfile.mkdtemp(prefix=prefix)
+
+
+def mutating_operations(log: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The distinct (service, operation) pairs of a request log that change something, in first-seen order."""
+    seen: list[tuple[str, str]] = []
+    for entry in log:
+        operation = entry.get("operation") or ""
+        if operation.startswith(("Describe", "List", "Get")) or not entry.get("service"):
+            continue
+        if (entry["service"], operation) not in seen:
+            seen.append((entry["service"], operation))
+    return seen
