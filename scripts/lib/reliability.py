@@ -131,7 +131,8 @@ class Emulator:
     def __exit__(self, *_: Any) -> None:
         self.stop()
 
-    def _control(self, method: str, path: str, body: Any = None) -> Any:
+    def control(self, method: str, path: str, body: Any = None) -> Any:
+        """One control request (`/_emulator/*`, `/moto-api/*`); the JSON answer."""
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(self.endpoint + path, data=data, method=method,
                                          headers={"Content-Type": "application/json"})
@@ -140,13 +141,13 @@ class Emulator:
 
     def configure(self, **values: Any) -> None:
         """POST /_emulator/config (camelCase keys: throttleRate, errorRate, resetRate, latencyMs, seed)."""
-        self._control("POST", "/_emulator/config", values)
+        self.control("POST", "/_emulator/config", values)
 
     def requests(self) -> list[dict[str, Any]]:
-        return self._control("GET", "/_emulator/requests")["requests"]
+        return self.control("GET", "/_emulator/requests")["requests"]
 
     def clear_requests(self) -> None:
-        self._control("POST", "/_emulator/requests/clear", {})
+        self.control("POST", "/_emulator/requests/clear", {})
 
     def environment(self, home: str) -> dict[str, str]:
         """The environment for platformctl: this emulator, fake keys, a throw-away HOME, nothing inherited from AWS."""
@@ -157,13 +158,6 @@ class Emulator:
                            AWS_ACCESS_KEY_ID=ACCESS_KEY, AWS_SECRET_ACCESS_KEY=SECRET_KEY, NO_COLOR="1",
                            SWIFT_BACKTRACE="enable=no")
         return environment
-
-    def fault_counts(self) -> Counter:
-        """Faults the emulator served, by kind, from its request log (plus the total number of AWS requests)."""
-        log = self.requests()
-        counts = Counter(entry["fault"] for entry in log if entry.get("fault"))
-        counts["requests"] = len(log)
-        return counts
 
 
 @dataclass
@@ -365,8 +359,11 @@ def take_inventory(endpoint: str, cluster: str) -> Inventory:
         routes = sorted(
             f"{route.get('DestinationCidrBlock')} → {ref(route.get('GatewayId') or route.get('NatGatewayId'))}"
             for route in table.get("Routes", []))
-        records.append({"label": tags.get(RESOURCE_TAG) or f"main table of {ref(table['VpcId'])}" if main
-                        else label_of(None, tags, "route table"),
+        if main:
+            label = tags.get(RESOURCE_TAG) or f"main table of {ref(table['VpcId'])}"
+        else:
+            label = label_of(None, tags, "route table")
+        records.append({"label": label,
                         "vpc": ref(table["VpcId"]), "main": main, "routes": routes, "tags": tags,
                         "subnets": sorted(ref(association["SubnetId"]) or ""
                                           for association in table.get("Associations", [])
@@ -540,12 +537,6 @@ def tagged_leftovers(endpoint: str, cluster: str) -> list[str]:
     for rule in events.list_rules(NamePrefix=f"Karpenter-{cluster}-")["Rules"]:
         left.append(f"EventBridge rule {rule['Name']}")
     return left
-
-
-def fault_text(counts: Counter) -> str:
-    faults = sum(value for key, value in counts.items() if key != "requests")
-    kinds = ", ".join(f"{counts[kind]} {kind}" for kind in ("throttle", "5xx", "reset") if counts[kind])
-    return f"{faults} faults in {counts['requests']} requests" + (f" ({kinds})" if kinds else "")
 
 
 def scratch(prefix: str) -> str:
