@@ -80,7 +80,7 @@ struct Down: AsyncParsableCommand {
         let executor = Executor(runner: GraphRunner(maxConcurrency: steps.parallelism))
         let summary: ExecutionSummary
         do {
-            summary = try await runCancellableOnInterrupt {
+            summary = try await runCancellableOnInterrupt(command: "down") {
                 try await executor.down(
                     teardown: teardown,
                     config: platform,

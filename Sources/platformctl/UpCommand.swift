@@ -13,23 +13,6 @@ func confirm(_ question: String, yes: Bool) throws -> Bool {
     return answer == "y" || answer == "yes"
 }
 
-/// Runs `body` in a task that SIGINT cancels, so Ctrl-C stops new steps and lets running ones wind down.
-func runCancellableOnInterrupt<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    let task = Task { try await body() }
-    signal(SIGINT, SIG_IGN)
-    let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-    source.setEventHandler {
-        FileHandle.standardError.write(Data("\ninterrupted: no new steps will start; waiting for running ones…\n".utf8))
-        task.cancel()
-    }
-    source.resume()
-    defer {
-        source.cancel()
-        signal(SIGINT, SIG_DFL)
-    }
-    return try await task.value
-}
-
 /// `platformctl up`: plan, confirm, apply.
 struct Up: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -73,19 +56,19 @@ struct Up: AsyncParsableCommand {
         let observer = AWSPlatformObserver(session: session, clusterObjects: kubeObjects, fullRefresh: fullRefresh)
         let (mode, colour) = ProgressPrinter.forTerminal(json: output.output == .json)
         let printer = ProgressPrinter(mode: mode, colour: colour)
-        let blueprint: Blueprint
-        let plan: Plan
-        let observed: ObservedState
-        do {
-            printer.handle(.phaseStarted("observe"))
-            observed = try await observer.observe(platform)
-            blueprint = try Blueprint(
-                config: platform,
-                zones: try Blueprint.resolveZones(for: platform, available: observed.availableZones)
-            )
-            plan = Planner.plan(blueprint, observed: observed)
-        } catch {
-            throw CLIError(error)
+        // Ctrl-C while observing ends with the resume hint too (not by the signal's default action).
+        let (observed, blueprint, plan) = try await runCancellableOnInterrupt(command: "up") {
+            do {
+                printer.handle(.phaseStarted("observe"))
+                let observed = try await observer.observe(platform)
+                let blueprint = try Blueprint(
+                    config: platform,
+                    zones: try Blueprint.resolveZones(for: platform, available: observed.availableZones)
+                )
+                return (observed, blueprint, Planner.plan(blueprint, observed: observed))
+            } catch {
+                throw CLIError(error)
+            }
         }
         printer.handle(.planComputed(summary: plan.summary, changes: plan.changes.filter { $0.action != .noop }.count))
         if output.output == .text { print(PlanPrinter.text(plan, colour: colour && isatty(STDOUT_FILENO) == 1)) }
@@ -97,7 +80,7 @@ struct Up: AsyncParsableCommand {
         let executor = Executor(runner: GraphRunner(maxConcurrency: steps.parallelism))
         let summary: ExecutionSummary
         do {
-            summary = try await runCancellableOnInterrupt {
+            summary = try await runCancellableOnInterrupt(command: "up") {
                 try await executor.up(
                     plan: plan,
                     blueprint: blueprint,

@@ -96,6 +96,19 @@ public struct AWSPlatformProvider: PlatformProvider {
 
     // MARK: create
 
+    /// Deletes, with `remove`, every id in `found` except `kept`.
+    ///
+    /// Some creates are followed by a look-up by tag and this clean-up. CreateVpc, CreateInternetGateway and
+    /// AllocateAddress take no idempotency token: when EC2 has done the call but the response is lost (a reset or a
+    /// cut-off body), the client retries it and EC2 creates a second resource with the same tags (moto also ignores
+    /// CreateRouteTable's token). Found by the reliability runs (a one-shot `truncate` fault on each create): each
+    /// such loss left a duplicate, tagged as the platform's own, that plans could not tell apart. The one whose id
+    /// the call returned is kept; the others were created moments before by the same step, so nothing refers to
+    /// them yet.
+    func removeDuplicates(kept: String?, found: [String], remove: (String) async throws -> Void) async throws {
+        for extra in found where extra != kept { try await remove(extra) }
+    }
+
     func create(_ resource: DesiredResource, context: ApplyContext) async throws -> StepOutcome {
         let ec2 = session.ec2
         let registry = context.registry
@@ -117,11 +130,17 @@ public struct AWSPlatformProvider: PlatformProvider {
 
         switch resource.spec {
         case .vpc(let vpc):
-            if let found = await adopt(try await ec2.describeVpcs(filters: byTag).first?.vpcId) { return found }
+            if let existing = try await ec2.describeVpcs(filters: byTag).first?.vpcId {
+                // An interrupted run may have created the VPC and stopped before its DNS attributes were set.
+                try await setDNS(vpcID: existing, enabled: vpc.dns)
+                return await adopt(existing) ?? .unchanged("")
+            }
             let created = try await ec2.createVpc(cidrBlock: vpc.cidr, tags: tags)
+            try await removeDuplicates(kept: created.vpcId, found: try await ec2.describeVpcs(filters: byTag).map(\.vpcId)) {
+                try await ec2.deleteVpc(vpcId: $0)
+            }
             await registry.record(id, physicalID: created.vpcId)
-            try await ec2.modifyVpcAttribute(vpcId: created.vpcId, enableDnsSupport: true)
-            try await ec2.modifyVpcAttribute(vpcId: created.vpcId, enableDnsHostnames: true)
+            try await setDNS(vpcID: created.vpcId, enabled: vpc.dns)
             return .done("created \(created.vpcId)")
 
         case .subnet(let subnet):
@@ -146,6 +165,10 @@ public struct AWSPlatformProvider: PlatformProvider {
                 if existing.attachments.contains(where: { $0.vpcId == vpcID }) { return await adopt(gatewayID) ?? .unchanged("") }
             } else {
                 gatewayID = try await ec2.createInternetGateway(tags: tags).internetGatewayId
+                let found = try await ec2.describeInternetGateways(filters: byTag).map(\.internetGatewayId)
+                try await removeDuplicates(kept: gatewayID, found: found) {
+                    try await ec2.deleteInternetGateway(internetGatewayId: $0)
+                }
             }
             await registry.record(id, physicalID: gatewayID)
             try await ec2.attachInternetGateway(internetGatewayId: gatewayID, vpcId: vpcID)
@@ -155,6 +178,10 @@ public struct AWSPlatformProvider: PlatformProvider {
             let existing = try await ec2.describeAddresses(filters: byTag).first
             if let found = await adopt(existing?.allocationId) { return found }
             let address = try await ec2.allocateAddress(tags: tags)
+            let found = try await ec2.describeAddresses(filters: byTag).compactMap(\.allocationId)
+            try await removeDuplicates(kept: address.allocationId, found: found) {
+                try await ec2.releaseAddress(allocationId: $0)
+            }
             await registry.record(id, physicalID: address.allocationId ?? address.publicIp)
             return .done("allocated \(address.allocationId ?? address.publicIp)")
 
@@ -198,13 +225,18 @@ public struct AWSPlatformProvider: PlatformProvider {
                     tags: tags,
                     clientToken: resource.idempotencyToken
                 ).routeTableId
+                let found = try await ec2.describeRouteTables(filters: byTag).map(\.routeTableId)
+                try await removeDuplicates(kept: tableID, found: found) { try await ec2.deleteRouteTable(routeTableId: $0) }
             }
             await registry.record(id, physicalID: tableID)
             try await reconcileRouteTable(table, tableID: tableID, existing: existing, registry: registry)
             return existing == nil ? .done("created \(tableID)") : .done("reconciled \(tableID)")
 
         case .securityGroup(let group):
-            if let found = await adopt(try await ec2.describeSecurityGroups(filters: byTag).first?.groupId) { return found }
+            if let existing = try await ec2.describeSecurityGroups(filters: byTag).first {
+                if group.allowSelf { try await allowSelfIngress(existing) }
+                return await adopt(existing.groupId) ?? .unchanged("")
+            }
             let vpcID: String
             if let existingVPC = group.existingVPCID {
                 vpcID = existingVPC
@@ -426,6 +458,24 @@ public struct AWSPlatformProvider: PlatformProvider {
         }
     }
 
+    /// Sets a VPC's `enableDnsSupport` and `enableDnsHostnames` (one attribute per call, as EC2 requires).
+    func setDNS(vpcID: String, enabled: Bool) async throws {
+        try await session.ec2.modifyVpcAttribute(vpcId: vpcID, enableDnsSupport: enabled)
+        try await session.ec2.modifyVpcAttribute(vpcId: vpcID, enableDnsHostnames: enabled)
+    }
+
+    /// Adds the "all traffic from the group itself" ingress rule unless `group` already has it.
+    func allowSelfIngress(_ group: EC2SecurityGroup) async throws {
+        let present = group.ipPermissions.contains { permission in
+            permission.ipProtocol == "-1" && permission.userIdGroupPairs.contains { $0.groupId == group.groupId }
+        }
+        guard !present else { return }
+        try await session.ec2.authorizeSecurityGroupIngress(
+            groupId: group.groupId,
+            permissions: [EC2IpPermission(ipProtocol: "-1", userIdGroupPairs: [EC2UserIdGroupPair(groupId: group.groupId)])]
+        )
+    }
+
     func reconcileRouteTable(
         _ table: ResourceSpec.RouteTable,
         tableID: String,
@@ -489,10 +539,22 @@ public struct AWSPlatformProvider: PlatformProvider {
         let cluster = context.config.name
         await context.registry.record(resource.id, physicalID: physicalID)
         switch resource.spec {
-        case .vpc, .subnet, .internetGateway, .elasticIP, .natGateway, .securityGroup:
+        case .internetGateway:
+            // Created, but the run stopped before attaching it: create() attaches an existing, detached gateway.
+            try await session.ec2.createTags(resourceIds: [physicalID], tags: Self.ec2Tags(resource.tags))
+            _ = try await create(resource, context: context)
+            return .done("updated \(physicalID)")
+        case .vpc, .subnet, .elasticIP, .natGateway, .securityGroup:
             try await session.ec2.createTags(resourceIds: [physicalID], tags: Self.ec2Tags(resource.tags))
             if case .subnet(let subnet) = resource.spec {
                 try await session.ec2.modifySubnetAttribute(subnetId: physicalID, mapPublicIpOnLaunch: subnet.isPublic)
+            }
+            // What a create interrupted after the resource itself existed leaves undone (issue 8's crash runs).
+            if case .vpc(let vpc) = resource.spec { try await setDNS(vpcID: physicalID, enabled: vpc.dns) }
+            if case .securityGroup(let group) = resource.spec, group.allowSelf,
+                let current = try await session.ec2.describeSecurityGroups(groupIds: [physicalID]).first
+            {
+                try await allowSelfIngress(current)
             }
             return .done("updated \(physicalID)")
         case .routeTable(let table):

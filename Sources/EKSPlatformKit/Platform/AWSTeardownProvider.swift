@@ -171,25 +171,33 @@ public struct AWSTeardownProvider: TeardownProvider {
             case .iamRole:
                 let iam = session.iam
                 for policy in try await iam.listAttachedRolePolicies(roleName: physicalID) {
-                    try await iam.detachRolePolicy(roleName: physicalID, policyArn: policy.policyArn)
+                    try await Self.partGone { try await iam.detachRolePolicy(roleName: physicalID, policyArn: policy.policyArn) }
                 }
                 for name in try await iam.listRolePolicies(roleName: physicalID) {
-                    try await iam.deleteRolePolicy(roleName: physicalID, policyName: name)
+                    try await Self.partGone { try await iam.deleteRolePolicy(roleName: physicalID, policyName: name) }
                 }
                 // Karpenter creates instance profiles for its node role; they hold the role, so they are found here
                 // even where the account's profile listing carries no tags. Ones tagged for the cluster go too.
                 let clusterTag = PlatformTags.kubernetesCluster(context.config.name)
                 for profile in try await iam.listInstanceProfilesForRole(roleName: physicalID) {
-                    try await iam.removeRoleFromInstanceProfile(
-                        instanceProfileName: profile.instanceProfileName,
-                        roleName: physicalID
-                    )
+                    try await Self.partGone {
+                        try await iam.removeRoleFromInstanceProfile(
+                            instanceProfileName: profile.instanceProfileName,
+                            roleName: physicalID
+                        )
+                    }
                     var tags = profile.tags
                     if tags.isEmpty {
-                        tags = try await iam.getInstanceProfile(instanceProfileName: profile.instanceProfileName).tags
+                        let name = profile.instanceProfileName
+                        guard let found = try await AWSPlatformObserver.optional({
+                            try await iam.getInstanceProfile(instanceProfileName: name)
+                        }) else { continue }
+                        tags = found.tags
                     }
                     if tags.contains(where: { $0.key == clusterTag }) {
-                        try await iam.deleteInstanceProfile(instanceProfileName: profile.instanceProfileName)
+                        try await Self.partGone {
+                            try await iam.deleteInstanceProfile(instanceProfileName: profile.instanceProfileName)
+                        }
                     }
                 }
                 try await iam.deleteRole(roleName: physicalID)
@@ -204,7 +212,9 @@ public struct AWSTeardownProvider: TeardownProvider {
             case .routeTable:
                 if let table = try await ec2.describeRouteTables(routeTableIds: [physicalID]).first {
                     for association in table.associations where !association.main {
-                        try await ec2.disassociateRouteTable(associationId: association.routeTableAssociationId)
+                        try await Self.partGone {
+                            try await ec2.disassociateRouteTable(associationId: association.routeTableAssociationId)
+                        }
                     }
                 }
                 try await ec2.deleteRouteTable(routeTableId: physicalID)
@@ -229,6 +239,20 @@ public struct AWSTeardownProvider: TeardownProvider {
         }
         await context.registry.forget(id)
         return .done("deleted \(physicalID)")
+    }
+
+    /// Runs one part of a deletion (detaching a policy, removing an association), treating "not found" as done.
+    ///
+    /// When the answer to such a call is lost after IAM or EC2 performed it, the client's retry is told the policy
+    /// or association does not exist. Without this, that error reached the resource-level "already gone" handling
+    /// and ended the step as if the role itself were gone: found by the reliability runs (a lost DetachRolePolicy
+    /// or DeleteRolePolicy answer left the role behind while `down` reported success).
+    static func partGone(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch where AWSPlatformObserver.isNotFound(error) || isAlreadyGone(error) {
+            return
+        }
     }
 
     static func isAlreadyGone(_ error: any Error) -> Bool {
