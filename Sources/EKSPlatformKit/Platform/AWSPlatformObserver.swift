@@ -61,7 +61,7 @@ public struct AWSPlatformObserver: PlatformObserver {
         let zones = try await zoneList.map(\.zoneName)
         let desired = fullRefresh ? DesiredRecords() : DesiredRecords(config: config, zones: zones, context: context)
 
-        var resources = try await networkList
+        var resources = try await observeVPCAttributes(try await networkList, desired: desired)
         let references = Dictionary(
             resources.map { ($0.physicalID, $0.id.description) },
             uniquingKeysWith: { first, _ in first }
@@ -236,6 +236,25 @@ public struct AWSPlatformObserver: PlatformObserver {
             )
         }
         return result
+    }
+
+    /// Adds the VPC's DNS attributes (two `DescribeVpcAttribute` calls) unless its ``AppliedRecord`` matches.
+    func observeVPCAttributes(_ network: [ObservedResource], desired: DesiredRecords) async throws -> [ObservedResource] {
+        let ec2 = session.ec2
+        return try await Self.concurrently(network) { resource in
+            guard resource.id.kind == .vpc else { return resource }
+            var observed = resource
+            if desired.matches(resource.id, recorded: resource.tags[AppliedRecord.tagKey(for: resource.id)]) {
+                observed.record = .matched
+                return observed
+            }
+            async let support = ec2.describeVpcAttribute(vpcId: resource.physicalID, attribute: .enableDnsSupport)
+            let hostnames = try await ec2.describeVpcAttribute(vpcId: resource.physicalID, attribute: .enableDnsHostnames)
+            observed.properties["dnsSupport"] = try await support ? "true" : "false"
+            observed.properties["dnsHostnames"] = hostnames ? "true" : "false"
+            observed.record = desired.stateAfterFullRead(resource.id)
+            return observed
+        }
     }
 
     // MARK: IAM

@@ -76,6 +76,9 @@ public struct AWSPlatformProvider: PlatformProvider {
         switch (holder, resource.spec) {
         case (.itself, .iamRole(let role)):
             try await session.iam.tagRole(roleName: role.roleName, tags: [IAMTag(key: key, value: digest)])
+        case (.itself, .vpc):
+            let vpcID = try await context.registry.require(resource.id)
+            try await session.ec2.createTags(resourceIds: [vpcID], tags: [EC2Tag(key: key, value: digest)])
         case (.cluster, _):
             try await session.eks.tagResource(
                 resourceArn: context.platform.clusterARN(context.config.name),

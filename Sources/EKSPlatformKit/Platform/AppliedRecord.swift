@@ -2,13 +2,15 @@
 ///
 /// Most of the platform is observed with batched calls that return everything the planner compares (one
 /// `DescribeRouteTables` for all route tables, one `DescribeNodegroup` per node group). A few kinds need one or more
-/// extra calls per resource to read in full: a role's attached and inline policies, an add-on's configuration, an
+/// extra calls per resource to read in full: a VPC's DNS attributes (one `DescribeVpcAttribute` each), a role's
+/// attached and inline policies, an add-on's configuration, an
 /// access entry's policies, a Pod Identity association's role, an EventBridge rule's target and tags. For those, the
 /// step that creates or updates the resource ends by writing a digest of the desired state it just applied to a tag
 /// that a call the observer makes anyway returns:
 ///
 /// | kind | the record lives on | tag key |
 /// |---|---|---|
+/// | VPC (its DNS attributes) | the VPC itself (`DescribeVpcs` returns its tags) | `eksplatform.io/applied` |
 /// | IAM role | the role itself (`GetRole` returns its tags) | `eksplatform.io/applied` |
 /// | add-on, access entry, Pod Identity association | the cluster (`DescribeCluster`) | `eksplatform.io/applied/<id>` |
 /// | EventBridge rule | the interruption queue (`ListQueueTags`) | `eksplatform.io/applied/<id>` |
@@ -35,7 +37,7 @@ public enum AppliedRecord {
     /// The holder of `kind`'s record, or `nil` when the kind is observed in full by batched calls.
     public static func holder(of kind: ResourceKind) -> Holder? {
         switch kind {
-        case .iamRole: return .itself
+        case .vpc, .iamRole: return .itself
         case .addon, .accessEntry, .podIdentityAssociation: return .cluster
         case .eventRule: return .queue
         default: return nil

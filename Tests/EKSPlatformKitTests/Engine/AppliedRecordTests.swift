@@ -29,11 +29,12 @@ struct AppliedRecordTests {
     @Test("holders and tag keys per kind")
     func holders() {
         #expect(AppliedRecord.holder(of: .iamRole) == .itself)
+        #expect(AppliedRecord.holder(of: .vpc) == .itself)
         #expect(AppliedRecord.holder(of: .addon) == .cluster)
         #expect(AppliedRecord.holder(of: .accessEntry) == .cluster)
         #expect(AppliedRecord.holder(of: .podIdentityAssociation) == .cluster)
         #expect(AppliedRecord.holder(of: .eventRule) == .queue)
-        for kind in [ResourceKind.vpc, .subnet, .routeTable, .natGateway, .cluster, .nodeGroup, .sqsQueue] {
+        for kind in [ResourceKind.subnet, .routeTable, .natGateway, .cluster, .nodeGroup, .sqsQueue] {
             #expect(AppliedRecord.holder(of: kind) == nil, "\(kind) is observed in full by batched calls")
         }
         #expect(AppliedRecord.tagKey(for: ResourceID(.iamRole, "cluster")) == "eksplatform.io/applied")

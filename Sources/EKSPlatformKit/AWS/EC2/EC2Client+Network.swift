@@ -46,6 +46,48 @@ extension EC2Client {
     }
 
     /// `ModifyVpcAttribute`: one attribute per call, as EC2 requires.
+    /// A VPC's boolean DNS attributes, as `DescribeVpcAttribute` reports them.
+    public enum VpcDNSAttribute: String, Sendable, CaseIterable {
+        /// `enableDnsSupport`.
+        case enableDnsSupport
+        /// `enableDnsHostnames`.
+        case enableDnsHostnames
+    }
+
+    /// `DescribeVpcAttribute` for one DNS attribute (EC2 answers one attribute per call).
+    public func describeVpcAttribute(vpcId: String, attribute: VpcDNSAttribute) async throws -> Bool {
+        struct Value: EC2Decodable {
+            var value: Bool?
+            mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
+                if name == "value" { value = try d.bool() } else { try d.skip() }
+            }
+        }
+        struct Response: EC2Decodable {
+            var values: [String: Bool] = [:]
+            mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
+                if VpcDNSAttribute(rawValue: name) != nil {
+                    let decoded: Value = try d.decode()
+                    values[name] = decoded.value
+                } else {
+                    try d.skip()
+                }
+            }
+        }
+        var p = QueryParameters(.ec2)
+        p.set("VpcId", vpcId)
+        p.set("Attribute", attribute.rawValue)
+        let response = try await send("DescribeVpcAttribute", p, mutating: false, as: Response.self)
+        guard let value = response.values[attribute.rawValue] else {
+            throw AWSClientError(
+                .invalidResponse,
+                "the response has no <\(attribute.rawValue)><value>",
+                service: "ec2",
+                operation: "DescribeVpcAttribute"
+            )
+        }
+        return value
+    }
+
     public func modifyVpcAttribute(
         vpcId: String,
         enableDnsHostnames: Bool? = nil,
