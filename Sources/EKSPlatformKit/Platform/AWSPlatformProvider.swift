@@ -601,17 +601,37 @@ public struct AWSPlatformProvider: PlatformProvider {
             return .done("updated node group \(group.name)")
         case .addon(let addon):
             let eks = session.eks
-            _ = try await eks.updateAddon(
-                clusterName: cluster,
-                addonName: addon.name,
-                EKSAddonRequest(resolveConflicts: addon.resolveConflicts, configurationValues: addon.configurationValues ?? "")
-            )
-            try await eks.waitUntilAddonActive(
-                clusterName: cluster,
-                addonName: addon.name,
-                options: waiterOptions(context, what: "add-on \(addon.name) update")
-            )
-            return .done("updated add-on \(addon.name)")
+            // Change only what differs: an update whose configuration already matches (a stale record after an
+            // interrupted run) must not turn "no configuration" into an empty one.
+            let current = try await eks.describeAddon(clusterName: cluster, addonName: addon.name)
+            func canonical(_ text: String?) -> String {
+                let value = text ?? ""
+                return PolicyDocument(json: value)?.json ?? value
+            }
+            var changed: [String] = []
+            if let arn = current.addonArn, tagsDiffer(have: current.tags ?? [:], want: resource.tags) {
+                try await eks.tagResource(resourceArn: arn, tags: resource.tags)
+                changed.append("tags")
+            }
+            if canonical(current.configurationValues) != canonical(addon.configurationValues) {
+                _ = try await eks.updateAddon(
+                    clusterName: cluster,
+                    addonName: addon.name,
+                    EKSAddonRequest(
+                        resolveConflicts: addon.resolveConflicts,
+                        configurationValues: addon.configurationValues ?? ""
+                    )
+                )
+                try await eks.waitUntilAddonActive(
+                    clusterName: cluster,
+                    addonName: addon.name,
+                    options: waiterOptions(context, what: "add-on \(addon.name) update")
+                )
+                changed.append("configuration")
+            }
+            return changed.isEmpty
+                ? .unchanged("add-on \(addon.name) already matches")
+                : .done("updated add-on \(addon.name): \(changed.joined(separator: ", "))")
         case .sqsQueue(let queue):
             try await session.sqs.setQueueAttributes(
                 queueUrl: physicalID,
@@ -743,6 +763,11 @@ public struct AWSPlatformProvider: PlatformProvider {
                 + (reasons.isEmpty ? "" : ": " + reasons.joined(separator: "; "))
                 + "; see `aws eks list-updates --name \(cluster)`, fix the cause and run `platformctl up` again"
         }
+    }
+
+    /// Whether any of the `want` tags is missing or different in `have` (extra tags in `have` do not count).
+    func tagsDiffer(have: [String: String], want: [String: String]) -> Bool {
+        want.contains { have[$0.key] != $0.value }
     }
 
     /// An in-place change the provider does not perform (yet); the plan shows it, `up` reports it.
