@@ -280,7 +280,7 @@ public struct AWSPlatformObserver: PlatformObserver {
             let tags = Dictionary(role.tags.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
             var properties = ["roleName": name]
             if let trust = role.assumeRolePolicyDocument {
-                properties["trustPolicy"] = PolicyDocument(json: trust)?.json ?? trust
+                properties["trustPolicy"] = PolicyDocument.canonical(trust)
             }
             if desired.matches(id, recorded: tags[AppliedRecord.tagKey(for: id)]) {
                 return ObservedResource(id: id, physicalID: name, properties: properties, tags: tags, record: .matched)
@@ -293,7 +293,7 @@ public struct AWSPlatformObserver: PlatformObserver {
                 (policy, try await iam.getRolePolicy(roleName: name, policyName: policy))
             }
             for (policy, document) in documents {
-                properties["inlinePolicy:\(policy)"] = PolicyDocument(json: document)?.json ?? document
+                properties["inlinePolicy:\(policy)"] = PolicyDocument.canonical(document)
             }
             return ObservedResource(
                 id: id,
@@ -385,8 +385,7 @@ public struct AWSPlatformObserver: PlatformObserver {
                 return ObservedResource(id: id, physicalID: addonName, tagsRead: false, record: .matched)
             }
             let addon = try await eks.describeAddon(clusterName: name, addonName: addonName)
-            var configuration = addon.configurationValues ?? ""
-            if let parsed = PolicyDocument(json: configuration) { configuration = parsed.json }
+            let configuration = PolicyDocument.canonical(addon.configurationValues)
             return ObservedResource(
                 id: id,
                 physicalID: addonName,
@@ -459,7 +458,7 @@ public struct AWSPlatformObserver: PlatformObserver {
         var properties: [String: String] = [:]
         properties["MessageRetentionPeriod"] = attributes["MessageRetentionPeriod"]
         properties["SqsManagedSseEnabled"] = attributes["SqsManagedSseEnabled"]
-        if let policy = attributes["Policy"] { properties["Policy"] = PolicyDocument(json: policy)?.json ?? policy }
+        if let policy = attributes["Policy"] { properties["Policy"] = PolicyDocument.canonical(policy) }
         let tags = try await tagList
         let resource = ObservedResource(
             id: ResourceID(.sqsQueue, "interruption"),
@@ -484,8 +483,7 @@ public struct AWSPlatformObserver: PlatformObserver {
         )
         let owned = rules.compactMap { rule in byName[rule.Name].map { (rule, ResourceID(.eventRule, $0)) } }
         return try await Self.concurrently(owned) { rule, id in
-            var pattern = rule.EventPattern ?? ""
-            if let parsed = PolicyDocument(json: pattern) { pattern = parsed.json }
+            let pattern = PolicyDocument.canonical(rule.EventPattern)
             if desired.matches(id, recorded: queueTags[AppliedRecord.tagKey(for: id)]) {
                 return ObservedResource(
                     id: id,

@@ -46,6 +46,7 @@ public struct AWSPlatformProvider: PlatformProvider {
         )
     }
 
+    /// Applies an in-cluster object through ``clusterObjects``; fails clearly when no Kubernetes access is configured.
     public func applyClusterObject(
         _ id: ResourceID,
         objects: ClusterObjects,
@@ -56,6 +57,7 @@ public struct AWSPlatformProvider: PlatformProvider {
         return try await clusterObjects.apply(id, objects: objects, context: context)
     }
 
+    /// Creates or updates `resource` as `change` says, then writes its ``AppliedRecord`` (kinds that keep one).
     public func apply(_ resource: DesiredResource, change: Plan.Change, context: ApplyContext) async throws -> StepOutcome {
         let outcome: StepOutcome
         if change.action == .update, let physicalID = change.physicalID {
@@ -604,16 +606,12 @@ public struct AWSPlatformProvider: PlatformProvider {
             // Change only what differs: an update whose configuration already matches (a stale record after an
             // interrupted run) must not turn "no configuration" into an empty one.
             let current = try await eks.describeAddon(clusterName: cluster, addonName: addon.name)
-            func canonical(_ text: String?) -> String {
-                let value = text ?? ""
-                return PolicyDocument(json: value)?.json ?? value
-            }
             var changed: [String] = []
-            if let arn = current.addonArn, tagsDiffer(have: current.tags ?? [:], want: resource.tags) {
+            if let arn = current.addonArn, Planner.tagDifference(have: current.tags ?? [:], want: resource.tags) != nil {
                 try await eks.tagResource(resourceArn: arn, tags: resource.tags)
                 changed.append("tags")
             }
-            if canonical(current.configurationValues) != canonical(addon.configurationValues) {
+            if PolicyDocument.canonical(current.configurationValues) != PolicyDocument.canonical(addon.configurationValues) {
                 _ = try await eks.updateAddon(
                     clusterName: cluster,
                     addonName: addon.name,
@@ -765,11 +763,6 @@ public struct AWSPlatformProvider: PlatformProvider {
         }
     }
 
-    /// Whether any of the `want` tags is missing or different in `have` (extra tags in `have` do not count).
-    func tagsDiffer(have: [String: String], want: [String: String]) -> Bool {
-        want.contains { have[$0.key] != $0.value }
-    }
-
     /// An in-place change the provider does not perform (yet); the plan shows it, `up` reports it.
     public struct UnsupportedUpdateError: Error, Sendable, CustomStringConvertible {
         /// The resource.
@@ -784,6 +777,7 @@ public struct AWSPlatformProvider: PlatformProvider {
 
     // MARK: delete (orphans found by tag)
 
+    /// Deletes an owned resource platform.yaml no longer asks for (what is already gone is unchanged).
     public func delete(_ id: ResourceID, context: ApplyContext) async throws -> StepOutcome {
         // The same idempotent deletions `down` uses (waits included); already-gone resources are unchanged.
         try await AWSTeardownProvider(session: session, kube: nil).deleteResource(id, context: context)

@@ -33,6 +33,13 @@ public struct PolicyDocument: Sendable, Equatable {
         return text
     }
 
+    /// `text` in canonical JSON when it is JSON, else unchanged (`nil` counts as empty): how observed and desired
+    /// documents (policies, patterns, add-on configuration) are compared.
+    public static func canonical(_ text: String?) -> String {
+        let value = text ?? ""
+        return PolicyDocument(json: value)?.json ?? value
+    }
+
     /// Parses a document (IAM returns it URL-encoded; decode that first); `nil` when it is not JSON.
     public init?(json: String) {
         guard let data = json.data(using: .utf8), let value = try? JSONDecoder().decode(JSONValue.self, from: data) else {
