@@ -70,8 +70,12 @@ struct Up: AsyncParsableCommand {
                 throw CLIError(error)
             }
         }
-        printer.handle(.planComputed(summary: plan.summary, changes: plan.changes.filter { $0.action != .noop }.count))
-        if output.output == .text { print(PlanPrinter.text(plan, colour: colour && isatty(STDOUT_FILENO) == 1)) }
+        // Text output prints the whole plan, whose last line is the summary; JSON lines get the summary as an event.
+        if output.output == .text {
+            print(PlanPrinter.text(plan, colour: colour && isatty(STDOUT_FILENO) == 1))
+        } else {
+            printer.handle(.planComputed(summary: plan.summary, changes: plan.changes.filter { $0.action != .noop }.count))
+        }
         guard plan.hasChanges else { return }
         guard try confirm("Apply these changes to \(platform.name)?", yes: yes) else {
             throw CLIError(message: "cancelled; nothing was changed")
