@@ -1,5 +1,5 @@
-import Foundation
 import EKSPlatformKit
+import Foundation
 
 extension FuzzHarness {
     /// `AWSErrorDecoder.decode`: the first three bytes choose the service, status and headers, the rest is the body.

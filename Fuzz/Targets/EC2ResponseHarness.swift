@@ -23,21 +23,36 @@ extension FuzzHarness {
             ("DescribeVpcs", { _ = try EC2ResponseDecoder.decode(FuzzEC2List<EC2Vpc>.self, from: $0, operation: $1) }),
             ("DescribeSubnets", { _ = try EC2ResponseDecoder.decode(FuzzEC2List<EC2Subnet>.self, from: $0, operation: $1) }),
             ("DescribeInstances", { _ = try EC2ResponseDecoder.decode(EC2DescribeInstancesPage.self, from: $0, operation: $1) }),
-            ("DescribeSecurityGroups", {
-                _ = try EC2ResponseDecoder.decode(FuzzEC2List<EC2SecurityGroup>.self, from: $0, operation: $1)
-            }),
-            ("DescribeRouteTables", {
-                _ = try EC2ResponseDecoder.decode(FuzzEC2List<EC2RouteTable>.self, from: $0, operation: $1)
-            }),
-            ("DescribeNatGateways", {
-                _ = try EC2ResponseDecoder.decode(FuzzEC2List<EC2NatGateway>.self, from: $0, operation: $1)
-            }),
-            ("DescribeNetworkInterfaces", {
-                _ = try EC2ResponseDecoder.decode(FuzzEC2List<EC2NetworkInterface>.self, from: $0, operation: $1)
-            }),
-            ("DescribeLaunchTemplates", {
-                _ = try EC2ResponseDecoder.decode(FuzzEC2List<EC2LaunchTemplate>.self, from: $0, operation: $1)
-            }),
+            (
+                "DescribeSecurityGroups",
+                {
+                    _ = try EC2ResponseDecoder.decode(FuzzEC2List<EC2SecurityGroup>.self, from: $0, operation: $1)
+                }
+            ),
+            (
+                "DescribeRouteTables",
+                {
+                    _ = try EC2ResponseDecoder.decode(FuzzEC2List<EC2RouteTable>.self, from: $0, operation: $1)
+                }
+            ),
+            (
+                "DescribeNatGateways",
+                {
+                    _ = try EC2ResponseDecoder.decode(FuzzEC2List<EC2NatGateway>.self, from: $0, operation: $1)
+                }
+            ),
+            (
+                "DescribeNetworkInterfaces",
+                {
+                    _ = try EC2ResponseDecoder.decode(FuzzEC2List<EC2NetworkInterface>.self, from: $0, operation: $1)
+                }
+            ),
+            (
+                "DescribeLaunchTemplates",
+                {
+                    _ = try EC2ResponseDecoder.decode(FuzzEC2List<EC2LaunchTemplate>.self, from: $0, operation: $1)
+                }
+            ),
             ("DescribeAddresses", { _ = try EC2ResponseDecoder.decode(FuzzEC2List<EC2Address>.self, from: $0, operation: $1) }),
         ]
         for (operation, decode) in decoders {
@@ -46,7 +61,9 @@ extension FuzzHarness {
             } catch let error as AWSClientError {
                 guard error.code == .invalidResponse, error.service == "ec2", error.operation == operation else {
                     throw FuzzInvariantViolation(
-                        "FuzzEC2Response", "\(operation): error without service/operation or wrong code: \(error)")
+                        "FuzzEC2Response",
+                        "\(operation): error without service/operation or wrong code: \(error)"
+                    )
                 }
             } catch {
                 throw FuzzInvariantViolation("FuzzEC2Response", "\(operation): untyped error \(type(of: error)): \(error)")

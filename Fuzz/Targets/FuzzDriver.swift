@@ -18,15 +18,15 @@ public struct FuzzInvariantViolation: Error, Sendable, CustomStringConvertible {
 public typealias FuzzTestOneInput = @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
 
 #if FUZZING
-/// libFuzzer's own driver (in `libclang_rt.fuzzer`): parses the usual `-max_total_time=…` flags and corpus
-/// directories, then calls the callback for every input. SwiftPM renames each executable's `main` to
-/// `<Module>_main`, which would leave libFuzzer's `main` unused, so the executables call this from `@main`.
-@_silgen_name("LLVMFuzzerRunDriver")
-private func llvmFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: FuzzTestOneInput
-) -> CInt
+    /// libFuzzer's own driver (in `libclang_rt.fuzzer`): parses the usual `-max_total_time=…` flags and corpus
+    /// directories, then calls the callback for every input. SwiftPM renames each executable's `main` to
+    /// `<Module>_main`, which would leave libFuzzer's `main` unused, so the executables call this from `@main`.
+    @_silgen_name("LLVMFuzzerRunDriver")
+    private func llvmFuzzerRunDriver(
+        _ argc: UnsafeMutablePointer<CInt>,
+        _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+        _ callback: FuzzTestOneInput
+    ) -> CInt
 #endif
 
 /// Runs a fuzz target: libFuzzer when built with `-DFUZZING -sanitize=fuzzer`, otherwise a replayer that feeds every
@@ -35,24 +35,24 @@ public enum FuzzDriver {
     /// Runs `test` under libFuzzer, or replays the files given as arguments; never returns.
     public static func main(_ test: FuzzTestOneInput) -> Never {
         #if FUZZING
-        var argc = CommandLine.argc
-        var argv = CommandLine.unsafeArgv
-        exit(llvmFuzzerRunDriver(&argc, &argv, test))
+            var argc = CommandLine.argc
+            var argv = CommandLine.unsafeArgv
+            exit(llvmFuzzerRunDriver(&argc, &argv, test))
         #else
-        var count = 0
-        for path in CommandLine.arguments.dropFirst() {
-            for file in inputFiles(path) {
-                guard let data = FileManager.default.contents(atPath: file) else {
-                    FileHandle.standardError.write(Data("cannot read \(file)\n".utf8))
-                    exit(2)
+            var count = 0
+            for path in CommandLine.arguments.dropFirst() {
+                for file in inputFiles(path) {
+                    guard let data = FileManager.default.contents(atPath: file) else {
+                        FileHandle.standardError.write(Data("cannot read \(file)\n".utf8))
+                        exit(2)
+                    }
+                    let bytes = [UInt8](data)
+                    _ = bytes.withUnsafeBufferPointer { test($0.baseAddress, $0.count) }
+                    count += 1
                 }
-                let bytes = [UInt8](data)
-                _ = bytes.withUnsafeBufferPointer { test($0.baseAddress, $0.count) }
-                count += 1
             }
-        }
-        print("replayed \(count) input(s) without a failure")
-        exit(0)
+            print("replayed \(count) input(s) without a failure")
+            exit(0)
         #endif
     }
 

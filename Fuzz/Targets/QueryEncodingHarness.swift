@@ -1,5 +1,5 @@
-import Foundation
 import EKSPlatformKit
+import Foundation
 
 extension FuzzHarness {
     /// `QueryParameters` + `AWSURIEncoding`: NUL-separated names and values survive encoding and decoding exactly,
@@ -35,7 +35,8 @@ extension FuzzHarness {
                 position += 3
                 continue
             }
-            let allowed = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a)
+            let allowed =
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a)
                 || "-_.~=&".utf8.contains(byte)
             guard allowed else { throw fail("an unencoded byte \(byte) in the body") }
             position += 1

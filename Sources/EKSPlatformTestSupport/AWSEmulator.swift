@@ -14,7 +14,10 @@ public final class AWSEmulator: @unchecked Sendable {
 
     /// Fixed test credentials (moto accepts any unless signature checking is on).
     public static let credentials = AWSCredentials(
-        accessKeyID: "AKIAEMULATORTEST0001", secretAccessKey: "emulator-test-secret-key", source: "test")
+        accessKeyID: "AKIAEMULATORTEST0001",
+        secretAccessKey: "emulator-test-secret-key",
+        source: "test"
+    )
 
     private init(endpoint: URL, logFile: URL, process: Process) {
         self.endpoint = endpoint
@@ -86,7 +89,8 @@ public final class AWSEmulator: @unchecked Sendable {
             ["curl", "-sS", "-X", method, "--max-time", "30"]
                 + (contentType.map { ["-H", "Content-Type: \($0)"] } ?? [])
                 + (body.map { ["--data-binary", $0] } ?? []) + [url.absoluteString],
-            environment: ProcessInfo.processInfo.environment)
+            environment: ProcessInfo.processInfo.environment
+        )
         guard result.status == 0 else {
             throw TestSupportError("\(method) \(path) failed: \(String(decoding: result.stderr, as: UTF8.self))")
         }
@@ -103,8 +107,14 @@ public final class AWSEmulator: @unchecked Sendable {
         observer: (@Sendable (AWSAttemptRecord) -> Void)? = nil
     ) -> AWSSessionOptions {
         AWSSessionOptions(
-            region: region, endpointURL: endpoint, maxAttempts: maxAttempts, environment: environment,
-            credentials: credentials, sleeper: sleeper, observer: observer)
+            region: region,
+            endpointURL: endpoint,
+            maxAttempts: maxAttempts,
+            environment: environment,
+            credentials: credentials,
+            sleeper: sleeper,
+            observer: observer
+        )
     }
 
     private static func firstLine(of handle: FileHandle, timeout: Duration) async throws -> String? {

@@ -37,7 +37,12 @@ public final class ScriptedTransport: AWSHTTPTransport, @unchecked Sendable {
 
     /// An XML response with status and body.
     public static func xml(_ status: Int, _ body: String, headers: [(String, String)] = []) -> Step {
-        .respond(AWSHTTPResponse(statusCode: status, headers: [("content-type", "text/xml")] + headers.map { ($0.0, $0.1) },
-            body: Array(body.utf8)))
+        .respond(
+            AWSHTTPResponse(
+                statusCode: status,
+                headers: [("content-type", "text/xml")] + headers.map { ($0.0, $0.1) },
+                body: Array(body.utf8)
+            )
+        )
     }
 }

@@ -17,7 +17,8 @@ struct AWSOptions: ParsableArguments {
 
     @Option(
         name: .customLong("endpoint-url"),
-        help: "Send every AWS request to this URL (e.g. the local emulator).")
+        help: "Send every AWS request to this URL (e.g. the local emulator)."
+    )
     var endpointURL: String?
 
     @Flag(help: "Show the AWS account id instead of masking it.")
@@ -41,7 +42,10 @@ struct AWSOptions: ParsableArguments {
         if debug { RedactingLogHandler.threshold.value = .debug }
         Redactor.shared.revealsAccountID = showAccountID
         return AWSSessionOptions(
-            profile: profile, region: region, endpointURL: endpointURL.flatMap(URL.init(string:)))
+            profile: profile,
+            region: region,
+            endpointURL: endpointURL.flatMap(URL.init(string:))
+        )
     }
 }
 
@@ -73,11 +77,15 @@ struct RoleOptions: ParsableArguments {
             brokerOptions.region = located.region
         }
         let broker = OperatorCredentialBroker(
-            settings: located.settings, sessionOptions: brokerOptions, mfaPrompt: TerminalPrompt.mfaCode)
+            settings: located.settings,
+            sessionOptions: brokerOptions,
+            mfaPrompt: TerminalPrompt.mfaCode
+        )
         let session = try await broker.assume(
             role: role,
             cache: CredentialProcessCache(directory: CredentialProcessCache.defaultDirectory(environment: environment)),
-            warn: { FileHandle.standardError.write(Data("platformctl: warning: \($0)\n".utf8)) })
+            warn: { FileHandle.standardError.write(Data("platformctl: warning: \($0)\n".utf8)) }
+        )
         var result = options
         result.credentials = session.credentials
         result.profile = nil

@@ -6,7 +6,9 @@ import Foundation
 struct OperatorOptions: ParsableArguments {
     @Option(
         name: .customLong("config"),
-        help: "A platform.yaml with an operator: section, or an operator file (default: ./platform.yaml, then ~/.config/platformctl/config.yaml).")
+        help:
+            "A platform.yaml with an operator: section, or an operator file (default: ./platform.yaml, then ~/.config/platformctl/config.yaml)."
+    )
     var configPath: String?
 
     /// Settings, region fallback and a broker for them.
@@ -18,7 +20,10 @@ struct OperatorOptions: ParsableArguments {
             options.region = located.region
         }
         return OperatorCredentialBroker(
-            settings: located.settings, sessionOptions: options, mfaPrompt: TerminalPrompt.mfaCode)
+            settings: located.settings,
+            sessionOptions: options,
+            mfaPrompt: TerminalPrompt.mfaCode
+        )
     }
 }
 
@@ -59,7 +64,8 @@ struct Shell: AsyncParsableCommand {
             with STS (with MFA when configured), and the shell gets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, \
             AWS_SESSION_TOKEN, AWS_REGION, AWS_DEFAULT_REGION, AWS_CREDENTIAL_EXPIRATION and PLATFORMCTL_ROLE.
             Examples: `platformctl shell admin`, `platformctl shell readonly -- aws s3 ls`.
-            """)
+            """
+    )
 
     @Argument(help: "The role: a short name from operator.roles, a role name, or a role ARN (default: admin).")
     var role: String = "admin"
@@ -110,7 +116,8 @@ struct CredentialProcessCommand: AsyncParsableCommand {
             In ~/.aws/config:
               [profile platform-admin]
               credential_process = platformctl credential-process admin --config /path/to/platform.yaml
-            """)
+            """
+    )
 
     @Argument(help: "The role: a short name from operator.roles, a role name, or a role ARN.")
     var role: String
@@ -132,12 +139,16 @@ struct CredentialProcessCommand: AsyncParsableCommand {
             let broker = try operatorOptions.broker(aws: aws, environment: environment)
             let seconds = try parseDuration(duration) ?? broker.settings.sessionDurationSeconds
             let cache =
-                noCache ? nil : CredentialProcessCache(directory: CredentialProcessCache.defaultDirectory(environment: environment))
+                noCache
+                ? nil : CredentialProcessCache(directory: CredentialProcessCache.defaultDirectory(environment: environment))
             let warn: (String) -> Void = { FileHandle.standardError.write(Data("platformctl: warning: \($0)\n".utf8)) }
             let session = try await broker.assume(role: role, durationSeconds: seconds, cache: cache, warn: warn)
             let output = CredentialProcess.Output(
-                accessKeyID: session.credentials.accessKeyID, secretAccessKey: session.credentials.secretAccessKey,
-                sessionToken: session.credentials.sessionToken, expiration: session.expiration)
+                accessKeyID: session.credentials.accessKeyID,
+                secretAccessKey: session.credentials.secretAccessKey,
+                sessionToken: session.credentials.sessionToken,
+                expiration: session.expiration
+            )
             print(try Self.json(output))
         } catch let error as CLIError {
             throw error

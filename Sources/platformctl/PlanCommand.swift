@@ -13,7 +13,12 @@ func loadPlatformConfig(_ path: String) throws -> PlatformConfig {
 }
 
 /// An AWS session for `config`: its region unless `--region` says otherwise.
-func platformSession(_ aws: AWSOptions, config: PlatformConfig, role: RoleOptions, path: String) async throws
+func platformSession(
+    _ aws: AWSOptions,
+    config: PlatformConfig,
+    role: RoleOptions,
+    path: String
+) async throws
     -> AWSSession
 {
     var options = aws.sessionOptions()
@@ -46,7 +51,8 @@ struct PlanCommand: AsyncParsableCommand {
 
     @Flag(
         name: .customLong("full-refresh"),
-        help: "Read every resource in full, ignoring platformctl's applied records (finds edits made outside it).")
+        help: "Read every resource in full, ignoring platformctl's applied records (finds edits made outside it)."
+    )
     var fullRefresh = false
 
     func run() async throws {

@@ -37,7 +37,10 @@ struct TokenCommand: AsyncParsableCommand {
     @Option(help: "Sign with temporary credentials for this operator role (from the operator settings).")
     var role: String?
 
-    @Option(name: .customLong("config"), help: "Operator settings for --role (default: ./platform.yaml, then ~/.config/platformctl/config.yaml).")
+    @Option(
+        name: .customLong("config"),
+        help: "Operator settings for --role (default: ./platform.yaml, then ~/.config/platformctl/config.yaml)."
+    )
     var operatorConfig: String?
 
     func validate() throws {
@@ -60,8 +63,11 @@ struct TokenCommand: AsyncParsableCommand {
             var operatorCredentials: AWSCredentials?
             if role != nil {
                 let base = AWSSessionOptions(
-                    profile: profile, region: region, endpointURL: endpointURL.flatMap(URL.init(string:)),
-                    environment: environment)
+                    profile: profile,
+                    region: region,
+                    endpointURL: endpointURL.flatMap(URL.init(string:)),
+                    environment: environment
+                )
                 operatorCredentials = try await RoleOptions(role: role).apply(to: base, operatorConfig: operatorConfig)
                     .credentials
             }

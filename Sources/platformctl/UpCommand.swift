@@ -32,7 +32,8 @@ struct Up: AsyncParsableCommand {
 
     @Flag(
         name: .customLong("full-refresh"),
-        help: "Read every resource in full, ignoring platformctl's applied records (repairs edits made outside it).")
+        help: "Read every resource in full, ignoring platformctl's applied records (repairs edits made outside it)."
+    )
     var fullRefresh = false
 
     @OptionGroup var steps: ParallelismOptions
@@ -157,9 +158,12 @@ struct Status: AsyncParsableCommand {
                         "inCluster": .array(
                             ((inCluster?.kustomizations ?? []) + (inCluster?.nodePools ?? []) + (inCluster?.nodeClaims ?? []))
                                 .map {
-                                    ["name": .string($0.name), "ready": .string($0.ready), "message": .string($0.message),
-                                     "age": .string($0.age)]
-                                }),
+                                    [
+                                        "name": .string($0.name), "ready": .string($0.ready), "message": .string($0.message),
+                                        "age": .string($0.age),
+                                    ]
+                                }
+                        ),
                     ])
                 )
             )

@@ -5,12 +5,16 @@ import Foundation
 /// `platformctl whoami`: who the current AWS credentials belong to.
 struct Whoami: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show the AWS identity behind the current credentials (account id masked).")
+        abstract: "Show the AWS identity behind the current credentials (account id masked)."
+    )
 
     @OptionGroup var aws: AWSOptions
     @OptionGroup var role: RoleOptions
 
-    @Option(name: .customLong("config"), help: "Operator settings for --role (default: ./platform.yaml, then ~/.config/platformctl/config.yaml).")
+    @Option(
+        name: .customLong("config"),
+        help: "Operator settings for --role (default: ./platform.yaml, then ~/.config/platformctl/config.yaml)."
+    )
     var operatorConfig: String?
     @OptionGroup var outputOptions: OutputOptions
 
@@ -28,14 +32,20 @@ struct Whoami: AsyncParsableCommand {
         redactor.register(accountID: identity.account)
         let credentials = try? await session.credentials.credentials()
         let report = WhoamiReport(
-            arn: identity.arn, account: identity.account, userID: identity.userID,
-            region: session.region.name, credentialSource: credentials?.source ?? "unknown")
+            arn: identity.arn,
+            account: identity.account,
+            userID: identity.userID,
+            region: session.region.name,
+            credentialSource: credentials?.source ?? "unknown"
+        )
         switch outputOptions.output {
         case .json:
             print(redactor.redact(try report.jsonString()))
         case .text:
             print(redactor.redact("\(report.arn)"))
-            print(redactor.redact("account: \(report.account)  region: \(report.region)  credentials: \(report.credentialSource)"))
+            print(
+                redactor.redact("account: \(report.account)  region: \(report.region)  credentials: \(report.credentialSource)")
+            )
         }
     }
 }

@@ -89,7 +89,8 @@ public struct OnePasswordCLI: Sendable {
         guard let parsed = OnePasswordReference(reference) else {
             throw OnePasswordError(
                 code: .invalidReference,
-                message: "\"\(reference)\" is not a 1Password reference; use op://vault/item/field")
+                message: "\"\(reference)\" is not a 1Password reference; use op://vault/item/field"
+            )
         }
         let value = try await run(["read", "--no-newline"] + accountArguments + [parsed.description], about: parsed)
         return value.trimmingCharacters(in: .newlines)
@@ -109,7 +110,8 @@ public struct OnePasswordCLI: Sendable {
             guard parts.count == 2 else {
                 throw OnePasswordError(
                     code: .invalidReference,
-                    message: "\"\(source)\" is not a TOTP source; use op://vault/item/field?attribute=otp or an item name")
+                    message: "\"\(source)\" is not a TOTP source; use op://vault/item/field?attribute=otp or an item name"
+                )
             }
             vaultArguments = ["--vault", parts[0]]
             item = parts[1]
@@ -129,7 +131,8 @@ public struct OnePasswordCLI: Sendable {
             throw OnePasswordError(
                 code: .notInstalled,
                 message: "the 1Password CLI `op` is not installed or not on PATH; install it "
-                    + "(https://developer.1password.com/docs/cli/get-started/) and sign in with `op signin`")
+                    + "(https://developer.1password.com/docs/cli/get-started/) and sign in with `op signin`"
+            )
         }
         let result = try await Subprocess.run(["op"] + arguments, environment: environment)
         let stderr = String(decoding: result.stderr.prefix(2000), as: UTF8.self)
@@ -150,24 +153,28 @@ public struct OnePasswordCLI: Sendable {
             return OnePasswordError(
                 code: .signedOut,
                 message: "1Password: not signed in, so \(what) cannot be read; run `eval $(op signin)` "
-                    + "(or unlock the 1Password app with CLI integration enabled) and try again")
+                    + "(or unlock the 1Password app with CLI integration enabled) and try again"
+            )
         }
         if lower.contains("isn't an item") || lower.contains("no item found") || lower.contains("could not find item") {
             return OnePasswordError(
                 code: .itemNotFound,
                 message: "1Password: item \"\(reference?.item ?? "?")\" was not found in vault \"\(reference?.vault ?? "?")\"; "
-                    + "check the reference \(what) with `op item list --vault \"\(reference?.vault ?? "?")\"`")
+                    + "check the reference \(what) with `op item list --vault \"\(reference?.vault ?? "?")\"`"
+            )
         }
         if lower.contains("isn't a field") || lower.contains("does not have a field") || lower.contains("no field") {
             return OnePasswordError(
                 code: .fieldNotFound,
                 message: "1Password: item \"\(reference?.item ?? "?")\" has no field \"\(reference?.field ?? "?")\"; "
-                    + "see its fields with `op item get \"\(reference?.item ?? "?")\"`")
+                    + "see its fields with `op item get \"\(reference?.item ?? "?")\"`"
+            )
         }
         if lower.contains("vault") && (lower.contains("isn't a vault") || lower.contains("not found")) {
             return OnePasswordError(
                 code: .itemNotFound,
-                message: "1Password: vault \"\(reference?.vault ?? "?")\" was not found; check the reference \(what)")
+                message: "1Password: vault \"\(reference?.vault ?? "?")\" was not found; check the reference \(what)"
+            )
         }
         let detail = redactor.redact(stderr.trimmingCharacters(in: .whitespacesAndNewlines))
         return OnePasswordError(code: .failed, message: "1Password: `op` failed reading \(what): \(detail)")

@@ -15,8 +15,13 @@ extension PlatformConfig.Operator {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
             throw ConfigError(
-                code: .unreadable, file: url.path, line: 0, column: 0, path: "",
-                message: "cannot read the file: \(error.localizedDescription)")
+                code: .unreadable,
+                file: url.path,
+                line: 0,
+                column: 0,
+                path: "",
+                message: "cannot read the file: \(error.localizedDescription)"
+            )
         }
         return try PlatformConfigParser(file: url.path).parseOperatorFile(text)
     }
@@ -81,7 +86,8 @@ public struct OperatorCredentialBroker: Sendable {
             throw AWSClientError(
                 .invalidParameter,
                 "unknown role \"\(requested)\"; use one of the configured roles (\(known.isEmpty ? "none" : known)), "
-                    + "a role name or a role ARN")
+                    + "a role name or a role ARN"
+            )
         }
         return "arn:\(partition):iam::\(account):role/\(target)"
     }
@@ -102,7 +108,10 @@ public struct OperatorCredentialBroker: Sendable {
             let secret = try await onePassword.resolve(user.secretAccessKey)
             Redactor.shared.register(secret: secret)
             options.credentials = AWSCredentials(
-                accessKeyID: keyID, secretAccessKey: secret, source: "operator user keys")
+                accessKeyID: keyID,
+                secretAccessKey: secret,
+                source: "operator user keys"
+            )
             // The user's keys replace any profile: a stale AWS_PROFILE must not matter (or fail) here.
             options.profile = nil
             options.environment.removeValue(forKey: "AWS_PROFILE")
@@ -116,7 +125,8 @@ public struct OperatorCredentialBroker: Sendable {
                     throw AWSClientError(
                         .credentialSource,
                         "an MFA device is configured (operator.user.mfaSerial) but no code source: add operator.user.totp "
-                            + "(an op:// reference with ?attribute=otp) or run in a terminal to be asked")
+                            + "(an op:// reference with ?attribute=otp) or run in a terminal to be asked"
+                    )
                 }
             }
         case .profile(let profile):
@@ -128,17 +138,28 @@ public struct OperatorCredentialBroker: Sendable {
         let identity = try await session.sts.getCallerIdentity()
         Redactor.shared.register(accountID: identity.account)
         let roleARN = try self.roleARN(
-            for: role, account: identity.account, partition: session.region.partition.id)
+            for: role,
+            account: identity.account,
+            partition: session.region.partition.id
+        )
         let assumed = try await session.sts.assumeRole(
-            roleARN: roleARN, sessionName: Self.sessionName(for: identity.arn), durationSeconds: duration,
-            serialNumber: serial, tokenCode: code)
+            roleARN: roleARN,
+            sessionName: Self.sessionName(for: identity.arn),
+            durationSeconds: duration,
+            serialNumber: serial,
+            tokenCode: code
+        )
         var credentials = assumed.credentials
         credentials.accountID = identity.account
         credentials.source = "platformctl role \(role)"
         Redactor.shared.register(secret: credentials.secretAccessKey)
         if let token = credentials.sessionToken { Redactor.shared.register(secret: token) }
         return OperatorSession(
-            requestedRole: role, roleARN: roleARN, credentials: credentials, region: session.region.name)
+            requestedRole: role,
+            roleARN: roleARN,
+            credentials: credentials,
+            region: session.region.name
+        )
     }
 
     /// Like ``assume(role:durationSeconds:)``, but first looks in `cache` (credentials valid for more than five
@@ -152,23 +173,33 @@ public struct OperatorCredentialBroker: Sendable {
     ) async throws -> OperatorSession {
         let seconds = durationSeconds ?? settings.sessionDurationSeconds
         let key = cacheKey(role: role, durationSeconds: seconds)
-        if let cache, let hit = cache.read(key: key, warn: warn), let region = sessionOptions.region
-            ?? sessionOptions.environment["AWS_REGION"] ?? sessionOptions.environment["AWS_DEFAULT_REGION"]
+        if let cache, let hit = cache.read(key: key, warn: warn),
+            let region = sessionOptions.region
+                ?? sessionOptions.environment["AWS_REGION"] ?? sessionOptions.environment["AWS_DEFAULT_REGION"]
         {
             Redactor.shared.register(secret: hit.SecretAccessKey)
             if let token = hit.SessionToken { Redactor.shared.register(secret: token) }
             return OperatorSession(
-                requestedRole: role, roleARN: hit.RoleArn ?? role,
+                requestedRole: role,
+                roleARN: hit.RoleArn ?? role,
                 credentials: AWSCredentials(
-                    accessKeyID: hit.AccessKeyId, secretAccessKey: hit.SecretAccessKey, sessionToken: hit.SessionToken,
-                    expiration: hit.Expiration.flatMap(ISO8601.parse), source: "platformctl role \(role) (cached)"),
-                region: region)
+                    accessKeyID: hit.AccessKeyId,
+                    secretAccessKey: hit.SecretAccessKey,
+                    sessionToken: hit.SessionToken,
+                    expiration: hit.Expiration.flatMap(ISO8601.parse),
+                    source: "platformctl role \(role) (cached)"
+                ),
+                region: region
+            )
         }
         let session = try await assume(role: role, durationSeconds: seconds)
         if let cache {
             var entry = CredentialProcess.Output(
-                accessKeyID: session.credentials.accessKeyID, secretAccessKey: session.credentials.secretAccessKey,
-                sessionToken: session.credentials.sessionToken, expiration: session.expiration)
+                accessKeyID: session.credentials.accessKeyID,
+                secretAccessKey: session.credentials.secretAccessKey,
+                sessionToken: session.credentials.sessionToken,
+                expiration: session.expiration
+            )
             entry.RoleArn = session.roleARN
             do { try cache.write(entry, key: key) } catch { warn("cannot cache the role credentials: \(error)") }
         }
@@ -240,7 +271,9 @@ public enum OperatorSettingsLocator {
                 }
                 if required {
                     throw AWSClientError(
-                        .malformedConfig, "\(path) has no operator: section; add one (see Examples/platform.yaml)")
+                        .malformedConfig,
+                        "\(path) has no operator: section; add one (see Examples/platform.yaml)"
+                    )
                 }
                 continue
             }
@@ -249,6 +282,7 @@ public enum OperatorSettingsLocator {
         throw AWSClientError(
             .malformedConfig,
             "no operator configuration found: pass --config platform.yaml (with an operator: section), or write "
-                + PlatformConfig.Operator.userConfigPath(environment: environment))
+                + PlatformConfig.Operator.userConfigPath(environment: environment)
+        )
     }
 }

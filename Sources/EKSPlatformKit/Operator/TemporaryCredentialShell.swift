@@ -33,7 +33,8 @@ public enum TemporaryCredentialShell {
         let until = parent["AWS_CREDENTIAL_EXPIRATION"].map { " (credentials until \($0))" } ?? ""
         throw AWSClientError(
             .invalidParameter,
-            "already inside a platformctl shell for role \"\(active)\"\(until); exit it first, or pass --force to nest")
+            "already inside a platformctl shell for role \"\(active)\"\(until); exit it first, or pass --force to nest"
+        )
     }
 
     /// "expires 14:05:00 UTC, in 59m 59s".

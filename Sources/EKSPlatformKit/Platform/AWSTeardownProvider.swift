@@ -27,6 +27,8 @@ public struct AWSTeardownProvider: TeardownProvider {
         return error.code == .unknownKind || error.isNotFound
     }
 
+    /// Performs one teardown action: Kubernetes actions through the client (skipped without one), AWS deletions
+    /// and waits, and the tag sweeps. Idempotent: what is already gone is reported as unchanged.
     public func perform(_ action: TeardownPlan.Action, context: ApplyContext) async throws -> StepOutcome {
         switch action {
         case .suspendKustomization, .deleteKustomization, .deleteAll, .waitNoneLeft, .deleteObject, .uninstallFlux:
@@ -35,7 +37,7 @@ public struct AWSTeardownProvider: TeardownProvider {
             }
             do {
                 return try await performKube(action, kube: kube, context: context)
-            } catch where Self.kubeAbsent(error) {
+            } catch  where Self.kubeAbsent(error) {
                 return .unchanged("nothing to do: \(action.description) (not installed)")
             }
         case .waitKarpenterInstancesGone:
@@ -189,9 +191,11 @@ public struct AWSTeardownProvider: TeardownProvider {
                     var tags = profile.tags
                     if tags.isEmpty {
                         let name = profile.instanceProfileName
-                        guard let found = try await AWSPlatformObserver.optional({
-                            try await iam.getInstanceProfile(instanceProfileName: name)
-                        }) else { continue }
+                        guard
+                            let found = try await AWSPlatformObserver.optional({
+                                try await iam.getInstanceProfile(instanceProfileName: name)
+                            })
+                        else { continue }
                         tags = found.tags
                     }
                     if tags.contains(where: { $0.key == clusterTag }) {
@@ -250,7 +254,7 @@ public struct AWSTeardownProvider: TeardownProvider {
     static func partGone(_ body: () async throws -> Void) async throws {
         do {
             try await body()
-        } catch where AWSPlatformObserver.isNotFound(error) || isAlreadyGone(error) {
+        } catch  where AWSPlatformObserver.isNotFound(error) || isAlreadyGone(error) {
             return
         }
     }

@@ -35,9 +35,13 @@ public struct ClusterStatus: Sendable, Equatable {
         }
         return ClusterStatus(
             kustomizations: try await entries(
-                "kustomize.toolkit.fluxcd.io/v1", "Kustomization", namespace: ClusterObjects.fluxNamespace),
+                "kustomize.toolkit.fluxcd.io/v1",
+                "Kustomization",
+                namespace: ClusterObjects.fluxNamespace
+            ),
             nodePools: try await entries("karpenter.sh/v1", "NodePool", namespace: nil),
-            nodeClaims: try await entries("karpenter.sh/v1", "NodeClaim", namespace: nil))
+            nodeClaims: try await entries("karpenter.sh/v1", "NodeClaim", namespace: nil)
+        )
     }
 
     /// One object's entry.
@@ -48,7 +52,8 @@ public struct ClusterStatus: Sendable, Equatable {
             name: "\(kind)/\(object["metadata"]?["name"]?.stringValue ?? "?")",
             ready: ready?["status"]?.stringValue ?? "-",
             message: ready?["message"]?.stringValue ?? "",
-            age: created.map { age(now.timeIntervalSince($0)) } ?? "-")
+            age: created.map { age(now.timeIntervalSince($0)) } ?? "-"
+        )
     }
 
     /// `45s`, `12m`, `5h`, `3d`, as kubectl prints ages.

@@ -48,7 +48,8 @@ public struct FluxRelease: Sendable, Equatable {
         guard let expected = sha256 else {
             warn(
                 "no SHA-256 is pinned for Flux \(version) (\(url)); its install.yaml is applied unverified. Set "
-                    + "spec.gitops.flux.sha256 to the sha256sum of that file to pin it")
+                    + "spec.gitops.flux.sha256 to the sha256sum of that file to pin it"
+            )
             return
         }
         let actual = StableNames.sha256Hex(bytes)

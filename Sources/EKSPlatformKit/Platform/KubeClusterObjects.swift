@@ -59,6 +59,7 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
 
     // MARK: apply
 
+    /// Server-side applies `id` of `objects` with its digest annotation, waiting where the object needs it.
     public func apply(_ id: ResourceID, objects: ClusterObjects, context: ApplyContext) async throws -> StepOutcome {
         let kube = try await client()
         let endpoint = try await self.endpoint()
@@ -76,7 +77,10 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
             let applied = try await kube.applyManifest(documents: install.documents, force: true)
             for controller in install.controllers {
                 try await kube.waitForRollout(
-                    namespace: ClusterObjects.fluxNamespace, name: controller, timeout: .seconds(600))
+                    namespace: ClusterObjects.fluxNamespace,
+                    name: controller,
+                    timeout: .seconds(600)
+                )
             }
             _ = try await kube.patch(
                 apiVersion: "v1",
@@ -87,7 +91,8 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
             let verified = warning.map { "warning: \($0)" } ?? "sha256 verified"
             return .done(
                 "applied Flux \(objects.fluxManifest.version) (\(applied.count) objects, \(verified); "
-                    + "\(install.controllers.count) controllers rolled out on the system nodes)")
+                    + "\(install.controllers.count) controllers rolled out on the system nodes)"
+            )
         case ClusterObjects.gitCredentials:
             guard let credentials = objects.credentials, let url = objects.gitRepositoryURL else {
                 return .unchanged("no credentials configured")
@@ -130,6 +135,7 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
 
     // MARK: observe
 
+    /// The in-cluster objects of `config` with their `digest` annotations (missing ones are left out).
     public func observe(_ config: PlatformConfig, endpoint: String) async throws -> [ObservedResource] {
         let kube = try await client()
         let namespace = ClusterObjects.fluxNamespace

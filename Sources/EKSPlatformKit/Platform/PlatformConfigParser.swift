@@ -69,8 +69,13 @@ struct PlatformConfigParser {
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 throw ConfigError(
-                    code: .missingField, file: file, line: 1, column: 1, path: "",
-                    message: "the file is empty; add an operator: section (see Examples/platform.yaml)")
+                    code: .missingField,
+                    file: file,
+                    line: 1,
+                    column: 1,
+                    path: "",
+                    message: "the file is empty; add an operator: section (see Examples/platform.yaml)"
+                )
             }
             root = node
         } catch let error as ConfigError {

@@ -28,8 +28,10 @@ public enum AtomicFile {
         if createDirectories, !FileManager.default.fileExists(atPath: directory) {
             do {
                 try FileManager.default.createDirectory(
-                    atPath: directory, withIntermediateDirectories: true,
-                    attributes: [.posixPermissions: permissions & 0o077 == 0 ? 0o700 : 0o755])
+                    atPath: directory,
+                    withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: permissions & 0o077 == 0 ? 0o700 : 0o755]
+                )
             } catch {
                 throw AtomicFileError(path: directory, reason: "cannot create the directory: \(error.localizedDescription)")
             }

@@ -38,7 +38,9 @@ public enum Subprocess {
         process.standardError = err
         process.standardInput = input
         let finished = AsyncStream<Int32>.makeStream()
-        process.terminationHandler = { finished.continuation.yield($0.terminationStatus); finished.continuation.finish() }
+        process.terminationHandler = {
+            finished.continuation.yield($0.terminationStatus); finished.continuation.finish()
+        }
         do {
             try process.run()
         } catch {
@@ -100,7 +102,9 @@ public enum ShellWords {
                 if c == q {
                     quote = nil
                 } else if c == "\\" && q == "\"", let next = iterator.next() {
-                    if next == "\"" || next == "\\" || next == "$" || next == "`" { current.append(next) } else {
+                    if next == "\"" || next == "\\" || next == "$" || next == "`" {
+                        current.append(next)
+                    } else {
                         current.append(c)
                         current.append(next)
                     }

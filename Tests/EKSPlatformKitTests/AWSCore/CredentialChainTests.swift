@@ -43,15 +43,23 @@ struct CredentialChainTests {
     ) async throws -> AWSCredentials {
         let session = try AWSSession(
             AWSSessionOptions(
-                profile: profile, region: "us-west-2", endpointURL: emulator?.endpoint, environment: environment,
-                mfaTokenProvider: mfa, sleeper: { _ in }))
+                profile: profile,
+                region: "us-west-2",
+                endpointURL: emulator?.endpoint,
+                environment: environment,
+                mfaTokenProvider: mfa,
+                sleeper: { _ in }
+            )
+        )
         defer { Task { try? await session.shutdown() } }
         return try await session.credentials.credentials()
     }
 
     @Test("environment variables win over the default profile")
     func environmentFirst() async throws {
-        let home = try TemporaryHome(credentials: "[default]\naws_access_key_id = AKIAFROMFILE00000001\naws_secret_access_key = file\n")
+        let home = try TemporaryHome(
+            credentials: "[default]\naws_access_key_id = AKIAFROMFILE00000001\naws_secret_access_key = file\n"
+        )
         defer { home.remove() }
         var env = home.environment
         #expect(try await resolve(env).accessKeyID == "AKIAFROMFILE00000001")
@@ -83,7 +91,8 @@ struct CredentialChainTests {
                 [other]
                 aws_access_key_id=AKIAOTHER00000000001
                 aws_secret_access_key=other   # inline comment
-                """)
+                """
+        )
         defer { home.remove() }
         var env = home.environment
         env["AWS_PROFILE"] = "dev"
@@ -124,17 +133,18 @@ struct CredentialChainTests {
         defer { home.remove() }
         let good = try home.script(
             "good.sh",
-            #"echo '{"Version": 1, "AccessKeyId": "ASIAPROCESS000000001", "SecretAccessKey": "proc-secret", "SessionToken": "tok", "Expiration": "2031-01-01T00:00:00Z"}'"#)
+            #"echo '{"Version": 1, "AccessKeyId": "ASIAPROCESS000000001", "SecretAccessKey": "proc-secret", "SessionToken": "tok", "Expiration": "2031-01-01T00:00:00Z"}'"#
+        )
         let failing = try home.script("fail.sh", "echo 'LEAKED-SECRET-ON-STDOUT'\necho 'op: not signed in' >&2\nexit 3")
         let garbage = try home.script("garbage.sh", "echo 'LEAKED-SECRET-ON-STDOUT'\necho 'warning: odd' >&2")
         try """
-            [default]
-            credential_process = \(good) --flag "quoted arg"
-            [profile failing]
-            credential_process = \(failing)
-            [profile garbage]
-            credential_process = \(garbage)
-            """.write(to: home.url.appendingPathComponent(".aws/config"), atomically: true, encoding: .utf8)
+        [default]
+        credential_process = \(good) --flag "quoted arg"
+        [profile failing]
+        credential_process = \(failing)
+        [profile garbage]
+        credential_process = \(garbage)
+        """.write(to: home.url.appendingPathComponent(".aws/config"), atomically: true, encoding: .utf8)
         let credentials = try await resolve(home.environment)
         #expect(credentials.accessKeyID == "ASIAPROCESS000000001" && credentials.sessionToken == "tok")
         #expect(credentials.expiration == ISO8601.parse("2031-01-01T00:00:00Z"))
@@ -160,7 +170,8 @@ struct CredentialChainTests {
                 external_id = ext-1
                 mfa_serial = arn:aws:iam::123456789012:mfa/alice
                 """,
-            credentials: "[base]\naws_access_key_id = AKIABASE000000000001\naws_secret_access_key = base-secret\n")
+            credentials: "[base]\naws_access_key_id = AKIABASE000000000001\naws_secret_access_key = base-secret\n"
+        )
         defer { home.remove() }
         let asked = LockedBox<[String]>([])
         let credentials = try await resolve(home.environment, profile: "admin", emulator: emulator) { serial in
@@ -190,7 +201,8 @@ struct CredentialChainTests {
                 [profile b]
                 role_arn = arn:aws:iam::123456789012:role/B
                 source_profile = a
-                """)
+                """
+        )
         defer { home.remove() }
         let error = await #expect(throws: AWSClientError.self) { try await resolve(home.environment, profile: "a") }
         #expect(error?.message.contains("source_profile loop: a → b → a") == true)
@@ -224,12 +236,18 @@ struct CredentialChainTests {
             func credentials() async throws -> AWSCredentials {
                 calls.mutate { $0 += 1 }
                 return AWSCredentials(
-                    accessKeyID: "ASIA\(calls.value)", secretAccessKey: "s", sessionToken: "t",
-                    expiration: now.value.addingTimeInterval(3600))
+                    accessKeyID: "ASIA\(calls.value)",
+                    secretAccessKey: "s",
+                    sessionToken: "t",
+                    expiration: now.value.addingTimeInterval(3600)
+                )
             }
         }
         let cache = CachingCredentialProvider(
-            Counting(calls: calls, now: now), refreshMargin: 300, clock: { now.value })
+            Counting(calls: calls, now: now),
+            refreshMargin: 300,
+            clock: { now.value }
+        )
         #expect(try await cache.credentials().accessKeyID == "ASIA1")
         now.mutate { $0 = $0.addingTimeInterval(3000) }
         #expect(try await cache.credentials().accessKeyID == "ASIA1")

@@ -35,15 +35,15 @@ struct EndpointAndRegionTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let config = dir.appendingPathComponent("config")
         try """
-            [profile dev]
-            region = eu-west-1
-            endpoint_url = http://profile-global:1
-            services = local
+        [profile dev]
+        region = eu-west-1
+        endpoint_url = http://profile-global:1
+        services = local
 
-            [services local]
-            eks =
-              endpoint_url = http://profile-eks:2
-            """.write(to: config, atomically: true, encoding: .utf8)
+        [services local]
+        eks =
+          endpoint_url = http://profile-eks:2
+        """.write(to: config, atomically: true, encoding: .utf8)
         var env = ["AWS_CONFIG_FILE": config.path, "AWS_SHARED_CREDENTIALS_FILE": dir.appendingPathComponent("none").path]
         let shared = try AWSSharedConfiguration(profile: "dev", environment: env)
         let region = try AWSRegion("eu-west-1")
@@ -75,14 +75,18 @@ struct EndpointAndRegionTests {
             q.set("\(prefix).Name", filter.0)
             q.setList("\(prefix).Value", filter.1)
         }
-        #expect(ec2.body(action: "DescribeVpcs", version: "2016-11-15")
-            == "Action=DescribeVpcs&Version=2016-11-15&Filter.1.Name=tag%3Ateam&Filter.1.Value.1=a&Filter.1.Value.2=b")
+        #expect(
+            ec2.body(action: "DescribeVpcs", version: "2016-11-15")
+                == "Action=DescribeVpcs&Version=2016-11-15&Filter.1.Name=tag%3Ateam&Filter.1.Value.1=a&Filter.1.Value.2=b"
+        )
         var iam = QueryParameters(.query)
         iam.setList("Tags", [("k", "v w")]) { q, prefix, tag in
             q.set("\(prefix).Key", tag.0)
             q.set("\(prefix).Value", tag.1)
         }
-        #expect(iam.body(action: "TagRole", version: "2010-05-08")
-            == "Action=TagRole&Version=2010-05-08&Tags.member.1.Key=k&Tags.member.1.Value=v%20w")
+        #expect(
+            iam.body(action: "TagRole", version: "2010-05-08")
+                == "Action=TagRole&Version=2010-05-08&Tags.member.1.Key=k&Tags.member.1.Value=v%20w"
+        )
     }
 }

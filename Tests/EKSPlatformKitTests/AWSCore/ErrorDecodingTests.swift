@@ -24,8 +24,10 @@ struct ErrorDecodingTests {
     func decode(_ name: String, _ service: AWSServiceDescriptor, _ operation: String) throws -> AWSServiceError {
         let f = try fixture(name)
         return AWSErrorDecoder.decode(
-            AWSHTTPResponse(statusCode: f.status, headers: f.headers, body: f.body), service: service,
-            operation: operation)
+            AWSHTTPResponse(statusCode: f.status, headers: f.headers, body: f.body),
+            service: service,
+            operation: operation
+        )
     }
 
     @Test func ec2Errors() throws {
@@ -59,16 +61,24 @@ struct ErrorDecodingTests {
         #expect(recorded.requestID?.isEmpty == false)
         let missing = AWSErrorDecoder.decode(
             AWSHTTPResponse(
-                statusCode: 404, headers: [("X-Amzn-ErrorType", "ResourceNotFoundException")],
-                body: try fixture("eks-error-ResourceNotFoundException.json").body),
-            service: .eks, operation: "DescribeCluster")
+                statusCode: 404,
+                headers: [("X-Amzn-ErrorType", "ResourceNotFoundException")],
+                body: try fixture("eks-error-ResourceNotFoundException.json").body
+            ),
+            service: .eks,
+            operation: "DescribeCluster"
+        )
         #expect(missing.code == "ResourceNotFoundException")
         #expect(missing.message.contains("not found") || missing.message.contains("No cluster"))
         let inUse = AWSErrorDecoder.decode(
             AWSHTTPResponse(
-                statusCode: 409, headers: [("x-amzn-errortype", "ResourceInUseException:http://internal/")],
-                body: try fixture("eks-error-ResourceInUseException.json").body),
-            service: .eks, operation: "CreateCluster")
+                statusCode: 409,
+                headers: [("x-amzn-errortype", "ResourceInUseException:http://internal/")],
+                body: try fixture("eks-error-ResourceInUseException.json").body
+            ),
+            service: .eks,
+            operation: "CreateCluster"
+        )
         #expect(inUse.code == "ResourceInUseException")
     }
 
@@ -80,12 +90,19 @@ struct ErrorDecodingTests {
         #expect(page.message.contains("Not Found"))
         let crash = AWSErrorDecoder.decode(
             AWSHTTPResponse(
-                statusCode: 500, headers: [("content-type", "text/html")],
-                body: try fixture("moto-500-FilterNotImplemented.html").body),
-            service: .ec2, operation: "DescribeVpcs")
+                statusCode: 500,
+                headers: [("content-type", "text/html")],
+                body: try fixture("moto-500-FilterNotImplemented.html").body
+            ),
+            service: .ec2,
+            operation: "DescribeVpcs"
+        )
         #expect(crash.code == "NonAWSResponse" && crash.isRetryable)
         let garbage = AWSErrorDecoder.decode(
-            AWSHTTPResponse(statusCode: 400, body: Array("<Response><Errors>".utf8)), service: .ec2, operation: "X")
+            AWSHTTPResponse(statusCode: 400, body: Array("<Response><Errors>".utf8)),
+            service: .ec2,
+            operation: "X"
+        )
         #expect(garbage.code == "NonAWSResponse")
     }
 }

@@ -17,24 +17,42 @@ struct RetryTests {
     static let throttled = ScriptedTransport.xml(
         503,
         "<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error>"
-            + "</Errors><RequestID>r-1</RequestID></Response>")
+            + "</Errors><RequestID>r-1</RequestID></Response>"
+    )
     static let unavailable = ScriptedTransport.xml(
-        500, "<ErrorResponse><Error><Code>InternalFailure</Code><Message>boom</Message></Error></ErrorResponse>")
+        500,
+        "<ErrorResponse><Error><Code>InternalFailure</Code><Message>boom</Message></Error></ErrorResponse>"
+    )
     static let ok = ScriptedTransport.xml(
         200,
         "<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/u</Arn>"
-            + "<UserId>AIDA</UserId><Account>123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>")
+            + "<UserId>AIDA</UserId><Account>123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>"
+    )
 
-    func client(_ transport: ScriptedTransport, recorder: SleepRecorder, maxAttempts: Int = 3, quota: AWSRetryQuota = .init())
+    func client(
+        _ transport: ScriptedTransport,
+        recorder: SleepRecorder,
+        maxAttempts: Int = 3,
+        quota: AWSRetryQuota = .init()
+    )
         throws -> STSClient
     {
         let region = try AWSRegion("us-west-2")
         let retry = AWSRetryStrategy(
-            maxAttempts: maxAttempts, quota: quota, sleeper: recorder.sleeper, random: { 0.5 })
+            maxAttempts: maxAttempts,
+            quota: quota,
+            sleeper: recorder.sleeper,
+            random: { 0.5 }
+        )
         return STSClient(
             client: AWSClient(
-                region: region, credentialProvider: StaticCredentialProvider(AWSEmulator.credentials),
-                endpoints: AWSEndpointResolver(environment: [:], shared: nil), retry: retry, transport: transport))
+                region: region,
+                credentialProvider: StaticCredentialProvider(AWSEmulator.credentials),
+                endpoints: AWSEndpointResolver(environment: [:], shared: nil),
+                retry: retry,
+                transport: transport
+            )
+        )
     }
 
     @Test("throttling, then success: two retries with growing backoff")
@@ -71,7 +89,9 @@ struct RetryTests {
     func clientErrorsAreNotRetried() async throws {
         let transport = ScriptedTransport([
             ScriptedTransport.xml(
-                403, "<ErrorResponse><Error><Code>AccessDenied</Code><Message>no</Message></Error></ErrorResponse>")
+                403,
+                "<ErrorResponse><Error><Code>AccessDenied</Code><Message>no</Message></Error></ErrorResponse>"
+            )
         ])
         let recorder = SleepRecorder()
         await #expect(throws: AWSServiceError.self) {

@@ -7,7 +7,9 @@ import Testing
 @Suite("SigV4 signer")
 struct SigV4SignerTests {
     static let docCredentials = AWSCredentials(
-        accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+        accessKeyID: "AKIDEXAMPLE",
+        secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+    )
     /// 2015-08-30T12:36:00Z, the date of the AWS documentation examples.
     static let docDate = Date(timeIntervalSince1970: 1_440_938_160)
 
@@ -20,12 +22,19 @@ struct SigV4SignerTests {
         let signer = SigV4Signer(credentials: Self.docCredentials, region: "us-east-1", service: "service")
         let url = try #require(URL(string: "https://example.amazonaws.com/"))
         let headers = signer.signHeaders(
-            method: "GET", url: url, headers: [], body: [], date: Self.docDate, addContentSHA256: false)
+            method: "GET",
+            url: url,
+            headers: [],
+            body: [],
+            date: Self.docDate,
+            addContentSHA256: false
+        )
         #expect(
             authorization(headers)
                 == "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
                 + "SignedHeaders=host;x-amz-date, "
-                + "Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31")
+                + "Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+        )
         #expect(headers.contains { $0.name == "x-amz-date" && $0.value == "20150830T123600Z" })
     }
 
@@ -34,7 +43,13 @@ struct SigV4SignerTests {
         let signer = SigV4Signer(credentials: Self.docCredentials, region: "us-east-1", service: "service")
         let url = try #require(URL(string: "https://example.amazonaws.com/"))
         let headers = signer.signHeaders(
-            method: "POST", url: url, headers: [], body: [], date: Self.docDate, addContentSHA256: false)
+            method: "POST",
+            url: url,
+            headers: [],
+            body: [],
+            date: Self.docDate,
+            addContentSHA256: false
+        )
         #expect(authorization(headers)?.hasSuffix("5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b") == true)
     }
 
@@ -44,19 +59,29 @@ struct SigV4SignerTests {
         let url = try #require(URL(string: "https://iam.amazonaws.com/?Action=ListUsers&Version=2010-05-08"))
         let contentType = ("content-type", "application/x-www-form-urlencoded; charset=utf-8")
         let canonical = signer.canonicalRequest(
-            method: "GET", url: url,
+            method: "GET",
+            url: url,
             headers: [contentType, ("host", "iam.amazonaws.com"), ("x-amz-date", "20150830T123600Z")],
-            payloadHash: SigV4Signer.emptyPayloadHash)
+            payloadHash: SigV4Signer.emptyPayloadHash
+        )
         #expect(
             SigV4Signer.hexSHA256(Array(canonical.request.utf8))
-                == "f536975d06c0309214f805bb90ccff089219ecd68b2577efef23edd43b7e1a59")
+                == "f536975d06c0309214f805bb90ccff089219ecd68b2577efef23edd43b7e1a59"
+        )
         let headers = signer.signHeaders(
-            method: "GET", url: url, headers: [contentType], body: [], date: Self.docDate, addContentSHA256: false)
+            method: "GET",
+            url: url,
+            headers: [contentType],
+            body: [],
+            date: Self.docDate,
+            addContentSHA256: false
+        )
         #expect(
             authorization(headers)
                 == "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/iam/aws4_request, "
                 + "SignedHeaders=content-type;host;x-amz-date, "
-                + "Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7")
+                + "Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7"
+        )
     }
 
     @Test("session tokens and the payload hash are signed")
@@ -107,8 +132,10 @@ struct SigV4SignerTests {
 
     static func generateCases(count: Int) -> [Case] {
         var rng = SeededRandom(seed: 0x5167_4E52)
-        let words = ["a", "path", "with space", "caf\u{e9}", "\u{65e5}\u{672c}", "x~y", "semi;colon", "plus+sign",
-                     "..", ".", "", "q=1", "100%", "tab\there"]
+        let words = [
+            "a", "path", "with space", "caf\u{e9}", "\u{65e5}\u{672c}", "x~y", "semi;colon", "plus+sign",
+            "..", ".", "", "q=1", "100%", "tab\there",
+        ]
         let values = ["", "1", "two words", "a+b", "\u{fc}ber", "slash/inside", "equals=sign", "~tilde", "*star"]
         var cases: [Case] = []
         for index in 0..<count {
@@ -152,53 +179,74 @@ struct SigV4SignerTests {
                 Case(
                     mode: presign ? "presign" : "headers",
                     method: presign ? "GET" : rng.pick(["GET", "POST", "PUT", "DELETE", "HEAD"]),
-                    url: url, headers: headers, body: body,
+                    url: url,
+                    headers: headers,
+                    body: body,
                     token: rng.chance(0.4) ? "IQoJb3JpZ2luX2VjE/token+value==" : nil,
                     region: rng.pick(["us-east-1", "us-west-2", "cn-north-1", "us-gov-west-1"]),
                     service: rng.pick(["sts", "ec2", "eks", "iam", "events"]),
                     expires: rng.pick([60, 900, 3600]),
                     epoch: 1_700_000_000 + Int.random(in: 0...100_000_000, using: &rng),
-                    explicitPayloadHash: explicitHash))
+                    explicitPayloadHash: explicitHash
+                )
+            )
         }
         return cases
     }
 
     @Test(
         "matches botocore's signer on 240 generated requests and presigned URLs",
-        .enabled(if: botocoreAvailable(), "python3 with botocore is needed as the oracle"))
+        .enabled(if: botocoreAvailable(), "python3 with botocore is needed as the oracle")
+    )
     func differentialAgainstBotocore() async throws {
         let cases = Self.generateCases(count: 240)
         let input = try JSONSerialization.data(withJSONObject: cases.map(\.json))
         let oracle = PackagePaths.root.appendingPathComponent("scripts/oracles/botocore_sigv4.py").path
         let result = try await Subprocess.run(
-            ["python3", oracle], environment: ProcessInfo.processInfo.environment, stdin: Array(input))
+            ["python3", oracle],
+            environment: ProcessInfo.processInfo.environment,
+            stdin: Array(input)
+        )
         try #require(result.status == 0, "oracle failed: \(String(decoding: result.stderr, as: UTF8.self))")
         let expected = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [[String: String]])
         try #require(expected.count == cases.count)
         var mismatches: [String] = []
         for (index, testCase) in cases.enumerated() {
             let credentials = AWSCredentials(
-                accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-                sessionToken: testCase.token)
+                accessKeyID: "AKIDEXAMPLE",
+                secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+                sessionToken: testCase.token
+            )
             let signer = SigV4Signer(credentials: credentials, region: testCase.region, service: testCase.service)
             let url = try #require(URL(string: testCase.url), "case \(index): \(testCase.url)")
             let date = Date(timeIntervalSince1970: TimeInterval(testCase.epoch))
             let ours: String?
             let theirs: String?
             if testCase.mode == "presign" {
-                ours = signer.presign(
-                    url: url, headers: testCase.headers.map { ($0.0, $0.1) }, expires: testCase.expires, date: date
-                ).absoluteString
+                ours =
+                    signer.presign(
+                        url: url,
+                        headers: testCase.headers.map { ($0.0, $0.1) },
+                        expires: testCase.expires,
+                        date: date
+                    ).absoluteString
                 theirs = expected[index]["url"]
             } else {
                 let headers = signer.signHeaders(
-                    method: testCase.method, url: url, headers: testCase.headers.map { ($0.0, $0.1) },
-                    body: testCase.body, date: date, addContentSHA256: false)
+                    method: testCase.method,
+                    url: url,
+                    headers: testCase.headers.map { ($0.0, $0.1) },
+                    body: testCase.body,
+                    date: date,
+                    addContentSHA256: false
+                )
                 ours = authorization(headers)
                 theirs = expected[index]["authorization"]
             }
             if ours != theirs {
-                mismatches.append("case \(index) \(testCase.mode) \(testCase.method) \(testCase.url)\n ours:   \(ours ?? "nil")\n theirs: \(theirs ?? "nil")")
+                mismatches.append(
+                    "case \(index) \(testCase.mode) \(testCase.method) \(testCase.url)\n ours:   \(ours ?? "nil")\n theirs: \(theirs ?? "nil")"
+                )
             }
         }
         #expect(mismatches.isEmpty, "\(mismatches.count) mismatches:\n\(mismatches.prefix(5).joined(separator: "\n"))")

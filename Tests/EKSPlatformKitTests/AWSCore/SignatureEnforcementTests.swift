@@ -8,9 +8,11 @@ import Testing
 struct SignatureEnforcementTests {
     func client(_ emulator: AWSEmulator, _ credentials: AWSCredentials) throws -> AWSClient {
         AWSClient(
-            region: try AWSRegion("us-west-2"), credentialProvider: StaticCredentialProvider(credentials),
+            region: try AWSRegion("us-west-2"),
+            credentialProvider: StaticCredentialProvider(credentials),
             endpoints: AWSEndpointResolver(explicitEndpoint: emulator.endpoint, environment: [:], shared: nil),
-            retry: AWSRetryStrategy(maxAttempts: 1, sleeper: { _ in }))
+            retry: AWSRetryStrategy(maxAttempts: 1, sleeper: { _ in })
+        )
     }
 
     func query(_ operation: String, _ service: AWSServiceDescriptor, _ pairs: [(String, String)] = []) -> AWSCall {
@@ -29,11 +31,14 @@ struct SignatureEnforcementTests {
         let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
         _ = try await bootstrap.execute(
             query("PutUserPolicy", .iam, [("UserName", "ci"), ("PolicyName", "all"), ("PolicyDocument", policy)]),
-            service: .iam)
+            service: .iam
+        )
         let created = try await bootstrap.execute(query("CreateAccessKey", .iam, [("UserName", "ci")]), service: .iam)
         let key = try #require(try XMLElement.parse(created.body)["CreateAccessKeyResult", "AccessKey"])
         let credentials = AWSCredentials(
-            accessKeyID: try #require(key.string("AccessKeyId")), secretAccessKey: try #require(key.string("SecretAccessKey")))
+            accessKeyID: try #require(key.string("AccessKeyId")),
+            secretAccessKey: try #require(key.string("SecretAccessKey"))
+        )
         defer { Task { try? await emulator.post("/moto-api/reset-auth", body: "inf", contentType: "text/plain") } }
 
         let good = try client(emulator, credentials)

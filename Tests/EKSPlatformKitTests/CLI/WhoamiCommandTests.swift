@@ -24,8 +24,10 @@ struct WhoamiCommandTests {
     @Test func masksTheAccountIDByDefault() async throws {
         let emulator = try await SharedAWSEmulator.shared.get()
         let env = ["AWS_ACCESS_KEY_ID": "AKIAWHOAMITEST000001", "AWS_SECRET_ACCESS_KEY": "whoami-secret-value"]
-        let text = try await CLI.run(["whoami", "--endpoint-url", emulator.endpoint.absoluteString, "--region", "us-west-2"],
-            environment: env)
+        let text = try await CLI.run(
+            ["whoami", "--endpoint-url", emulator.endpoint.absoluteString, "--region", "us-west-2"],
+            environment: env
+        )
         #expect(text.status == 0, "\(text.stderr)")
         #expect(text.stdout.contains("arn:aws:sts::************:user/moto"))
         #expect(!text.stdout.contains(AWSEmulator.accountID) && !text.stderr.contains(AWSEmulator.accountID))
@@ -33,27 +35,32 @@ struct WhoamiCommandTests {
 
         let json = try await CLI.run(
             ["whoami", "--endpoint-url", emulator.endpoint.absoluteString, "--region", "us-west-2", "--output", "json"],
-            environment: env)
+            environment: env
+        )
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: String])
         #expect(object["account"] == "************")
         #expect(object["region"] == "us-west-2")
 
         let debug = try await CLI.run(
             ["whoami", "--endpoint-url", emulator.endpoint.absoluteString, "--region", "us-west-2", "--debug"],
-            environment: env)
+            environment: env
+        )
         #expect(debug.stderr.contains("sts GetCallerIdentity attempt 1: HTTP 200"))
         #expect(!debug.stderr.contains("whoami-secret-value") && !debug.stderr.contains("AKIAWHOAMITEST000001"))
         #expect(!debug.stderr.contains(AWSEmulator.accountID))
 
         let revealed = try await CLI.run(
             ["whoami", "--endpoint-url", emulator.endpoint.absoluteString, "--region", "us-west-2", "--show-account-id"],
-            environment: env)
+            environment: env
+        )
         #expect(revealed.stdout.contains("arn:aws:sts::\(AWSEmulator.accountID):user/moto"))
     }
 
     @Test func badInputFailsClearly() async throws {
-        let region = try await CLI.run(["whoami", "--region", "atlantis-1"],
-            environment: ["AWS_ACCESS_KEY_ID": "AKIAWHOAMITEST000001", "AWS_SECRET_ACCESS_KEY": "x"])
+        let region = try await CLI.run(
+            ["whoami", "--region", "atlantis-1"],
+            environment: ["AWS_ACCESS_KEY_ID": "AKIAWHOAMITEST000001", "AWS_SECRET_ACCESS_KEY": "x"]
+        )
         #expect(region.status != 0)
         #expect(region.stderr.contains("unknown AWS region \"atlantis-1\""))
         let endpoint = try await CLI.run(["whoami", "--endpoint-url", "not a url", "--region", "us-west-2"])

@@ -374,7 +374,6 @@ struct BlueprintTests {
     }
 }
 
-
 @Suite("Flux install customisation")
 struct FluxInstallCustomisationTests {
     @Test("controller Deployments get the system toleration and node selector; other objects are untouched")
@@ -405,10 +404,12 @@ struct FluxInstallCustomisationTests {
         #expect(install.controllers == ["source-controller"])
         let pod = try #require(install.documents[1]["spec"]?["template"]?["spec"])
         #expect(pod["nodeSelector"] == ["kubernetes.io/os": "linux", "eksplatform.io/pool": "system"])
-        #expect(pod["tolerations"] == [
-            ["key": "other", "operator": "Exists"],
-            ["key": "CriticalAddonsOnly", "operator": "Equal", "value": "true", "effect": "NoSchedule"],
-        ])
+        #expect(
+            pod["tolerations"] == [
+                ["key": "other", "operator": "Exists"],
+                ["key": "CriticalAddonsOnly", "operator": "Equal", "value": "true", "effect": "NoSchedule"],
+            ]
+        )
         #expect(install.documents[0] == (try YAML.decodeDocuments(manifest))[0])
         #expect(install.documents[2] == (try YAML.decodeDocuments(manifest))[2])
         // Applying twice does not add the toleration twice.

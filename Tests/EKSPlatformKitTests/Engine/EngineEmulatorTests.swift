@@ -100,7 +100,10 @@ struct EngineEmulatorTests {
             ]
         )
         let shrunk = try await executor.up(
-            plan: shrink, blueprint: smallerBlueprint, observed: try await observer.observe(smaller), provider: provider,
+            plan: shrink,
+            blueprint: smallerBlueprint,
+            observed: try await observer.observe(smaller),
+            provider: provider,
             events: NullEventHandler()
         )
         #expect(shrunk.isSuccess, "\(shrunk.failed)")

@@ -446,4 +446,3 @@ struct KubeClientTests {
         }
     }
 }
-

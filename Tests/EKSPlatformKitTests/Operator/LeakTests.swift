@@ -5,12 +5,15 @@ import Testing
 
 @Suite(
     "Nothing secret leaks",
-    .enabled(if: FileManager.default.fileExists(atPath: CLI.binary), "needs a built platformctl"))
+    .enabled(if: FileManager.default.fileExists(atPath: CLI.binary), "needs a built platformctl")
+)
 struct LeakTests {
     /// Examples/platform.yaml without the gitops section (no cluster phase), with its operator section intact.
     static func platformWithoutGitOps() throws -> String {
         let example = try String(
-            contentsOf: PackagePaths.root.appendingPathComponent("Examples/platform.yaml"), encoding: .utf8)
+            contentsOf: PackagePaths.root.appendingPathComponent("Examples/platform.yaml"),
+            encoding: .utf8
+        )
         var lines: [Substring] = []
         var skipping = false
         for line in example.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -61,7 +64,9 @@ struct LeakTests {
         let cacheDirectory = fixture.home.appendingPathComponent(".cache/platformctl/credentials")
         for file in try FileManager.default.contentsOfDirectory(atPath: cacheDirectory.path) {
             let entry = try JSONDecoder().decode(
-                CredentialProcess.Output.self, from: Data(contentsOf: cacheDirectory.appendingPathComponent(file)))
+                CredentialProcess.Output.self,
+                from: Data(contentsOf: cacheDirectory.appendingPathComponent(file))
+            )
             secrets += [entry.AccessKeyId, entry.SecretAccessKey] + (entry.SessionToken.map { [$0] } ?? [])
         }
         #expect(secrets.count >= 6)

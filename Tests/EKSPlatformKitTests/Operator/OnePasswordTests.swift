@@ -33,9 +33,11 @@ struct OnePasswordTests {
         #expect(try await op.read("op://Private/aws-iam-user/secret access key") == "op-secret-value-123456")
         #expect(try await op.resolve("literal-value") == "literal-value")
         #expect(op.redactor.redact("key=op-secret-value-123456") == "key=****")
-        #expect(try fake.calls() == [
-            ["read", "--no-newline", "--account", "acme.1password.com", "op://Private/aws-iam-user/secret access key"]
-        ])
+        #expect(
+            try fake.calls() == [
+                ["read", "--no-newline", "--account", "acme.1password.com", "op://Private/aws-iam-user/secret access key"]
+            ]
+        )
     }
 
     @Test("TOTP from an ?attribute=otp reference or from `op item get --otp`")

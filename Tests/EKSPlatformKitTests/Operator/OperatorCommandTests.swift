@@ -20,17 +20,17 @@ struct OperatorFixture {
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         config = home.appendingPathComponent("operator.yaml")
         try """
-            operator:
-              user:
-                accessKeyID: "op://Private/aws-iam-user/access key id"
-                secretAccessKey: "op://Private/aws-iam-user/secret access key"
-            \(mfa ? """
+        operator:
+          user:
+            accessKeyID: "op://Private/aws-iam-user/access key id"
+            secretAccessKey: "op://Private/aws-iam-user/secret access key"
+        \(mfa ? """
                 mfaSerial: "op://Private/aws-iam-user/mfa serial"
                 totp: "op://Private/aws-iam-user/one-time password?attribute=otp"
             """ : "")
-              roles: { admin: PlatformAdmin, readonly: PlatformReadOnly }
-              sessionDuration: 1h
-            """.write(to: config, atomically: true, encoding: .utf8)
+          roles: { admin: PlatformAdmin, readonly: PlatformReadOnly }
+          sessionDuration: 1h
+        """.write(to: config, atomically: true, encoding: .utf8)
         environment = [
             "PATH": fake.path(), "HOME": home.path, "SHELL": "/bin/sh", "AWS_ENDPOINT_URL": emulator.endpoint.absoluteString,
             "AWS_REGION": "us-west-2", "AWS_PROFILE": "should-be-removed", "KEEP_ME": "kept value",
@@ -54,7 +54,8 @@ struct OperatorFixture {
 
 @Suite(
     "platformctl shell and credential-process",
-    .enabled(if: FileManager.default.fileExists(atPath: CLI.binary), "needs a built platformctl"))
+    .enabled(if: FileManager.default.fileExists(atPath: CLI.binary), "needs a built platformctl")
+)
 struct OperatorCommandTests {
     @Test("the shell gets exactly the expected environment; MFA from 1Password; expiry printed")
     func shellEnvironment() async throws {
@@ -62,16 +63,20 @@ struct OperatorCommandTests {
         let fixture = try OperatorFixture(emulator: emulator)
         defer { fixture.remove() }
         let run = try await CLI.run(
-            ["shell", "admin", "--config", fixture.config.path, "--", "env"], environment: fixture.environment)
+            ["shell", "admin", "--config", fixture.config.path, "--", "env"],
+            environment: fixture.environment
+        )
         #expect(run.status == 0, "\(run.stderr)")
         let env = OperatorFixture.parseEnv(run.stdout)
         var expected = fixture.environment
         expected.removeValue(forKey: "AWS_PROFILE")
         let added = Set(env.keys).subtracting(expected.keys)
-        #expect(added == [
-            "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_DEFAULT_REGION",
-            "AWS_CREDENTIAL_EXPIRATION", "PLATFORMCTL_ROLE",
-        ])
+        #expect(
+            added == [
+                "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_DEFAULT_REGION",
+                "AWS_CREDENTIAL_EXPIRATION", "PLATFORMCTL_ROLE",
+            ]
+        )
         for (key, value) in expected where key != "AWS_REGION" { #expect(env[key] == value, "\(key)") }
         #expect(env["AWS_PROFILE"] == nil)
         #expect(env["AWS_ACCESS_KEY_ID"]?.hasPrefix("ASIA") == true)
@@ -83,14 +88,17 @@ struct OperatorCommandTests {
         #expect(run.stderr.contains("in 59m") || run.stderr.contains("in 1h"))
         #expect(!run.stderr.contains("123456789012") && !run.stderr.contains("op-secret-value"))
         let calls = try fixture.fake.calls().map { $0.last ?? "" }
-        #expect(calls == [
-            "op://Private/aws-iam-user/access key id", "op://Private/aws-iam-user/secret access key",
-            "op://Private/aws-iam-user/mfa serial", "op://Private/aws-iam-user/one-time password?attribute=otp",
-        ])
+        #expect(
+            calls == [
+                "op://Private/aws-iam-user/access key id", "op://Private/aws-iam-user/secret access key",
+                "op://Private/aws-iam-user/mfa serial", "op://Private/aws-iam-user/one-time password?attribute=otp",
+            ]
+        )
         // The session really acts as the role.
         let whoami = try await CLI.run(
             ["shell", "readonly", "--config", fixture.config.path, "--duration", "30m", "--", CLI.binary, "whoami"],
-            environment: fixture.environment)
+            environment: fixture.environment
+        )
         #expect(whoami.stdout.contains(":assumed-role/PlatformReadOnly/platformctl-"), "\(whoami.stderr)")
     }
 
@@ -100,7 +108,9 @@ struct OperatorCommandTests {
         let fixture = try OperatorFixture(emulator: emulator, mfa: false)
         defer { fixture.remove() }
         let failing = try await CLI.run(
-            ["shell", "admin", "--config", fixture.config.path, "--", "sh", "-c", "exit 7"], environment: fixture.environment)
+            ["shell", "admin", "--config", fixture.config.path, "--", "sh", "-c", "exit 7"],
+            environment: fixture.environment
+        )
         #expect(failing.status == 7)
         var nested = fixture.environment
         nested["PLATFORMCTL_ROLE"] = "readonly"
@@ -110,7 +120,8 @@ struct OperatorCommandTests {
         #expect(try fixture.fake.calls().count == 2, "a refused shell reads nothing from 1Password")
         let forced = try await CLI.run(
             ["shell", "admin", "--force", "--config", fixture.config.path, "--", "sh", "-c", "echo $PLATFORMCTL_ROLE"],
-            environment: nested)
+            environment: nested
+        )
         #expect(forced.status == 0 && forced.stdout == "admin\n")
     }
 
@@ -130,7 +141,9 @@ struct OperatorCommandTests {
         #expect(missing.status != 0 && missing.stdout.isEmpty)
         #expect(missing.stderr.contains("the 1Password CLI `op` is not installed"))
         let unknownRole = try await CLI.run(
-            ["credential-process", "root!", "--config", fixture.config.path], environment: fixture.environment)
+            ["credential-process", "root!", "--config", fixture.config.path],
+            environment: fixture.environment
+        )
         #expect(unknownRole.stderr.contains("unknown role \"root!\"; use one of the configured roles (admin, readonly)"))
     }
 
@@ -140,7 +153,9 @@ struct OperatorCommandTests {
         let fixture = try OperatorFixture(emulator: emulator)
         defer { fixture.remove() }
         let first = try await CLI.run(
-            ["credential-process", "admin", "--config", fixture.config.path], environment: fixture.environment)
+            ["credential-process", "admin", "--config", fixture.config.path],
+            environment: fixture.environment
+        )
         #expect(first.status == 0, "\(first.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any])
         #expect(object["Version"] as? Int == 1)
@@ -155,33 +170,40 @@ struct OperatorCommandTests {
         #expect(mode == 0o600)
         let opCalls = try fixture.fake.calls().count
         let second = try await CLI.run(
-            ["credential-process", "admin", "--config", fixture.config.path], environment: fixture.environment)
+            ["credential-process", "admin", "--config", fixture.config.path],
+            environment: fixture.environment
+        )
         #expect(second.stdout == first.stdout, "served from the cache")
         #expect(try fixture.fake.calls().count == opCalls, "no 1Password or STS work on a cache hit")
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: cacheFile)
         let loose = try await CLI.run(
-            ["credential-process", "admin", "--config", fixture.config.path], environment: fixture.environment)
+            ["credential-process", "admin", "--config", fixture.config.path],
+            environment: fixture.environment
+        )
         #expect(loose.stderr.contains("permissions 644 are too open"))
         #expect(loose.stdout != first.stdout, "fresh credentials after ignoring the loose file")
         #expect(try FileManager.default.attributesOfItem(atPath: cacheFile)[.posixPermissions] as? Int == 0o600)
         let uncached = try await CLI.run(
-            ["credential-process", "admin", "--no-cache", "--config", fixture.config.path], environment: fixture.environment)
+            ["credential-process", "admin", "--no-cache", "--config", fixture.config.path],
+            environment: fixture.environment
+        )
         #expect(uncached.stdout != loose.stdout)
     }
 
     @Test(
         "botocore's process provider accepts it",
-        .enabled(if: botocoreAvailable(), "python3 with botocore is needed"))
+        .enabled(if: botocoreAvailable(), "python3 with botocore is needed")
+    )
     func botocoreAcceptsIt() async throws {
         let emulator = try await SharedAWSEmulator.shared.get()
         let fixture = try OperatorFixture(emulator: emulator)
         defer { fixture.remove() }
         let awsConfig = fixture.home.appendingPathComponent("aws-config")
         try """
-            [profile platform-admin]
-            region = us-west-2
-            credential_process = \(CLI.binary) credential-process admin --no-cache --config \(fixture.config.path)
-            """.write(to: awsConfig, atomically: true, encoding: .utf8)
+        [profile platform-admin]
+        region = us-west-2
+        credential_process = \(CLI.binary) credential-process admin --no-cache --config \(fixture.config.path)
+        """.write(to: awsConfig, atomically: true, encoding: .utf8)
         let script = """
             import boto3, os
             session = boto3.Session(profile_name="platform-admin")

@@ -119,7 +119,9 @@ struct AtomicWriteKillTests {
         }
         for leftover in leftovers {
             try FileManager.default.setAttributes(
-                [.modificationDate: Date().addingTimeInterval(-120)], ofItemAtPath: tree.appendingPathComponent(leftover).path)
+                [.modificationDate: Date().addingTimeInterval(-120)],
+                ofItemAtPath: tree.appendingPathComponent(leftover).path
+            )
         }
         try GitOpsTreeWriter(directory: tree).write(renders[0])
         let after = try #require(FileManager.default.enumerator(atPath: tree.path)).compactMap { $0 as? String }

@@ -45,7 +45,9 @@ struct FuzzRegressionTests {
         let html = Array("\u{3}\u{7}\u{3}<html><body>oops</body></html>".utf8)
         let error = AWSErrorDecoder.decode(
             AWSHTTPResponse(statusCode: 500, headers: [("Content-Type", "text/html")], body: Array(html.dropFirst(3))),
-            service: .eks, operation: "DescribeCluster")
+            service: .eks,
+            operation: "DescribeCluster"
+        )
         #expect(error.code == "NonAWSResponse")
         #expect(error.service == "eks" && error.operation == "DescribeCluster")
     }

@@ -49,7 +49,8 @@ struct HostileResponseTests {
             endpoints: AWSEndpointResolver(explicitEndpoint: emulator.endpoint, environment: [:], shared: nil),
             retry: AWSRetryStrategy(maxAttempts: maxAttempts, sleeper: { _ in }),
             transport: transport,
-            attemptTimeout: attemptTimeout)
+            attemptTimeout: attemptTimeout
+        )
     }
 
     /// A fresh emulator state with one rule, and the answer of a clean call made before the rule is added.
@@ -58,7 +59,8 @@ struct HostileResponseTests {
         try await emulator.reset()
         let clean = try await probe.call(try client(emulator, maxAttempts: 1))
         try #require(!clean.isEmpty, "the clean \(probe.operation) answer is empty")
-        let rule = #"{"rules":[{"service":"\#(probe.service)","operation":"\#(probe.operation)","#
+        let rule =
+            #"{"rules":[{"service":"\#(probe.service)","operation":"\#(probe.operation)","#
             + #""kind":"\#(kind)","count":\#(count)}]}"#
         try await emulator.post("/_emulator/faults", body: rule)
         try await emulator.post("/_emulator/requests/clear", body: "")

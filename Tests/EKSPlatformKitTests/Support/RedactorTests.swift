@@ -9,12 +9,14 @@ struct RedactorTests {
         let redactor = Redactor()
         redactor.register(accountID: "111122223333")
         redactor.register(secret: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
-        let text = "arn:aws:iam::111122223333:role/Admin account=111122223333 key=AKIAIOSFODNN7EXAMPLE "
+        let text =
+            "arn:aws:iam::111122223333:role/Admin account=111122223333 key=AKIAIOSFODNN7EXAMPLE "
             + "secret=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY arn:aws:iam::aws:policy/AdministratorAccess"
         #expect(
             redactor.redact(text)
                 == "arn:aws:iam::************:role/Admin account=************ key=****************MPLE "
-                + "secret=**** arn:aws:iam::aws:policy/AdministratorAccess")
+                + "secret=**** arn:aws:iam::aws:policy/AdministratorAccess"
+        )
         redactor.revealsAccountID = true
         #expect(redactor.redact("arn:aws:sts::111122223333:assumed-role/A/b").contains("111122223333"))
     }

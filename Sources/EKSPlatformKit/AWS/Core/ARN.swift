@@ -25,8 +25,12 @@ public struct ARN: Sendable, Equatable, CustomStringConvertible {
         let parts = string.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
         guard parts.count == 6, parts[0] == "arn", !parts[1].isEmpty, !parts[2].isEmpty else { return nil }
         self.init(
-            partition: String(parts[1]), service: String(parts[2]), region: String(parts[3]),
-            account: String(parts[4]), resource: String(parts[5]))
+            partition: String(parts[1]),
+            service: String(parts[2]),
+            region: String(parts[3]),
+            account: String(parts[4]),
+            resource: String(parts[5])
+        )
     }
 
     /// The ARN text.

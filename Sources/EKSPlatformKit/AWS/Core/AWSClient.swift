@@ -159,12 +159,19 @@ public final class AWSClient: Sendable {
                 let response = try await attemptOnce(call, url: url, service: service, signingRegion: signingRegion)
                 logger.debug(
                     "\(service.signingName) \(call.operation) attempt \(attempt): HTTP \(response.statusCode)",
-                    metadata: ["request-id": "\(response.header("x-amzn-RequestId") ?? "-")"])
+                    metadata: ["request-id": "\(response.header("x-amzn-RequestId") ?? "-")"]
+                )
                 observer?(
                     AWSAttemptRecord(
-                        service: service.signingName, operation: call.operation, isMutating: call.isMutating,
-                        attempt: attempt, statusCode: response.statusCode, errorCode: nil,
-                        duration: ContinuousClock.now - started))
+                        service: service.signingName,
+                        operation: call.operation,
+                        isMutating: call.isMutating,
+                        attempt: attempt,
+                        statusCode: response.statusCode,
+                        errorCode: nil,
+                        duration: ContinuousClock.now - started
+                    )
+                )
                 await retry.quota.succeeded(refund: spent)
                 return response
             } catch {
@@ -172,9 +179,15 @@ public final class AWSClient: Sendable {
                 let code = (error as? AWSServiceError)?.code ?? (error as? AWSClientError)?.code.rawValue
                 observer?(
                     AWSAttemptRecord(
-                        service: service.signingName, operation: call.operation, isMutating: call.isMutating,
-                        attempt: attempt, statusCode: (error as? AWSServiceError)?.statusCode, errorCode: code,
-                        duration: ContinuousClock.now - started))
+                        service: service.signingName,
+                        operation: call.operation,
+                        isMutating: call.isMutating,
+                        attempt: attempt,
+                        statusCode: (error as? AWSServiceError)?.statusCode,
+                        errorCode: code,
+                        duration: ContinuousClock.now - started
+                    )
+                )
                 let (retryable, cost) = AWSRetryStrategy.classify(error)
                 guard retryable, attempt < retry.maxAttempts else { throw error }
                 guard await retry.quota.acquire(cost) else {
@@ -231,7 +244,9 @@ public final class AWSClient: Sendable {
         while base.hasSuffix("/") { base.removeLast() }
         var string = base + (path.hasPrefix("/") ? path : "/" + path)
         if !query.isEmpty {
-            string += "?" + query.map { "\(AWSURIEncoding.encode($0.0))=\(AWSURIEncoding.encode($0.1))" }
+            string +=
+                "?"
+                + query.map { "\(AWSURIEncoding.encode($0.0))=\(AWSURIEncoding.encode($0.1))" }
                 .joined(separator: "&")
         }
         guard let url = URL(string: string) else {

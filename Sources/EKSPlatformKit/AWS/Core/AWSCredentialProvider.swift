@@ -130,8 +130,14 @@ public struct AWSCredentialContext: Sendable {
             ?? StaticCredentialProvider(AWSCredentials(accessKeyID: "", secretAccessKey: "", source: "none"))
         return STSClient(
             client: AWSClient(
-                region: region, credentialProvider: provider, endpoints: endpoints, retry: retry,
-                transport: transport, clock: clock))
+                region: region,
+                credentialProvider: provider,
+                endpoints: endpoints,
+                retry: retry,
+                transport: transport,
+                clock: clock
+            )
+        )
     }
 
     /// The default chain: environment variables, web identity from the environment, then the selected profile.
@@ -160,12 +166,17 @@ public struct EnvironmentCredentialSource: AWSCredentialSource {
         guard let secret = environment["AWS_SECRET_ACCESS_KEY"], !secret.isEmpty else {
             throw AWSClientError(
                 .credentialSource,
-                "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not; set both, or unset AWS_ACCESS_KEY_ID")
+                "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not; set both, or unset AWS_ACCESS_KEY_ID"
+            )
         }
         let token = environment["AWS_SESSION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         return AWSCredentials(
-            accessKeyID: keyID, secretAccessKey: secret, sessionToken: token,
-            expiration: environment["AWS_CREDENTIAL_EXPIRATION"].flatMap(ISO8601.parse), source: "environment")
+            accessKeyID: keyID,
+            secretAccessKey: secret,
+            sessionToken: token,
+            expiration: environment["AWS_CREDENTIAL_EXPIRATION"].flatMap(ISO8601.parse),
+            source: "environment"
+        )
     }
 }
 
@@ -185,11 +196,17 @@ public struct WebIdentityCredentialSource: AWSCredentialSource {
         guard let tokenFile = env["AWS_WEB_IDENTITY_TOKEN_FILE"], !tokenFile.isEmpty else { return nil }
         guard let roleARN = env["AWS_ROLE_ARN"], !roleARN.isEmpty else {
             throw AWSClientError(
-                .credentialSource, "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not; set the role to assume")
+                .credentialSource,
+                "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not; set the role to assume"
+            )
         }
         return try await Self.assume(
-            context: context, tokenFile: tokenFile, roleARN: roleARN,
-            sessionName: env["AWS_ROLE_SESSION_NAME"], origin: "AWS_WEB_IDENTITY_TOKEN_FILE")
+            context: context,
+            tokenFile: tokenFile,
+            roleARN: roleARN,
+            sessionName: env["AWS_ROLE_SESSION_NAME"],
+            origin: "AWS_WEB_IDENTITY_TOKEN_FILE"
+        )
     }
 
     static func assume(
@@ -204,12 +221,16 @@ public struct WebIdentityCredentialSource: AWSCredentialSource {
             !token.isEmpty
         else {
             throw AWSClientError(
-                .credentialSource, "the web identity token file \(tokenFile) (\(origin)) is missing, unreadable or empty")
+                .credentialSource,
+                "the web identity token file \(tokenFile) (\(origin)) is missing, unreadable or empty"
+            )
         }
         do {
             var result = try await context.sts(nil).assumeRoleWithWebIdentity(
-                roleARN: roleARN, sessionName: sessionName ?? "platformctl-\(Int(context.clock().timeIntervalSince1970))",
-                webIdentityToken: token)
+                roleARN: roleARN,
+                sessionName: sessionName ?? "platformctl-\(Int(context.clock().timeIntervalSince1970))",
+                webIdentityToken: token
+            )
             result.credentials.source = "web identity"
             return result.credentials
         } catch let error as AWSServiceError {

@@ -54,24 +54,51 @@ public struct AWSServiceDescriptor: Sendable, Equatable {
 
     /// Amazon EC2.
     public static let ec2 = AWSServiceDescriptor(
-        signingName: "ec2", endpointPrefix: "ec2", serviceID: "EC2", apiVersion: "2016-11-15", wireProtocol: .ec2)
+        signingName: "ec2",
+        endpointPrefix: "ec2",
+        serviceID: "EC2",
+        apiVersion: "2016-11-15",
+        wireProtocol: .ec2
+    )
     /// AWS Identity and Access Management.
     public static let iam = AWSServiceDescriptor(
-        signingName: "iam", endpointPrefix: "iam", serviceID: "IAM", apiVersion: "2010-05-08", wireProtocol: .query,
-        isGlobal: true)
+        signingName: "iam",
+        endpointPrefix: "iam",
+        serviceID: "IAM",
+        apiVersion: "2010-05-08",
+        wireProtocol: .query,
+        isGlobal: true
+    )
     /// AWS Security Token Service (regional endpoints).
     public static let sts = AWSServiceDescriptor(
-        signingName: "sts", endpointPrefix: "sts", serviceID: "STS", apiVersion: "2011-06-15", wireProtocol: .query)
+        signingName: "sts",
+        endpointPrefix: "sts",
+        serviceID: "STS",
+        apiVersion: "2011-06-15",
+        wireProtocol: .query
+    )
     /// Amazon EKS.
     public static let eks = AWSServiceDescriptor(
-        signingName: "eks", endpointPrefix: "eks", serviceID: "EKS", apiVersion: "2017-11-01",
-        wireProtocol: .restJSON)
+        signingName: "eks",
+        endpointPrefix: "eks",
+        serviceID: "EKS",
+        apiVersion: "2017-11-01",
+        wireProtocol: .restJSON
+    )
     /// Amazon SQS (JSON protocol).
     public static let sqs = AWSServiceDescriptor(
-        signingName: "sqs", endpointPrefix: "sqs", serviceID: "SQS", apiVersion: "2012-11-05",
-        wireProtocol: .json(version: "1.0", targetPrefix: "AmazonSQS"))
+        signingName: "sqs",
+        endpointPrefix: "sqs",
+        serviceID: "SQS",
+        apiVersion: "2012-11-05",
+        wireProtocol: .json(version: "1.0", targetPrefix: "AmazonSQS")
+    )
     /// Amazon EventBridge.
     public static let eventBridge = AWSServiceDescriptor(
-        signingName: "events", endpointPrefix: "events", serviceID: "EventBridge", apiVersion: "2015-10-07",
-        wireProtocol: .json(version: "1.1", targetPrefix: "AWSEvents"))
+        signingName: "events",
+        endpointPrefix: "events",
+        serviceID: "EventBridge",
+        apiVersion: "2015-10-07",
+        wireProtocol: .json(version: "1.1", targetPrefix: "AWSEvents")
+    )
 }

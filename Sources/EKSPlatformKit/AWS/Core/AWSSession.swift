@@ -78,7 +78,8 @@ public final class AWSSession: Sendable {
         guard let (name, source) = candidates.first(where: { !($0.0 ?? "").isEmpty }).map({ ($0.0 ?? "", $0.1) }) else {
             throw AWSClientError(
                 .invalidRegion,
-                "no AWS region configured; pass --region, set AWS_REGION, or add `region = …` to the profile")
+                "no AWS region configured; pass --region, set AWS_REGION, or add `region = …` to the profile"
+            )
         }
         let custom = endpoints.hasCustomEndpoint(for: .sts) || endpoints.hasCustomEndpoint(for: .ec2)
         let region: AWSRegion
@@ -101,8 +102,14 @@ public final class AWSSession: Sendable {
             ?? AWSRetryStrategy(maxAttempts: attempts, quota: quota)
         let transport = AsyncHTTPTransport.shared
         let context = AWSCredentialContext(
-            environment: env, shared: shared, region: region, endpoints: endpoints, transport: transport, retry: retry,
-            mfaTokenProvider: options.mfaTokenProvider)
+            environment: env,
+            shared: shared,
+            region: region,
+            endpoints: endpoints,
+            transport: transport,
+            retry: retry,
+            mfaTokenProvider: options.mfaTokenProvider
+        )
         let provider: any AWSCredentialProvider =
             options.credentials.map { StaticCredentialProvider($0) }
             ?? CachingCredentialProvider(context.defaultChain())
@@ -112,8 +119,14 @@ public final class AWSSession: Sendable {
         self.endpoints = endpoints
         self.credentials = provider
         self.client = AWSClient(
-            region: region, credentialProvider: provider, endpoints: endpoints, retry: retry, transport: transport,
-            observer: options.observer, logger: logger)
+            region: region,
+            credentialProvider: provider,
+            endpoints: endpoints,
+            retry: retry,
+            transport: transport,
+            observer: options.observer,
+            logger: logger
+        )
     }
 
     /// Kept for symmetry with other clients: sessions share ``AsyncHTTPTransport/shared``, which the process shuts

@@ -91,8 +91,12 @@ public final class AsyncHTTPTransport: AWSHTTPTransport {
         if !request.body.isEmpty || request.method == "POST" || request.method == "PUT" {
             outgoing.body = .bytes(ByteBuffer(bytes: request.body))
         }
-        let deadline = NIODeadline.now() + .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000
-            + timeout.components.attoseconds / 1_000_000_000)
+        let deadline =
+            NIODeadline.now()
+            + .nanoseconds(
+                Int64(timeout.components.seconds) * 1_000_000_000
+                    + timeout.components.attoseconds / 1_000_000_000
+            )
         do {
             let response = try await client.execute(outgoing, deadline: deadline)
             var body = try await response.body.collect(upTo: maxResponseBytes)

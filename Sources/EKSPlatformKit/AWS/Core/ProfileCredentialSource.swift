@@ -31,13 +31,15 @@ public struct ProfileCredentialSource: AWSCredentialSource {
             throw AWSClientError(
                 .credentialSource,
                 "profile \"\(visited.last ?? profile)\" names source_profile \"\(profile)\", which is not defined; "
-                    + "add [profile \(profile)] to \(shared.config?.path ?? "~/.aws/config")")
+                    + "add [profile \(profile)] to \(shared.config?.path ?? "~/.aws/config")"
+            )
         }
         let file = shared.file(defining: profile)
         if visited.contains(profile) {
             throw AWSClientError(
                 .credentialSource,
-                "source_profile loop: " + (visited + [profile]).joined(separator: " → ") + " (in \(file))")
+                "source_profile loop: " + (visited + [profile]).joined(separator: " → ") + " (in \(file))"
+            )
         }
         if let roleARN = settings["role_arn"] {
             return try await assumeRole(roleARN: roleARN, settings: settings, profile: profile, visited: visited)
@@ -47,8 +49,12 @@ public struct ProfileCredentialSource: AWSCredentialSource {
                 throw AWSClientError(.credentialSource, "profile \"\(profile)\": web_identity_token_file needs role_arn")
             }
             return try await WebIdentityCredentialSource.assume(
-                context: context, tokenFile: tokenFile, roleARN: roleARN, sessionName: settings["role_session_name"],
-                origin: "profile \(profile)")
+                context: context,
+                tokenFile: tokenFile,
+                roleARN: roleARN,
+                sessionName: settings["role_session_name"],
+                origin: "profile \(profile)"
+            )
         }
         if let fromCredentialsFile = shared.credentials?.profiles[profile], fromCredentialsFile["aws_access_key_id"] != nil {
             return try staticKeys(fromCredentialsFile, profile: profile, file: shared.credentials?.path ?? file)
@@ -65,7 +71,8 @@ public struct ProfileCredentialSource: AWSCredentialSource {
         throw AWSClientError(
             .credentialSource,
             "profile \"\(profile)\" (source_profile of \"\(visited.last ?? "")\") has no credentials: "
-                + "add aws_access_key_id/aws_secret_access_key, credential_process or role_arn to it in \(file)")
+                + "add aws_access_key_id/aws_secret_access_key, credential_process or role_arn to it in \(file)"
+        )
     }
 
     private func staticKeys(_ settings: SharedConfigFile.Section, profile: String, file: String) throws -> AWSCredentials {
@@ -73,11 +80,15 @@ public struct ProfileCredentialSource: AWSCredentialSource {
         else {
             throw AWSClientError(
                 .credentialSource,
-                "profile \"\(profile)\" in \(file) has aws_access_key_id but no aws_secret_access_key; add it")
+                "profile \"\(profile)\" in \(file) has aws_access_key_id but no aws_secret_access_key; add it"
+            )
         }
         return AWSCredentials(
-            accessKeyID: keyID, secretAccessKey: secret, sessionToken: settings["aws_session_token"],
-            source: "profile \(profile)")
+            accessKeyID: keyID,
+            secretAccessKey: secret,
+            sessionToken: settings["aws_session_token"],
+            source: "profile \(profile)"
+        )
     }
 
     private func assumeRole(
@@ -103,13 +114,15 @@ public struct ProfileCredentialSource: AWSCredentialSource {
                 throw AWSClientError(
                     .credentialSource,
                     "profile \"\(profile)\": credential_source \"\(credentialSource)\" is not available here; "
-                        + "only Environment is supported (EC2 instance metadata and ECS are not)")
+                        + "only Environment is supported (EC2 instance metadata and ECS are not)"
+                )
             }
             base = fromEnvironment
         } else {
             throw AWSClientError(
                 .credentialSource,
-                "profile \"\(profile)\" has role_arn but neither source_profile nor credential_source; add one of them")
+                "profile \"\(profile)\" has role_arn but neither source_profile nor credential_source; add one of them"
+            )
         }
         var tokenCode: String?
         let serial = settings["mfa_serial"]
@@ -118,7 +131,8 @@ public struct ProfileCredentialSource: AWSCredentialSource {
                 throw AWSClientError(
                     .credentialSource,
                     "profile \"\(profile)\" needs an MFA code for \(serial), but no way to ask for one is available "
-                        + "(run in a terminal, or configure a TOTP source)")
+                        + "(run in a terminal, or configure a TOTP source)"
+                )
             }
             tokenCode = try await mfa(serial)
         }
@@ -127,20 +141,28 @@ public struct ProfileCredentialSource: AWSCredentialSource {
             guard let value = Int(raw), (900...43200).contains(value) else {
                 throw AWSClientError(
                     .malformedConfig,
-                    "profile \"\(profile)\": duration_seconds \"\(raw)\" must be a number of seconds from 900 to 43200")
+                    "profile \"\(profile)\": duration_seconds \"\(raw)\" must be a number of seconds from 900 to 43200"
+                )
             }
             duration = value
         }
         let sessionName = settings["role_session_name"] ?? "platformctl-\(Int(context.clock().timeIntervalSince1970))"
         do {
             var result = try await context.sts(base).assumeRole(
-                roleARN: roleARN, sessionName: sessionName, durationSeconds: duration,
-                externalID: settings["external_id"], serialNumber: serial, tokenCode: tokenCode)
+                roleARN: roleARN,
+                sessionName: sessionName,
+                durationSeconds: duration,
+                externalID: settings["external_id"],
+                serialNumber: serial,
+                tokenCode: tokenCode
+            )
             result.credentials.source = "profile \(profile) (assume role)"
             return result.credentials
         } catch let error as AWSServiceError {
             throw AWSClientError(
-                .credentialSource, "profile \"\(profile)\": STS refused AssumeRole for \(roleARN): \(error)")
+                .credentialSource,
+                "profile \"\(profile)\": STS refused AssumeRole for \(roleARN): \(error)"
+            )
         }
     }
 }
@@ -166,7 +188,10 @@ public enum CredentialProcess {
 
         /// Creates an output value.
         public init(
-            accessKeyID: String, secretAccessKey: String, sessionToken: String?, expiration: Date?,
+            accessKeyID: String,
+            secretAccessKey: String,
+            sessionToken: String?,
+            expiration: Date?,
             accountID: String? = nil
         ) {
             self.Version = 1
@@ -192,7 +217,8 @@ public enum CredentialProcess {
             throw AWSClientError(
                 .credentialSource,
                 "credential_process `\(words[0])` exited with status \(result.status)"
-                    + (stderr.isEmpty ? " and printed nothing on stderr" : ": \(stderr)"))
+                    + (stderr.isEmpty ? " and printed nothing on stderr" : ": \(stderr)")
+            )
         }
         let output: Output
         do {
@@ -202,22 +228,32 @@ public enum CredentialProcess {
                 .credentialSource,
                 "credential_process `\(words[0])` did not print the expected JSON "
                     + "({\"Version\": 1, \"AccessKeyId\", \"SecretAccessKey\", …})"
-                    + (stderr.isEmpty ? "" : "; its stderr: \(stderr)"))
+                    + (stderr.isEmpty ? "" : "; its stderr: \(stderr)")
+            )
         }
         guard output.Version == 1 else {
             throw AWSClientError(
-                .credentialSource, "credential_process `\(words[0])` printed Version \(output.Version); only 1 is supported")
+                .credentialSource,
+                "credential_process `\(words[0])` printed Version \(output.Version); only 1 is supported"
+            )
         }
         var expiration: Date?
         if let raw = output.Expiration {
             guard let date = ISO8601.parse(raw) else {
                 throw AWSClientError(
-                    .credentialSource, "credential_process `\(words[0])` printed an Expiration that is not ISO 8601")
+                    .credentialSource,
+                    "credential_process `\(words[0])` printed an Expiration that is not ISO 8601"
+                )
             }
             expiration = date
         }
         return AWSCredentials(
-            accessKeyID: output.AccessKeyId, secretAccessKey: output.SecretAccessKey, sessionToken: output.SessionToken,
-            expiration: expiration, accountID: output.AccountId, source: "credential_process")
+            accessKeyID: output.AccessKeyId,
+            secretAccessKey: output.SecretAccessKey,
+            sessionToken: output.SessionToken,
+            expiration: expiration,
+            accountID: output.AccountId,
+            source: "credential_process"
+        )
     }
 }

@@ -88,6 +88,7 @@ extension EC2Client {
         return value
     }
 
+    /// `ModifyVpcAttribute`: sets exactly one of the VPC's DNS attributes (EC2 takes one per call).
     public func modifyVpcAttribute(
         vpcId: String,
         enableDnsHostnames: Bool? = nil,

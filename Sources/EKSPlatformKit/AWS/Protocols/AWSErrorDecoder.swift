@@ -41,7 +41,8 @@ public enum AWSErrorDecoder {
             let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
         {
             let header = response.header("x-amzn-errortype").map(cleanCode).flatMap(nonEmpty)
-            let type = (object["__type"] as? String).map(cleanCode).flatMap(nonEmpty)
+            let type =
+                (object["__type"] as? String).map(cleanCode).flatMap(nonEmpty)
                 ?? (object["code"] as? String).map(cleanCode).flatMap(nonEmpty)
                 ?? (object["Code"] as? String).map(cleanCode).flatMap(nonEmpty)
             let message = object["message"] as? String ?? object["Message"] as? String ?? ""

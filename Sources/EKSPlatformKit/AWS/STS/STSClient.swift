@@ -86,18 +86,28 @@ public struct STSClient: Sendable {
         parameters.set("DurationSeconds", durationSeconds)
         let root = try await send("AssumeRoleWithWebIdentity", parameters, unsigned: true)
         return try assumed(
-            root, result: "AssumeRoleWithWebIdentityResult", operation: "AssumeRoleWithWebIdentity",
-            source: "web identity")
+            root,
+            result: "AssumeRoleWithWebIdentityResult",
+            operation: "AssumeRoleWithWebIdentity",
+            source: "web identity"
+        )
     }
 
     // MARK: - Wire
 
-    private func send(_ operation: String, _ parameters: QueryParameters, unsigned: Bool = false) async throws
+    private func send(
+        _ operation: String,
+        _ parameters: QueryParameters,
+        unsigned: Bool = false
+    ) async throws
         -> XMLElement
     {
         var call = AWSCall.query(
-            operation, parameters, version: Self.service.apiVersion,
-            isMutating: operation != "GetCallerIdentity")
+            operation,
+            parameters,
+            version: Self.service.apiVersion,
+            isMutating: operation != "GetCallerIdentity"
+        )
         call.isUnsigned = unsigned
         let response = try await client.execute(call, service: Self.service)
         do {
@@ -106,18 +116,27 @@ public struct STSClient: Sendable {
                 throw AWSClientError(
                     .invalidResponse,
                     "expected <\(operation)Response>, got <\(root.name)>: \"\(AWSErrorDecoder.snippet(response.body))\"",
-                    service: "sts", operation: operation)
+                    service: "sts",
+                    operation: operation
+                )
             }
             return root
         } catch let error as XMLError {
             throw AWSClientError(
                 .invalidResponse,
                 "malformed XML (\(error)): \"\(AWSErrorDecoder.snippet(response.body))\"",
-                service: "sts", operation: operation)
+                service: "sts",
+                operation: operation
+            )
         }
     }
 
-    private func assumed(_ root: XMLElement, result: String, operation: String, source: String) throws
+    private func assumed(
+        _ root: XMLElement,
+        result: String,
+        operation: String,
+        source: String
+    ) throws
         -> AssumedCredentials
     {
         guard let credentials = root[result, "Credentials"], let keyID = credentials.string("AccessKeyId"),
@@ -128,9 +147,15 @@ public struct STSClient: Sendable {
         let account = arn.flatMap(ARN.init(parsing:))?.account
         return AssumedCredentials(
             credentials: AWSCredentials(
-                accessKeyID: keyID, secretAccessKey: secret, sessionToken: credentials.string("SessionToken"),
-                expiration: expiration, accountID: account, source: source),
-            assumedRoleARN: arn)
+                accessKeyID: keyID,
+                secretAccessKey: secret,
+                sessionToken: credentials.string("SessionToken"),
+                expiration: expiration,
+                accountID: account,
+                source: source
+            ),
+            assumedRoleARN: arn
+        )
     }
 
     private func missing(_ operation: String, _ what: String) -> AWSClientError {
