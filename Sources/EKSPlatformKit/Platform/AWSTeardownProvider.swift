@@ -181,26 +181,25 @@ public struct AWSTeardownProvider: TeardownProvider {
                 // Karpenter creates instance profiles for its node role; they hold the role, so they are found here
                 // even where the account's profile listing carries no tags. Ones tagged for the cluster go too.
                 let clusterTag = PlatformTags.kubernetesCluster(context.config.name)
-                for profile in try await iam.listInstanceProfilesForRole(roleName: physicalID) {
-                    try await Self.partGone {
-                        try await iam.removeRoleFromInstanceProfile(
-                            instanceProfileName: profile.instanceProfileName,
-                            roleName: physicalID
-                        )
-                    }
-                    var tags = profile.tags
-                    if tags.isEmpty {
+                for listed in try await iam.listInstanceProfilesForRole(roleName: physicalID) {
+                    var profile = listed
+                    if profile.tags.isEmpty {
                         let name = profile.instanceProfileName
                         guard
                             let found = try await AWSPlatformObserver.optional({
                                 try await iam.getInstanceProfile(instanceProfileName: name)
                             })
                         else { continue }
-                        tags = found.tags
+                        profile = found
                     }
-                    if tags.contains(where: { $0.key == clusterTag }) {
+                    if profile.tags.contains(where: { $0.key == clusterTag }) {
+                        try await deleteInstanceProfile(profile)
+                    } else {
                         try await Self.partGone {
-                            try await iam.deleteInstanceProfile(instanceProfileName: profile.instanceProfileName)
+                            try await iam.removeRoleFromInstanceProfile(
+                                instanceProfileName: profile.instanceProfileName,
+                                roleName: physicalID
+                            )
                         }
                     }
                 }
@@ -251,6 +250,18 @@ public struct AWSTeardownProvider: TeardownProvider {
     /// or association does not exist. Without this, that error reached the resource-level "already gone" handling
     /// and ended the step as if the role itself were gone: found by the reliability runs (a lost DetachRolePolicy
     /// or DeleteRolePolicy answer left the role behind while `down` reported success).
+    /// Removes every role from `profile` and deletes it; parts already gone are skipped.
+    func deleteInstanceProfile(_ profile: IAMInstanceProfile) async throws {
+        let iam = session.iam
+        let name = profile.instanceProfileName
+        for role in profile.roles {
+            try await Self.partGone {
+                try await iam.removeRoleFromInstanceProfile(instanceProfileName: name, roleName: role.roleName)
+            }
+        }
+        try await Self.partGone { try await iam.deleteInstanceProfile(instanceProfileName: name) }
+    }
+
     static func partGone(_ body: () async throws -> Void) async throws {
         do {
             try await body()
@@ -299,13 +310,7 @@ public struct AWSTeardownProvider: TeardownProvider {
             let iam = session.iam
             for profile in try await iam.listInstanceProfiles()
             where profile.tags.contains(where: { $0.key == clusterTag }) {
-                for role in profile.roles {
-                    try await iam.removeRoleFromInstanceProfile(
-                        instanceProfileName: profile.instanceProfileName,
-                        roleName: role.roleName
-                    )
-                }
-                try await iam.deleteInstanceProfile(instanceProfileName: profile.instanceProfileName)
+                try await deleteInstanceProfile(profile)
                 swept.append(profile.instanceProfileName)
             }
         case .networkInterfaces:

@@ -12,10 +12,7 @@ struct EngineDriftTests {
 
     /// `service:operation` of every AWS request the emulator logged since the last clear.
     static func requests(_ emulator: AWSEmulator) async throws -> [String] {
-        let text = try await emulator.get("/_emulator/requests")
-        let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
-        let entries = object?["requests"] as? [[String: Any]] ?? []
-        return entries.map { "\($0["service"] as? String ?? "?"):\($0["operation"] as? String ?? "?")" }
+        try await EngineEmulatorTests.requests(emulator).map { "\($0.service):\($0.operation)" }
     }
 
     /// The non-no-op changes as `action id`.

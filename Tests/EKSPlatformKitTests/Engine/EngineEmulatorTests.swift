@@ -13,10 +13,15 @@ struct EngineEmulatorTests {
 
     /// The AWS operations the emulator logged since `after` (sequence number).
     static func operations(_ emulator: AWSEmulator) async throws -> [String] {
+        try await requests(emulator).map(\.operation)
+    }
+
+    /// The service and operation of every AWS request the emulator logged since the last clear.
+    static func requests(_ emulator: AWSEmulator) async throws -> [(service: String, operation: String)] {
         let text = try await emulator.get("/_emulator/requests")
         let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
         let entries = object?["requests"] as? [[String: Any]] ?? []
-        return entries.compactMap { $0["operation"] as? String }
+        return entries.map { ($0["service"] as? String ?? "?", $0["operation"] as? String ?? "?") }
     }
 
     @Test("up from empty creates every resource with its tags; a second up makes no mutating call")
