@@ -18,7 +18,9 @@ let package = Package(
     name: "EKSPlatformKit",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "EKSPlatformKit", targets: ["EKSPlatformKit"]),
+        // The whole library; `EKSAWS` (the AWS client) and `EKSKubernetes` (the Kubernetes client, models, EKS token)
+        // can also be used on their own.
+        .library(name: "EKSPlatformKit", targets: ["EKSPlatformKit", "EKSKubernetes", "EKSAWS"]),
         .library(name: "KubeFake", targets: ["KubeFake"]),
         .executable(name: "platformctl", targets: ["platformctl"]),
         .executable(name: "kube-fake", targets: ["kube-fake"]),
@@ -39,10 +41,24 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
         ),
+        // The AWS layer: request core (signing, credentials, endpoints, retries), protocols, service clients.
         .target(
-            name: "EKSPlatformKit",
+            name: "EKSAWS",
             dependencies: [
                 "CLibXML2",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: fuzzSwiftSettings
+        ),
+        // The Kubernetes layer: typed models, the API client, kubeconfig and the EKS token.
+        .target(
+            name: "EKSKubernetes",
+            dependencies: [
+                "EKSAWS",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -50,6 +66,20 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: fuzzSwiftSettings
+        ),
+        // The platform engine: config, blueprint, plan, execute, teardown, GitOps render, operator credentials.
+        .target(
+            name: "EKSPlatformKit",
+            dependencies: [
+                "EKSAWS",
+                "EKSKubernetes",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: fuzzSwiftSettings
         ),

@@ -1,3 +1,6 @@
+import EKSAWS
+import EKSKubernetes
+
 /// Typed values for the Karpenter controller chart (`oci://public.ecr.aws/karpenter/karpenter`).
 ///
 /// Only keys the chart's `values.yaml` defines are modelled; unset optionals are omitted so the chart default

@@ -1,4 +1,6 @@
 import Crypto
+import EKSAWS
+import EKSKubernetes
 import Foundation
 
 /// The optional on-disk cache of `platformctl credential-process`: one `0600` JSON file per role and source, used until

@@ -1,3 +1,5 @@
+import EKSAWS
+import EKSKubernetes
 import Foundation
 
 /// A 1Password secret reference: `op://vault/item[/section]/field[?attribute=otp]`.

@@ -1,3 +1,5 @@
+import EKSAWS
+import EKSKubernetes
 import Foundation
 
 extension PlatformConfig.Operator {

@@ -1,3 +1,5 @@
+import EKSAWS
+import EKSKubernetes
 import Foundation
 
 /// Builds the environment of a `platformctl shell` and replaces the current process with the shell or command.

@@ -2,6 +2,8 @@ import EKSPlatformTestSupport
 import Foundation
 import Testing
 
+@testable import EKSAWS
+@testable import EKSKubernetes
 @testable import EKSPlatformKit
 
 /// botocore's service models, read once from the installed botocore (`python3 -c "import botocore…"`).

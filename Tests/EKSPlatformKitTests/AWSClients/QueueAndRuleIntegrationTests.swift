@@ -2,6 +2,8 @@ import EKSPlatformTestSupport
 import Foundation
 import Testing
 
+@testable import EKSAWS
+@testable import EKSKubernetes
 @testable import EKSPlatformKit
 
 @Suite("SQS and EventBridge clients against the emulator")

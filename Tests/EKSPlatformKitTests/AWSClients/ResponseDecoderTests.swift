@@ -2,6 +2,8 @@ import EKSPlatformTestSupport
 import Foundation
 import Testing
 
+@testable import EKSAWS
+@testable import EKSKubernetes
 @testable import EKSPlatformKit
 
 @Suite("Decoding moto's recorded responses", .enabled(if: ClientTests.fixtures != nil, "../shared/fixtures/moto is missing"))

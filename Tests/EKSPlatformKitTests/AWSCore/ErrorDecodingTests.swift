@@ -2,6 +2,8 @@ import EKSPlatformTestSupport
 import Foundation
 import Testing
 
+@testable import EKSAWS
+@testable import EKSKubernetes
 @testable import EKSPlatformKit
 
 @Suite("Error decoding from moto's recorded bodies", .enabled(if: PackagePaths.shared != nil, "needs ../shared/fixtures"))

@@ -2,6 +2,8 @@ import EKSPlatformTestSupport
 import Foundation
 import Testing
 
+@testable import EKSAWS
+@testable import EKSKubernetes
 @testable import EKSPlatformKit
 
 /// Records the delays the retry loop asked for, instead of sleeping.

@@ -2,6 +2,8 @@ import EKSPlatformTestSupport
 import Foundation
 import Testing
 
+@testable import EKSAWS
+@testable import EKSKubernetes
 @testable import EKSPlatformKit
 
 @Suite("moto with signature checking on accepts our signatures")

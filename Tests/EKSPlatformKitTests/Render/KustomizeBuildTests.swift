@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import EKSAWS
+@testable import EKSKubernetes
 @testable import EKSPlatformKit
 
 /// Finds `kubectl` on `PATH`.

@@ -2,6 +2,8 @@ import Foundation
 import KubeFake
 import Testing
 
+@testable import EKSAWS
+@testable import EKSKubernetes
 @testable import EKSPlatformKit
 
 /// Loads the upstream CRDs from ../shared/crds (never copied into the project).

@@ -1,5 +1,7 @@
 import Testing
 
+@testable import EKSAWS
+@testable import EKSKubernetes
 @testable import EKSPlatformKit
 
 @Suite("Redactor")

@@ -1,0 +1,262 @@
+import Foundation
+import Logging
+
+/// One AWS operation call, before endpoint, signing and retries.
+public struct AWSCall: Sendable {
+    /// The operation name, e.g. `DescribeVpcs`.
+    public var operation: String
+    /// The HTTP method.
+    public var method: String
+    /// The path, percent-encoded, starting with `/`.
+    public var path: String
+    /// Query parameters (rest-json), unencoded.
+    public var query: [(String, String)]
+    /// Extra headers.
+    public var headers: [(name: String, value: String)]
+    /// The body.
+    public var body: [UInt8]
+    /// Whether the call changes anything (for request accounting and `--dry-run` style checks).
+    public var isMutating: Bool
+    /// Whether the call is sent without a signature (STS `AssumeRoleWithWebIdentity` needs no credentials).
+    public var isUnsigned = false
+
+    /// Creates a call.
+    public init(
+        operation: String,
+        method: String = "POST",
+        path: String = "/",
+        query: [(String, String)] = [],
+        headers: [(name: String, value: String)] = [],
+        body: [UInt8] = [],
+        isMutating: Bool
+    ) {
+        self.operation = operation
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.isMutating = isMutating
+    }
+
+    /// A query-protocol call (EC2, IAM, STS).
+    public static func query(
+        _ operation: String,
+        _ parameters: QueryParameters,
+        version: String,
+        isMutating: Bool
+    ) -> AWSCall {
+        AWSCall(
+            operation: operation,
+            headers: [("content-type", "application/x-www-form-urlencoded; charset=utf-8")],
+            body: Array(parameters.body(action: operation, version: version).utf8),
+            isMutating: isMutating
+        )
+    }
+
+    /// A JSON-protocol call (SQS, EventBridge) with an encodable input.
+    public static func json<Input: Encodable>(
+        _ operation: String,
+        _ input: Input,
+        service: AWSServiceDescriptor,
+        isMutating: Bool
+    ) throws -> AWSCall {
+        guard case .json(let version, let prefix) = service.wireProtocol else {
+            throw AWSClientError(.invalidParameter, "\(service.serviceID) does not speak the JSON protocol")
+        }
+        return AWSCall(
+            operation: operation,
+            headers: [("content-type", "application/x-amz-json-\(version)"), ("x-amz-target", "\(prefix).\(operation)")],
+            body: Array(try AWSJSON.encoder().encode(input)),
+            isMutating: isMutating
+        )
+    }
+}
+
+/// What happened on one HTTP attempt, for observers (request counting, benchmarks, debug logs).
+public struct AWSAttemptRecord: Sendable {
+    /// The service signing name.
+    public var service: String
+    /// The operation.
+    public var operation: String
+    /// Whether the operation mutates.
+    public var isMutating: Bool
+    /// 1 for the first attempt.
+    public var attempt: Int
+    /// The HTTP status, or `nil` for a transport failure.
+    public var statusCode: Int?
+    /// The error code, if the attempt failed.
+    public var errorCode: String?
+    /// How long the attempt took.
+    public var duration: Duration
+}
+
+/// The one path every AWS call takes: endpoint → sign → send → decode errors → retry.
+public final class AWSClient: Sendable {
+    /// The version of this library (EKSAWS and the EKSPlatformKit package it ships in).
+    public static let libraryVersion = "0.1.0"
+    /// The `User-Agent` every request carries.
+    public static let userAgent = "platformctl/\(libraryVersion) (EKSPlatformKit)"
+
+    /// The region calls go to.
+    public let region: AWSRegion
+    /// Where credentials come from.
+    public let credentialProvider: any AWSCredentialProvider
+    /// The endpoint rules.
+    public let endpoints: AWSEndpointResolver
+    /// The retry rules.
+    public let retry: AWSRetryStrategy
+    /// The network.
+    public let transport: any AWSHTTPTransport
+    /// How long one attempt may take, body included.
+    public let attemptTimeout: Duration
+    /// The clock used for signing.
+    public let clock: @Sendable () -> Date
+    /// Called after every attempt.
+    public let observer: (@Sendable (AWSAttemptRecord) -> Void)?
+    /// Debug logging (already redacted).
+    public let logger: Logger
+
+    /// Creates a client.
+    /// - Parameters:
+    ///   - region: the region.
+    ///   - credentialProvider: the credential source (usually ``AWSCredentialChain``).
+    ///   - endpoints: endpoint resolution.
+    ///   - retry: the retry strategy.
+    ///   - transport: the HTTP transport; ``AsyncHTTPTransport/shared`` by default.
+    ///   - attemptTimeout: the limit for one attempt.
+    ///   - clock: the signing clock.
+    ///   - observer: called after each attempt.
+    ///   - logger: a logger for debug output.
+    public init(
+        region: AWSRegion,
+        credentialProvider: any AWSCredentialProvider,
+        endpoints: AWSEndpointResolver,
+        retry: AWSRetryStrategy = AWSRetryStrategy(),
+        transport: any AWSHTTPTransport = AsyncHTTPTransport.shared,
+        attemptTimeout: Duration = .seconds(30),
+        clock: @escaping @Sendable () -> Date = { Date() },
+        observer: (@Sendable (AWSAttemptRecord) -> Void)? = nil,
+        logger: Logger = Logger(label: "eksplatform.aws")
+    ) {
+        self.region = region
+        self.credentialProvider = credentialProvider
+        self.endpoints = endpoints
+        self.retry = retry
+        self.transport = transport
+        self.attemptTimeout = attemptTimeout
+        self.clock = clock
+        self.observer = observer
+        self.logger = logger
+    }
+
+    /// Sends a call and returns the successful (2xx) response.
+    /// - Throws: ``AWSServiceError`` for service errors, ``AWSClientError`` for everything on our side.
+    public func execute(_ call: AWSCall, service: AWSServiceDescriptor) async throws -> AWSHTTPResponse {
+        let (endpoint, signingRegion) = try endpoints.resolve(service, region: region)
+        let url = try Self.url(endpoint: endpoint, path: call.path, query: call.query)
+        var attempt = 0
+        var spent = 0
+        while true {
+            attempt += 1
+            let started = ContinuousClock.now
+            do {
+                let response = try await attemptOnce(call, url: url, service: service, signingRegion: signingRegion)
+                logger.debug(
+                    "\(service.signingName) \(call.operation) attempt \(attempt): HTTP \(response.statusCode)",
+                    metadata: ["request-id": "\(response.header("x-amzn-RequestId") ?? "-")"]
+                )
+                observer?(
+                    AWSAttemptRecord(
+                        service: service.signingName,
+                        operation: call.operation,
+                        isMutating: call.isMutating,
+                        attempt: attempt,
+                        statusCode: response.statusCode,
+                        errorCode: nil,
+                        duration: ContinuousClock.now - started
+                    )
+                )
+                await retry.quota.succeeded(refund: spent)
+                return response
+            } catch {
+                let error = Self.naming(error, service: service.signingName, operation: call.operation)
+                let code = (error as? AWSServiceError)?.code ?? (error as? AWSClientError)?.code.rawValue
+                observer?(
+                    AWSAttemptRecord(
+                        service: service.signingName,
+                        operation: call.operation,
+                        isMutating: call.isMutating,
+                        attempt: attempt,
+                        statusCode: (error as? AWSServiceError)?.statusCode,
+                        errorCode: code,
+                        duration: ContinuousClock.now - started
+                    )
+                )
+                let (retryable, cost) = AWSRetryStrategy.classify(error)
+                guard retryable, attempt < retry.maxAttempts else { throw error }
+                guard await retry.quota.acquire(cost) else {
+                    logger.debug("retry quota exhausted; not retrying \(service.signingName) \(call.operation)")
+                    throw error
+                }
+                spent += cost
+                let delay = retry.backoff(attempt: attempt)
+                logger.debug(
+                    "\(service.signingName) \(call.operation) attempt \(attempt) failed (\(code ?? "?")); retrying in \(delay)"
+                )
+                try await retry.sleeper(delay)
+            }
+        }
+    }
+
+    private func attemptOnce(
+        _ call: AWSCall,
+        url: URL,
+        service: AWSServiceDescriptor,
+        signingRegion: String
+    ) async throws -> AWSHTTPResponse {
+        var headers = call.headers
+        headers.append(("user-agent", AWSClient.userAgent))
+        let signed: [(name: String, value: String)]
+        if call.isUnsigned {
+            signed = headers
+        } else {
+            let credentials = try await credentialProvider.credentials()
+            let signer = SigV4Signer(credentials: credentials, region: signingRegion, service: service.signingName)
+            signed = signer.signHeaders(method: call.method, url: url, headers: headers, body: call.body, date: clock())
+        }
+        let request = AWSHTTPRequest(method: call.method, url: url, headers: signed, body: call.body)
+        let response = try await transport.send(request, timeout: attemptTimeout)
+        guard (200..<300).contains(response.statusCode) else {
+            throw AWSErrorDecoder.decode(response, service: service, operation: call.operation)
+        }
+        return response
+    }
+
+    /// Transport and response errors from the transport do not know the call; name its service and operation.
+    static func naming(_ error: any Error, service: String, operation: String) -> any Error {
+        guard var clientError = error as? AWSClientError, clientError.service == nil,
+            [.transport, .invalidResponse].contains(clientError.code)
+        else { return error }
+        clientError.service = service
+        clientError.operation = operation
+        return clientError
+    }
+
+    /// Joins an endpoint, a call path and query parameters.
+    static func url(endpoint: URL, path: String, query: [(String, String)]) throws -> URL {
+        var base = endpoint.absoluteString
+        while base.hasSuffix("/") { base.removeLast() }
+        var string = base + (path.hasPrefix("/") ? path : "/" + path)
+        if !query.isEmpty {
+            string +=
+                "?"
+                + query.map { "\(AWSURIEncoding.encode($0.0))=\(AWSURIEncoding.encode($0.1))" }
+                .joined(separator: "&")
+        }
+        guard let url = URL(string: string) else {
+            throw AWSClientError(.invalidEndpoint, "cannot form a URL from \(string)")
+        }
+        return url
+    }
+}

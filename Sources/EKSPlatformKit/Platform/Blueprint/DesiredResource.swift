@@ -1,0 +1,32 @@
+import EKSAWS
+import EKSKubernetes
+
+/// One resource the platform wants to exist: identity, typed specification, tags, dependencies and the
+/// idempotency token its create call sends.
+public struct DesiredResource: Sendable, Equatable {
+    /// The logical identity.
+    public var id: ResourceID
+    /// What it should look like.
+    public var spec: ResourceSpec
+    /// The tags it must carry (the config's `tags`, `eksplatform.io/cluster`, and kind-specific tags).
+    public var tags: [String: String]
+    /// Resources that must exist before this one is created (and be deleted after it).
+    public var dependsOn: [ResourceID]
+    /// The stable idempotency token for the create call.
+    public var idempotencyToken: String
+
+    /// Creates a desired resource.
+    public init(
+        id: ResourceID,
+        spec: ResourceSpec,
+        tags: [String: String],
+        dependsOn: [ResourceID] = [],
+        idempotencyToken: String
+    ) {
+        self.id = id
+        self.spec = spec
+        self.tags = tags
+        self.dependsOn = dependsOn
+        self.idempotencyToken = idempotencyToken
+    }
+}

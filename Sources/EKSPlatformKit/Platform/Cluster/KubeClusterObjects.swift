@@ -1,0 +1,248 @@
+import EKSAWS
+import EKSKubernetes
+import Foundation
+
+/// Applies and observes the engine's in-cluster objects with a ``KubeClient``: Flux's pinned install manifest (SHA-256
+/// checked before anything is applied), the Git credentials Secret, the `flux-system` GitRepository + Kustomization,
+/// and `platform-vars`. Each object carries the ``ClusterObjects/digestAnnotation`` of what was applied (the Flux
+/// install's digest sits on the `flux-system` Namespace), so a re-run that finds equal digests writes nothing.
+public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
+    /// The cluster's API, obtained when first needed (the cluster may not exist when the run starts).
+    public var client: @Sendable () async throws -> KubeClient
+    /// The cluster endpoint written into `platform-vars`.
+    public var endpoint: @Sendable () async throws -> String
+    /// Downloads the Flux manifest.
+    public var loadManifest: @Sendable (String) async throws -> [UInt8]
+    /// Resolves the SSH key and known_hosts for the Git credentials Secret.
+    public var resolveCredentials:
+        @Sendable (PlatformConfig.Credentials, _ repositoryURL: String) async throws -> (
+            identity: String, knownHosts: String
+        )
+
+    /// Creates the applier/observer for an existing client.
+    public init(
+        kube: KubeClient,
+        endpoint: @escaping @Sendable () async throws -> String,
+        loadManifest: @escaping @Sendable (String) async throws -> [UInt8] = KubeClusterObjects.download,
+        resolveCredentials:
+            @escaping @Sendable (PlatformConfig.Credentials, String) async throws -> (
+                identity: String, knownHosts: String
+            ) = KubeClusterObjects.resolve
+    ) {
+        self.init(
+            client: { kube },
+            endpoint: endpoint,
+            loadManifest: loadManifest,
+            resolveCredentials: resolveCredentials
+        )
+    }
+
+    /// Creates the applier/observer with a client made on first use.
+    public init(
+        client: @escaping @Sendable () async throws -> KubeClient,
+        endpoint: @escaping @Sendable () async throws -> String,
+        loadManifest: @escaping @Sendable (String) async throws -> [UInt8] = KubeClusterObjects.download,
+        resolveCredentials:
+            @escaping @Sendable (PlatformConfig.Credentials, String) async throws -> (
+                identity: String, knownHosts: String
+            ) = KubeClusterObjects.resolve
+    ) {
+        self.client = client
+        self.endpoint = endpoint
+        self.loadManifest = loadManifest
+        self.resolveCredentials = resolveCredentials
+    }
+
+    /// Why credentials or the manifest could not be obtained.
+    public struct ResolutionError: Error, Sendable, CustomStringConvertible {
+        /// What failed and how to fix it.
+        public var description: String
+    }
+
+    // MARK: apply
+
+    /// Server-side applies `id` of `objects` with its digest annotation, waiting where the object needs it.
+    public func apply(_ id: ResourceID, objects: ClusterObjects, context: ApplyContext) async throws -> StepOutcome {
+        let kube = try await client()
+        let endpoint = try await self.endpoint()
+        let digests = Dictionary(
+            objects.desiredDigests(context: context.platform, endpoint: endpoint).map { ($0.id, $0.digest) },
+            uniquingKeysWith: { first, _ in first }
+        )
+        let digest = digests[id] ?? ""
+        switch id {
+        case ClusterObjects.fluxInstall:
+            let bytes = try await loadManifest(objects.fluxManifest.url)
+            var warning: String?
+            try objects.fluxManifest.verify(bytes) { warning = $0 }
+            let install = try objects.fluxInstallDocuments(String(decoding: bytes, as: UTF8.self))
+            let applied = try await kube.applyManifest(documents: install.documents, force: true)
+            for controller in install.controllers {
+                try await kube.waitForRollout(
+                    namespace: ClusterObjects.fluxNamespace,
+                    name: controller,
+                    timeout: .seconds(600)
+                )
+            }
+            _ = try await kube.patch(
+                apiVersion: "v1",
+                kind: "Namespace",
+                name: ClusterObjects.fluxNamespace,
+                patch: ["metadata": ["annotations": [ClusterObjects.digestAnnotation: .string(digest)]]]
+            )
+            let verified = warning.map { "warning: \($0)" } ?? "sha256 verified"
+            return .done(
+                "applied Flux \(objects.fluxManifest.version) (\(applied.count) objects, \(verified); "
+                    + "\(install.controllers.count) controllers rolled out on the system nodes)"
+            )
+        case ClusterObjects.gitCredentials:
+            guard let credentials = objects.credentials, let url = objects.gitRepositoryURL else {
+                return .unchanged("no credentials configured")
+            }
+            let material = try await resolveCredentials(credentials, url)
+            try await applyStamped(
+                objects.gitCredentialsSecret(identity: material.identity, knownHosts: material.knownHosts),
+                digest,
+                kube
+            )
+            return .done("applied Secret flux-system/flux-system")
+        case ClusterObjects.gitRepositoryID:
+            try await applyStamped(objects.gitRepository, digest, kube)
+            return .done("applied GitRepository flux-system/flux-system")
+        case ClusterObjects.kustomizationID:
+            try await applyStamped(objects.kustomization, digest, kube)
+            return .done("applied Kustomization flux-system/flux-system at \(objects.kustomization.spec.path ?? "")")
+        case ClusterObjects.platformVars:
+            try await applyStamped(
+                try objects.variablesConfigMap(context: context.platform, endpoint: endpoint),
+                digest,
+                kube
+            )
+            return .done("applied ConfigMap flux-system/platform-vars")
+        default:
+            return .unchanged("unknown in-cluster object \(id)")
+        }
+    }
+
+    func applyStamped<T: Encodable & Sendable>(_ object: T, _ digest: String, _ kube: KubeClient) async throws {
+        guard case .object(var map) = try JSONValue(encoding: object), case .object(var metadata)? = map["metadata"] else {
+            throw KubeClientError(.invalidObject, "cannot stamp the digest on \(T.self)")
+        }
+        var annotations = metadata["annotations"]?.objectValue ?? [:]
+        annotations[ClusterObjects.digestAnnotation] = .string(digest)
+        metadata["annotations"] = .object(annotations)
+        map["metadata"] = .object(metadata)
+        try await kube.apply(.object(map), force: true)
+    }
+
+    // MARK: observe
+
+    /// The in-cluster objects of `config` with their `digest` annotations (missing ones are left out).
+    public func observe(_ config: PlatformConfig, endpoint: String) async throws -> [ObservedResource] {
+        let kube = try await client()
+        let namespace = ClusterObjects.fluxNamespace
+        let targets: [(ResourceID, String, String, String?, String)] = [
+            (ClusterObjects.fluxInstall, "v1", "Namespace", nil, namespace),
+            (ClusterObjects.gitCredentials, "v1", "Secret", namespace, ClusterObjects.syncName),
+            (ClusterObjects.gitRepositoryID, "source.toolkit.fluxcd.io/v1", "GitRepository", namespace, ClusterObjects.syncName),
+            (
+                ClusterObjects.kustomizationID, "kustomize.toolkit.fluxcd.io/v1", "Kustomization", namespace,
+                ClusterObjects.syncName
+            ),
+            (ClusterObjects.platformVars, "v1", "ConfigMap", namespace, GitOpsRenderer.variablesConfigMapName),
+        ]
+        var result: [ObservedResource] = []
+        for (id, apiVersion, kind, objectNamespace, name) in targets {
+            let object: JSONValue?
+            do {
+                object = try await kube.get(apiVersion: apiVersion, kind: kind, name: name, namespace: objectNamespace)
+            } catch let error as KubeClientError where error.code == .unknownKind || error.isNotFound {
+                object = nil
+            }
+            guard let object else { continue }
+            let digest = object["metadata"]?["annotations"]?[ClusterObjects.digestAnnotation]?.stringValue ?? ""
+            result.append(
+                ObservedResource(
+                    id: id,
+                    physicalID: "\(kind) \(objectNamespace.map { "\($0)/" } ?? "")\(name)",
+                    properties: ["digest": digest]
+                )
+            )
+        }
+        return result
+    }
+
+    // MARK: defaults
+
+    /// Reads `file://` URLs and downloads `http(s)` ones (following up to five redirects).
+    @Sendable public static func download(_ location: String) async throws -> [UInt8] {
+        if location.hasPrefix("/") { return Array(try Data(contentsOf: URL(fileURLWithPath: location))) }
+        guard var url = URL(string: location) else { throw ResolutionError(description: "\(location) is not a URL") }
+        if url.isFileURL { return Array(try Data(contentsOf: url)) }
+        for _ in 0..<6 {
+            let response = try await AsyncHTTPTransport.shared.send(
+                AWSHTTPRequest(method: "GET", url: url),
+                timeout: .seconds(60)
+            )
+            if (300..<400).contains(response.statusCode),
+                let next = response.header("location").flatMap({ URL(string: $0, relativeTo: url) })
+            {
+                url = next.absoluteURL
+                continue
+            }
+            guard response.statusCode == 200 else {
+                throw ResolutionError(description: "downloading \(location) answered HTTP \(response.statusCode)")
+            }
+            return response.body
+        }
+        throw ResolutionError(description: "too many redirects downloading \(location)")
+    }
+
+    /// The SSH key from a file or a 1Password reference (`op read`), and the repository host's lines of
+    /// `~/.ssh/known_hosts`.
+    @Sendable public static func resolve(
+        _ credentials: PlatformConfig.Credentials,
+        repositoryURL: String
+    ) async throws -> (identity: String, knownHosts: String) {
+        let environment = ProcessInfo.processInfo.environment
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        let identity: String
+        switch credentials {
+        case .file(let path):
+            let expanded = path.hasPrefix("~/") ? home + path.dropFirst(1) : path
+            guard let text = try? String(contentsOfFile: expanded, encoding: .utf8) else {
+                throw ResolutionError(description: "cannot read the SSH key \(path) (spec.gitops.credentials.file)")
+            }
+            identity = text
+        case .sshPrivateKey(let reference):
+            guard reference.hasPrefix("op://") else { return (reference, try knownHosts(for: repositoryURL, home: home)) }
+            do {
+                // The 1Password source registers the key with the Redactor and explains op's failures.
+                identity = try await OnePasswordCLI(environment: environment).read(reference)
+            } catch let error as OnePasswordError {
+                throw ResolutionError(description: "spec.gitops.credentials.sshPrivateKey: \(error.message)")
+            }
+        }
+        return (identity, try knownHosts(for: repositoryURL, home: home))
+    }
+
+    static func knownHosts(for repositoryURL: String, home: String) throws -> String {
+        let host = URL(string: repositoryURL)?.host ?? ""
+        let text = (try? String(contentsOfFile: home + "/.ssh/known_hosts", encoding: .utf8)) ?? ""
+        let lines = text.split(separator: "\n").filter { line in
+            line.split(separator: " ").first?.split(separator: ",").contains { $0 == host || $0 == "[\(host)]:22" } ?? false
+        }
+        guard !lines.isEmpty else {
+            throw ResolutionError(
+                description: "no known_hosts entry for \(host); verify its host key and add it to ~/.ssh/known_hosts "
+                    + "(e.g. ssh-keyscan \(host) >> ~/.ssh/known_hosts after checking the fingerprint)"
+            )
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension ClusterObjects {
+    /// The repository URL of the GitRepository.
+    public var gitRepositoryURL: String? { gitRepository.spec.url }
+}

@@ -1,0 +1,122 @@
+import EKSAWS
+import EKSKubernetes
+
+/// Turns a blueprint and an observed state into a ``Plan``: create / update / replace / delete / no-op per
+/// resource, each with a reason. Pure; ``plan(_:observer:)`` adds the observation.
+public enum Planner {
+    /// Observes with `observer`, derives the blueprint for the observed zones, and plans.
+    public static func plan(_ config: PlatformConfig, observer: any PlatformObserver) async throws -> (Blueprint, Plan) {
+        let observed = try await observer.observe(config)
+        let zones = try Blueprint.resolveZones(for: config, available: observed.availableZones)
+        let blueprint = try Blueprint(config: config, zones: zones)
+        return (blueprint, plan(blueprint, observed: observed))
+    }
+
+    /// Plans `blueprint` against `observed`.
+    public static func plan(_ blueprint: Blueprint, observed: ObservedState) -> Plan {
+        let context = observed.context
+        var changes: [Plan.Change] = []
+        var desiredIDs = Set<ResourceID>()
+
+        for resource in blueprint.resources {
+            desiredIDs.insert(resource.id)
+            guard let existing = observed.resource(resource.id) else {
+                changes.append(Plan.Change(id: resource.id, action: .create, reasons: ["does not exist"]))
+                continue
+            }
+            let desired = resource.spec.properties(in: context)
+            var reasons: [String] = []
+            var replace = false
+            for key in desired.keys.sorted() {
+                guard let have = existing.properties[key], let want = desired[key], have != want else { continue }
+                reasons.append(difference(key, have: have, want: want))
+                if resource.spec.immutableProperties.contains(key) { replace = true }
+            }
+            if existing.tagsRead, let tagReason = tagDifference(have: existing.tags, want: resource.tags) {
+                reasons.append(tagReason)
+            }
+            if reasons.isEmpty, existing.record == .stale {
+                reasons.append(Self.staleRecordReason)
+            }
+            let action: Plan.Action = reasons.isEmpty ? .noop : (replace ? .replace : .update)
+            changes.append(
+                Plan.Change(
+                    id: resource.id,
+                    action: action,
+                    reasons: replace ? reasons + ["cannot change in place: the resource must be re-created"] : reasons,
+                    physicalID: existing.physicalID
+                )
+            )
+        }
+
+        if let objects = blueprint.cluster {
+            for (id, digest) in objects.desiredDigests(context: context, endpoint: observed.clusterEndpoint ?? "") {
+                desiredIDs.insert(id)
+                guard let existing = observed.resource(id) else {
+                    let reason = observed.clusterEndpoint == nil ? "the cluster does not exist yet" : "not in the cluster"
+                    changes.append(Plan.Change(id: id, action: .create, reasons: [reason]))
+                    continue
+                }
+                let same = existing.properties["digest"] == digest
+                changes.append(
+                    Plan.Change(
+                        id: id,
+                        action: same ? .noop : .update,
+                        reasons: same ? [] : ["content differs from what platformctl last applied"],
+                        physicalID: existing.physicalID
+                    )
+                )
+            }
+        }
+
+        // Owned but undesired: delete, dependents first (reverse kind order, then reverse name).
+        let orphans = observed.resources.filter { !desiredIDs.contains($0.id) }.sorted { $0.id > $1.id }
+        for orphan in orphans {
+            changes.append(
+                Plan.Change(
+                    id: orphan.id,
+                    action: .delete,
+                    reasons: ["tagged \(PlatformTags.cluster)=\(blueprint.config.name) but no longer in platform.yaml"],
+                    physicalID: orphan.physicalID
+                )
+            )
+        }
+        return Plan(cluster: blueprint.config.name, changes: changes)
+    }
+
+    /// The reason given for re-applying a resource that matches platform.yaml but whose ``AppliedRecord`` is missing
+    /// or out of date (typically after an interrupted run), so that later plans can skip reading it in full.
+    public static let staleRecordReason =
+        "matches platform.yaml, but platformctl's record of applying it is missing or out of date; re-applied to record it"
+
+    /// `key differs: old → new`; for lists, only the added and removed items; long values are not printed.
+    public static func difference(_ key: String, have: String, want: String) -> String {
+        let haveItems = Set(have.split(separator: ",").map(String.init))
+        let wantItems = Set(want.split(separator: ",").map(String.init))
+        // JSON documents (policies, add-on configuration) contain commas but are not lists.
+        let isDocument = [have, want].contains { $0.hasPrefix("{") || $0.hasPrefix("[") }
+        if !isDocument, haveItems.count > 1 || wantItems.count > 1 {
+            let removed = haveItems.subtracting(wantItems).sorted()
+            let added = wantItems.subtracting(haveItems).sorted()
+            if !removed.isEmpty || !added.isEmpty, (removed + added).allSatisfy({ $0.count <= 80 }) {
+                let from = removed.isEmpty ? "(none)" : removed.joined(separator: ",")
+                let to = added.isEmpty ? "(none)" : added.joined(separator: ",")
+                return "\(key) differ: \(from) → \(to)"
+            }
+        }
+        if have.count > 80 || want.count > 80 { return "\(key) differs" }
+        return "\(key) differs: \(have.isEmpty ? "(empty)" : have) → \(want.isEmpty ? "(empty)" : want)"
+    }
+
+    /// `tags differ: team=a → team=b` over the desired keys; extra observed tags are ignored.
+    static func tagDifference(have: [String: String], want: [String: String]) -> String? {
+        var from: [String] = []
+        var to: [String] = []
+        for key in want.keys.sorted() where have[key] != want[key] {
+            from.append(have[key].map { "\(key)=\($0)" } ?? "\(key) (missing)")
+            to.append("\(key)=\(want[key] ?? "")")
+        }
+        guard !to.isEmpty else { return nil }
+        return "tags differ: \(from.joined(separator: ", ")) → \(to.joined(separator: ", "))"
+    }
+}

@@ -1,0 +1,341 @@
+import EKSAWS
+import EKSKubernetes
+import Foundation
+
+/// The real ``TeardownProvider``: Kubernetes actions through a ``KubeClient`` (when the cluster is reachable), AWS
+/// deletions and tag sweeps through the typed clients. Every action is idempotent: what is already gone is reported
+/// as unchanged, so `down` can be re-run after an interruption.
+public struct AWSTeardownProvider: TeardownProvider {
+    /// The AWS session.
+    public var session: AWSSession
+    /// The cluster's API; `nil` when the cluster is gone or unreachable (Kubernetes actions are then skipped with a
+    /// warning event, and the sweeps remove whatever Karpenter left).
+    public var kube: KubeClient?
+    /// How long Karpenter gets to drain and terminate its instances after the NodePools are deleted; what is left
+    /// then is terminated by the instance sweep.
+    public var karpenterDrainTimeout: Duration
+
+    /// Creates a provider.
+    public init(session: AWSSession, kube: KubeClient?, karpenterDrainTimeout: Duration = .seconds(600)) {
+        self.session = session
+        self.kube = kube
+        self.karpenterDrainTimeout = karpenterDrainTimeout
+    }
+
+    static let liveInstanceStates = ["pending", "running", "stopping", "stopped", "shutting-down"]
+
+    static func kubeAbsent(_ error: any Error) -> Bool {
+        guard let error = error as? KubeClientError else { return false }
+        return error.code == .unknownKind || error.isNotFound
+    }
+
+    /// Performs one teardown action: Kubernetes actions through the client (skipped without one), AWS deletions
+    /// and waits, and the tag sweeps. Idempotent: what is already gone is reported as unchanged.
+    public func perform(_ action: TeardownPlan.Action, context: ApplyContext) async throws -> StepOutcome {
+        switch action {
+        case .suspendKustomization, .deleteKustomization, .deleteAll, .waitNoneLeft, .deleteObject, .uninstallFlux:
+            guard let kube else {
+                return .unchanged("skipped: no Kubernetes access (the tag sweeps remove what Karpenter left)")
+            }
+            do {
+                return try await performKube(action, kube: kube, context: context)
+            } catch  where Self.kubeAbsent(error) {
+                return .unchanged("nothing to do: \(action.description) (not installed)")
+            }
+        case .waitKarpenterInstancesGone:
+            // Without cluster access no NodePool was deleted, so Karpenter drains nothing: the instance sweep
+            // terminates what it launched. With access, Karpenter gets time to drain; what it leaves is swept too.
+            guard kube != nil else {
+                return .unchanged("skipped: no Kubernetes access (the instance sweep terminates Karpenter's instances)")
+            }
+            let filters = karpenterInstanceFilters(context.config.name)
+            do {
+                try await context.step.wait(for: "Karpenter's instances to terminate", timeout: karpenterDrainTimeout) {
+                    let count = try await session.ec2.describeInstances(filters: filters).count
+                    return count == 0 ? .ready : .pending("\(count) instance(s) still running")
+                }
+            } catch let timeout as WaitTimeoutError {
+                return .done(
+                    "Karpenter did not terminate its instances in time (\(timeout.lastStatus)); "
+                        + "the instance sweep terminates them"
+                )
+            }
+            return .done("no Karpenter instance is left")
+        case .deleteResource(let id):
+            return try await deleteResource(id, context: context)
+        case .sweep(let target):
+            return try await sweep(target, context: context)
+        }
+    }
+
+    func karpenterInstanceFilters(_ cluster: String) -> [EC2Filter] {
+        [
+            EC2Filter(name: "tag-key", values: ["karpenter.sh/nodepool"]),
+            EC2Filter(name: "tag-key", values: [PlatformTags.kubernetesCluster(cluster)]),
+            EC2Filter(name: "instance-state-name", values: Self.liveInstanceStates),
+        ]
+    }
+
+    // MARK: Kubernetes
+
+    func performKube(_ action: TeardownPlan.Action, kube: KubeClient, context: ApplyContext) async throws -> StepOutcome {
+        switch action {
+        case .suspendKustomization(let namespace, let name):
+            _ = try await kube.patch(
+                apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+                kind: "Kustomization",
+                name: name,
+                namespace: namespace,
+                patch: ["spec": ["suspend": true]]
+            )
+            return .done("suspended Kustomization \(namespace)/\(name)")
+        case .deleteKustomization(let namespace, let name):
+            let deleted = try await kube.delete(
+                apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+                kind: "Kustomization",
+                name: name,
+                namespace: namespace,
+                waitUntilGone: .seconds(600)
+            )
+            return deleted ? .done("deleted Kustomization \(namespace)/\(name)") : .unchanged("already gone")
+        case .deleteAll(let apiVersion, let kind):
+            let items = try await kube.list(apiVersion: apiVersion, kind: kind).items
+            for item in items {
+                guard let name = item["metadata"]?["name"]?.stringValue else { continue }
+                try await kube.delete(
+                    apiVersion: apiVersion,
+                    kind: kind,
+                    name: name,
+                    namespace: item["metadata"]?["namespace"]?.stringValue
+                )
+            }
+            return items.isEmpty ? .unchanged("no \(kind)") : .done("deleted \(items.count) \(kind)(s)")
+        case .waitNoneLeft(let apiVersion, let kind):
+            try await context.step.wait(for: "no \(kind) left", timeout: .seconds(1200)) {
+                let count = try await kube.list(apiVersion: apiVersion, kind: kind).items.count
+                return count == 0 ? .ready : .pending("\(count) \(kind)(s) left")
+            }
+            return .done("no \(kind) is left")
+        case .deleteObject(let apiVersion, let kind, let namespace, let name):
+            let deleted = try await kube.delete(apiVersion: apiVersion, kind: kind, name: name, namespace: namespace)
+            return deleted ? .done("deleted \(kind) \(namespace)/\(name)") : .unchanged("already gone")
+        case .uninstallFlux:
+            let deleted = try await kube.delete(
+                apiVersion: "v1",
+                kind: "Namespace",
+                name: ClusterObjects.fluxNamespace,
+                waitUntilGone: .seconds(600)
+            )
+            let crds = try await kube.list(
+                apiVersion: "apiextensions.k8s.io/v1",
+                kind: "CustomResourceDefinition",
+                labelSelector: "app.kubernetes.io/part-of=flux"
+            ).items
+            for crd in crds {
+                guard let name = crd["metadata"]?["name"]?.stringValue else { continue }
+                try await kube.delete(apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", name: name)
+            }
+            return .done("deleted namespace flux-system\(deleted ? "" : " (already gone)") and \(crds.count) Flux CRDs")
+        default:
+            return .unchanged("not a Kubernetes action")
+        }
+    }
+
+    // MARK: AWS deletions
+
+    func deleteResource(_ id: ResourceID, context: ApplyContext) async throws -> StepOutcome {
+        guard let physicalID = await context.registry.physicalID(id) else { return .unchanged("\(id) does not exist") }
+        let cluster = context.config.name
+        let ec2 = session.ec2
+        let eks = session.eks
+        let options = EKSWaiterOptions(
+            sleeper: context.step.sleep,
+            onStatus: { [step = context.step] in step.events.handle(.waiting(id: step.stepID, on: "\(id) deleted", status: $0)) }
+        )
+        do {
+            switch id.kind {
+            case .nodeGroup:
+                _ = try await eks.deleteNodegroup(clusterName: cluster, nodegroupName: physicalID)
+                try await eks.waitUntilNodegroupDeleted(clusterName: cluster, nodegroupName: physicalID, options: options)
+            case .addon:
+                _ = try await eks.deleteAddon(clusterName: cluster, addonName: physicalID)
+                try await eks.waitUntilAddonDeleted(clusterName: cluster, addonName: physicalID, options: options)
+            case .podIdentityAssociation:
+                _ = try await eks.deletePodIdentityAssociation(clusterName: cluster, associationId: physicalID)
+            case .accessEntry:
+                try await eks.deleteAccessEntry(clusterName: cluster, principalArn: physicalID)
+            case .cluster:
+                _ = try await eks.deleteCluster(name: physicalID)
+                try await eks.waitUntilClusterDeleted(name: physicalID, options: options)
+            case .eventRule:
+                _ = try await session.eventBridge.removeTargets(rule: physicalID, ids: [Blueprint.interruptionTargetID])
+                try await session.eventBridge.deleteRule(name: physicalID)
+            case .sqsQueue:
+                try await session.sqs.deleteQueue(queueUrl: physicalID)
+            case .iamRole:
+                let iam = session.iam
+                for policy in try await iam.listAttachedRolePolicies(roleName: physicalID) {
+                    try await Self.partGone { try await iam.detachRolePolicy(roleName: physicalID, policyArn: policy.policyArn) }
+                }
+                for name in try await iam.listRolePolicies(roleName: physicalID) {
+                    try await Self.partGone { try await iam.deleteRolePolicy(roleName: physicalID, policyName: name) }
+                }
+                // Karpenter creates instance profiles for its node role; they hold the role, so they are found here
+                // even where the account's profile listing carries no tags. Ones tagged for the cluster go too.
+                let clusterTag = PlatformTags.kubernetesCluster(context.config.name)
+                for listed in try await iam.listInstanceProfilesForRole(roleName: physicalID) {
+                    var profile = listed
+                    if profile.tags.isEmpty {
+                        let name = profile.instanceProfileName
+                        guard
+                            let found = try await AWSPlatformObserver.optional({
+                                try await iam.getInstanceProfile(instanceProfileName: name)
+                            })
+                        else { continue }
+                        profile = found
+                    }
+                    if profile.tags.contains(where: { $0.key == clusterTag }) {
+                        try await deleteInstanceProfile(profile)
+                    } else {
+                        try await Self.partGone {
+                            try await iam.removeRoleFromInstanceProfile(
+                                instanceProfileName: profile.instanceProfileName,
+                                roleName: physicalID
+                            )
+                        }
+                    }
+                }
+                try await iam.deleteRole(roleName: physicalID)
+            case .natGateway:
+                _ = try await ec2.deleteNatGateway(natGatewayId: physicalID)
+                try await context.step.wait(for: "NAT gateway \(physicalID) deleted") {
+                    let state = try await ec2.describeNatGateways(natGatewayIds: [physicalID]).first?.state ?? "deleted"
+                    return state == "deleted" ? .ready : .pending(state)
+                }
+            case .elasticIP:
+                try await ec2.releaseAddress(allocationId: physicalID)
+            case .routeTable:
+                if let table = try await ec2.describeRouteTables(routeTableIds: [physicalID]).first {
+                    for association in table.associations where !association.main {
+                        try await Self.partGone {
+                            try await ec2.disassociateRouteTable(associationId: association.routeTableAssociationId)
+                        }
+                    }
+                }
+                try await ec2.deleteRouteTable(routeTableId: physicalID)
+            case .internetGateway:
+                let gateway = try await ec2.describeInternetGateways(internetGatewayIds: [physicalID]).first
+                for attachment in gateway?.attachments ?? [] {
+                    try await ec2.detachInternetGateway(internetGatewayId: physicalID, vpcId: attachment.vpcId)
+                }
+                try await ec2.deleteInternetGateway(internetGatewayId: physicalID)
+            case .securityGroup:
+                try await ec2.deleteSecurityGroup(groupId: physicalID)
+            case .subnet:
+                try await ec2.deleteSubnet(subnetId: physicalID)
+            case .vpc:
+                try await ec2.deleteVpc(vpcId: physicalID)
+            case .kubernetesObject:
+                return .unchanged("in-cluster objects go with the cluster")
+            }
+        } catch  where AWSPlatformObserver.isNotFound(error) || Self.isAlreadyGone(error) {
+            await context.registry.forget(id)
+            return .unchanged("\(id) was already gone")
+        }
+        await context.registry.forget(id)
+        return .done("deleted \(physicalID)")
+    }
+
+    /// Runs one part of a deletion (detaching a policy, removing an association), treating "not found" as done.
+    ///
+    /// When the answer to such a call is lost after IAM or EC2 performed it, the client's retry is told the policy
+    /// or association does not exist. Without this, that error reached the resource-level "already gone" handling
+    /// and ended the step as if the role itself were gone: found by the reliability runs (a lost DetachRolePolicy
+    /// or DeleteRolePolicy answer left the role behind while `down` reported success).
+    /// Removes every role from `profile` and deletes it; parts already gone are skipped.
+    func deleteInstanceProfile(_ profile: IAMInstanceProfile) async throws {
+        let iam = session.iam
+        let name = profile.instanceProfileName
+        for role in profile.roles {
+            try await Self.partGone {
+                try await iam.removeRoleFromInstanceProfile(instanceProfileName: name, roleName: role.roleName)
+            }
+        }
+        try await Self.partGone { try await iam.deleteInstanceProfile(instanceProfileName: name) }
+    }
+
+    static func partGone(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch  where AWSPlatformObserver.isNotFound(error) || isAlreadyGone(error) {
+            return
+        }
+    }
+
+    static func isAlreadyGone(_ error: any Error) -> Bool {
+        guard let error = error as? AWSServiceError else { return false }
+        return error.code.hasPrefix("InvalidVpcID.NotFound") || error.code.hasSuffix(".NotFound")
+            || error.code == "NatGatewayNotFound" || error.code == "InvalidAllocationID.NotFound"
+    }
+
+    // MARK: sweeps
+
+    func sweep(_ target: TeardownPlan.SweepTarget, context: ApplyContext) async throws -> StepOutcome {
+        let cluster = context.config.name
+        let ec2 = session.ec2
+        let clusterTag = PlatformTags.kubernetesCluster(cluster)
+        var swept: [String] = []
+        switch target {
+        case .instances:
+            let instances = try await ec2.describeInstances(filters: [
+                EC2Filter(name: "tag-key", values: [clusterTag]),
+                EC2Filter(name: "instance-state-name", values: Self.liveInstanceStates),
+            ])
+            let ids = instances.map(\.instanceId)
+            swept = ids
+            if !ids.isEmpty {
+                _ = try await ec2.terminateInstances(instanceIds: ids)
+                try await context.step.wait(for: "swept instances to terminate", timeout: .seconds(900)) {
+                    let left = try await ec2.describeInstances(instanceIds: ids).filter { $0.state.name != "terminated" }
+                    return left.isEmpty ? .ready : .pending("\(left.count) still \(left.first?.state.name ?? "")")
+                }
+            }
+        case .launchTemplates:
+            let templates = try await ec2.describeLaunchTemplates(filters: [
+                EC2Filter(name: "tag:\(PlatformTags.karpenterLaunchTemplateCluster)", values: [cluster])
+            ])
+            for template in templates {
+                try await ec2.deleteLaunchTemplate(launchTemplateId: template.launchTemplateId)
+                swept.append(template.launchTemplateName)
+            }
+        case .instanceProfiles:
+            let iam = session.iam
+            for profile in try await iam.listInstanceProfiles()
+            where profile.tags.contains(where: { $0.key == clusterTag }) {
+                try await deleteInstanceProfile(profile)
+                swept.append(profile.instanceProfileName)
+            }
+        case .networkInterfaces:
+            guard let vpcID = await context.registry.physicalID(ResourceID(.vpc, "main")) else {
+                return .unchanged("no platform VPC")
+            }
+            let interfaces = try await ec2.describeNetworkInterfaces(filters: [
+                EC2Filter(name: "vpc-id", values: [vpcID]), EC2Filter(name: "status", values: ["available"]),
+            ])
+            for interface in interfaces {
+                try await ec2.deleteNetworkInterface(networkInterfaceId: interface.networkInterfaceId)
+                swept.append(interface.networkInterfaceId)
+            }
+        case .securityGroups:
+            let own = await context.registry.physicalID(ResourceID(.securityGroup, "node"))
+            let groups = try await ec2.describeSecurityGroups(filters: [EC2Filter(name: "tag-key", values: [clusterTag])])
+            for group in groups where group.groupId != own && group.groupName != "default" {
+                try await ec2.deleteSecurityGroup(groupId: group.groupId)
+                swept.append(group.groupId)
+            }
+        }
+        return swept.isEmpty
+            ? .unchanged("nothing left: \(target.description)")
+            : .done("swept \(swept.count): \(swept.joined(separator: ", "))")
+    }
+}
