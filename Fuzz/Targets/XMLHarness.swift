@@ -1,12 +1,12 @@
 import EKSPlatformKit
 
 extension FuzzHarness {
-    /// `XMLElement.parse` and the `XMLReader` pull API (`next`, `readText`, `skipElement`) on arbitrary bytes.
+    /// `XMLTree.parse` and the `XMLReader` pull API (`next`, `readText`, `skipElement`) on arbitrary bytes.
     public static let xml = FuzzHarness(name: "FuzzXML") { bytes in
         func fail(_ message: String) -> FuzzInvariantViolation { FuzzInvariantViolation("FuzzXML", message) }
         // The tree: either a root element or an XMLError, nothing else.
         do {
-            let root = try XMLElement.parse(bytes)
+            let root = try XMLTree.parse(bytes)
             if root.name.isEmpty { throw fail("parsed a root element without a name") }
             var pending = [root]
             while let element = pending.popLast() {
@@ -18,7 +18,7 @@ extension FuzzHarness {
         } catch let error as FuzzInvariantViolation {
             throw error
         } catch {
-            throw fail("XMLElement.parse threw \(type(of: error)), not XMLError: \(error)")
+            throw fail("XMLTree.parse threw \(type(of: error)), not XMLError: \(error)")
         }
         // The pull reader, mixing the three ways callers consume elements (chosen by the element's name length).
         do {

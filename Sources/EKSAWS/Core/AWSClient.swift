@@ -40,7 +40,7 @@ public struct AWSCall: Sendable {
     }
 
     /// A query-protocol call (EC2, IAM, STS).
-    public static func query(
+    package static func query(
         _ operation: String,
         _ parameters: QueryParameters,
         version: String,

@@ -1,7 +1,7 @@
 /// RFC 3986 percent-encoding as AWS defines it: only `A–Z a–z 0–9 - _ . ~` stay as they are.
-public enum AWSURIEncoding {
+package enum AWSURIEncoding {
     /// Percent-encodes every byte outside the unreserved set (and `/` too unless `keepSlash`).
-    public static func encode(_ string: String, keepSlash: Bool = false) -> String {
+    package static func encode(_ string: String, keepSlash: Bool = false) -> String {
         var out = [UInt8]()
         out.reserveCapacity(string.utf8.count)
         let hex = Array("0123456789ABCDEF".utf8)
@@ -23,7 +23,7 @@ public enum AWSURIEncoding {
     }
 
     /// Decodes `%XX` sequences; malformed sequences are kept literally. `+` is not treated as a space.
-    public static func decode(_ string: String) -> String {
+    package static func decode(_ string: String) -> String {
         let bytes = Array(string.utf8)
         var out = [UInt8]()
         out.reserveCapacity(bytes.count)

@@ -5,7 +5,7 @@ import Foundation
 /// `decodeChild` is called for every child element of the shape's element and must consume that child completely:
 /// read it with one of the decoder's value methods, or call ``EC2ResponseDecoder/skip()`` for names it does not
 /// know (unknown elements are always skipped, so new fields from AWS never break decoding).
-public protocol EC2Decodable: Sendable {
+package protocol EC2Decodable: Sendable {
     /// An empty value, filled by ``decodeChild(_:_:)``.
     init()
     /// Reads the child element `name` from `decoder`.
@@ -16,11 +16,11 @@ public protocol EC2Decodable: Sendable {
 ///
 /// The decoder is positioned on an element after its start tag; each value method consumes the element up to and
 /// including its end tag.
-public final class EC2ResponseDecoder {
+package final class EC2ResponseDecoder {
     private let reader: XMLReader
     private var currentIsEmpty = false
     /// The operation being decoded, for messages.
-    public let operation: String
+    package let operation: String
 
     private init(reader: XMLReader, operation: String) {
         self.reader = reader
@@ -30,7 +30,7 @@ public final class EC2ResponseDecoder {
     /// Decodes a whole response body whose root must be `<{operation}Response>`.
     /// - Throws: ``AWSClientError`` `.invalidResponse` (naming `ec2` and the operation, with a snippet) for empty,
     ///   malformed or truncated XML, a different root element, or a value of the wrong type.
-    public static func decode<T: EC2Decodable>(_ type: T.Type, from body: [UInt8], operation: String) throws -> T {
+    package static func decode<T: EC2Decodable>(_ type: T.Type, from body: [UInt8], operation: String) throws -> T {
         func failure(_ reason: String) -> AWSClientError {
             AWSClientError(
                 .invalidResponse,
@@ -76,7 +76,7 @@ public final class EC2ResponseDecoder {
     }
 
     /// Decodes the current element as a structure.
-    public func decode<T: EC2Decodable>() throws -> T {
+    package func decode<T: EC2Decodable>() throws -> T {
         var value = T()
         if currentIsEmpty { return value }
         while let event = try reader.next() {
@@ -94,21 +94,21 @@ public final class EC2ResponseDecoder {
     }
 
     /// Decodes the current element as a list of `<item>` structures.
-    public func list<T: EC2Decodable>() throws -> [T] {
+    package func list<T: EC2Decodable>() throws -> [T] {
         var items: [T] = []
         try forEachItem { items.append(try decode()) }
         return items
     }
 
     /// Decodes the current element as a list of `<item>` strings.
-    public func stringList() throws -> [String] {
+    package func stringList() throws -> [String] {
         var items: [String] = []
         try forEachItem { items.append(try string()) }
         return items
     }
 
     /// Decodes a `tagSet` into key/value tags.
-    public func tags() throws -> [EC2Tag] { try list() }
+    package func tags() throws -> [EC2Tag] { try list() }
 
     private func forEachItem(_ body: () throws -> Void) throws {
         if currentIsEmpty { return }
@@ -127,14 +127,14 @@ public final class EC2ResponseDecoder {
     }
 
     /// The text of the current element.
-    public func string() throws -> String {
+    package func string() throws -> String {
         let isEmpty = currentIsEmpty
         currentIsEmpty = false
         return try reader.readText(isEmpty: isEmpty)
     }
 
     /// The current element as an integer.
-    public func int() throws -> Int {
+    package func int() throws -> Int {
         let text = try string()
         guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
             throw EC2DecodingError(message: "\"\(text)\" is not an integer")
@@ -143,7 +143,7 @@ public final class EC2ResponseDecoder {
     }
 
     /// The current element as a boolean (`true`/`false`).
-    public func bool() throws -> Bool {
+    package func bool() throws -> Bool {
         switch try string().trimmingCharacters(in: .whitespaces) {
         case "true": return true
         case "false": return false
@@ -152,7 +152,7 @@ public final class EC2ResponseDecoder {
     }
 
     /// The current element as an ISO 8601 timestamp (with or without fractional seconds).
-    public func date() throws -> Date {
+    package func date() throws -> Date {
         let text = try string()
         guard let date = EC2Timestamp.parse(text) else {
             throw EC2DecodingError(message: "\"\(text)\" is not an ISO 8601 timestamp")
@@ -161,7 +161,7 @@ public final class EC2ResponseDecoder {
     }
 
     /// Skips the current element and everything in it.
-    public func skip() throws {
+    package func skip() throws {
         let isEmpty = currentIsEmpty
         currentIsEmpty = false
         try reader.skipElement(isEmpty: isEmpty)

@@ -37,7 +37,7 @@ public struct EC2Tag: EC2Decodable, Equatable {
     public init() { self.init(key: "", value: "") }
 
     /// Decodes `key` and `value`.
-    public mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
+    package mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
         switch name {
         case "key": key = try d.string()
         case "value": value = try d.string()
@@ -87,7 +87,7 @@ public struct EC2AvailabilityZone: EC2Decodable, Equatable {
     public init() {}
 
     /// Decodes one child.
-    public mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
+    package mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
         switch name {
         case "zoneName": zoneName = try d.string()
         case "zoneId": zoneId = try d.string()
@@ -120,7 +120,7 @@ public struct EC2Vpc: EC2Decodable, Equatable {
     public init() {}
 
     /// Decodes one child.
-    public mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
+    package mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
         switch name {
         case "vpcId": vpcId = try d.string()
         case "cidrBlock": cidrBlock = try d.string()
@@ -161,7 +161,7 @@ public struct EC2Subnet: EC2Decodable, Equatable {
     public init() {}
 
     /// Decodes one child.
-    public mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
+    package mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
         switch name {
         case "subnetId": subnetId = try d.string()
         case "vpcId": vpcId = try d.string()
@@ -189,7 +189,7 @@ public struct EC2InternetGatewayAttachment: EC2Decodable, Equatable {
     public init() {}
 
     /// Decodes one child.
-    public mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
+    package mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
         switch name {
         case "vpcId": vpcId = try d.string()
         case "state": state = try d.string()
@@ -211,7 +211,7 @@ public struct EC2InternetGateway: EC2Decodable, Equatable {
     public init() {}
 
     /// Decodes one child.
-    public mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
+    package mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
         switch name {
         case "internetGatewayId": internetGatewayId = try d.string()
         case "attachmentSet": attachments = try d.list()
@@ -242,7 +242,7 @@ public struct EC2Address: EC2Decodable, Equatable {
     public init() {}
 
     /// Decodes one child (also the flat `AllocateAddress` result).
-    public mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
+    package mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
         switch name {
         case "allocationId": allocationId = try d.string()
         case "publicIp": publicIp = try d.string()
@@ -271,7 +271,7 @@ public struct EC2NatGatewayAddress: EC2Decodable, Equatable {
     public init() {}
 
     /// Decodes one child.
-    public mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
+    package mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
         switch name {
         case "allocationId": allocationId = try d.string()
         case "publicIp": publicIp = try d.string()
@@ -311,7 +311,7 @@ public struct EC2NatGateway: EC2Decodable, Equatable {
     public init() {}
 
     /// Decodes one child.
-    public mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
+    package mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
         switch name {
         case "natGatewayId": natGatewayId = try d.string()
         case "subnetId": subnetId = try d.string()
@@ -346,7 +346,7 @@ public struct EC2Route: EC2Decodable, Equatable {
     public init() {}
 
     /// Decodes one child.
-    public mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
+    package mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
         switch name {
         case "destinationCidrBlock": destinationCidrBlock = try d.string()
         case "gatewayId": gatewayId = try d.string()
@@ -377,7 +377,7 @@ public struct EC2RouteTableAssociation: EC2Decodable, Equatable {
     public init() {}
 
     /// Decodes one child.
-    public mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
+    package mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
         switch name {
         case "routeTableAssociationId": routeTableAssociationId = try d.string()
         case "routeTableId": routeTableId = try d.string()
@@ -421,7 +421,7 @@ public struct EC2RouteTable: EC2Decodable, Equatable {
     public var isMain: Bool { associations.contains { $0.main } }
 
     /// Decodes one child.
-    public mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
+    package mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
         switch name {
         case "routeTableId": routeTableId = try d.string()
         case "vpcId": vpcId = try d.string()
@@ -450,7 +450,7 @@ public struct EC2IpRange: EC2Decodable, Equatable {
     public init() {}
 
     /// Decodes one child.
-    public mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
+    package mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
         switch name {
         case "cidrIp": cidrIp = try d.string()
         case "description": description = try d.string()
@@ -476,7 +476,7 @@ public struct EC2UserIdGroupPair: EC2Decodable, Equatable {
     public init() {}
 
     /// Decodes one child.
-    public mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
+    package mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
         switch name {
         case "groupId": groupId = try d.string()
         case "description": description = try d.string()
@@ -517,7 +517,7 @@ public struct EC2IpPermission: EC2Decodable, Equatable {
     public init() {}
 
     /// Decodes one child.
-    public mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
+    package mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
         switch name {
         case "ipProtocol": ipProtocol = try d.string()
         case "fromPort": fromPort = try d.int()
@@ -552,7 +552,7 @@ public struct EC2SecurityGroup: EC2Decodable, Equatable {
     public init() {}
 
     /// Decodes one child.
-    public mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
+    package mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
         switch name {
         case "groupId": groupId = try d.string()
         case "groupName": groupName = try d.string()
@@ -578,7 +578,7 @@ public struct EC2InstanceState: EC2Decodable, Equatable {
     public init() {}
 
     /// Decodes one child.
-    public mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
+    package mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
         switch name {
         case "code": code = try d.int()
         case "name": self.name = try d.string()
@@ -598,7 +598,7 @@ public struct EC2GroupIdentifier: EC2Decodable, Equatable {
     public init() {}
 
     /// Decodes one child.
-    public mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
+    package mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
         switch name {
         case "groupId": groupId = try d.string()
         case "groupName": groupName = try d.string()
@@ -646,7 +646,7 @@ public struct EC2Instance: EC2Decodable, Equatable {
     public init() {}
 
     /// Decodes one child.
-    public mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
+    package mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
         switch name {
         case "instanceId": instanceId = try d.string()
         case "imageId": imageId = try d.string()
@@ -717,7 +717,7 @@ public struct EC2Reservation: EC2Decodable, Equatable {
     public init() {}
 
     /// Decodes one child.
-    public mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
+    package mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
         switch name {
         case "reservationId": reservationId = try d.string()
         case "ownerId": ownerId = try d.string()
@@ -740,7 +740,7 @@ public struct EC2InstanceStateChange: EC2Decodable, Equatable {
     public init() {}
 
     /// Decodes one child.
-    public mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
+    package mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
         switch name {
         case "instanceId": instanceId = try d.string()
         case "currentState": currentState = try d.decode()
@@ -769,7 +769,7 @@ public struct EC2LaunchTemplate: EC2Decodable, Equatable {
     public init() {}
 
     /// Decodes one child.
-    public mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
+    package mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
         switch name {
         case "launchTemplateId": launchTemplateId = try d.string()
         case "launchTemplateName": launchTemplateName = try d.string()
@@ -795,7 +795,7 @@ public struct EC2NetworkInterfaceAttachment: EC2Decodable, Equatable {
     public init() {}
 
     /// Decodes one child.
-    public mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
+    package mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
         switch name {
         case "attachmentId": attachmentId = try d.string()
         case "instanceId": instanceId = try d.string()
@@ -834,7 +834,7 @@ public struct EC2NetworkInterface: EC2Decodable, Equatable {
     public init() {}
 
     /// Decodes one child.
-    public mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
+    package mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
         switch name {
         case "networkInterfaceId": networkInterfaceId = try d.string()
         case "subnetId": subnetId = try d.string()
@@ -866,7 +866,7 @@ public struct EC2DescribeInstancesPage: EC2Decodable, Equatable {
     public init() {}
 
     /// Decodes one child.
-    public mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
+    package mutating func decodeChild(_ name: String, _ d: EC2ResponseDecoder) throws {
         switch name {
         case "reservationSet": reservations = try d.list()
         case "nextToken": nextToken = try d.string()
@@ -890,7 +890,7 @@ struct EC2ListResponse<Item: EC2Decodable>: EC2Decodable {
 }
 
 /// A shape that a Create operation returns as one named element (`<vpc>`, `<subnet>`, …).
-public protocol EC2Element: EC2Decodable {
+package protocol EC2Element: EC2Decodable {
     /// The element name in Create responses.
     static var responseElement: String { get }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// AWS Identity and Access Management: the role, policy, instance-profile and OIDC-provider operations the platform
-/// uses. Responses are small, so they are read into an ``XMLElement`` tree.
+/// uses. Responses are small, so they are read into an ``XMLTree`` tree.
 public struct IAMClient: Sendable {
     /// The underlying client.
     public let client: AWSClient
@@ -218,12 +218,12 @@ public struct IAMClient: Sendable {
 
     // MARK: - Wire
 
-    func send(_ operation: String, _ parameters: QueryParameters, mutating: Bool = true) async throws -> XMLElement {
+    func send(_ operation: String, _ parameters: QueryParameters, mutating: Bool = true) async throws -> XMLTree {
         let call = AWSCall.query(operation, parameters, version: Self.service.apiVersion, isMutating: mutating)
         let response = try await client.execute(call, service: Self.service)
-        let root: XMLElement
+        let root: XMLTree
         do {
-            root = try XMLElement.parse(response.body)
+            root = try XMLTree.parse(response.body)
         } catch let error as XMLError {
             throw AWSClientError(
                 .invalidResponse,
@@ -244,14 +244,14 @@ public struct IAMClient: Sendable {
         return root.child("\(operation)Result") ?? root
     }
 
-    func child(_ element: XMLElement, _ name: String, _ operation: String) throws -> XMLElement {
+    func child(_ element: XMLTree, _ name: String, _ operation: String) throws -> XMLTree {
         guard let child = element.child(name) else {
             throw AWSClientError(.invalidResponse, "the response has no <\(name)>", service: "iam", operation: operation)
         }
         return child
     }
 
-    static func require(_ element: XMLElement, _ name: String, _ operation: String) throws -> String {
+    static func require(_ element: XMLTree, _ name: String, _ operation: String) throws -> String {
         guard let value = element.string(name), !value.isEmpty else {
             throw AWSClientError(
                 .invalidResponse,
@@ -269,7 +269,7 @@ public struct IAMClient: Sendable {
         _ parameters: QueryParameters,
         maxItems: Int?,
         list: String,
-        item: @escaping @Sendable (XMLElement, String) throws -> Item
+        item: @escaping @Sendable (XMLTree, String) throws -> Item
     ) -> AWSPaginator<Item> {
         AWSPaginator(operation: operation) { marker in
             var page = parameters

@@ -20,7 +20,7 @@ public struct IAMTag: Sendable, Equatable {
         tags.keys.sorted().map { IAMTag(key: $0, value: tags[$0] ?? "") }
     }
 
-    static func list(_ element: XMLElement?) -> [IAMTag] {
+    static func list(_ element: XMLTree?) -> [IAMTag] {
         (element?.items ?? []).map { IAMTag(key: $0.string("Key") ?? "", value: $0.string("Value") ?? "") }
     }
 }
@@ -46,7 +46,7 @@ public struct IAMRole: Sendable, Equatable {
     /// The tags.
     public var tags: [IAMTag]
 
-    init(_ e: XMLElement, operation: String) throws {
+    init(_ e: XMLTree, operation: String) throws {
         roleName = try IAMClient.require(e, "RoleName", operation)
         roleId = e.string("RoleId") ?? ""
         arn = try IAMClient.require(e, "Arn", operation)
@@ -86,7 +86,7 @@ public struct IAMPolicy: Sendable, Equatable {
     /// The tags.
     public var tags: [IAMTag]
 
-    init(_ e: XMLElement, operation: String) throws {
+    init(_ e: XMLTree, operation: String) throws {
         policyName = try IAMClient.require(e, "PolicyName", operation)
         policyId = e.string("PolicyId") ?? ""
         arn = try IAMClient.require(e, "Arn", operation)
@@ -109,7 +109,7 @@ public struct IAMPolicyVersion: Sendable, Equatable {
     /// When it was created.
     public var createDate: Date?
 
-    init(_ e: XMLElement, operation: String) throws {
+    init(_ e: XMLTree, operation: String) throws {
         versionId = try IAMClient.require(e, "VersionId", operation)
         isDefaultVersion = e.string("IsDefaultVersion") == "true"
         document = e.string("Document").map(IAMClient.decodePolicyDocument)
@@ -134,7 +134,7 @@ public struct IAMInstanceProfile: Sendable, Equatable {
     /// The tags.
     public var tags: [IAMTag]
 
-    init(_ e: XMLElement, operation: String) throws {
+    init(_ e: XMLTree, operation: String) throws {
         instanceProfileName = try IAMClient.require(e, "InstanceProfileName", operation)
         instanceProfileId = e.string("InstanceProfileId") ?? ""
         arn = try IAMClient.require(e, "Arn", operation)

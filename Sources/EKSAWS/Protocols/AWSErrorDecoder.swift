@@ -1,13 +1,13 @@
 import Foundation
 
 /// Turns a non-2xx response into an ``AWSServiceError``, whatever the protocol's error shape.
-public enum AWSErrorDecoder {
+package enum AWSErrorDecoder {
     /// Decodes the error in `response` for `operation` of `service`.
     ///
     /// Shapes: EC2 `<Response><Errors><Error>`, query `<ErrorResponse><Error>`, JSON `__type` or
     /// `X-Amzn-ErrorType`, rest-json `X-Amzn-ErrorType` with a `message`. Anything else (an HTML page, garbage)
     /// becomes code `NonAWSResponse` with the HTTP status and a short snippet.
-    public static func decode(
+    package static func decode(
         _ response: AWSHTTPResponse,
         service: AWSServiceDescriptor,
         operation: String
@@ -27,7 +27,7 @@ public enum AWSErrorDecoder {
         let body = response.body
         let first = body.first { !($0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09) }
         // XML errors (EC2/query; moto also sends its auth errors as XML labelled text/html, even on JSON services).
-        if first == UInt8(ascii: "<"), let root = try? XMLElement.parse(body),
+        if first == UInt8(ascii: "<"), let root = try? XMLTree.parse(body),
             ["Response", "ErrorResponse", "Error"].contains(root.name),
             let error = root.name == "Error" ? root : (root["Errors", "Error"] ?? root.child("Error")),
             let code = error.string("Code"), !code.isEmpty
@@ -75,7 +75,7 @@ public enum AWSErrorDecoder {
     }
 
     /// The first 160 characters of a body with tags and runs of whitespace removed, for messages.
-    public static func snippet(_ body: [UInt8], limit: Int = 160) -> String {
+    package static func snippet(_ body: [UInt8], limit: Int = 160) -> String {
         var text = String(decoding: body.prefix(4096), as: UTF8.self)
         if text.contains("<") {
             text = text.replacingOccurrences(of: "<[^>]*>", with: " ", options: .regularExpression)

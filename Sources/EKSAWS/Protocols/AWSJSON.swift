@@ -1,9 +1,9 @@
 import Foundation
 
 /// JSON coding as AWS's JSON protocols use it: epoch-second timestamps (floats), `null` for absent members.
-public enum AWSJSON {
+package enum AWSJSON {
     /// A decoder for AWS JSON responses (timestamps as epoch seconds, or ISO 8601 strings as some emulators send).
-    public static func decoder() -> JSONDecoder {
+    package static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
@@ -17,7 +17,7 @@ public enum AWSJSON {
     }
 
     /// An encoder for AWS JSON requests: sorted keys (stable bytes), epoch-second timestamps, nil members omitted.
-    public static func encoder() -> JSONEncoder {
+    package static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .secondsSince1970
@@ -25,7 +25,7 @@ public enum AWSJSON {
     }
 
     /// Decodes a response body, turning failures into an error that names the service and operation with a snippet.
-    public static func decode<T: Decodable>(
+    package static func decode<T: Decodable>(
         _ type: T.Type,
         from body: [UInt8],
         service: String,

@@ -5,9 +5,9 @@ import Foundation
 ///
 /// Use ``next()`` to step through events; element names are local names (namespaces ignored, as AWS uses one
 /// default namespace). Errors carry libxml2's message and line.
-public final class XMLReader {
+package final class XMLReader {
     /// What the reader is positioned on.
-    public enum Event: Equatable {
+    package enum Event: Equatable {
         /// An opening tag (`isEmpty` for `<a/>`).
         case start(name: String, isEmpty: Bool)
         /// A closing tag.
@@ -29,7 +29,7 @@ public final class XMLReader {
 
     /// Creates a reader over a copy of `bytes`.
     /// - Throws: ``XMLError`` when libxml2 cannot start (empty input).
-    public init<Bytes: Collection>(bytes: Bytes) throws where Bytes.Element == UInt8 {
+    package init<Bytes: Collection>(bytes: Bytes) throws where Bytes.Element == UInt8 {
         _ = Self.initialise
         guard !bytes.isEmpty else { throw XMLError(message: "the document is empty", line: 0) }
         let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
@@ -63,7 +63,7 @@ public final class XMLReader {
 
     /// Runs `body` with a reader over `bytes` without copying them (large responses: the document is in memory
     /// once). The reader must not be used after `body` returns.
-    public static func withReader<R>(over bytes: [UInt8], _ body: (XMLReader) throws -> R) throws -> R {
+    package static func withReader<R>(over bytes: [UInt8], _ body: (XMLReader) throws -> R) throws -> R {
         try bytes.withUnsafeBufferPointer { buffer in
             let reader = try XMLReader(borrowing: buffer)
             return try body(reader)
@@ -77,7 +77,7 @@ public final class XMLReader {
 
     /// The next event, or `nil` at the end of the document.
     /// - Throws: ``XMLError`` for malformed or truncated XML.
-    public func next() throws -> Event? {
+    package func next() throws -> Event? {
         while true {
             let status = positioned ? 1 : xmlTextReaderRead(reader)
             positioned = false
@@ -100,7 +100,7 @@ public final class XMLReader {
 
     /// Reads the text content of the element just started (after a `.start` event), up to its end tag; nested
     /// elements' text is ignored.
-    public func readText(isEmpty: Bool) throws -> String {
+    package func readText(isEmpty: Bool) throws -> String {
         if isEmpty { return "" }
         var text = ""
         var depth = 0
@@ -115,7 +115,7 @@ public final class XMLReader {
     }
 
     /// Skips the rest of the element just started (after a `.start` event).
-    public func skipElement(isEmpty: Bool) throws {
+    package func skipElement(isEmpty: Bool) throws {
         if isEmpty { return }
         // libxml2 skips the subtree itself, without handing out its nodes.
         let status = xmlTextReaderNext(reader)
@@ -125,7 +125,7 @@ public final class XMLReader {
     }
 
     /// The current line in the document.
-    public var currentLine: Int { Int(xmlTextReaderGetParserLineNumber(reader)) }
+    package var currentLine: Int { Int(xmlTextReaderGetParserLineNumber(reader)) }
 
     private func localName() -> String {
         guard let name = xmlTextReaderConstLocalName(reader) else { return "" }
@@ -145,34 +145,34 @@ public final class XMLReader {
 }
 
 /// Malformed XML.
-public struct XMLError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct XMLError: Error, Sendable, Equatable, CustomStringConvertible {
     /// libxml2's message.
-    public var message: String
+    package var message: String
     /// The line, 0 when unknown.
-    public var line: Int
+    package var line: Int
     /// `line N: message`.
-    public var description: String { line > 0 ? "line \(line): \(message)" : message }
+    package var description: String { line > 0 ? "line \(line): \(message)" : message }
 }
 
 /// A small XML tree for small responses (STS, IAM, errors). Large ones use ``XMLReader`` directly.
-public struct XMLElement: Sendable, Equatable {
+package struct XMLTree: Sendable, Equatable {
     /// The local name.
-    public var name: String
+    package var name: String
     /// The element's own text (concatenated text nodes).
-    public var text: String
+    package var text: String
     /// Child elements, in order.
-    public var children: [XMLElement]
+    package var children: [XMLTree]
 
     /// Parses a document into its root element.
     /// - Throws: ``XMLError`` for malformed XML or a document without a root element.
-    public static func parse<Bytes: Collection>(_ bytes: Bytes) throws -> XMLElement where Bytes.Element == UInt8 {
+    package static func parse<Bytes: Collection>(_ bytes: Bytes) throws -> XMLTree where Bytes.Element == UInt8 {
         let reader = try XMLReader(bytes: bytes)
-        var stack: [XMLElement] = []
-        var root: XMLElement?
+        var stack: [XMLTree] = []
+        var root: XMLTree?
         while let event = try reader.next() {
             switch event {
             case .start(let name, let isEmpty):
-                let element = XMLElement(name: name, text: "", children: [])
+                let element = XMLTree(name: name, text: "", children: [])
                 if isEmpty {
                     if stack.isEmpty { root = element } else { stack[stack.count - 1].children.append(element) }
                 } else {
@@ -192,25 +192,25 @@ public struct XMLElement: Sendable, Equatable {
     }
 
     /// The first child with this name.
-    public func child(_ name: String) -> XMLElement? { children.first { $0.name == name } }
+    package func child(_ name: String) -> XMLTree? { children.first { $0.name == name } }
 
     /// All children with this name.
-    public func children(_ name: String) -> [XMLElement] { children.filter { $0.name == name } }
+    package func children(_ name: String) -> [XMLTree] { children.filter { $0.name == name } }
 
     /// Follows a path of child names: `root["GetCallerIdentityResult", "Arn"]`.
-    public subscript(_ path: String...) -> XMLElement? {
-        var current: XMLElement? = self
+    package subscript(_ path: String...) -> XMLTree? {
+        var current: XMLTree? = self
         for name in path { current = current?.child(name) }
         return current
     }
 
     /// The text of the child at a path, trimmed; `nil` if the child is missing.
-    public func string(_ path: String...) -> String? {
-        var current: XMLElement? = self
+    package func string(_ path: String...) -> String? {
+        var current: XMLTree? = self
         for name in path { current = current?.child(name) }
         return current?.text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// The items of an AWS list: `member` children (query) or `item` children (EC2).
-    public var items: [XMLElement] { children.filter { $0.name == "member" || $0.name == "item" } }
+    package var items: [XMLTree] { children.filter { $0.name == "member" || $0.name == "item" } }
 }

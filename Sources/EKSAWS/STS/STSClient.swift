@@ -100,7 +100,7 @@ public struct STSClient: Sendable {
         _ parameters: QueryParameters,
         unsigned: Bool = false
     ) async throws
-        -> XMLElement
+        -> XMLTree
     {
         var call = AWSCall.query(
             operation,
@@ -111,7 +111,7 @@ public struct STSClient: Sendable {
         call.isUnsigned = unsigned
         let response = try await client.execute(call, service: Self.service)
         do {
-            let root = try XMLElement.parse(response.body)
+            let root = try XMLTree.parse(response.body)
             guard root.name == "\(operation)Response" else {
                 throw AWSClientError(
                     .invalidResponse,
@@ -132,7 +132,7 @@ public struct STSClient: Sendable {
     }
 
     private func assumed(
-        _ root: XMLElement,
+        _ root: XMLTree,
         result: String,
         operation: String,
         source: String

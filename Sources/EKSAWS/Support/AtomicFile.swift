@@ -3,10 +3,10 @@ import Foundation
 /// Replaces files atomically: the bytes go to a temporary file in the same directory, created with its final
 /// permissions (so a `0600` secret is never readable by others, not even briefly), flushed to disk, then renamed over
 /// the target. Readers see the old file or the new one, never a half-written one — also when the process is killed.
-public enum AtomicFile {
+package enum AtomicFile {
     /// Whether a file name is one of the temporary files ``write(_:to:permissions:createDirectories:)`` renames into
     /// place (`.NAME.tmp-…`). A process killed mid-write leaves one behind; it never replaces the target by itself.
-    public static func isTemporary(name: String) -> Bool {
+    package static func isTemporary(name: String) -> Bool {
         name.hasPrefix(".") && name.contains(".tmp-")
     }
 
@@ -17,7 +17,7 @@ public enum AtomicFile {
     ///   - permissions: the file mode, e.g. `0o600` for credentials and tokens.
     ///   - createDirectories: create missing parent directories (with `0o700` when the file is private).
     /// - Throws: ``AtomicFileError`` naming the path.
-    public static func write(
+    package static func write(
         _ data: Data,
         to path: String,
         permissions: mode_t = 0o644,
@@ -65,11 +65,11 @@ public enum AtomicFile {
 }
 
 /// A file could not be written.
-public struct AtomicFileError: Error, Sendable, CustomStringConvertible {
+package struct AtomicFileError: Error, Sendable, CustomStringConvertible {
     /// The file.
-    public var path: String
+    package var path: String
     /// Why.
-    public var reason: String
+    package var reason: String
     /// `cannot write PATH: reason`.
-    public var description: String { "cannot write \(path): \(reason)" }
+    package var description: String { "cannot write \(path): \(reason)" }
 }

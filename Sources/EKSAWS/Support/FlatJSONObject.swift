@@ -5,9 +5,9 @@
 /// `JSONDecoder` costs more there (generic metadata, conformance lookups) than the rest of the cache-hit path. Anything
 /// that is not exactly such an object — nested values, floats, booleans, `null`, duplicate keys, trailing bytes — is
 /// rejected with `nil`, so callers treat it like any other corrupt file.
-public enum FlatJSONObject {
+package enum FlatJSONObject {
     /// A value of the object.
-    public enum Value: Sendable, Equatable {
+    package enum Value: Sendable, Equatable {
         /// A string.
         case string(String)
         /// An integer (fits in `Int`).
@@ -15,7 +15,7 @@ public enum FlatJSONObject {
     }
 
     /// Parses `bytes` (UTF-8) as a flat object, or returns `nil`.
-    public static func parse(_ bytes: [UInt8]) -> [String: Value]? {
+    package static func parse(_ bytes: [UInt8]) -> [String: Value]? {
         var reader = Reader(bytes: bytes)
         return reader.object()
     }

@@ -1,9 +1,9 @@
 import Foundation
 
 /// ISO 8601 timestamps as AWS sends them: with or without fractional seconds, `Z` or an offset.
-public enum ISO8601 {
+package enum ISO8601 {
     /// Parses `2026-11-24T21:55:07Z`, `2026-11-24T21:55:07.188023Z` or `2026-11-24T21:55:07+00:00`.
-    public static func parse(_ string: String) -> Date? {
+    package static func parse(_ string: String) -> Date? {
         let trimmed = string.trimmingCharacters(in: .whitespacesAndNewlines)
         let plain = ISO8601DateFormatter()
         plain.formatOptions = [.withInternetDateTime]
@@ -18,7 +18,7 @@ public enum ISO8601 {
     }
 
     /// Formats as `2026-11-24T21:55:07Z` (UTC, whole seconds).
-    public static func format(_ date: Date) -> String {
+    package static func format(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: date)

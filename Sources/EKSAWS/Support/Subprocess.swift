@@ -1,15 +1,15 @@
 import Foundation
 
 /// Runs a child process to completion and collects its output.
-public enum Subprocess {
+package enum Subprocess {
     /// What a finished process left behind.
-    public struct Result: Sendable {
+    package struct Result: Sendable {
         /// The exit status (128 + signal for a signalled process).
-        public var status: Int32
+        package var status: Int32
         /// Everything it printed on stdout.
-        public var stdout: [UInt8]
+        package var stdout: [UInt8]
         /// Everything it printed on stderr.
-        public var stderr: [UInt8]
+        package var stderr: [UInt8]
     }
 
     /// Runs `arguments[0]` (looked up on `PATH` unless it contains `/`) with the rest as arguments.
@@ -18,7 +18,7 @@ public enum Subprocess {
     ///   - environment: the child's environment.
     ///   - stdin: bytes to write to its standard input (then closed).
     /// - Throws: ``SubprocessError`` when the command cannot be started.
-    public static func run(
+    package static func run(
         _ arguments: [String],
         environment: [String: String],
         stdin: [UInt8] = []
@@ -62,14 +62,14 @@ public enum Subprocess {
     }
 
     /// Runs blocking work on a GCD thread and resumes the caller when it is done.
-    public static func blocking<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+    package static func blocking<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(returning: work()) }
         }
     }
 
     /// Finds an executable on `PATH`.
-    public static func locate(_ command: String, path: String?) -> String? {
+    package static func locate(_ command: String, path: String?) -> String? {
         if command.contains("/") { return FileManager.default.isExecutableFile(atPath: command) ? command : nil }
         for directory in (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
             let candidate = "\(directory)/\(command)"
@@ -80,20 +80,20 @@ public enum Subprocess {
 }
 
 /// A child process could not be started.
-public struct SubprocessError: Error, Sendable, CustomStringConvertible {
+package struct SubprocessError: Error, Sendable, CustomStringConvertible {
     /// What went wrong.
-    public var message: String
+    package var message: String
     /// The message.
-    public var description: String { message }
+    package var description: String { message }
 
     package init(message: String) { self.message = message }
 }
 
 /// Splits a command line into words the way a POSIX shell does for quotes and backslashes (no expansion).
-public enum ShellWords {
+package enum ShellWords {
     /// Splits `line`.
     /// - Throws: ``AWSClientError`` for an unterminated quote.
-    public static func split(_ line: String) throws -> [String] {
+    package static func split(_ line: String) throws -> [String] {
         var words: [String] = []
         var current = ""
         var inWord = false

@@ -78,12 +78,12 @@ enum ClientTests {
     }
 
     /// Sends a raw EC2 query call (for operations the client does not offer, like RunInstances).
-    static func ec2Raw(_ session: AWSSession, _ operation: String, _ pairs: [(String, String)]) async throws -> XMLElement {
+    static func ec2Raw(_ session: AWSSession, _ operation: String, _ pairs: [(String, String)]) async throws -> XMLTree {
         var parameters = QueryParameters(.ec2)
         for (name, value) in pairs { parameters.set(name, value) }
         let call = AWSCall.query(operation, parameters, version: AWSServiceDescriptor.ec2.apiVersion, isMutating: true)
         let response = try await session.client.execute(call, service: .ec2)
-        return try XMLElement.parse(response.body)
+        return try XMLTree.parse(response.body)
     }
 }
 

@@ -134,7 +134,7 @@ struct ResponseDecoderTests {
 
     @Test func iamRoleAndProfileFixtures() throws {
         let role = try IAMRole(
-            try #require(try XMLElement.parse(try ClientTests.fixture("iam-GetRole.xml"))["GetRoleResult", "Role"]),
+            try #require(try XMLTree.parse(try ClientTests.fixture("iam-GetRole.xml"))["GetRoleResult", "Role"]),
             operation: "GetRole"
         )
         #expect(role.roleName == "demo-cluster" && role.roleId == "AROARZPUZDIKO7EORGHUI")
@@ -150,7 +150,7 @@ struct ResponseDecoderTests {
 
         let profile = try IAMInstanceProfile(
             try #require(
-                try XMLElement.parse(try ClientTests.fixture("iam-GetInstanceProfile.xml"))[
+                try XMLTree.parse(try ClientTests.fixture("iam-GetInstanceProfile.xml"))[
                     "GetInstanceProfileResult",
                     "InstanceProfile"
                 ]

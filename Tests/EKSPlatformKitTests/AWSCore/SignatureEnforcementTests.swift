@@ -36,7 +36,7 @@ struct SignatureEnforcementTests {
             service: .iam
         )
         let created = try await bootstrap.execute(query("CreateAccessKey", .iam, [("UserName", "ci")]), service: .iam)
-        let key = try #require(try XMLElement.parse(created.body)["CreateAccessKeyResult", "AccessKey"])
+        let key = try #require(try XMLTree.parse(created.body)["CreateAccessKeyResult", "AccessKey"])
         let credentials = AWSCredentials(
             accessKeyID: try #require(key.string("AccessKeyId")),
             secretAccessKey: try #require(key.string("SecretAccessKey"))
@@ -45,7 +45,7 @@ struct SignatureEnforcementTests {
 
         let good = try client(emulator, credentials)
         let vpcs = try await good.execute(query("DescribeVpcs", .ec2), service: .ec2)
-        #expect(try XMLElement.parse(vpcs.body).name == "DescribeVpcsResponse")
+        #expect(try XMLTree.parse(vpcs.body).name == "DescribeVpcsResponse")
         let users = try await good.execute(query("ListUsers", .iam), service: .iam)
         #expect(String(decoding: users.body, as: UTF8.self).contains("<UserName>ci</UserName>"))
         let identity = try await STSClient(client: good).getCallerIdentity()
