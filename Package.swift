@@ -112,7 +112,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "Whoami",
-            dependencies: ["EKSPlatformKit"],
+            dependencies: ["EKSAWS"],
             path: "Examples/Whoami"
         ),
         .executableTarget(

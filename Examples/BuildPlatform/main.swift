@@ -5,10 +5,12 @@ import EKSPlatformKit
 import Foundation
 import Synchronization
 
-/// Prints each event with the seconds since the run started; counts failures.
+/// Prints each event with the seconds since the run started.
 final class TimestampedEvents: EventHandler {
     private let start = Date()
-    private let failures = Mutex(0)
+    let redactor: Redactor
+
+    init(redactor: Redactor) { self.redactor = redactor }
 
     func handle(_ event: PlatformEvent) {
         let seconds = String(format: "%6.1fs", Date().timeIntervalSince(start))
@@ -18,53 +20,42 @@ final class TimestampedEvents: EventHandler {
         case .planComputed(let summary, _): line = summary
         case .stepStarted(let id, _): line = "→ \(id)"
         case .stepSucceeded(let id, let detail): line = "✓ \(id): \(detail)"
-        case .stepFailed(let id, let message):
-            failures.withLock { $0 += 1 }
-            line = "✗ \(id): \(message)"
+        case .stepFailed(let id, let message): line = "✗ \(id): \(message)"
         case .stepSkipped(let id, let reason): line = "- \(id): \(reason)"
         case .waiting(let id, let on, let status): line = "… \(id): \(on) (\(status))"
-        case .finished(let summary): line = summary.message(command: "up")
+        case .finished(let summary): line = summary.isSuccess ? "finished" : "finished with failures"
         }
-        print(Redactor.shared.redact("[\(seconds)] \(line)"))
+        print(redactor.redact("[\(seconds)] \(line)"))
     }
-
-    var failureCount: Int { failures.withLock { $0 } }
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 let apply = arguments.contains("--apply")
 let configPath = arguments.first { !$0.hasPrefix("--") } ?? "platform.yaml"
+let redactor = Redactor()
 
 do {
     let config = try PlatformConfig.load(contentsOf: URL(fileURLWithPath: configPath))
-    let session = try AWSSession(AWSSessionOptions(region: config.spec.region))
-    let events = TimestampedEvents()
-    let observer = AWSPlatformObserver(session: session)
-
-    events.handle(.phaseStarted("observe"))
-    let observed = try await observer.observe(config)
-    let zones = try Blueprint.resolveZones(for: config, available: observed.availableZones)
-    let blueprint = try Blueprint(config: config, zones: zones)
-    let plan = Planner.plan(blueprint, observed: observed)
-    events.handle(.planComputed(summary: plan.summary, changes: plan.changes.filter { $0.action != .noop }.count))
-    for change in plan.changes where change.action != .noop {
-        print(Redactor.shared.redact("  \(change.action.symbol) \(change.id)  \(change.reasons.joined(separator: "; "))"))
+    let session = try AWSSession(AWSSessionOptions(region: config.spec.region, redactor: redactor))
+    let engine = PlatformEngine(config: config, session: session, parallelism: 4)
+    let events = TimestampedEvents(redactor: redactor)
+    var succeeded = true
+    do {
+        let planned = try await engine.plan(events: events)
+        events.handle(.planComputed(summary: planned.plan.summary, changes: planned.plan.changes.count))
+        for change in planned.plan.changes where change.action != .noop {
+            print(redactor.redact("  \(change.action.symbol) \(change.id)  \(change.reasons.joined(separator: "; "))"))
+        }
+        if apply && planned.plan.hasChanges {
+            succeeded = try await engine.apply(planned, events: events).isSuccess
+        }
+        try await session.shutdown()
+    } catch {
+        try? await session.shutdown()
+        throw error
     }
-
-    if apply && plan.hasChanges {
-        let summary = try await Executor(runner: GraphRunner(maxConcurrency: 4)).up(
-            plan: plan,
-            blueprint: blueprint,
-            observed: observed,
-            provider: AWSPlatformProvider(session: session),
-            events: events
-        )
-        try? await AsyncHTTPTransport.shared.shutdown()
-        exit(summary.isSuccess ? 0 : 1)
-    }
-    try? await AsyncHTTPTransport.shared.shutdown()
+    exit(succeeded ? 0 : 1)
 } catch {
-    FileHandle.standardError.write(Data(Redactor.shared.redact("error: \(error)\n").utf8))
-    try? await AsyncHTTPTransport.shared.shutdown()
+    FileHandle.standardError.write(Data(redactor.redact("error: \(error)\n").utf8))
     exit(1)
 }

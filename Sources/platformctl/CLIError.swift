@@ -6,11 +6,11 @@ struct CLIError: Error, CustomStringConvertible {
     let message: String
 
     init(_ error: any Error) {
-        self.message = Redactor.shared.redact("\(error)")
+        self.message = Console.redactor.redact("\(error)")
     }
 
     init(message: String) {
-        self.message = Redactor.shared.redact(message)
+        self.message = Console.redactor.redact(message)
     }
 
     var description: String { message }

@@ -1,61 +1,70 @@
 import EKSPlatformKit
 import Foundation
-import Synchronization
 
-/// The Kubernetes client for the cluster phase, made on first use: the loopback API of `PLATFORMCTL_KUBE_API`, or the
-/// EKS cluster itself (endpoint and CA from `DescribeCluster`, a native EKS token) once it exists.
-final class ClusterAccess: Sendable {
-    let session: AWSSession
-    let platform: PlatformConfig
-    let aws: AWSOptions
-    private let cached = Mutex<KubeClient?>(nil)
-
-    init(session: AWSSession, platform: PlatformConfig, aws: AWSOptions) {
-        self.session = session
-        self.platform = platform
-        self.aws = aws
+/// The Kubernetes API for the cluster phase: `PLATFORMCTL_KUBE_API` (a loopback API server, how `scripts/demo` runs
+/// against kube-fake), else the platform's EKS cluster once it exists.
+func clusterConnection(session: AWSSession, platform: PlatformConfig, aws: AWSOptions) throws -> ClusterConnection {
+    if let local = try localKubeConfiguration() {
+        return ClusterConnection(session: session, clusterName: platform.name, target: .server(local))
     }
+    return ClusterConnection(
+        session: session,
+        clusterName: platform.name,
+        profile: aws.profile,
+        endpointURL: aws.endpointURL.flatMap(URL.init(string:))
+    )
+}
 
-    /// The client (created once).
-    func client() async throws -> KubeClient {
-        if let client = cached.withLock({ $0 }) { return client }
-        let client: KubeClient
-        if let local = try localKubeClient() {
-            client = local
-        } else {
-            let cluster = try await session.eks.describeCluster(name: platform.name)
-            guard let endpoint = cluster.endpoint, let ca = cluster.certificateAuthority?.data else {
-                throw CLIError(message: "cluster \(platform.name) has no endpoint yet (status \(cluster.status))")
-            }
-            let tokens = try EKSTokenProvider(
-                EKSTokenProvider.Options(
-                    clusterName: platform.name,
-                    region: session.region.name,
-                    profile: aws.profile,
-                    endpointURL: aws.endpointURL.flatMap(URL.init(string:))
-                )
-            )
-            client = try KubeClient(
-                try KubeClientConfiguration.eks(endpoint: endpoint, certificateAuthorityData: ca, tokens: tokens)
-            )
-        }
-        return cached.withLock { current in
-            if let current { return current }
-            current = client
-            return client
-        }
-    }
-
-    /// The cluster objects applier/observer over this access.
-    func objects() -> KubeClusterObjects {
-        KubeClusterObjects(
-            client: { try await self.client() },
-            endpoint: { [session, platform] in try await session.eks.describeCluster(name: platform.name).endpoint ?? "" }
+/// `PLATFORMCTL_KUBE_API` as a client configuration (loopback http only), or `nil` when it is not set.
+func localKubeConfiguration(
+    environment: [String: String] = ProcessInfo.processInfo.environment
+) throws -> KubeClientConfiguration? {
+    guard let value = environment["PLATFORMCTL_KUBE_API"], !value.isEmpty else { return nil }
+    guard let url = URL(string: value), let host = url.host, ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host),
+        url.scheme == "http" || url.scheme == "https"
+    else {
+        throw CLIError(
+            message: "PLATFORMCTL_KUBE_API=\(value) is refused: only a loopback API server (http://127.0.0.1:PORT) may be "
+                + "used this way"
         )
     }
+    return KubeClientConfiguration(server: url)
+}
 
-    /// Closes the client if one was made.
-    func shutdown() async {
-        if let client = cached.withLock({ $0 }) { try? await client.shutdown() }
+/// Runs `body` with the engine for platform.yaml at `path` (session from the flags, cluster connection), then closes
+/// the connection and the session whether `body` succeeded or not.
+func withEngine<T>(
+    config path: String,
+    aws: AWSOptions,
+    role: RoleOptions,
+    parallelism: Int = 8,
+    fullRefresh: Bool = false,
+    _ body: (PlatformEngine) async throws -> T
+) async throws -> T {
+    let platform = try loadPlatformConfig(path)
+    let session = try await platformSession(aws, config: platform, role: role, path: path)
+    let cluster: ClusterConnection
+    do {
+        cluster = try clusterConnection(session: session, platform: platform, aws: aws)
+    } catch {
+        try? await session.shutdown()
+        throw error
+    }
+    let engine = PlatformEngine(
+        config: platform,
+        session: session,
+        cluster: cluster,
+        parallelism: parallelism,
+        fullRefresh: fullRefresh
+    )
+    do {
+        let result = try await body(engine)
+        await cluster.shutdown()
+        try? await session.shutdown()
+        return result
+    } catch {
+        await cluster.shutdown()
+        try? await session.shutdown()
+        throw error
     }
 }

@@ -2,20 +2,6 @@ import ArgumentParser
 import EKSPlatformKit
 import Foundation
 
-/// Builds a Kubernetes client for the cluster phase: `PLATFORMCTL_KUBE_API` (loopback http only), else `nil`.
-func localKubeClient(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> KubeClient? {
-    guard let value = environment["PLATFORMCTL_KUBE_API"], !value.isEmpty else { return nil }
-    guard let url = URL(string: value), let host = url.host, ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host),
-        url.scheme == "http" || url.scheme == "https"
-    else {
-        throw CLIError(
-            message: "PLATFORMCTL_KUBE_API=\(value) is refused: only a loopback API server (http://127.0.0.1:PORT) may be "
-                + "used this way"
-        )
-    }
-    return try KubeClient(KubeClientConfiguration(server: url))
-}
-
 /// `platformctl down`: tears everything down in the safe order, then sweeps leftovers by tag.
 struct Down: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -37,63 +23,40 @@ struct Down: AsyncParsableCommand {
     @OptionGroup var steps: ParallelismOptions
 
     func run() async throws {
-        let platform = try loadPlatformConfig(config)
-        let session = try await platformSession(aws, config: platform, role: role, path: config)
         let (mode, colour) = ProgressPrinter.forTerminal(json: output.output == .json)
         let printer = ProgressPrinter(mode: mode, colour: colour)
-        let observed: ObservedState
-        let blueprint: Blueprint
-        do {
-            printer.handle(.phaseStarted("observe"))
-            observed = try await AWSPlatformObserver(session: session).observe(platform)
-            blueprint = try Blueprint(
-                config: platform,
-                zones: try Blueprint.resolveZones(for: platform, available: observed.availableZones)
-            )
-        } catch {
-            throw CLIError(error)
-        }
-        let teardown = TeardownPlan(blueprint: blueprint)
-        if output.output == .text {
-            print(Redactor.shared.redact("Teardown of \(platform.name): \(observed.resources.count) resources found by tags"))
-            for stage in teardown.stages { print("  \(stage.name): \(stage.title)") }
-        }
-        guard try confirm("Destroy platform \(platform.name)?", yes: yes) else {
-            throw CLIError(message: "cancelled; nothing was deleted")
-        }
-        let access = ClusterAccess(session: session, platform: platform, aws: aws)
-        var kube: KubeClient?
-        if observed.clusterEndpoint != nil {
-            do {
-                kube = try await access.client()
-            } catch {
-                let message = Redactor.shared.redact("\(error)")
-                FileHandle.standardError.write(
-                    Data(
-                        ("warning: cannot reach the cluster (\(message)); Kubernetes steps are skipped and the "
-                            + "sweeps remove what Karpenter left\n").utf8
+        let summary = try await withEngine(config: config, aws: aws, role: role, parallelism: steps.parallelism) {
+            engine in
+            let prepared: PlatformEngine.PreparedTeardown
+            do { prepared = try await engine.prepareTeardown(events: printer) } catch { throw CLIError(error) }
+            let name = engine.config.name
+            if output.output == .text {
+                print(
+                    Console.redactor.redact(
+                        "Teardown of \(name): \(prepared.observed.resources.count) resources found by tags"
                     )
                 )
+                for stage in prepared.teardown.stages { print("  \(stage.name): \(stage.title)") }
+            }
+            guard try confirm("Destroy platform \(name)?", yes: yes) else {
+                throw CLIError(message: "cancelled; nothing was deleted")
+            }
+            do {
+                return try await runCancellableOnInterrupt(command: "down") {
+                    try await engine.teardown(prepared, events: printer) { error in
+                        let message = Console.redactor.redact("\(error)")
+                        FileHandle.standardError.write(
+                            Data(
+                                ("warning: cannot reach the cluster (\(message)); Kubernetes steps are skipped and the "
+                                    + "sweeps remove what Karpenter left\n").utf8
+                            )
+                        )
+                    }
+                }
+            } catch {
+                throw CLIError(error)
             }
         }
-        let provider = AWSTeardownProvider(session: session, kube: kube)
-        let executor = Executor(runner: GraphRunner(maxConcurrency: steps.parallelism))
-        let summary: ExecutionSummary
-        do {
-            summary = try await runCancellableOnInterrupt(command: "down") {
-                try await executor.down(
-                    teardown: teardown,
-                    config: platform,
-                    observed: observed,
-                    provider: provider,
-                    events: printer
-                )
-            }
-        } catch {
-            await access.shutdown()
-            throw CLIError(error)
-        }
-        await access.shutdown()
         if !summary.isSuccess { throw ExitCode(1) }
     }
 }

@@ -39,12 +39,13 @@ struct AWSOptions: ParsableArguments {
 
     /// Session options from the flags (and `--debug` applied to logging).
     func sessionOptions() -> AWSSessionOptions {
-        if debug { RedactingLogHandler.threshold.value = .debug }
-        Redactor.shared.revealsAccountID = showAccountID
+        if debug { Console.logLevel.value = .debug }
+        Console.redactor.revealsAccountID = showAccountID
         return AWSSessionOptions(
             profile: profile,
             region: region,
-            endpointURL: endpointURL.flatMap(URL.init(string:))
+            endpointURL: endpointURL.flatMap(URL.init(string:)),
+            redactor: Console.redactor
         )
     }
 }

@@ -81,7 +81,7 @@ struct Validate: ParsableCommand {
             let object: JSONValue = ["valid": false, "code": .string(code), "error": .string(message)]
             print(PolicyDocument.canonicalJSON(object))
         } else {
-            FileHandle.standardError.write(Data("error: \(Redactor.shared.redact(message))\n".utf8))
+            FileHandle.standardError.write(Data("error: \(Console.redactor.redact(message))\n".utf8))
         }
     }
 

@@ -40,8 +40,14 @@ struct KubeconfigCommand: AsyncParsableCommand {
         do {
             let options = try await RoleOptions(role: role).apply(to: aws.sessionOptions(), operatorConfig: operatorConfig)
             session = try AWSSession(options)
-            cluster = try await session.eks.describeCluster(name: clusterName)
         } catch {
+            throw CLIError(error)
+        }
+        do {
+            cluster = try await session.eks.describeCluster(name: clusterName)
+            try? await session.shutdown()
+        } catch {
+            try? await session.shutdown()
             throw CLIError(error)
         }
         guard let endpoint = cluster.endpoint, !endpoint.isEmpty,
@@ -69,6 +75,6 @@ struct KubeconfigCommand: AsyncParsableCommand {
         } catch {
             throw CLIError(error)
         }
-        print(Redactor.shared.redact("Added context \(entry.contextName) (cluster \(entry.entryName)) to \(path)"))
+        print(Console.redactor.redact("Added context \(entry.contextName) (cluster \(entry.entryName)) to \(path)"))
     }
 }

@@ -33,7 +33,7 @@ enum TerminalPrompt {
         guard let tty = FileHandle(forUpdatingAtPath: "/dev/tty") else {
             throw CLIError(message: "an MFA code is needed for \(serial) but there is no terminal to ask on")
         }
-        tty.write(Data("MFA code for \(Redactor.shared.redact(serial)): ".utf8))
+        tty.write(Data("MFA code for \(Console.redactor.redact(serial)): ".utf8))
         var line: [UInt8] = []
         while true {
             let byte = tty.readData(ofLength: 1)
@@ -86,7 +86,7 @@ struct Shell: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        Redactor.shared.revealsAccountID = aws.showAccountID
+        Console.redactor.revealsAccountID = aws.showAccountID
         do {
             try TemporaryCredentialShell.checkNesting(parent: environment, force: force)
             let broker = try operatorOptions.broker(aws: aws, environment: environment)
@@ -96,8 +96,7 @@ struct Shell: AsyncParsableCommand {
             let note =
                 "platformctl: role \(role) (\(session.roleARN)) in \(session.region); "
                 + TemporaryCredentialShell.describeExpiry(session.expiration)
-            FileHandle.standardError.write(Data((Redactor.shared.redact(note) + "\n").utf8))
-            try? await AsyncHTTPTransport.shared.shutdown()
+            FileHandle.standardError.write(Data((Console.redactor.redact(note) + "\n").utf8))
             try TemporaryCredentialShell.exec(program, environment: childEnvironment)
         } catch let error as CLIError {
             throw error

@@ -23,7 +23,6 @@ func platformSession(
 {
     var options = aws.sessionOptions()
     if options.region == nil { options.region = config.spec.region }
-    Redactor.shared.revealsAccountID = aws.showAccountID
     // The platform.yaml names the operator settings only when it has an operator: section.
     return try AWSSession(try await role.apply(to: options, operatorConfig: config.operator == nil ? nil : path))
 }
@@ -56,28 +55,15 @@ struct PlanCommand: AsyncParsableCommand {
     var fullRefresh = false
 
     func run() async throws {
-        let platform = try loadPlatformConfig(config)
         let plan: Plan
         do {
-            let session = try await platformSession(aws, config: platform, role: role, path: config)
-            let access = ClusterAccess(session: session, platform: platform, aws: aws)
-            let kubeObjects = platform.spec.gitops == nil ? nil : access.objects()
-            do {
-                (_, plan) = try await Planner.plan(
-                    platform,
-                    observer: AWSPlatformObserver(
-                        session: session,
-                        clusterObjects: kubeObjects,
-                        fullRefresh: fullRefresh
-                    )
-                )
-            } catch {
-                await access.shutdown()
-                throw error
+            plan = try await withEngine(config: config, aws: aws, role: role, fullRefresh: fullRefresh) { engine in
+                try await engine.plan().plan
             }
-            await access.shutdown()
+        } catch let error as ExitCode {
+            throw error
         } catch {
-            FileHandle.standardError.write(Data("error: \(Redactor.shared.redact("\(error)"))\n".utf8))
+            FileHandle.standardError.write(Data("error: \(Console.redactor.redact("\(error)"))\n".utf8))
             throw ExitCode(1)
         }
         switch output.output {

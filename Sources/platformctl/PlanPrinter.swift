@@ -24,7 +24,7 @@ enum PlanPrinter {
         }
         if !plan.hasChanges { lines.append("No changes: the platform \(plan.cluster) matches platform.yaml.") }
         lines.append(plan.summary)
-        return Redactor.shared.redact(lines.joined(separator: "\n"))
+        return Console.redactor.redact(lines.joined(separator: "\n"))
     }
 
     /// The JSON form: `{"cluster": …, "changes": [{"id": "vpc/main", "action": "create", "reasons": […]}], …}`.
@@ -46,7 +46,7 @@ enum PlanPrinter {
             "counts": .object(counts),
             "changes": .array(changes),
         ]
-        return Redactor.shared.redact(PolicyDocument.canonicalJSON(document))
+        return Console.redactor.redact(PolicyDocument.canonicalJSON(document))
     }
 
     /// `--detailed-exitcode`: 0 no changes, 2 changes (errors exit 1 elsewhere).

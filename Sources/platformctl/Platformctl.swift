@@ -16,7 +16,7 @@ struct Platformctl: AsyncParsableCommand {
         ]
     )
 
-    /// Runs the chosen command, then closes the shared HTTP client so the process exits cleanly.
+    /// Runs the chosen command (each closes the sessions and clients it made).
     static func main() async {
         // kubectl runs `platformctl token` for every command: a cache hit skips the full parser and everything else.
         let arguments = Array(CommandLine.arguments.dropFirst())
@@ -30,14 +30,14 @@ struct Platformctl: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data(credential.utf8))
             return
         }
-        LoggingSystem.bootstrap { RedactingLogHandler(label: $0) }
+        LoggingSystem.bootstrap { RedactingLogHandler(label: $0, redactor: Console.redactor, level: Console.logLevel) }
         if let level = ProcessInfo.processInfo.environment["PLATFORMCTL_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) {
-            RedactingLogHandler.threshold.value = level
+            Console.logLevel.value = level
         }
         do {
             var command = try parseAsRoot()
             if let token = command as? TokenCommand {
-                // The token command manages the shared HTTP client itself: a cache hit must not create one.
+                // A cache miss lands here too (the fast path above only answers hits).
                 try await token.run()
                 return
             }
@@ -46,9 +46,7 @@ struct Platformctl: AsyncParsableCommand {
             } else {
                 try command.run()
             }
-            try? await AsyncHTTPTransport.shared.shutdown()
         } catch {
-            try? await AsyncHTTPTransport.shared.shutdown()
             exit(withError: error)
         }
     }

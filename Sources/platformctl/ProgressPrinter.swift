@@ -3,7 +3,7 @@ import Foundation
 import Synchronization
 
 /// Renders ``PlatformEvent``s: a live status line on a TTY, one line per event otherwise, or JSON lines.
-/// Colours only on a TTY and never with `NO_COLOR`; every line passes through `Redactor.shared`.
+/// Colours only on a TTY and never with `NO_COLOR`; every line passes through `Console.redactor`.
 final class ProgressPrinter: EventHandler {
     /// How to render.
     enum Mode: Equatable {
@@ -78,12 +78,12 @@ final class ProgressPrinter: EventHandler {
         }
         var output = ""
         if mode == .live { output += "\r\u{1B}[2K" }
-        if let line { output += Redactor.shared.redact(line) + "\n" }
+        if let line { output += Console.redactor.redact(line) + "\n" }
         var isFinal = false
         if case .finished = event { isFinal = true }
         if mode == .live && !isFinal {
             let status = "[\(phase)] \(elapsed)s, running: \(running.isEmpty ? "-" : running.joined(separator: ", "))"
-            output += Redactor.shared.redact(String(status.prefix(160)))
+            output += Console.redactor.redact(String(status.prefix(160)))
         }
         write(output)
     }

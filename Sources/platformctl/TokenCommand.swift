@@ -55,7 +55,7 @@ struct TokenCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let warn: @Sendable (String) -> Void = { message in
-            FileHandle.standardError.write(Data((Redactor.shared.redact(message) + "\n").utf8))
+            FileHandle.standardError.write(Data((Console.redactor.redact(message) + "\n").utf8))
         }
         let apiVersion = ExecCredential.negotiatedAPIVersion(execInfo: environment["KUBERNETES_EXEC_INFO"], warn: warn)
         let provider: EKSTokenProvider
@@ -94,10 +94,10 @@ struct TokenCommand: AsyncParsableCommand {
             do {
                 token = try await provider.freshToken()
             } catch {
-                if provider.usedNetwork { try? await AsyncHTTPTransport.shared.shutdown() }
+                await provider.shutdown()
                 throw CLIError(error)
             }
-            if provider.usedNetwork { try? await AsyncHTTPTransport.shared.shutdown() }
+            await provider.shutdown()
         }
         let credential = ExecCredential(apiVersion: apiVersion, token: token.value, expiration: token.expiration)
         FileHandle.standardOutput.write(Data(credential.json().utf8))

@@ -39,65 +39,39 @@ struct Up: AsyncParsableCommand {
     @OptionGroup var steps: ParallelismOptions
 
     func run() async throws {
-        let platform = try loadPlatformConfig(config)
-        let session = try await platformSession(aws, config: platform, role: role, path: config)
-        // The cluster phase: PLATFORMCTL_KUBE_API (loopback) or the EKS cluster once it exists.
-        let access = ClusterAccess(session: session, platform: platform, aws: aws)
-        do {
-            try await apply(platform: platform, session: session, access: access)
-        } catch {
-            await access.shutdown()
-            throw error
-        }
-        await access.shutdown()
-    }
-
-    func apply(platform: PlatformConfig, session: AWSSession, access: ClusterAccess) async throws {
-        let kubeObjects = platform.spec.gitops == nil ? nil : access.objects()
-        let observer = AWSPlatformObserver(session: session, clusterObjects: kubeObjects, fullRefresh: fullRefresh)
         let (mode, colour) = ProgressPrinter.forTerminal(json: output.output == .json)
         let printer = ProgressPrinter(mode: mode, colour: colour)
-        // Ctrl-C while observing ends with the resume hint too (not by the signal's default action).
-        let (observed, blueprint, plan) = try await runCancellableOnInterrupt(command: "up") {
+        let summary = try await withEngine(
+            config: config,
+            aws: aws,
+            role: role,
+            parallelism: steps.parallelism,
+            fullRefresh: fullRefresh
+        ) { engine -> ExecutionSummary? in
+            // Ctrl-C while observing ends with the resume hint too (not by the signal's default action).
+            let planned = try await runCancellableOnInterrupt(command: "up") {
+                do { return try await engine.plan(events: printer) } catch { throw CLIError(error) }
+            }
+            // Text output prints the whole plan, whose last line is the summary; JSON lines get it as an event.
+            let plan = planned.plan
+            if output.output == .text {
+                print(PlanPrinter.text(plan, colour: colour && isatty(STDOUT_FILENO) == 1))
+            } else {
+                printer.handle(.planComputed(summary: plan.summary, changes: plan.changes.filter { $0.action != .noop }.count))
+            }
+            guard plan.hasChanges else { return nil }
+            guard try confirm("Apply these changes to \(engine.config.name)?", yes: yes) else {
+                throw CLIError(message: "cancelled; nothing was changed")
+            }
             do {
-                printer.handle(.phaseStarted("observe"))
-                let observed = try await observer.observe(platform)
-                let blueprint = try Blueprint(
-                    config: platform,
-                    zones: try Blueprint.resolveZones(for: platform, available: observed.availableZones)
-                )
-                return (observed, blueprint, Planner.plan(blueprint, observed: observed))
+                return try await runCancellableOnInterrupt(command: "up") {
+                    try await engine.apply(planned, events: printer)
+                }
             } catch {
                 throw CLIError(error)
             }
         }
-        // Text output prints the whole plan, whose last line is the summary; JSON lines get the summary as an event.
-        if output.output == .text {
-            print(PlanPrinter.text(plan, colour: colour && isatty(STDOUT_FILENO) == 1))
-        } else {
-            printer.handle(.planComputed(summary: plan.summary, changes: plan.changes.filter { $0.action != .noop }.count))
-        }
-        guard plan.hasChanges else { return }
-        guard try confirm("Apply these changes to \(platform.name)?", yes: yes) else {
-            throw CLIError(message: "cancelled; nothing was changed")
-        }
-        let provider = AWSPlatformProvider(session: session, clusterObjects: kubeObjects)
-        let executor = Executor(runner: GraphRunner(maxConcurrency: steps.parallelism))
-        let summary: ExecutionSummary
-        do {
-            summary = try await runCancellableOnInterrupt(command: "up") {
-                try await executor.up(
-                    plan: plan,
-                    blueprint: blueprint,
-                    observed: observed,
-                    provider: provider,
-                    events: printer
-                )
-            }
-        } catch {
-            throw CLIError(error)
-        }
-        if !summary.isSuccess { throw ExitCode(1) }
+        if let summary, !summary.isSuccess { throw ExitCode(1) }
     }
 }
 
@@ -115,27 +89,18 @@ struct Status: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let platform = try loadPlatformConfig(config)
-        let observed: ObservedState
-        let plan: Plan
-        var inCluster: ClusterStatus?
+        let status: PlatformEngine.Status
+        let platform: PlatformConfig
         do {
-            let session = try await platformSession(aws, config: platform, role: role, path: config)
-            let access = ClusterAccess(session: session, platform: platform, aws: aws)
-            defer { Task { await access.shutdown() } }
-            let kubeObjects = platform.spec.gitops == nil ? nil : access.objects()
-            observed = try await AWSPlatformObserver(session: session, clusterObjects: kubeObjects).observe(platform)
-            let blueprint = try Blueprint(
-                config: platform,
-                zones: try Blueprint.resolveZones(for: platform, available: observed.availableZones)
-            )
-            plan = Planner.plan(blueprint, observed: observed)
-            if observed.clusterEndpoint != nil {
-                inCluster = try? await ClusterStatus.read(try await access.client())
+            (platform, status) = try await withEngine(config: config, aws: aws, role: role) { engine in
+                (engine.config, try await engine.status())
             }
+        } catch let error as ExitCode {
+            throw error
         } catch {
             throw CLIError(error)
         }
+        let (observed, plan, inCluster) = (status.observed, status.plan, status.inCluster)
         var rows: [JSONValue] = []
         var lines: [String] = []
         for change in plan.changes {
@@ -151,7 +116,7 @@ struct Status: AsyncParsableCommand {
         }
         if output.output == .json {
             print(
-                Redactor.shared.redact(
+                Console.redactor.redact(
                     PolicyDocument.canonicalJSON([
                         "cluster": .string(platform.name), "endpoint": .string(observed.clusterEndpoint ?? ""),
                         "resources": .array(rows),
@@ -168,8 +133,8 @@ struct Status: AsyncParsableCommand {
                 )
             )
         } else {
-            print(Redactor.shared.redact("platform \(platform.name) in \(platform.spec.region): \(plan.summary)"))
-            for line in lines { print(Redactor.shared.redact(line)) }
+            print(Console.redactor.redact("platform \(platform.name) in \(platform.spec.region): \(plan.summary)"))
+            for line in lines { print(Console.redactor.redact(line)) }
             if let inCluster {
                 let entries = inCluster.kustomizations + inCluster.nodePools + inCluster.nodeClaims
                 print("\nin the cluster (READY, AGE, MESSAGE):")
@@ -178,7 +143,7 @@ struct Status: AsyncParsableCommand {
                     let name = entry.name.padding(toLength: 44, withPad: " ", startingAt: 0)
                     let ready = entry.ready.padding(toLength: 8, withPad: " ", startingAt: 0)
                     let age = entry.age.padding(toLength: 6, withPad: " ", startingAt: 0)
-                    print(Redactor.shared.redact("\(name) \(ready) \(age) \(entry.message)"))
+                    print(Console.redactor.redact("\(name) \(ready) \(age) \(entry.message)"))
                 }
             } else if observed.clusterEndpoint != nil {
                 print("\nin the cluster: not reachable (set PLATFORMCTL_KUBE_API for a local API, or check access)")

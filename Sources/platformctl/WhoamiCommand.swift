@@ -19,18 +19,24 @@ struct Whoami: AsyncParsableCommand {
     @OptionGroup var outputOptions: OutputOptions
 
     func run() async throws {
-        let redactor = Redactor.shared
+        let redactor = Console.redactor
         redactor.revealsAccountID = aws.showAccountID
         let identity: STSClient.CallerIdentity
         let session: AWSSession
         do {
             session = try AWSSession(try await role.apply(to: aws.sessionOptions(), operatorConfig: operatorConfig))
+        } catch {
+            throw CLIError(error)
+        }
+        do {
             identity = try await session.sts.getCallerIdentity()
         } catch {
+            try? await session.shutdown()
             throw CLIError(error)
         }
         redactor.register(accountID: identity.account)
         let credentials = try? await session.credentials.credentials()
+        try? await session.shutdown()
         let report = WhoamiReport(
             arn: identity.arn,
             account: identity.account,

@@ -123,7 +123,7 @@ public final class AWSClient: Sendable {
     ///   - credentialProvider: the credential source (usually ``AWSCredentialChain``).
     ///   - endpoints: endpoint resolution.
     ///   - retry: the retry strategy.
-    ///   - transport: the HTTP transport; ``AsyncHTTPTransport/shared`` by default.
+    ///   - transport: the HTTP transport (``AWSSession`` makes one per session).
     ///   - attemptTimeout: the limit for one attempt.
     ///   - clock: the signing clock.
     ///   - observer: called after each attempt.
@@ -133,7 +133,7 @@ public final class AWSClient: Sendable {
         credentialProvider: any AWSCredentialProvider,
         endpoints: AWSEndpointResolver,
         retry: AWSRetryStrategy = AWSRetryStrategy(),
-        transport: any AWSHTTPTransport = AsyncHTTPTransport.shared,
+        transport: any AWSHTTPTransport,
         attemptTimeout: Duration = .seconds(30),
         clock: @escaping @Sendable () -> Date = { Date() },
         observer: (@Sendable (AWSAttemptRecord) -> Void)? = nil,

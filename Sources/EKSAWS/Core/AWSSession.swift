@@ -21,6 +21,12 @@ public struct AWSSessionOptions: Sendable {
     public var sleeper: AWSSleeper?
     /// Called after each HTTP attempt.
     public var observer: (@Sendable (AWSAttemptRecord) -> Void)?
+    /// Masks secrets and the account id in what the session and the code using it print; what the session learns
+    /// (the caller's account id, credentials it resolves) is registered here. Share one between the sessions and
+    /// the output of one program.
+    public var redactor: Redactor
+    /// The HTTP transport to use; `nil` makes the session create (and, in ``AWSSession/shutdown()``, close) its own.
+    public var transport: (any AWSHTTPTransport)?
 
     /// Creates options.
     public init(
@@ -32,7 +38,9 @@ public struct AWSSessionOptions: Sendable {
         mfaTokenProvider: MFATokenProvider? = nil,
         credentials: AWSCredentials? = nil,
         sleeper: AWSSleeper? = nil,
-        observer: (@Sendable (AWSAttemptRecord) -> Void)? = nil
+        observer: (@Sendable (AWSAttemptRecord) -> Void)? = nil,
+        redactor: Redactor = Redactor(),
+        transport: (any AWSHTTPTransport)? = nil
     ) {
         self.profile = profile
         self.region = region
@@ -43,10 +51,16 @@ public struct AWSSessionOptions: Sendable {
         self.credentials = credentials
         self.sleeper = sleeper
         self.observer = observer
+        self.redactor = redactor
+        self.transport = transport
     }
 }
 
-/// A resolved way to reach AWS: region, endpoints, cached credentials, retries and one shared HTTP transport.
+/// A resolved way to reach AWS: region, endpoints, cached credentials, retries, an HTTP transport and a redactor.
+///
+/// A session owns the transport it creates: call ``shutdown()`` when done with it (a forgotten call leaks nothing,
+/// see ``AsyncHTTPTransport``). Nothing here is process-wide: two sessions never share state they did not both get
+/// from their options.
 public final class AWSSession: Sendable {
     /// The region.
     public let region: AWSRegion
@@ -60,6 +74,13 @@ public final class AWSSession: Sendable {
     public let credentials: any AWSCredentialProvider
     /// The one client every service client uses.
     public let client: AWSClient
+    /// Masks the account id and secrets in output about this session (the caller's account id is registered by the
+    /// code that looks it up).
+    public let redactor: Redactor
+    /// The HTTP transport every request of this session goes through.
+    public let transport: any AWSHTTPTransport
+    /// The transport to close in ``shutdown()``: the one the session made itself.
+    private let ownedTransport: AsyncHTTPTransport?
 
     /// Resolves everything from `options` and the environment.
     /// - Throws: ``AWSClientError`` for a malformed config file, a missing or unknown region, a bad endpoint.
@@ -100,7 +121,8 @@ public final class AWSSession: Sendable {
         let retry =
             options.sleeper.map { AWSRetryStrategy(maxAttempts: attempts, quota: quota, sleeper: $0) }
             ?? AWSRetryStrategy(maxAttempts: attempts, quota: quota)
-        let transport = AsyncHTTPTransport.shared
+        let owned = options.transport == nil ? AsyncHTTPTransport() : nil
+        let transport: any AWSHTTPTransport = options.transport ?? owned ?? AsyncHTTPTransport()
         let context = AWSCredentialContext(
             environment: env,
             shared: shared,
@@ -114,6 +136,9 @@ public final class AWSSession: Sendable {
             options.credentials.map { StaticCredentialProvider($0) }
             ?? CachingCredentialProvider(context.defaultChain())
         self.region = region
+        self.redactor = options.redactor
+        self.transport = transport
+        self.ownedTransport = owned
         self.regionSource = source
         self.shared = shared
         self.endpoints = endpoints
@@ -129,9 +154,11 @@ public final class AWSSession: Sendable {
         )
     }
 
-    /// Kept for symmetry with other clients: sessions share ``AsyncHTTPTransport/shared``, which the process shuts
-    /// down once at exit, so there is nothing to release per session.
-    public func shutdown() async throws {}
+    /// Closes the HTTP transport the session created (a transport passed in options is the caller's to close).
+    /// Requests after this fail.
+    public func shutdown() async throws {
+        try await ownedTransport?.shutdown()
+    }
 
     /// An STS client.
     public var sts: STSClient { STSClient(client: client) }

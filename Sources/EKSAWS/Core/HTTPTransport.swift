@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// An HTTP request as the AWS client sends it.
 public struct AWSHTTPRequest: Sendable {
@@ -53,14 +54,15 @@ public protocol AWSHTTPTransport: Sendable {
     func send(_ request: AWSHTTPRequest, timeout: Duration) async throws -> AWSHTTPResponse
 }
 
-/// The transport on AsyncHTTPClient: one shared client, connect and read timeouts, a cap on response size.
+/// The transport on AsyncHTTPClient: its own client (connection pool), connect and read timeouts, a cap on response
+/// size.
+///
+/// Whoever creates one shuts it down (``AWSSession/shutdown()`` does for the transport it made). A transport that is
+/// released without that is shut down in the background, so a forgotten call leaks nothing and never traps.
 public final class AsyncHTTPTransport: AWSHTTPTransport {
-    /// The process-wide transport every client uses unless given another. Shut it down once, at process exit
-    /// (`platformctl` does); it is never deinitialised, so forgetting to is harmless.
-    public static let shared = AsyncHTTPTransport()
-
     /// The client; shut down with ``shutdown()``.
     let client: HTTPClient
+    private let isShutDown = Mutex(false)
     /// Responses larger than this are refused (protects against endless bodies).
     public let maxResponseBytes: Int
 
@@ -76,9 +78,18 @@ public final class AsyncHTTPTransport: AWSHTTPTransport {
         self.maxResponseBytes = maxResponseBytes
     }
 
-    /// Shuts the underlying client down; call once when done.
+    /// Shuts the underlying client down (closing its connections); later calls do nothing.
     public func shutdown() async throws {
+        guard isShutDown.withLock({ done in defer { done = true }; return !done }) else { return }
         try await client.shutdown()
+    }
+
+    deinit {
+        guard !isShutDown.withLock({ $0 }) else { return }
+        // AsyncHTTPClient traps in debug builds when a client is released while running; the task keeps it alive
+        // until its connections are closed.
+        let client = self.client
+        Task { try? await client.shutdown() }
     }
 
     /// Sends a request. `timeout` bounds the whole exchange, including a slowly dripping body.

@@ -4,14 +4,13 @@ import Logging
 /// A swift-log handler that writes one line per message to stderr (or a file), after ``Redactor`` has masked secrets and
 /// the account id in the message and its metadata.
 public struct RedactingLogHandler: LogHandler {
-    /// The process-wide minimum level; `platformctl --debug` lowers it at run time.
-    public static let threshold = LevelBox(.warning)
-
-    /// A level that can change after the logging system was bootstrapped.
+    /// A minimum level that can change after the logging system was bootstrapped (a program's `--debug` flag is
+    /// parsed after that); every handler made with the same box follows it.
     public final class LevelBox: @unchecked Sendable {
         private let lock = NSLock()
         private var level: Logger.Level
-        init(_ level: Logger.Level) { self.level = level }
+        /// Creates a box starting at `level`.
+        public init(_ level: Logger.Level) { self.level = level }
         /// The current level.
         public var value: Logger.Level {
             get { lock.withLock { level } }
@@ -21,25 +20,34 @@ public struct RedactingLogHandler: LogHandler {
 
     private let label: String
     private let redactor: Redactor
+    private let threshold: LevelBox
     private let sink: @Sendable (String) -> Void
     /// Metadata attached to every message of this logger.
     public var metadata: Logger.Metadata = [:]
 
-    /// The effective level (the process-wide threshold).
+    /// The effective level: the box's, shared with the other handlers made with it.
     public var logLevel: Logger.Level {
-        get { Self.threshold.value }
-        set { Self.threshold.value = newValue }
+        get { threshold.value }
+        set { threshold.value = newValue }
     }
 
     /// Creates a handler writing to stderr.
-    public init(label: String, redactor: Redactor = .shared) {
-        self.init(label: label, redactor: redactor) { line in FileHandle.standardError.write(Data(line.utf8)) }
+    public init(label: String, redactor: Redactor, level: LevelBox) {
+        self.init(label: label, redactor: redactor, level: level) { line in
+            FileHandle.standardError.write(Data(line.utf8))
+        }
     }
 
     /// Creates a handler writing lines to `sink` (tests, log files).
-    public init(label: String, redactor: Redactor = .shared, sink: @escaping @Sendable (String) -> Void) {
+    public init(
+        label: String,
+        redactor: Redactor,
+        level: LevelBox,
+        sink: @escaping @Sendable (String) -> Void
+    ) {
         self.label = label
         self.redactor = redactor
+        self.threshold = level
         self.sink = sink
     }
 

@@ -5,9 +5,6 @@ import Foundation
 /// Values registered with ``register(secret:)`` are replaced wherever they appear; account ids are masked inside ARNs
 /// and wherever a registered account id appears; access key ids keep their last four characters.
 public final class Redactor: @unchecked Sendable {
-    /// The process-wide redactor used by logging, progress, errors and CLI output.
-    public static let shared = Redactor()
-
     private let lock = NSLock()
     private var secrets: Set<String> = []
     private var accountIDs: Set<String> = []

@@ -68,7 +68,7 @@ public final class EKSTokenProvider: Sendable {
     /// The clock.
     let clock: @Sendable () -> Date
     /// Whether a network transport was created (the CLI shuts it down only then).
-    let transport = LazySharedTransport()
+    let transport = LazyTransport()
     /// The in-memory token (for long-lived users such as ``KubeClient``).
     private let memory = Mutex<EKSToken?>(nil)
 
@@ -130,8 +130,11 @@ public final class EKSTokenProvider: Sendable {
         return "profile:\(shared.profileName)"
     }
 
-    /// Whether a network client was created (then the caller shuts ``AsyncHTTPTransport/shared`` down at exit).
+    /// Whether a network client was created (a token cache hit and environment keys need none).
     public var usedNetwork: Bool { transport.wasUsed }
+
+    /// Closes the HTTP client, if one was made; call when done with the provider.
+    public func shutdown() async { await transport.shutdown() }
 
     /// A cached token, if a good one is on disk (no signing, no network).
     public func cachedToken() -> EKSToken? {
@@ -208,16 +211,26 @@ public final class EKSTokenProvider: Sendable {
     }
 }
 
-/// A transport that creates ``AsyncHTTPTransport/shared`` only when a request is really sent, so that paths that
-/// never reach the network (a token cache hit, signing with environment keys) start no HTTP client.
-final class LazySharedTransport: AWSHTTPTransport {
-    private let used = Mutex(false)
+/// A transport that creates its ``AsyncHTTPTransport`` only when a request is really sent, so that paths that never
+/// reach the network (a token cache hit, signing with environment keys) start no HTTP client.
+final class LazyTransport: AWSHTTPTransport {
+    private let made = Mutex<AsyncHTTPTransport?>(nil)
 
     /// Whether a request was sent.
-    var wasUsed: Bool { used.withLock { $0 } }
+    var wasUsed: Bool { made.withLock { $0 != nil } }
 
     func send(_ request: AWSHTTPRequest, timeout: Duration) async throws -> AWSHTTPResponse {
-        used.withLock { $0 = true }
-        return try await AsyncHTTPTransport.shared.send(request, timeout: timeout)
+        let transport = made.withLock { current in
+            if let current { return current }
+            let fresh = AsyncHTTPTransport()
+            current = fresh
+            return fresh
+        }
+        return try await transport.send(request, timeout: timeout)
+    }
+
+    /// Closes the transport if one was made.
+    func shutdown() async {
+        try? await made.withLock { $0 }?.shutdown()
     }
 }

@@ -312,7 +312,7 @@ public final class KubeClient: Sendable {
             throw KubeClientError(
                 .authentication,
                 "the exec credential plugin `\(exec.command)` failed with exit status \(result.status): "
-                    + (stderr.isEmpty ? "(no stderr)" : Redactor.shared.redact(stderr))
+                    + (stderr.isEmpty ? "(no stderr)" : configuration.redactor.redact(stderr))
             )
         }
         return try ExecCredential.parse(result.stdout, command: exec.command)

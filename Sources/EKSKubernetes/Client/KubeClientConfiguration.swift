@@ -38,6 +38,8 @@ public struct KubeClientConfiguration: Sendable {
     public var requestTimeout: Duration
     /// Where warnings go (e.g. exec plugin stderr, kubeconfig oddities).
     public var warn: @Sendable (String) -> Void
+    /// Masks secrets and account ids in what the client passes on from elsewhere (an exec plugin's stderr).
+    public var redactor: Redactor
 
     /// Creates a configuration.
     public init(
@@ -50,7 +52,8 @@ public struct KubeClientConfiguration: Sendable {
         defaultNamespace: String = "default",
         fieldManager: String = "platformctl",
         requestTimeout: Duration = .seconds(30),
-        warn: @escaping @Sendable (String) -> Void = { _ in }
+        warn: @escaping @Sendable (String) -> Void = { _ in },
+        redactor: Redactor = Redactor()
     ) {
         self.server = server
         self.certificateAuthorityPEM = certificateAuthorityPEM
@@ -62,6 +65,7 @@ public struct KubeClientConfiguration: Sendable {
         self.fieldManager = fieldManager
         self.requestTimeout = requestTimeout
         self.warn = warn
+        self.redactor = redactor
     }
 
     /// A configuration for an EKS cluster from DescribeCluster's endpoint and base64 CA, with native tokens.

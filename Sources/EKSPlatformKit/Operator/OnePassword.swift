@@ -75,7 +75,7 @@ public struct OnePasswordCLI: Sendable {
     public var redactor: Redactor
 
     /// Creates a reader.
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment, redactor: Redactor = .shared) {
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment, redactor: Redactor) {
         self.environment = environment
         self.redactor = redactor
     }

@@ -69,7 +69,7 @@ public struct OperatorCredentialBroker: Sendable {
     ) {
         self.settings = settings
         self.sessionOptions = sessionOptions
-        self.onePassword = onePassword ?? OnePasswordCLI(environment: sessionOptions.environment)
+        self.onePassword = onePassword ?? OnePasswordCLI(environment: sessionOptions.environment, redactor: sessionOptions.redactor)
         self.mfaPrompt = mfaPrompt
     }
 
@@ -108,7 +108,7 @@ public struct OperatorCredentialBroker: Sendable {
         case .user(let user):
             let keyID = try await onePassword.resolve(user.accessKeyID)
             let secret = try await onePassword.resolve(user.secretAccessKey)
-            Redactor.shared.register(secret: secret)
+            sessionOptions.redactor.register(secret: secret)
             options.credentials = AWSCredentials(
                 accessKeyID: keyID,
                 secretAccessKey: secret,
@@ -137,8 +137,26 @@ public struct OperatorCredentialBroker: Sendable {
             options.mfaTokenProvider = options.mfaTokenProvider ?? mfaPrompt
         }
         let session = try AWSSession(options)
+        do {
+            let result = try await assume(role: role, on: session, duration: duration, serial: serial, code: code)
+            try? await session.shutdown()
+            return result
+        } catch {
+            try? await session.shutdown()
+            throw error
+        }
+    }
+
+    /// The STS half of ``assume(role:durationSeconds:)``: who the caller is, then AssumeRole with MFA when set.
+    private func assume(
+        role: String,
+        on session: AWSSession,
+        duration: Int,
+        serial: String?,
+        code: String?
+    ) async throws -> OperatorSession {
         let identity = try await session.sts.getCallerIdentity()
-        Redactor.shared.register(accountID: identity.account)
+        sessionOptions.redactor.register(accountID: identity.account)
         let roleARN = try self.roleARN(
             for: role,
             account: identity.account,
@@ -154,8 +172,8 @@ public struct OperatorCredentialBroker: Sendable {
         var credentials = assumed.credentials
         credentials.accountID = identity.account
         credentials.source = "platformctl role \(role)"
-        Redactor.shared.register(secret: credentials.secretAccessKey)
-        if let token = credentials.sessionToken { Redactor.shared.register(secret: token) }
+        sessionOptions.redactor.register(secret: credentials.secretAccessKey)
+        if let token = credentials.sessionToken { sessionOptions.redactor.register(secret: token) }
         return OperatorSession(
             requestedRole: role,
             roleARN: roleARN,
@@ -179,8 +197,8 @@ public struct OperatorCredentialBroker: Sendable {
             let region = sessionOptions.region
                 ?? sessionOptions.environment["AWS_REGION"] ?? sessionOptions.environment["AWS_DEFAULT_REGION"]
         {
-            Redactor.shared.register(secret: hit.SecretAccessKey)
-            if let token = hit.SessionToken { Redactor.shared.register(secret: token) }
+            sessionOptions.redactor.register(secret: hit.SecretAccessKey)
+            if let token = hit.SessionToken { sessionOptions.redactor.register(secret: token) }
             return OperatorSession(
                 requestedRole: role,
                 roleARN: hit.RoleArn ?? role,

@@ -13,7 +13,8 @@ struct SignatureEnforcementTests {
             region: try AWSRegion("us-west-2"),
             credentialProvider: StaticCredentialProvider(credentials),
             endpoints: AWSEndpointResolver(explicitEndpoint: emulator.endpoint, environment: [:], shared: nil),
-            retry: AWSRetryStrategy(maxAttempts: 1, sleeper: { _ in })
+            retry: AWSRetryStrategy(maxAttempts: 1, sleeper: { _ in }),
+            transport: TestHTTP.transport
         )
     }
 

@@ -79,7 +79,7 @@ struct EngineRenderingTests {
                 .init(id: ResourceID(.subnet, "public-a"), action: .noop, reasons: []),
             ]
         )
-        Redactor.shared.register(accountID: "111122223333")
+        Console.redactor.register(accountID: "111122223333")
         #expect(
             PlanPrinter.text(plan, colour: false)
                 == """

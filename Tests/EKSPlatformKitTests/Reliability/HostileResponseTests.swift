@@ -41,7 +41,7 @@ struct HostileResponseTests {
         _ emulator: AWSEmulator,
         maxAttempts: Int,
         attemptTimeout: Duration = .seconds(30),
-        transport: any AWSHTTPTransport = AsyncHTTPTransport.shared
+        transport: any AWSHTTPTransport = TestHTTP.transport
     ) throws -> AWSClient {
         AWSClient(
             region: try AWSRegion("us-west-2"),
@@ -137,7 +137,7 @@ struct HostileResponseTests {
         #expect(ContinuousClock.now - started < .seconds(20))
         // Refused, not retried: the emulator saw the one request.
         #expect(try await Self.logged(emulator, probe) == ["huge"])
-        #expect(AsyncHTTPTransport.shared.maxResponseBytes <= 64 * 1024 * 1024)
+        #expect(TestHTTP.transport.maxResponseBytes <= 64 * 1024 * 1024)
     }
 
     @Test(arguments: Probe.allCases)

@@ -23,17 +23,18 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
     public init(
         kube: KubeClient,
         endpoint: @escaping @Sendable () async throws -> String,
-        loadManifest: @escaping @Sendable (String) async throws -> [UInt8] = KubeClusterObjects.download,
-        resolveCredentials:
-            @escaping @Sendable (PlatformConfig.Credentials, String) async throws -> (
-                identity: String, knownHosts: String
-            ) = KubeClusterObjects.resolve
+        loadManifest: @escaping @Sendable (String) async throws -> [UInt8] = { try await KubeClusterObjects.download($0) },
+        resolveCredentials: (
+            @Sendable (PlatformConfig.Credentials, String) async throws -> (identity: String, knownHosts: String)
+        )? = nil,
+        redactor: Redactor = Redactor()
     ) {
         self.init(
             client: { kube },
             endpoint: endpoint,
             loadManifest: loadManifest,
-            resolveCredentials: resolveCredentials
+            resolveCredentials: resolveCredentials,
+            redactor: redactor
         )
     }
 
@@ -41,16 +42,17 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
     public init(
         client: @escaping @Sendable () async throws -> KubeClient,
         endpoint: @escaping @Sendable () async throws -> String,
-        loadManifest: @escaping @Sendable (String) async throws -> [UInt8] = KubeClusterObjects.download,
-        resolveCredentials:
-            @escaping @Sendable (PlatformConfig.Credentials, String) async throws -> (
-                identity: String, knownHosts: String
-            ) = KubeClusterObjects.resolve
+        loadManifest: @escaping @Sendable (String) async throws -> [UInt8] = { try await KubeClusterObjects.download($0) },
+        resolveCredentials: (
+            @Sendable (PlatformConfig.Credentials, String) async throws -> (identity: String, knownHosts: String)
+        )? = nil,
+        redactor: Redactor = Redactor()
     ) {
         self.client = client
         self.endpoint = endpoint
         self.loadManifest = loadManifest
-        self.resolveCredentials = resolveCredentials
+        self.resolveCredentials =
+            resolveCredentials ?? { try await KubeClusterObjects.resolve($0, repositoryURL: $1, redactor: redactor) }
     }
 
     /// Why credentials or the manifest could not be obtained.
@@ -174,13 +176,32 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
 
     // MARK: defaults
 
-    /// Reads `file://` URLs and downloads `http(s)` ones (following up to five redirects).
-    @Sendable public static func download(_ location: String) async throws -> [UInt8] {
+    /// Reads `file://` URLs and downloads `http(s)` ones (following up to five redirects) through `transport`, or
+    /// through a transport made for this download and closed after it.
+    public static func download(_ location: String, using transport: (any AWSHTTPTransport)? = nil) async throws
+        -> [UInt8]
+    {
         if location.hasPrefix("/") { return Array(try Data(contentsOf: URL(fileURLWithPath: location))) }
-        guard var url = URL(string: location) else { throw ResolutionError(description: "\(location) is not a URL") }
+        guard let url = URL(string: location) else { throw ResolutionError(description: "\(location) is not a URL") }
         if url.isFileURL { return Array(try Data(contentsOf: url)) }
+        if let transport { return try await download(url, location: location, transport: transport) }
+        let own = AsyncHTTPTransport()
+        do {
+            let bytes = try await download(url, location: location, transport: own)
+            try? await own.shutdown()
+            return bytes
+        } catch {
+            try? await own.shutdown()
+            throw error
+        }
+    }
+
+    private static func download(_ start: URL, location: String, transport: any AWSHTTPTransport) async throws
+        -> [UInt8]
+    {
+        var url = start
         for _ in 0..<6 {
-            let response = try await AsyncHTTPTransport.shared.send(
+            let response = try await transport.send(
                 AWSHTTPRequest(method: "GET", url: url),
                 timeout: .seconds(60)
             )
@@ -202,7 +223,8 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
     /// `~/.ssh/known_hosts`.
     @Sendable public static func resolve(
         _ credentials: PlatformConfig.Credentials,
-        repositoryURL: String
+        repositoryURL: String,
+        redactor: Redactor
     ) async throws -> (identity: String, knownHosts: String) {
         let environment = ProcessInfo.processInfo.environment
         let home = environment["HOME"] ?? NSHomeDirectory()
@@ -218,7 +240,7 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
             guard reference.hasPrefix("op://") else { return (reference, try knownHosts(for: repositoryURL, home: home)) }
             do {
                 // The 1Password source registers the key with the Redactor and explains op's failures.
-                identity = try await OnePasswordCLI(environment: environment).read(reference)
+                identity = try await OnePasswordCLI(environment: environment, redactor: redactor).read(reference)
             } catch let error as OnePasswordError {
                 throw ResolutionError(description: "spec.gitops.credentials.sshPrivateKey: \(error.message)")
             }

@@ -43,7 +43,7 @@ public struct AWSPlatformObserver: PlatformObserver {
     /// Observes `config`'s platform: identity and zones, then every service concurrently (see the type's notes).
     public func observe(_ config: PlatformConfig) async throws -> ObservedState {
         let identity = try await session.sts.getCallerIdentity()
-        Redactor.shared.register(accountID: identity.account)
+        session.redactor.register(accountID: identity.account)
         let partition = ARN(parsing: identity.arn)?.partition ?? PlatformContext.partition(forRegion: config.spec.region)
         let context = PlatformContext(accountID: identity.account, partition: partition, region: config.spec.region)
         let names = Blueprint.Names(cluster: config.name)

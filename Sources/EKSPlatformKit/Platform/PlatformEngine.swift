@@ -1,0 +1,147 @@
+import EKSAWS
+import EKSKubernetes
+
+/// The engine in one place: everything `platformctl plan | up | status | down` do, for any Swift program.
+///
+/// Every operation runs the same pipeline — observe what exists (by tags) → resolve zones → build the
+/// ``Blueprint`` → ``Planner`` → ``Executor`` — and reports progress to the ``EventHandler`` it is given. A front end
+/// that asks before changing anything calls ``plan(events:)``, shows the result, then ``apply(_:events:)`` (and
+/// ``prepareTeardown(events:)`` then ``teardown(_:events:)`` for `down`).
+///
+/// The engine uses the session it is handed and never shuts it down; the caller owns both the session and the
+/// ``ClusterConnection``.
+public struct PlatformEngine: Sendable {
+    /// The validated configuration.
+    public var config: PlatformConfig
+    /// The AWS session (credentials, region, endpoint, redactor).
+    public var session: AWSSession
+    /// How to reach the cluster's API for the in-cluster objects and teardown; `nil` leaves the cluster phase out.
+    public var cluster: ClusterConnection?
+    /// How many steps run at once (the scheduler starts the step heading the longest remaining chain first).
+    public var parallelism: Int
+    /// Read every resource in full, ignoring platformctl's ``AppliedRecord``s (finds and repairs changes made outside
+    /// platformctl to the recorded parts, at the cost of more reads).
+    public var fullRefresh: Bool
+
+    /// Creates an engine for `config` on `session`.
+    public init(
+        config: PlatformConfig,
+        session: AWSSession,
+        cluster: ClusterConnection? = nil,
+        parallelism: Int = 8,
+        fullRefresh: Bool = false
+    ) {
+        self.config = config
+        self.session = session
+        self.cluster = cluster
+        self.parallelism = parallelism
+        self.fullRefresh = fullRefresh
+    }
+
+    /// A computed plan with what it was computed from; ``apply(_:events:)`` executes exactly this.
+    public struct PlannedChanges: Sendable {
+        /// What was found.
+        public var observed: ObservedState
+        /// What platform.yaml asks for in the observed zones.
+        public var blueprint: Blueprint
+        /// The changes, with reasons.
+        public var plan: Plan
+    }
+
+    /// A teardown ready to run: what was found, and the stages that remove it.
+    public struct PreparedTeardown: Sendable {
+        /// What was found by tags.
+        public var observed: ObservedState
+        /// The blueprint whose names the teardown deletes by.
+        public var blueprint: Blueprint
+        /// The ordered stages.
+        public var teardown: TeardownPlan
+    }
+
+    /// What `status` reports.
+    public struct Status: Sendable {
+        /// What was found.
+        public var observed: ObservedState
+        /// How it differs from platform.yaml.
+        public var plan: Plan
+        /// Flux Kustomizations and Karpenter NodePools/NodeClaims, when the cluster was reachable.
+        public var inCluster: ClusterStatus?
+    }
+
+    /// The in-cluster objects' applier and observer, when the config has a gitops section and a connection is given.
+    var clusterObjects: KubeClusterObjects? {
+        config.spec.gitops == nil ? nil : cluster?.objects()
+    }
+
+    /// Observes the platform and plans the changes that would make it match the configuration.
+    public func plan(events: any EventHandler = NullEventHandler()) async throws -> PlannedChanges {
+        events.handle(.phaseStarted("observe"))
+        let observer = AWSPlatformObserver(session: session, clusterObjects: clusterObjects, fullRefresh: fullRefresh)
+        let observed = try await observer.observe(config)
+        let blueprint = try Blueprint(
+            config: config,
+            zones: try Blueprint.resolveZones(for: config, available: observed.availableZones)
+        )
+        let plan = Planner.plan(blueprint, observed: observed)
+        return PlannedChanges(observed: observed, blueprint: blueprint, plan: plan)
+    }
+
+    /// Executes `planned` (a plan from ``plan(events:)``): every change in dependency order, concurrently where
+    /// independent; events report each step. A plan without changes does nothing.
+    /// - Throws: ``Executor/RefusedError`` when the plan needs a replacement.
+    public func apply(_ planned: PlannedChanges, events: any EventHandler) async throws -> ExecutionSummary {
+        try await Executor(runner: GraphRunner(maxConcurrency: parallelism)).up(
+            plan: planned.plan,
+            blueprint: planned.blueprint,
+            observed: planned.observed,
+            provider: AWSPlatformProvider(session: session, clusterObjects: clusterObjects),
+            events: events
+        )
+    }
+
+    /// Observes the platform and orders its removal.
+    public func prepareTeardown(events: any EventHandler = NullEventHandler()) async throws -> PreparedTeardown {
+        events.handle(.phaseStarted("observe"))
+        let observed = try await AWSPlatformObserver(session: session).observe(config)
+        let blueprint = try Blueprint(
+            config: config,
+            zones: try Blueprint.resolveZones(for: config, available: observed.availableZones)
+        )
+        return PreparedTeardown(observed: observed, blueprint: blueprint, teardown: TeardownPlan(blueprint: blueprint))
+    }
+
+    /// Removes everything `prepared` found, in the safe order, then sweeps leftovers by tag. Without a reachable
+    /// cluster the Kubernetes steps are skipped and `unreachable` hears why (the sweeps remove what Karpenter left).
+    public func teardown(
+        _ prepared: PreparedTeardown,
+        events: any EventHandler,
+        unreachable: @Sendable (any Error) -> Void = { _ in }
+    ) async throws -> ExecutionSummary {
+        var kube: KubeClient?
+        if prepared.observed.clusterEndpoint != nil, let cluster {
+            do {
+                kube = try await cluster.client()
+            } catch {
+                unreachable(error)
+            }
+        }
+        return try await Executor(runner: GraphRunner(maxConcurrency: parallelism)).down(
+            teardown: prepared.teardown,
+            config: config,
+            observed: prepared.observed,
+            provider: AWSTeardownProvider(session: session, kube: kube),
+            events: events
+        )
+    }
+
+    /// Observes the platform, compares it with the configuration, and reads Flux's and Karpenter's objects when the
+    /// cluster is reachable.
+    public func status(events: any EventHandler = NullEventHandler()) async throws -> Status {
+        let planned = try await plan(events: events)
+        var inCluster: ClusterStatus?
+        if planned.observed.clusterEndpoint != nil, let cluster {
+            inCluster = try? await ClusterStatus.read(try await cluster.client())
+        }
+        return Status(observed: planned.observed, plan: planned.plan, inCluster: inCluster)
+    }
+}
