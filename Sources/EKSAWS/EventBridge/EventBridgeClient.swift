@@ -141,7 +141,7 @@ public struct EventBridgeClient: Sendable {
         struct Input: Encodable { var ResourceARN: String }
         struct Output: Decodable { var Tags: [EventBridgeTag]? }
         let out: Output = try await send("ListTagsForResource", Input(ResourceARN: resourceARN), mutating: false)
-        return Dictionary((out.Tags ?? []).map { ($0.Key, $0.Value) }, uniquingKeysWith: { $1 })
+        return Dictionary((out.Tags ?? []).map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
     }
 
     struct Empty: Decodable {}

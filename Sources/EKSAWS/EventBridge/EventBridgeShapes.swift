@@ -3,66 +3,83 @@ import Foundation
 /// An EventBridge `Tag`.
 public struct EventBridgeTag: Codable, Sendable, Equatable {
     /// The key.
-    public var Key: String
+    public var key: String
     /// The value.
-    public var Value: String
+    public var value: String
 
     /// Creates a tag.
     public init(key: String, value: String) {
-        self.Key = key
-        self.Value = value
+        self.key = key
+        self.value = value
     }
 
     /// Tags from a dictionary, sorted by key.
     public static func from(_ tags: [String: String]) -> [EventBridgeTag] {
         tags.keys.sorted().map { EventBridgeTag(key: $0, value: tags[$0] ?? "") }
     }
+
+    enum CodingKeys: String, CodingKey {
+        case key = "Key", value = "Value"
+    }
 }
 
 /// A `Rule` (as `DescribeRule` and `ListRules` return it).
 public struct EventBridgeRule: Codable, Sendable, Equatable {
     /// The name.
-    public var Name: String
+    public var name: String
     /// The ARN.
-    public var Arn: String?
+    public var arn: String?
     /// The event pattern (JSON).
-    public var EventPattern: String?
+    public var eventPattern: String?
     /// `ENABLED` or `DISABLED`.
-    public var State: String?
-    /// The description.
-    public var Description: String?
-    /// A schedule expression.
-    public var ScheduleExpression: String?
-    /// The bus.
-    public var EventBusName: String?
+    public var state: String?
+    /// What the rule is for.
+    public var description: String?
+    /// A schedule expression (rules that run on a schedule instead of matching events).
+    public var scheduleExpression: String?
+    /// The event bus the rule belongs to.
+    public var eventBusName: String?
+
+    enum CodingKeys: String, CodingKey {
+        case name = "Name", arn = "Arn", eventPattern = "EventPattern", state = "State", description = "Description"
+        case scheduleExpression = "ScheduleExpression", eventBusName = "EventBusName"
+    }
 }
 
 /// A `Target`.
 public struct EventBridgeTarget: Codable, Sendable, Equatable {
     /// The id, unique per rule.
-    public var Id: String
+    public var id: String
     /// The target ARN (an SQS queue for interruption events).
-    public var Arn: String
+    public var arn: String
     /// A role for the target, when needed.
-    public var RoleArn: String?
+    public var roleArn: String?
     /// Constant JSON input instead of the event.
-    public var Input: String?
+    public var input: String?
 
     /// Creates a target.
     public init(id: String, arn: String, roleArn: String? = nil, input: String? = nil) {
-        self.Id = id
-        self.Arn = arn
-        self.RoleArn = roleArn
-        self.Input = input
+        self.id = id
+        self.arn = arn
+        self.roleArn = roleArn
+        self.input = input
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id = "Id", arn = "Arn", roleArn = "RoleArn", input = "Input"
     }
 }
 
 /// A failed entry of `PutTargets` / `RemoveTargets`.
 public struct EventBridgeFailedEntry: Codable, Sendable, Equatable {
     /// The target id.
-    public var TargetId: String?
+    public var targetId: String?
     /// The error code.
-    public var ErrorCode: String?
+    public var errorCode: String?
     /// The error message.
-    public var ErrorMessage: String?
+    public var errorMessage: String?
+
+    enum CodingKeys: String, CodingKey {
+        case targetId = "TargetId", errorCode = "ErrorCode", errorMessage = "ErrorMessage"
+    }
 }

@@ -52,9 +52,9 @@ struct QueueAndRuleIntegrationTests {
         _ = try await events.putRule(name: "\(prefix)-health", eventPattern: #"{"source":["aws.health"]}"#)
         #expect(arn.hasSuffix(":rule/\(prefix)-spot"))
         let rule = try await events.describeRule(name: "\(prefix)-spot")
-        #expect(rule.Arn == arn && rule.State == "ENABLED" && rule.Description == "spot interruptions")
-        #expect(rule.EventPattern?.contains("aws.ec2") == true)
-        #expect(Set(try await events.listRules(namePrefix: prefix).map(\.Name)) == ["\(prefix)-spot", "\(prefix)-health"])
+        #expect(rule.arn == arn && rule.state == "ENABLED" && rule.description == "spot interruptions")
+        #expect(rule.eventPattern?.contains("aws.ec2") == true)
+        #expect(Set(try await events.listRules(namePrefix: prefix).map(\.name)) == ["\(prefix)-spot", "\(prefix)-health"])
 
         let queue = "arn:aws:sqs:ca-central-1:123456789012:\(prefix)"
         let failed = try await events.putTargets(

@@ -211,7 +211,7 @@ struct ResponseDecoderTests {
             service: "events",
             operation: "ListTargetsByRule"
         )
-        #expect(targets.NextToken == nil && targets.Targets?.first?.Id == "q")
+        #expect(targets.NextToken == nil && targets.Targets?.first?.id == "q")
         // JSON nulls for optional members everywhere.
         let nulls = #"{"cluster":{"name":"x","status":"CREATING","endpoint":null,"tags":null,"identity":{"oidc":null}}}"#
         let creating = try AWSJSON.decode(

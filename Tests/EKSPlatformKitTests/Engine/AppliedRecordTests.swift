@@ -12,7 +12,7 @@ struct AppliedRecordTests {
                 "eksplatform.io/cluster": "dev", "eksplatform.io/resource": "addon/kube-proxy", "team": "platform",
             ]
         )
-        #expect(proxy.spec.properties(in: EngineFixtures.context) == ["configurationValues": ""])
+        #expect(proxy.spec.properties(in: EngineFixtures.context).byName == ["configurationValues": ""])
         // sha256("configurationValues=\ntag:eksplatform.io/cluster=dev\ntag:eksplatform.io/resource=addon/kube-proxy
         // \ntag:team=platform"), first 20 hex characters (computed with Python's hashlib).
         #expect(AppliedRecord.digest(of: proxy, in: EngineFixtures.context) == "539ab5edb8e598b82f38")
@@ -57,7 +57,7 @@ struct AppliedRecordTests {
         observed.resources[proxy].record = .stale
         // Stale and different: the real difference is the reason.
         observed.resources[role].record = .stale
-        observed.resources[role].properties["managedPolicies"] = ""
+        observed.resources[role].properties[.managedPolicies] = ""
         let plan = Planner.plan(blueprint, observed: observed)
         let changed = plan.changes.filter { $0.action != .noop }
         #expect(changed.map(\.id) == [ResourceID(.iamRole, "cluster"), ResourceID(.addon, "kube-proxy")])

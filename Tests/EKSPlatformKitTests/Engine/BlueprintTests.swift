@@ -8,7 +8,7 @@ struct BlueprintTests {
         let blueprint = try EngineFixtures.blueprint()
         func subnet(_ name: String) throws -> (ResourceSpec.Subnet, [String: String]) {
             let resource = try #require(blueprint.resource(ResourceID(.subnet, name)))
-            guard case .subnet(let spec) = resource.spec else {
+            guard let spec = resource.spec as? ResourceSpec.Subnet else {
                 Issue.record("\(name) is not a subnet")
                 throw BlueprintError(.zones, "not a subnet")
             }
@@ -85,18 +85,18 @@ struct BlueprintTests {
         #expect(perZone.resources.filter { $0.id.kind == .natGateway }.count == 3)
         let table = try #require(perZone.resource(ResourceID(.routeTable, "private-us-west-2b")))
         #expect(
-            table.spec.properties(in: EngineFixtures.context) == [
+            table.spec.properties(in: EngineFixtures.context).byName == [
                 "vpc": "vpc/main", "routes": "0.0.0.0/0->natGateway/us-west-2b", "subnets": "subnet/private-us-west-2b",
             ]
         )
         let none = try EngineFixtures.blueprint(EngineFixtures.config(nat: .none))
         #expect(none.resources.filter { [.natGateway, .elasticIP].contains($0.id.kind) }.isEmpty)
         let privateTable = try #require(none.resource(ResourceID(.routeTable, "private")))
-        #expect(privateTable.spec.properties(in: EngineFixtures.context)["routes"] == "")
+        #expect(privateTable.spec.properties(in: EngineFixtures.context).byName["routes"] == "")
         let single = try EngineFixtures.blueprint()
         let publicTable = try #require(single.resource(ResourceID(.routeTable, "public")))
         #expect(
-            publicTable.spec.properties(in: EngineFixtures.context) == [
+            publicTable.spec.properties(in: EngineFixtures.context).byName == [
                 "vpc": "vpc/main", "routes": "0.0.0.0/0->internetGateway/main",
                 "subnets": "subnet/public-us-west-2a,subnet/public-us-west-2b,subnet/public-us-west-2c",
             ]
@@ -111,7 +111,7 @@ struct BlueprintTests {
         config.spec.network.vpcCIDR = "10.0.0.0/23"
         let blueprint = try Blueprint(config: config, zones: EngineFixtures.zones)
         let last = try #require(blueprint.resource(ResourceID(.subnet, "public-us-west-2c")))
-        #expect(last.spec.properties(in: EngineFixtures.context)["cidr"] == "10.0.1.160/28")
+        #expect(last.spec.properties(in: EngineFixtures.context).byName["cidr"] == "10.0.1.160/28")
     }
 
     @Test("zones: a count takes the first N in name order; names must be available")
@@ -133,7 +133,7 @@ struct BlueprintTests {
     func iam() throws {
         let blueprint = try EngineFixtures.blueprint()
         let controller = try #require(blueprint.resource(ResourceID(.iamRole, "karpenter-controller")))
-        let properties = controller.spec.properties(in: EngineFixtures.context)
+        let properties = controller.spec.properties(in: EngineFixtures.context).byName
         #expect(properties["roleName"] == "dev-karpenter-controller")
         #expect(
             properties["trustPolicy"]
@@ -144,7 +144,7 @@ struct BlueprintTests {
         #expect(properties["inlinePolicies"] == "KarpenterController")
         let node = try #require(blueprint.resource(ResourceID(.iamRole, "system-node")))
         #expect(
-            node.spec.properties(in: EngineFixtures.context)["managedPolicies"]
+            node.spec.properties(in: EngineFixtures.context).byName["managedPolicies"]
                 == "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly,arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy,"
                 + "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"
         )
@@ -204,7 +204,7 @@ struct BlueprintTests {
         let context = EngineFixtures.context
         let cluster = try #require(blueprint.resource(ResourceID(.cluster, "main")))
         #expect(
-            cluster.spec.properties(in: context) == [
+            cluster.spec.properties(in: context).byName == [
                 "version": "1.33", "role": "iamRole/cluster",
                 "subnets": "subnet/private-us-west-2a,subnet/private-us-west-2b,subnet/private-us-west-2c",
                 "securityGroups": "securityGroup/node", "endpointPublic": "true", "endpointPrivate": "true",
@@ -214,20 +214,20 @@ struct BlueprintTests {
         )
         let admin = try #require(blueprint.resource(ResourceID(.accessEntry, "admin-role-PlatformAdmin")))
         #expect(
-            admin.spec.properties(in: context) == [
+            admin.spec.properties(in: context).byName == [
                 "principalARN": "arn:aws:iam::111122223333:role/PlatformAdmin", "type": "STANDARD",
                 "accessPolicies": "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
             ]
         )
         let nodeEntry = try #require(blueprint.resource(ResourceID(.accessEntry, "karpenter-node")))
         #expect(
-            nodeEntry.spec.properties(in: context) == [
+            nodeEntry.spec.properties(in: context).byName == [
                 "principalARN": "arn:aws:iam::111122223333:role/dev-karpenter-node", "type": "EC2_LINUX",
                 "accessPolicies": "",
             ]
         )
         let group = try #require(blueprint.resource(ResourceID(.nodeGroup, "system")))
-        let groupProperties = group.spec.properties(in: context)
+        let groupProperties = group.spec.properties(in: context).byName
         #expect(groupProperties["taints"] == "CriticalAddonsOnly=true:NO_SCHEDULE")
         #expect(groupProperties["labels"] == "eksplatform.io/pool=system")
         #expect(groupProperties["instanceTypes"] == "m6i.large")
@@ -236,15 +236,15 @@ struct BlueprintTests {
         #expect(group.dependsOn.contains(ResourceID(.routeTable, "private")))
         let coredns = try #require(blueprint.resource(ResourceID(.addon, "coredns")))
         #expect(
-            coredns.spec.properties(in: context)["configurationValues"]
+            coredns.spec.properties(in: context).byName["configurationValues"]
                 == #"{"tolerations":[{"effect":"NoSchedule","key":"CriticalAddonsOnly","operator":"Equal","value":"true"}]}"#
         )
         #expect(coredns.dependsOn.contains(ResourceID(.nodeGroup, "system")))
         let cni = try #require(blueprint.resource(ResourceID(.addon, "vpc-cni")))
-        #expect(cni.spec.properties(in: context)["configurationValues"] == "")
+        #expect(cni.spec.properties(in: context).byName["configurationValues"] == "")
         let association = try #require(blueprint.resource(ResourceID(.podIdentityAssociation, "karpenter")))
         #expect(
-            association.spec.properties(in: context) == [
+            association.spec.properties(in: context).byName == [
                 "namespace": "kube-system", "serviceAccount": "karpenter",
                 "roleARN": "arn:aws:iam::111122223333:role/dev-karpenter-controller",
             ]
@@ -257,7 +257,7 @@ struct BlueprintTests {
         let blueprint = try EngineFixtures.blueprint()
         let context = EngineFixtures.context
         let queue = try #require(blueprint.resource(ResourceID(.sqsQueue, "interruption")))
-        let properties = queue.spec.properties(in: context)
+        let properties = queue.spec.properties(in: context).byName
         #expect(properties["MessageRetentionPeriod"] == "300")
         #expect(properties["SqsManagedSseEnabled"] == "true")
         #expect(
@@ -277,7 +277,7 @@ struct BlueprintTests {
         )
         let spot = try #require(blueprint.resource(ResourceID(.eventRule, "SpotInterrupt")))
         #expect(
-            spot.spec.properties(in: context) == [
+            spot.spec.properties(in: context).byName == [
                 "eventPattern": #"{"detail-type":["EC2 Spot Instance Interruption Warning"],"source":["aws.ec2"]}"#,
                 "target": "KarpenterInterruptionQueueTarget->arn:aws:sqs:us-west-2:111122223333:Karpenter-dev",
             ]

@@ -124,8 +124,8 @@ struct EngineDriftTests {
         let ruleList = try await session.eventBridge.listRules(namePrefix: "Karpenter-\(Self.cluster)")
         #expect(ruleList.count == 5)
         for rule in ruleList {
-            let targets = try await session.eventBridge.listTargetsByRule(rule: rule.Name)
-            #expect(targets.map(\.Arn) == [context.queueARN(names.interruptionQueue)], "\(rule.Name)")
+            let targets = try await session.eventBridge.listTargetsByRule(rule: rule.name)
+            #expect(targets.map(\.arn) == [context.queueARN(names.interruptionQueue)], "\(rule.name)")
         }
 
         // 2. A no-op plan: 23 reads, every one a batched or per-service call, none per recorded resource.

@@ -49,7 +49,7 @@ enum EngineFixtures {
         }
         if let objects = blueprint.cluster {
             for (id, digest) in objects.desiredDigests(context: context, endpoint: endpoint) {
-                resources.append(ObservedResource(id: id, physicalID: id.name, properties: ["digest": digest]))
+                resources.append(ObservedResource(id: id, physicalID: id.name, properties: [.digest: digest]))
             }
         }
         return ObservedState(context: context, availableZones: zones, resources: resources, clusterEndpoint: endpoint)

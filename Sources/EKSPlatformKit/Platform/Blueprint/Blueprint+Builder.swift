@@ -67,7 +67,7 @@ extension Blueprint {
             return tags
         }
 
-        mutating func add(_ id: ResourceID, _ spec: ResourceSpec, tags: [String: String], dependsOn: [ResourceID] = []) {
+        mutating func add(_ id: ResourceID, _ spec: any ResourceSpecification, tags: [String: String], dependsOn: [ResourceID] = []) {
             resources.append(
                 DesiredResource(
                     id: id,
@@ -87,7 +87,7 @@ extension Blueprint {
             if existing != nil {
                 add(
                     Self.nodeSecurityGroup,
-                    .securityGroup(nodeSecurityGroupSpec()),
+                    nodeSecurityGroupSpec(),
                     tags: tags(
                         Self.nodeSecurityGroup,
                         name: names.nodeSecurityGroup,
@@ -105,7 +105,7 @@ extension Blueprint {
                 )
             }
             let cluster = config.name
-            add(Self.vpc, .vpc(.init(cidr: cidrText)), tags: tags(Self.vpc, name: cluster))
+            add(Self.vpc, ResourceSpec.VPC(cidr: cidrText), tags: tags(Self.vpc, name: cluster))
 
             var publicSubnets: [ResourceID] = []
             var privateSubnets: [ResourceID] = []
@@ -120,13 +120,13 @@ extension Blueprint {
                 let publicID = Self.subnet(public: true, zone)
                 add(
                     publicID,
-                    .subnet(.init(vpc: Self.vpc, cidr: publicCIDR.description, zone: zone, isPublic: true)),
+                    ResourceSpec.Subnet(vpc: Self.vpc, cidr: publicCIDR.description, zone: zone, isPublic: true),
                     tags: tags(publicID, name: "\(cluster)-public-\(zone)", [PlatformTags.elbRole: "1"]),
                     dependsOn: [Self.vpc]
                 )
                 add(
                     privateID,
-                    .subnet(.init(vpc: Self.vpc, cidr: privateCIDR.description, zone: zone, isPublic: false)),
+                    ResourceSpec.Subnet(vpc: Self.vpc, cidr: privateCIDR.description, zone: zone, isPublic: false),
                     tags: tags(
                         privateID,
                         name: "\(cluster)-private-\(zone)",
@@ -140,19 +140,17 @@ extension Blueprint {
 
             add(
                 Self.internetGateway,
-                .internetGateway(.init(vpc: Self.vpc)),
+                ResourceSpec.InternetGateway(vpc: Self.vpc),
                 tags: tags(Self.internetGateway, name: cluster),
                 dependsOn: [Self.vpc]
             )
             add(
                 Self.publicRoutes,
-                .routeTable(
-                    .init(
+                ResourceSpec.RouteTable(
                         vpc: Self.vpc,
                         routes: [.init(destination: "0.0.0.0/0", target: Self.internetGateway)],
                         subnets: publicSubnets
-                    )
-                ),
+                    ),
                 tags: tags(Self.publicRoutes, name: "\(cluster)-public"),
                 dependsOn: [Self.vpc, Self.internetGateway] + publicSubnets
             )
@@ -168,10 +166,10 @@ extension Blueprint {
             for zone in natZones {
                 let eip = ResourceID(.elasticIP, "nat-\(zone)")
                 let nat = ResourceID(.natGateway, zone)
-                add(eip, .elasticIP, tags: tags(eip, name: "\(cluster)-nat-\(zone)"))
+                add(eip, ResourceSpec.ElasticIP(), tags: tags(eip, name: "\(cluster)-nat-\(zone)"))
                 add(
                     nat,
-                    .natGateway(.init(subnet: Self.subnet(public: true, zone), elasticIP: eip)),
+                    ResourceSpec.NATGateway(subnet: Self.subnet(public: true, zone), elasticIP: eip),
                     tags: tags(nat, name: "\(cluster)-\(zone)"),
                     dependsOn: [Self.subnet(public: true, zone), eip, Self.internetGateway]
                 )
@@ -186,13 +184,11 @@ extension Blueprint {
                     let nat = natByZone[zone].map { [$0] } ?? []
                     add(
                         id,
-                        .routeTable(
-                            .init(
+                        ResourceSpec.RouteTable(
                                 vpc: Self.vpc,
                                 routes: nat.map { .init(destination: "0.0.0.0/0", target: $0) },
                                 subnets: [Self.subnet(public: false, zone)]
-                            )
-                        ),
+                            ),
                         tags: tags(id, name: "\(cluster)-private-\(zone)"),
                         dependsOn: [Self.vpc, Self.subnet(public: false, zone)] + nat
                     )
@@ -202,13 +198,11 @@ extension Blueprint {
                 let nat = natZones.compactMap { natByZone[$0] }
                 add(
                     id,
-                    .routeTable(
-                        .init(
+                    ResourceSpec.RouteTable(
                             vpc: Self.vpc,
                             routes: nat.map { .init(destination: "0.0.0.0/0", target: $0) },
                             subnets: privateSubnets
-                        )
-                    ),
+                        ),
                     tags: tags(id, name: "\(cluster)-private"),
                     dependsOn: [Self.vpc] + privateSubnets + nat
                 )
@@ -216,7 +210,7 @@ extension Blueprint {
 
             add(
                 Self.nodeSecurityGroup,
-                .securityGroup(nodeSecurityGroupSpec()),
+                nodeSecurityGroupSpec(),
                 tags: tags(
                     Self.nodeSecurityGroup,
                     name: names.nodeSecurityGroup,
@@ -279,7 +273,7 @@ extension Blueprint {
             for (id, name, trust, managed, inline) in roles {
                 add(
                     id,
-                    .iamRole(.init(roleName: name, trust: trust, managedPolicies: managed, inlinePolicies: inline)),
+                    ResourceSpec.IAMRole(roleName: name, trust: trust, managedPolicies: managed, inlinePolicies: inline),
                     tags: tags(id)
                 )
             }
@@ -292,8 +286,7 @@ extension Blueprint {
             let cluster = config.name
             add(
                 Self.cluster,
-                .cluster(
-                    .init(
+                ResourceSpec.Cluster(
                         name: cluster,
                         version: spec.kubernetesVersion,
                         role: Self.clusterRole,
@@ -305,8 +298,7 @@ extension Blueprint {
                         publicAccessCIDRs: spec.endpointAccess.public ? spec.endpointAccess.publicCIDRs : [],
                         authenticationMode: "API",
                         logging: Blueprint.clusterLogTypes
-                    )
-                ),
+                    ),
                 tags: tags(Self.cluster),
                 dependsOn: [Self.clusterRole, Self.nodeSecurityGroup] + privateSubnetIDs
             )
@@ -325,9 +317,7 @@ extension Blueprint {
                 let id = ResourceID(.accessEntry, key)
                 add(
                     id,
-                    .accessEntry(
-                        .init(principal: principal, type: "STANDARD", accessPolicies: ["AmazonEKSClusterAdminPolicy"])
-                    ),
+                    ResourceSpec.AccessEntry(principal: principal, type: "STANDARD", accessPolicies: ["AmazonEKSClusterAdminPolicy"]),
                     tags: tags(id),
                     dependsOn: [Self.cluster]
                 )
@@ -345,7 +335,7 @@ extension Blueprint {
                 }
                 let addon = ResourceSpec.Addon(name: name, configurationValues: configuration)
                 if beforeCompute.contains(name) {
-                    add(id, .addon(addon), tags: tags(id), dependsOn: [Self.cluster])
+                    add(id, addon, tags: tags(id), dependsOn: [Self.cluster])
                     earlyAddons.append(id)
                 } else {
                     lateAddons.append((id, addon))
@@ -356,8 +346,7 @@ extension Blueprint {
             let nodeGroup = ResourceID(.nodeGroup, names.systemNodeGroup)
             add(
                 nodeGroup,
-                .nodeGroup(
-                    .init(
+                ResourceSpec.NodeGroup(
                         name: names.systemNodeGroup,
                         role: Self.systemNodeRole,
                         subnets: privateSubnetIDs,
@@ -369,13 +358,12 @@ extension Blueprint {
                         maxSize: group.size.max,
                         taints: [config.systemTaint.eksTaint],
                         labels: group.labels
-                    )
-                ),
+                    ),
                 tags: tags(nodeGroup),
                 dependsOn: [Self.cluster, Self.systemNodeRole] + earlyAddons + privateRouteTables
             )
             for (id, addon) in lateAddons {
-                add(id, .addon(addon), tags: tags(id), dependsOn: [Self.cluster, nodeGroup])
+                add(id, addon, tags: tags(id), dependsOn: [Self.cluster, nodeGroup])
             }
         }
 
@@ -389,14 +377,12 @@ extension Blueprint {
             }
             add(
                 association,
-                .podIdentityAssociation(
-                    .init(
+                ResourceSpec.PodIdentityAssociation(
                         namespace: Blueprint.karpenterServiceAccount.namespace,
                         serviceAccount: Blueprint.karpenterServiceAccount.name,
                         role: Self.karpenterControllerRole,
                         roleName: names.karpenterControllerRole
-                    )
-                ),
+                    ),
                 tags: tags(association),
                 dependsOn: associationDependencies
             )
@@ -406,14 +392,12 @@ extension Blueprint {
                 let queueName = names.interruptionQueue
                 add(
                     Self.queue,
-                    .sqsQueue(
-                        .init(
+                    ResourceSpec.Queue(
                             queueName: queueName,
                             messageRetentionSeconds: 300,
                             sqsManagedSSE: true,
                             policy: .interruptionQueue(queueName: queueName)
-                        )
-                    ),
+                        ),
                     tags: tags(Self.queue)
                 )
                 for event in Blueprint.interruptionEvents {
@@ -424,15 +408,13 @@ extension Blueprint {
                     ])
                     add(
                         id,
-                        .eventRule(
-                            .init(
+                        ResourceSpec.EventRule(
                                 ruleName: names.eventRule(event.key),
                                 eventPattern: PolicyDocument.canonicalJSON(pattern),
                                 targetID: Blueprint.interruptionTargetID,
                                 queue: Self.queue,
                                 queueName: queueName
-                            )
-                        ),
+                            ),
                         tags: tags(id, ["ClusterName": config.name]),
                         dependsOn: [Self.queue]
                     )
@@ -444,13 +426,11 @@ extension Blueprint {
             let nodeEntry = ResourceID(.accessEntry, "karpenter-node")
             add(
                 nodeEntry,
-                .accessEntry(
-                    .init(
+                ResourceSpec.AccessEntry(
                         principal: .role(Self.karpenterNodeRole, name: names.karpenterNodeRole),
                         type: "EC2_LINUX",
                         accessPolicies: []
-                    )
-                ),
+                    ),
                 tags: tags(nodeEntry),
                 dependsOn: nodeEntryDependencies
             )

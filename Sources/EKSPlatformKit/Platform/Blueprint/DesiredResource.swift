@@ -4,10 +4,16 @@ import EKSKubernetes
 /// One resource the platform wants to exist: identity, typed specification, tags, dependencies and the
 /// idempotency token its create call sends.
 public struct DesiredResource: Sendable, Equatable {
+    /// Equal when identity, specification, tags, dependencies and token are.
+    public static func == (lhs: DesiredResource, rhs: DesiredResource) -> Bool {
+        lhs.id == rhs.id && lhs.spec.isEqual(to: rhs.spec) && lhs.tags == rhs.tags && lhs.dependsOn == rhs.dependsOn
+            && lhs.idempotencyToken == rhs.idempotencyToken
+    }
+
     /// The logical identity.
     public var id: ResourceID
     /// What it should look like.
-    public var spec: ResourceSpec
+    public var spec: any ResourceSpecification
     /// The tags it must carry (the config's `tags`, `eksplatform.io/cluster`, and kind-specific tags).
     public var tags: [String: String]
     /// Resources that must exist before this one is created (and be deleted after it).
@@ -18,7 +24,7 @@ public struct DesiredResource: Sendable, Equatable {
     /// Creates a desired resource.
     public init(
         id: ResourceID,
-        spec: ResourceSpec,
+        spec: any ResourceSpecification,
         tags: [String: String],
         dependsOn: [ResourceID] = [],
         idempotencyToken: String

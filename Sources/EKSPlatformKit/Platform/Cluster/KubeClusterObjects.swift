@@ -167,7 +167,7 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
                 ObservedResource(
                     id: id,
                     physicalID: "\(kind) \(objectNamespace.map { "\($0)/" } ?? "")\(name)",
-                    properties: ["digest": digest]
+                    properties: [.digest: digest]
                 )
             )
         }

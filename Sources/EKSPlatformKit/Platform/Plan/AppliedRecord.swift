@@ -37,14 +37,18 @@ public enum AppliedRecord {
         case queue
     }
 
-    /// The holder of `kind`'s record, or `nil` when the kind is observed in full by batched calls.
+    /// The holder of `kind`'s record, or `nil` when the kind is observed in full by batched calls (each kind's
+    /// file says which).
     public static func holder(of kind: ResourceKind) -> Holder? {
-        switch kind {
-        case .vpc, .iamRole: return .itself
-        case .addon, .accessEntry, .podIdentityAssociation: return .cluster
-        case .eventRule: return .queue
-        default: return nil
-        }
+        ResourceKinds.type(of: kind)?.recordHolder
+    }
+
+    /// Writes a record kept on the cluster (`TagResource` on the cluster's ARN).
+    static func writeOnCluster(key: String, digest: String, in context: ResourceContext) async throws {
+        try await context.session.eks.tagResource(
+            resourceArn: context.platform.clusterARN(context.cluster),
+            tags: [key: digest]
+        )
     }
 
     /// The tag key of `id`'s record on its holder.

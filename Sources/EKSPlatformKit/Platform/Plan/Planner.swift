@@ -25,12 +25,13 @@ public enum Planner {
                 continue
             }
             let desired = resource.spec.properties(in: context)
+            let immutable = type(of: resource.spec).immutableProperties
             var reasons: [String] = []
             var replace = false
             for key in desired.keys.sorted() {
                 guard let have = existing.properties[key], let want = desired[key], have != want else { continue }
-                reasons.append(difference(key, have: have, want: want))
-                if resource.spec.immutableProperties.contains(key) { replace = true }
+                reasons.append(difference(key.name, have: have, want: want))
+                if immutable.contains(key) { replace = true }
             }
             if existing.tagsRead, let tagReason = tagDifference(have: existing.tags, want: resource.tags) {
                 reasons.append(tagReason)
@@ -57,7 +58,7 @@ public enum Planner {
                     changes.append(Plan.Change(id: id, action: .create, reasons: [reason]))
                     continue
                 }
-                let same = existing.properties["digest"] == digest
+                let same = existing.properties[.digest] == digest
                 changes.append(
                     Plan.Change(
                         id: id,

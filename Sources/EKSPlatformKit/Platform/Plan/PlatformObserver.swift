@@ -7,9 +7,9 @@ public struct ObservedResource: Sendable, Equatable {
     public var id: ResourceID
     /// The physical id (`vpc-…`, role name, cluster name, queue URL …).
     public var physicalID: String
-    /// The observed properties in the vocabulary of ``ResourceSpec/properties(in:)``; a key the observer cannot
-    /// see is left out and then not compared.
-    public var properties: [String: String]
+    /// The observed properties, keyed like ``ResourceSpecification/properties(in:)``; a key the observer cannot
+    /// see (or skipped because of a matching record) is left out and then not compared.
+    public var properties: ResourceProperties
     /// The tags it carries.
     public var tags: [String: String]
     /// A lifecycle status where the API has one (`ACTIVE`, `CREATING`, `available` …).
@@ -34,7 +34,7 @@ public struct ObservedResource: Sendable, Equatable {
     public init(
         id: ResourceID,
         physicalID: String,
-        properties: [String: String] = [:],
+        properties: ResourceProperties = [:],
         tags: [String: String] = [:],
         status: String? = nil,
         tagsRead: Bool = true,

@@ -143,102 +143,16 @@ public struct AWSTeardownProvider: TeardownProvider {
 
     // MARK: AWS deletions
 
+    /// Deletes `id` the way its kind does (``ManagedResource/delete(_:physicalID:in:)``); what is already gone is
+    /// unchanged.
     func deleteResource(_ id: ResourceID, context: ApplyContext) async throws -> StepOutcome {
         guard let physicalID = await context.registry.physicalID(id) else { return .unchanged("\(id) does not exist") }
-        let cluster = context.config.name
-        let ec2 = session.ec2
-        let eks = session.eks
-        let options = EKSWaiterOptions(
-            sleeper: context.step.sleep,
-            onStatus: { [step = context.step] in step.events.handle(.waiting(id: step.stepID, on: "\(id) deleted", status: $0)) }
-        )
+        guard let kind = ResourceKinds.type(of: id.kind) else {
+            return .unchanged("in-cluster objects go with the cluster")
+        }
         do {
-            switch id.kind {
-            case .nodeGroup:
-                _ = try await eks.deleteNodegroup(clusterName: cluster, nodegroupName: physicalID)
-                try await eks.waitUntilNodegroupDeleted(clusterName: cluster, nodegroupName: physicalID, options: options)
-            case .addon:
-                _ = try await eks.deleteAddon(clusterName: cluster, addonName: physicalID)
-                try await eks.waitUntilAddonDeleted(clusterName: cluster, addonName: physicalID, options: options)
-            case .podIdentityAssociation:
-                _ = try await eks.deletePodIdentityAssociation(clusterName: cluster, associationId: physicalID)
-            case .accessEntry:
-                try await eks.deleteAccessEntry(clusterName: cluster, principalArn: physicalID)
-            case .cluster:
-                _ = try await eks.deleteCluster(name: physicalID)
-                try await eks.waitUntilClusterDeleted(name: physicalID, options: options)
-            case .eventRule:
-                _ = try await session.eventBridge.removeTargets(rule: physicalID, ids: [Blueprint.interruptionTargetID])
-                try await session.eventBridge.deleteRule(name: physicalID)
-            case .sqsQueue:
-                try await session.sqs.deleteQueue(queueUrl: physicalID)
-            case .iamRole:
-                let iam = session.iam
-                for policy in try await iam.listAttachedRolePolicies(roleName: physicalID) {
-                    try await Self.partGone { try await iam.detachRolePolicy(roleName: physicalID, policyArn: policy.policyArn) }
-                }
-                for name in try await iam.listRolePolicies(roleName: physicalID) {
-                    try await Self.partGone { try await iam.deleteRolePolicy(roleName: physicalID, policyName: name) }
-                }
-                // Karpenter creates instance profiles for its node role; they hold the role, so they are found here
-                // even where the account's profile listing carries no tags. Ones tagged for the cluster go too.
-                let clusterTag = PlatformTags.kubernetesCluster(context.config.name)
-                for listed in try await iam.listInstanceProfilesForRole(roleName: physicalID) {
-                    var profile = listed
-                    if profile.tags.isEmpty {
-                        let name = profile.instanceProfileName
-                        guard
-                            let found = try await AWSPlatformObserver.optional({
-                                try await iam.getInstanceProfile(instanceProfileName: name)
-                            })
-                        else { continue }
-                        profile = found
-                    }
-                    if profile.tags.contains(where: { $0.key == clusterTag }) {
-                        try await deleteInstanceProfile(profile)
-                    } else {
-                        try await Self.partGone {
-                            try await iam.removeRoleFromInstanceProfile(
-                                instanceProfileName: profile.instanceProfileName,
-                                roleName: physicalID
-                            )
-                        }
-                    }
-                }
-                try await iam.deleteRole(roleName: physicalID)
-            case .natGateway:
-                _ = try await ec2.deleteNatGateway(natGatewayId: physicalID)
-                try await context.step.wait(for: "NAT gateway \(physicalID) deleted") {
-                    let state = try await ec2.describeNatGateways(natGatewayIds: [physicalID]).first?.state ?? "deleted"
-                    return state == "deleted" ? .ready : .pending(state)
-                }
-            case .elasticIP:
-                try await ec2.releaseAddress(allocationId: physicalID)
-            case .routeTable:
-                if let table = try await ec2.describeRouteTables(routeTableIds: [physicalID]).first {
-                    for association in table.associations where !association.main {
-                        try await Self.partGone {
-                            try await ec2.disassociateRouteTable(associationId: association.routeTableAssociationId)
-                        }
-                    }
-                }
-                try await ec2.deleteRouteTable(routeTableId: physicalID)
-            case .internetGateway:
-                let gateway = try await ec2.describeInternetGateways(internetGatewayIds: [physicalID]).first
-                for attachment in gateway?.attachments ?? [] {
-                    try await ec2.detachInternetGateway(internetGatewayId: physicalID, vpcId: attachment.vpcId)
-                }
-                try await ec2.deleteInternetGateway(internetGatewayId: physicalID)
-            case .securityGroup:
-                try await ec2.deleteSecurityGroup(groupId: physicalID)
-            case .subnet:
-                try await ec2.deleteSubnet(subnetId: physicalID)
-            case .vpc:
-                try await ec2.deleteVpc(vpcId: physicalID)
-            case .kubernetesObject:
-                return .unchanged("in-cluster objects go with the cluster")
-            }
-        } catch  where AWSPlatformObserver.isNotFound(error) || Self.isAlreadyGone(error) {
+            try await kind.delete(id, physicalID: physicalID, in: ResourceContext(session: session, apply: context))
+        } catch where AWSPlatformObserver.isNotFound(error) || Self.isAlreadyGone(error) {
             await context.registry.forget(id)
             return .unchanged("\(id) was already gone")
         }
@@ -246,12 +160,6 @@ public struct AWSTeardownProvider: TeardownProvider {
         return .done("deleted \(physicalID)")
     }
 
-    /// Runs one part of a deletion (detaching a policy, removing an association), treating "not found" as done.
-    ///
-    /// When the answer to such a call is lost after IAM or EC2 performed it, the client's retry is told the policy
-    /// or association does not exist. Without this, that error reached the resource-level "already gone" handling
-    /// and ended the step as if the role itself were gone: found by the reliability runs (a lost DetachRolePolicy
-    /// or DeleteRolePolicy answer left the role behind while `down` reported success).
     /// Removes every role from `profile` and deletes it; parts already gone are skipped.
     func deleteInstanceProfile(_ profile: IAMInstanceProfile) async throws {
         let iam = session.iam
@@ -264,6 +172,12 @@ public struct AWSTeardownProvider: TeardownProvider {
         try await Self.partGone { try await iam.deleteInstanceProfile(instanceProfileName: name) }
     }
 
+    /// Runs one part of a deletion (detaching a policy, removing an association), treating "not found" as done.
+    ///
+    /// When the answer to such a call is lost after IAM or EC2 performed it, the client's retry is told the policy
+    /// or association does not exist. Without this, that error reached the resource-level "already gone" handling
+    /// and ended the step as if the role itself were gone: found by the reliability runs (a lost DetachRolePolicy
+    /// or DeleteRolePolicy answer left the role behind while `down` reported success).
     static func partGone(_ body: () async throws -> Void) async throws {
         do {
             try await body()

@@ -1,0 +1,133 @@
+import EKSAWS
+import EKSKubernetes
+
+extension ResourceKind {
+    /// An EKS add-on.
+    public static let addon = ResourceKind(declaring: "addon")
+}
+
+extension PropertyKey {
+    /// An add-on's `configurationValues` (canonical JSON, empty for none).
+    public static let configurationValues = PropertyKey("configurationValues")
+}
+
+extension ResourceSpec {
+    /// An EKS add-on with its configuration (the system taint's toleration, where it needs one).
+    public struct Addon: Sendable, Equatable, ResourceSpecification {
+        /// The add-on name.
+        public var name: String
+        /// `configurationValues` as canonical JSON, or `nil`.
+        public var configurationValues: String?
+        /// Conflict resolution on create/update.
+        public var resolveConflicts: String = "OVERWRITE"
+
+        public static var kind: ResourceKind { .addon }
+        public var awsName: String? { name }
+
+        public func properties(in context: PlatformContext) -> ResourceProperties {
+            [.configurationValues: configurationValues ?? ""]
+        }
+    }
+}
+
+extension ResourceSpec.Addon: ManagedResource {
+    package static var recordHolder: AppliedRecord.Holder? { .cluster }
+
+    /// `ListAddons`; `DescribeAddon` for each unless its record on the cluster matches.
+    package static func observe(in scope: ObservationScope) async throws -> [ObservedResource] {
+        let eks = scope.session.eks
+        let name = scope.cluster
+        guard let cluster = try await ResourceSpec.Cluster.describe(in: scope) else { return [] }
+        let clusterTags = cluster.tags ?? [:]
+        let listed = try await eks.listAddons(clusterName: name)
+        return try await AWSPlatformObserver.concurrently(listed) { addonName in
+            let id = ResourceID(.addon, addonName)
+            if try await scope.recordMatches(id, recorded: clusterTags[AppliedRecord.tagKey(for: id)]) {
+                return ObservedResource(id: id, physicalID: addonName, tagsRead: false, record: .matched)
+            }
+            let addon = try await eks.describeAddon(clusterName: name, addonName: addonName)
+            return ObservedResource(
+                id: id,
+                physicalID: addonName,
+                properties: [.configurationValues: PolicyDocument.canonical(addon.configurationValues)],
+                tags: addon.tags ?? [:],
+                status: addon.status,
+                record: try await scope.stateAfterFullRead(id)
+            )
+        }
+    }
+
+    package func create(_ resource: DesiredResource, in context: ResourceContext) async throws -> StepOutcome {
+        let eks = context.session.eks
+        let cluster = context.cluster
+        if try await ifExists({ try await eks.describeAddon(clusterName: cluster, addonName: name) }) == nil {
+            _ = try await eks.createAddon(
+                clusterName: cluster,
+                EKSAddonRequest(
+                    addonName: name,
+                    resolveConflicts: resolveConflicts,
+                    clientRequestToken: resource.idempotencyToken,
+                    tags: resource.tags,
+                    configurationValues: configurationValues
+                )
+            )
+        }
+        await context.registry.record(resource.id, physicalID: name)
+        try await eks.waitUntilAddonActive(
+            clusterName: cluster,
+            addonName: name,
+            options: context.waiterOptions(what: "add-on \(name) ACTIVE")
+        )
+        return .done("add-on \(name) is ACTIVE")
+    }
+
+    /// Changes only what differs: an update whose configuration already matches (a stale record after an
+    /// interrupted run) must not turn "no configuration" into an empty one.
+    package func update(_ resource: DesiredResource, physicalID: String, in context: ResourceContext) async throws
+        -> StepOutcome
+    {
+        let eks = context.session.eks
+        let cluster = context.cluster
+        let current = try await eks.describeAddon(clusterName: cluster, addonName: name)
+        var changed: [String] = []
+        if let arn = current.addonArn, Planner.tagDifference(have: current.tags ?? [:], want: resource.tags) != nil {
+            try await eks.tagResource(resourceArn: arn, tags: resource.tags)
+            changed.append("tags")
+        }
+        if PolicyDocument.canonical(current.configurationValues) != PolicyDocument.canonical(configurationValues) {
+            _ = try await eks.updateAddon(
+                clusterName: cluster,
+                addonName: name,
+                EKSAddonRequest(resolveConflicts: resolveConflicts, configurationValues: configurationValues ?? "")
+            )
+            try await eks.waitUntilAddonActive(
+                clusterName: cluster,
+                addonName: name,
+                options: context.waiterOptions(what: "add-on \(name) update")
+            )
+            changed.append("configuration")
+        }
+        return changed.isEmpty
+            ? .unchanged("add-on \(name) already matches")
+            : .done("updated add-on \(name): \(changed.joined(separator: ", "))")
+    }
+
+    package func recordApplied(
+        _ resource: DesiredResource,
+        key: String,
+        digest: String,
+        in context: ResourceContext
+    ) async throws {
+        try await AppliedRecord.writeOnCluster(key: key, digest: digest, in: context)
+    }
+
+    package static func delete(_ id: ResourceID, physicalID: String, in context: ResourceContext) async throws {
+        let eks = context.session.eks
+        _ = try await eks.deleteAddon(clusterName: context.cluster, addonName: physicalID)
+        try await eks.waitUntilAddonDeleted(
+            clusterName: context.cluster,
+            addonName: physicalID,
+            options: context.waiterOptions(what: "\(id) deleted")
+        )
+    }
+}

@@ -1,0 +1,276 @@
+import EKSAWS
+import EKSKubernetes
+
+extension ResourceKind {
+    /// The EKS cluster.
+    public static let cluster = ResourceKind(declaring: "cluster")
+}
+
+extension PropertyKey {
+    /// The cluster's Kubernetes version (`1.NN`).
+    public static let version = PropertyKey("version")
+    /// The IAM role of a cluster or node group.
+    public static let role = PropertyKey("role", reference: true)
+    /// The cluster's additional security groups.
+    public static let securityGroups = PropertyKey("securityGroups", reference: true)
+    /// Whether the cluster's public endpoint is on.
+    public static let endpointPublic = PropertyKey("endpointPublic")
+    /// Whether the cluster's private endpoint is on.
+    public static let endpointPrivate = PropertyKey("endpointPrivate")
+    /// The CIDRs allowed to reach the public endpoint.
+    public static let publicAccessCIDRs = PropertyKey("publicAccessCIDRs")
+    /// The cluster's authentication mode.
+    public static let authenticationMode = PropertyKey("authenticationMode")
+    /// The control-plane log types enabled.
+    public static let logging = PropertyKey("logging")
+}
+
+extension ResourceSpec {
+    /// The EKS cluster: version, role, network, endpoint access, authentication mode and control-plane logging.
+    public struct Cluster: Sendable, Equatable, ResourceSpecification {
+        /// The cluster name.
+        public var name: String
+        /// `1.NN`.
+        public var version: String
+        /// The cluster IAM role.
+        public var role: ResourceID
+        /// Subnets for the control plane ENIs.
+        public var subnets: [ResourceID]
+        /// Existing subnet ids used instead (with `network.existing`).
+        public var existingSubnetIDs: [String]
+        /// Additional security groups.
+        public var securityGroups: [ResourceID]
+        /// Public endpoint.
+        public var endpointPublic: Bool
+        /// Private endpoint.
+        public var endpointPrivate: Bool
+        /// CIDRs allowed to reach the public endpoint.
+        public var publicAccessCIDRs: [String]
+        /// `API` (access entries only).
+        public var authenticationMode: String
+        /// Control plane log types enabled.
+        public var logging: [String]
+
+        public static var kind: ResourceKind { .cluster }
+        public static var immutableProperties: Set<PropertyKey> { [.role, .subnets, .securityGroups] }
+        public var awsName: String? { name }
+
+        public func properties(in context: PlatformContext) -> ResourceProperties {
+            [
+                .version: version,
+                .role: role.description,
+                .subnets: existingSubnetIDs.isEmpty ? PropertyValue.ids(subnets) : PropertyValue.list(existingSubnetIDs),
+                .securityGroups: PropertyValue.ids(securityGroups),
+                .endpointPublic: PropertyValue.flag(endpointPublic),
+                .endpointPrivate: PropertyValue.flag(endpointPrivate),
+                .publicAccessCIDRs: PropertyValue.list(publicAccessCIDRs),
+                .authenticationMode: authenticationMode,
+                .logging: PropertyValue.list(logging),
+            ]
+        }
+    }
+}
+
+extension ResourceSpec.Cluster: ManagedResource {
+    /// `DescribeCluster`, made once per observation for every kind that needs it; `nil` when the cluster does not
+    /// exist or is being deleted.
+    package static func describe(in scope: ObservationScope) async throws -> EKSCluster? {
+        try await scope.shared("eks.DescribeCluster") {
+            let cluster = try await ifExists { try await scope.session.eks.describeCluster(name: scope.cluster) }
+            return cluster?.status == "DELETING" ? nil : cluster
+        }
+    }
+
+    package static func observe(in scope: ObservationScope) async throws -> [ObservedResource] {
+        guard let cluster = try await describe(in: scope) else { return [] }
+        let vpc = cluster.resourcesVpcConfig
+        let logging = (cluster.logging?.clusterLogging ?? []).filter { $0.enabled == true }.flatMap { $0.types ?? [] }
+        return [
+            ObservedResource(
+                id: ResourceID(.cluster, "main"),
+                physicalID: cluster.name,
+                properties: [
+                    .version: cluster.version ?? "",
+                    .role: cluster.roleArn ?? "",
+                    .subnets: PropertyValue.list(vpc?.subnetIds ?? []),
+                    .securityGroups: PropertyValue.list(vpc?.securityGroupIds ?? []),
+                    .endpointPublic: PropertyValue.flag(vpc?.endpointPublicAccess),
+                    .endpointPrivate: PropertyValue.flag(vpc?.endpointPrivateAccess),
+                    .publicAccessCIDRs: PropertyValue.list(vpc?.publicAccessCidrs ?? []),
+                    .authenticationMode: cluster.accessConfig?.authenticationMode ?? "",
+                    .logging: PropertyValue.list(logging),
+                ],
+                tags: cluster.tags ?? [:],
+                status: cluster.status
+            )
+        ]
+    }
+
+    package func create(_ resource: DesiredResource, in context: ResourceContext) async throws -> StepOutcome {
+        let eks = context.session.eks
+        if try await ifExists({ try await eks.describeCluster(name: name) }) == nil {
+            var subnetIDs = existingSubnetIDs
+            if subnetIDs.isEmpty {
+                for subnet in subnets { subnetIDs.append(try await context.registry.require(subnet)) }
+            }
+            var groups: [String] = []
+            for group in securityGroups { groups.append(try await context.registry.require(group)) }
+            let roleName = try await context.registry.require(role)
+            _ = try await eks.createCluster(
+                EKSCreateClusterRequest(
+                    name: name,
+                    version: version,
+                    roleArn: context.platform.roleARN(roleName),
+                    resourcesVpcConfig: EKSVpcConfigRequest(
+                        subnetIds: subnetIDs,
+                        securityGroupIds: groups,
+                        endpointPublicAccess: endpointPublic,
+                        endpointPrivateAccess: endpointPrivate,
+                        publicAccessCidrs: endpointPublic ? publicAccessCIDRs : nil
+                    ),
+                    logging: EKSLogging(clusterLogging: [EKSLogSetup(types: logging, enabled: true)]),
+                    clientRequestToken: resource.idempotencyToken,
+                    tags: resource.tags,
+                    accessConfig: EKSAccessConfig(
+                        authenticationMode: authenticationMode,
+                        bootstrapClusterCreatorAdminPermissions: false
+                    )
+                )
+            )
+        }
+        await context.registry.record(resource.id, physicalID: name)
+        try await eks.waitUntilClusterActive(name: name, options: context.waiterOptions(what: "cluster ACTIVE"))
+        return .done("cluster \(name) is ACTIVE")
+    }
+
+    /// Changes the cluster in place the way EKS allows: tags; the Kubernetes version one minor at a time; then
+    /// endpoint access, control-plane logging and the authentication mode, one `UpdateClusterConfig` each (EKS takes
+    /// one kind of change per call), each waited for. Role, subnets and security groups cannot change (a
+    /// replacement, which the executor refuses before anything runs).
+    package func update(_ resource: DesiredResource, physicalID: String, in context: ResourceContext) async throws
+        -> StepOutcome
+    {
+        let eks = context.session.eks
+        let current = try await eks.describeCluster(name: name)
+        var done: [String] = []
+        try await eks.tagResource(resourceArn: current.arn ?? context.platform.clusterARN(name), tags: resource.tags)
+
+        func finish(_ update: EKSUpdate?, _ what: String) async throws {
+            guard let update else { return }
+            try await context.step.wait(for: "cluster \(name): \(what)", timeout: .seconds(3600)) {
+                let state = try await eks.describeUpdate(name: name, updateId: update.id)
+                switch state.status {
+                case "Successful": return .ready
+                case "Failed", "Cancelled":
+                    let reasons = (state.errors ?? []).compactMap { $0.errorMessage ?? $0.errorCode }
+                    throw ClusterUpdateError(cluster: name, what: what, status: state.status, reasons: reasons)
+                default: return .pending(state.status)
+                }
+            }
+            try await eks.waitUntilClusterActive(name: name, options: context.waiterOptions(what: "cluster ACTIVE"))
+            done.append(what)
+        }
+
+        var currentVersion = current.version ?? version
+        while currentVersion != version {
+            guard let next = Self.nextMinorVersion(after: currentVersion, toward: version) else {
+                throw UnsupportedUpdateError(
+                    resource: resource.id,
+                    what: "the Kubernetes version of cluster \(name) from \(currentVersion) to \(version) (EKS only "
+                        + "upgrades, one minor version at a time)"
+                )
+            }
+            try await finish(try await eks.updateClusterVersion(name: name, version: next), "version \(next)")
+            currentVersion = next
+        }
+
+        let vpc = current.resourcesVpcConfig
+        let publicCIDRs = endpointPublic ? publicAccessCIDRs.sorted() : []
+        let currentCIDRs = vpc?.endpointPublicAccess == true ? (vpc?.publicAccessCidrs ?? []).sorted() : []
+        if vpc?.endpointPublicAccess != endpointPublic || vpc?.endpointPrivateAccess != endpointPrivate
+            || currentCIDRs != publicCIDRs
+        {
+            let update = try await eks.updateClusterConfig(
+                name: name,
+                resourcesVpcConfig: EKSVpcConfigRequest(
+                    endpointPublicAccess: endpointPublic,
+                    endpointPrivateAccess: endpointPrivate,
+                    publicAccessCidrs: endpointPublic ? publicAccessCIDRs : nil
+                )
+            )
+            try await finish(update, "endpoint access")
+        }
+
+        let enabled = Set((current.logging?.clusterLogging ?? []).filter { $0.enabled == true }.flatMap { $0.types ?? [] })
+        if enabled != Set(logging) {
+            var setups = [EKSLogSetup(types: logging.sorted(), enabled: true)]
+            let off = Set(Blueprint.clusterLogTypes).subtracting(logging).sorted()
+            if !off.isEmpty { setups.append(EKSLogSetup(types: off, enabled: false)) }
+            if logging.isEmpty { setups.removeFirst() }
+            try await finish(
+                try await eks.updateClusterConfig(name: name, logging: EKSLogging(clusterLogging: setups)),
+                "logging"
+            )
+        }
+
+        if let mode = current.accessConfig?.authenticationMode, mode != authenticationMode {
+            let update = try await eks.updateClusterConfig(
+                name: name,
+                accessConfig: EKSAccessConfig(authenticationMode: authenticationMode)
+            )
+            try await finish(update, "authentication mode \(authenticationMode)")
+        }
+        return .done(
+            done.isEmpty ? "updated the tags of cluster \(name)" : "updated cluster \(name): \(done.joined(separator: ", "))"
+        )
+    }
+
+    /// The next minor version after `current` when `target` is later (`1.31` → `1.32` toward `1.33`), else `nil`.
+    static func nextMinorVersion(after current: String, toward target: String) -> String? {
+        func parts(_ version: String) -> (Int, Int)? {
+            let pieces = version.split(separator: ".").prefix(2).compactMap { Int($0) }
+            return pieces.count == 2 ? (pieces[0], pieces[1]) : nil
+        }
+        guard let (major, minor) = parts(current), let (targetMajor, targetMinor) = parts(target),
+            major == targetMajor, targetMinor > minor
+        else { return nil }
+        return "\(major).\(minor + 1)"
+    }
+
+    package static func delete(_ id: ResourceID, physicalID: String, in context: ResourceContext) async throws {
+        let eks = context.session.eks
+        _ = try await eks.deleteCluster(name: physicalID)
+        try await eks.waitUntilClusterDeleted(name: physicalID, options: context.waiterOptions(what: "\(id) deleted"))
+    }
+}
+
+/// An EKS cluster update that ended as `Failed` or `Cancelled`.
+public struct ClusterUpdateError: Error, Sendable, CustomStringConvertible {
+    /// The cluster.
+    public var cluster: String
+    /// What was being changed.
+    public var what: String
+    /// `Failed` or `Cancelled`.
+    public var status: String
+    /// EKS's reasons.
+    public var reasons: [String]
+    /// What happened and where EKS keeps the details.
+    public var description: String {
+        "the update of cluster \(cluster) (\(what)) ended \(status)"
+            + (reasons.isEmpty ? "" : ": " + reasons.joined(separator: "; "))
+            + "; EKS lists the cluster's updates and their errors (ListUpdates, DescribeUpdate); fix the cause and apply "
+            + "again"
+    }
+}
+
+/// An in-place change the engine does not perform; the plan shows it, applying it reports this.
+public struct UnsupportedUpdateError: Error, Sendable, CustomStringConvertible {
+    /// The resource.
+    public var resource: ResourceID
+    /// What would change.
+    public var what: String
+    /// What cannot be done.
+    public var description: String {
+        "\(what) cannot be changed in place (\(resource)); change it with the AWS console or CLI"
+    }
+}

@@ -1,0 +1,135 @@
+import EKSAWS
+import EKSKubernetes
+
+extension ResourceKind {
+    /// An EventBridge rule (with its target).
+    public static let eventRule = ResourceKind(declaring: "eventRule")
+}
+
+extension PropertyKey {
+    /// A rule's event pattern (canonical JSON).
+    public static let eventPattern = PropertyKey("eventPattern")
+    /// A rule's target: `id->arn`.
+    public static let target = PropertyKey("target")
+}
+
+extension ResourceSpec {
+    /// One of the interruption rules: an event pattern and the queue as its target.
+    public struct EventRule: Sendable, Equatable, ResourceSpecification {
+        /// The rule name.
+        public var ruleName: String
+        /// The event pattern (canonical JSON).
+        public var eventPattern: String
+        /// The target id.
+        public var targetID: String
+        /// The queue the rule targets.
+        public var queue: ResourceID
+        /// The queue name.
+        public var queueName: String
+
+        public static var kind: ResourceKind { .eventRule }
+        public var awsName: String? { ruleName }
+
+        public func properties(in context: PlatformContext) -> ResourceProperties {
+            [.eventPattern: eventPattern, .target: "\(targetID)->\(context.queueARN(queueName))"]
+        }
+    }
+}
+
+extension ResourceSpec.EventRule: ManagedResource {
+    package static var recordHolder: AppliedRecord.Holder? { .queue }
+
+    /// `ListRules` by the platform's name prefix; each rule's target and tags unless its record on the queue matches.
+    package static func observe(in scope: ObservationScope) async throws -> [ObservedResource] {
+        let events = scope.session.eventBridge
+        let names = scope.names
+        async let listed = events.listRules(namePrefix: StableNames.bounded(prefix: "Karpenter-", names.cluster, limit: 64))
+        let queueTags = try await ResourceSpec.Queue.find(in: scope)?.tags ?? [:]
+        let byName = Dictionary(
+            Blueprint.interruptionEvents.map { (names.eventRule($0.key), $0.key) },
+            uniquingKeysWith: { first, _ in first }
+        )
+        let owned = try await listed.compactMap { rule in byName[rule.name].map { (rule, ResourceID(.eventRule, $0)) } }
+        return try await AWSPlatformObserver.concurrently(owned) { rule, id in
+            let pattern = PolicyDocument.canonical(rule.eventPattern)
+            if try await scope.recordMatches(id, recorded: queueTags[AppliedRecord.tagKey(for: id)]) {
+                return ObservedResource(
+                    id: id,
+                    physicalID: rule.name,
+                    properties: [.eventPattern: pattern],
+                    status: rule.state,
+                    tagsRead: false,
+                    record: .matched
+                )
+            }
+            async let targets = events.listTargetsByRule(rule: rule.name)
+            var tags: [String: String] = [:]
+            if let arn = rule.arn { tags = try await events.listTagsForResource(resourceARN: arn) }
+            let target = try await targets.first { $0.id == Blueprint.interruptionTargetID }
+            return ObservedResource(
+                id: id,
+                physicalID: rule.name,
+                properties: [.eventPattern: pattern, .target: target.map { "\($0.id)->\($0.arn)" } ?? ""],
+                tags: tags,
+                status: rule.state,
+                record: try await scope.stateAfterFullRead(id)
+            )
+        }
+    }
+
+    /// `PutRule` and `PutTargets` are idempotent: creating and updating are the same calls.
+    package func create(_ resource: DesiredResource, in context: ResourceContext) async throws -> StepOutcome {
+        let events = context.session.eventBridge
+        _ = try await events.putRule(
+            name: ruleName,
+            eventPattern: eventPattern,
+            state: "ENABLED",
+            description: "Karpenter interruption events for \(context.cluster)",
+            tags: resource.tags
+        )
+        let failed = try await events.putTargets(
+            rule: ruleName,
+            targets: [EventBridgeTarget(id: targetID, arn: context.platform.queueARN(queueName))]
+        )
+        if let first = failed.first {
+            throw AWSClientError(
+                .invalidResponse,
+                "PutTargets failed for \(ruleName): \(first.errorMessage ?? first.errorCode ?? "")",
+                service: "events",
+                operation: "PutTargets"
+            )
+        }
+        await context.registry.record(resource.id, physicalID: ruleName)
+        return .done("rule \(ruleName) → queue \(queueName)")
+    }
+
+    package func update(_ resource: DesiredResource, physicalID: String, in context: ResourceContext) async throws
+        -> StepOutcome
+    {
+        await context.registry.record(resource.id, physicalID: physicalID)
+        return try await create(resource, in: context)
+    }
+
+    /// The record lives in the queue's tags (`ListQueueTags` is read anyway).
+    package func recordApplied(
+        _ resource: DesiredResource,
+        key: String,
+        digest: String,
+        in context: ResourceContext
+    ) async throws {
+        let sqs = context.session.sqs
+        let queueURL: String
+        if let known = await context.registry.physicalID(queue) {
+            queueURL = known
+        } else {
+            queueURL = try await sqs.getQueueUrl(queueName: queueName)
+        }
+        try await sqs.tagQueue(queueUrl: queueURL, tags: [key: digest])
+    }
+
+    package static func delete(_ id: ResourceID, physicalID: String, in context: ResourceContext) async throws {
+        let events = context.session.eventBridge
+        _ = try await events.removeTargets(rule: physicalID, ids: [Blueprint.interruptionTargetID])
+        try await events.deleteRule(name: physicalID)
+    }
+}

@@ -1,0 +1,171 @@
+import EKSAWS
+import EKSKubernetes
+
+extension ResourceKind {
+    /// An EKS managed node group.
+    public static let nodeGroup = ResourceKind(declaring: "nodeGroup")
+}
+
+extension PropertyKey {
+    /// A node group's instance types, in order of preference.
+    public static let instanceTypes = PropertyKey("instanceTypes")
+    /// A node group's AMI type.
+    public static let amiType = PropertyKey("amiType")
+    /// A node group's minimum size.
+    public static let minSize = PropertyKey("minSize")
+    /// A node group's desired size.
+    public static let desiredSize = PropertyKey("desiredSize")
+    /// A node group's maximum size.
+    public static let maxSize = PropertyKey("maxSize")
+    /// A node group's taints: `key=value:effect`.
+    public static let taints = PropertyKey("taints")
+    /// A node group's Kubernetes labels: `key=value`.
+    public static let labels = PropertyKey("labels")
+}
+
+extension ResourceSpec {
+    /// The managed "system" node group: tainted so that only add-ons, Flux and Karpenter run there.
+    public struct NodeGroup: Sendable, Equatable, ResourceSpecification {
+        /// The node group name.
+        public var name: String
+        /// The node IAM role.
+        public var role: ResourceID
+        /// Subnets.
+        public var subnets: [ResourceID]
+        /// Existing subnet ids used instead.
+        public var existingSubnetIDs: [String]
+        /// Instance types, in order of preference.
+        public var instanceTypes: [String]
+        /// AMI type, e.g. `AL2023_x86_64_STANDARD`.
+        public var amiType: String
+        /// The fewest nodes.
+        public var minSize: Int
+        /// The nodes wanted now.
+        public var desiredSize: Int
+        /// The most nodes.
+        public var maxSize: Int
+        /// Taints in EKS form.
+        public var taints: [SystemTaint.EKSTaint]
+        /// Kubernetes labels.
+        public var labels: [String: String]
+
+        public static var kind: ResourceKind { .nodeGroup }
+        public static var immutableProperties: Set<PropertyKey> { [.role, .subnets, .instanceTypes, .amiType] }
+        public var awsName: String? { name }
+
+        public func properties(in context: PlatformContext) -> ResourceProperties {
+            [
+                .role: role.description,
+                .subnets: existingSubnetIDs.isEmpty ? PropertyValue.ids(subnets) : PropertyValue.list(existingSubnetIDs),
+                .instanceTypes: instanceTypes.joined(separator: ","),
+                .amiType: amiType,
+                .minSize: String(minSize),
+                .desiredSize: String(desiredSize),
+                .maxSize: String(maxSize),
+                .taints: PropertyValue.list(taints.map { "\($0.key)=\($0.value ?? ""):\($0.effect)" }),
+                .labels: PropertyValue.list(labels.map { "\($0.key)=\($0.value)" }),
+            ]
+        }
+    }
+}
+
+extension ResourceSpec.NodeGroup: ManagedResource {
+    /// `ListNodegroups`, then `DescribeNodegroup` for each (the only read, and it returns everything compared).
+    package static func observe(in scope: ObservationScope) async throws -> [ObservedResource] {
+        let eks = scope.session.eks
+        let name = scope.cluster
+        guard try await ResourceSpec.Cluster.describe(in: scope) != nil else { return [] }
+        let listed = try await eks.listNodegroups(clusterName: name)
+        return try await AWSPlatformObserver.concurrently(listed) { groupName in
+            let group = try await eks.describeNodegroup(clusterName: name, nodegroupName: groupName)
+            guard let id = (group.tags?[PlatformTags.resource]).flatMap(ResourceID.init(parsing:)) else { return nil }
+            return ObservedResource(
+                id: id,
+                physicalID: group.nodegroupName,
+                properties: [
+                    .role: group.nodeRole ?? "",
+                    .subnets: PropertyValue.list(group.subnets ?? []),
+                    .instanceTypes: (group.instanceTypes ?? []).joined(separator: ","),
+                    .amiType: group.amiType ?? "",
+                    .minSize: group.scalingConfig?.minSize.map(String.init) ?? "",
+                    .desiredSize: group.scalingConfig?.desiredSize.map(String.init) ?? "",
+                    .maxSize: group.scalingConfig?.maxSize.map(String.init) ?? "",
+                    .taints: PropertyValue.list((group.taints ?? []).map { "\($0.key ?? "")=\($0.value ?? ""):\($0.effect ?? "")" }),
+                    .labels: PropertyValue.list((group.labels ?? [:]).map { "\($0.key)=\($0.value)" }),
+                ],
+                tags: group.tags ?? [:],
+                status: group.status
+            )
+        }
+    }
+
+    package func create(_ resource: DesiredResource, in context: ResourceContext) async throws -> StepOutcome {
+        let eks = context.session.eks
+        let cluster = context.cluster
+        if try await ifExists({ try await eks.describeNodegroup(clusterName: cluster, nodegroupName: name) }) == nil {
+            var subnetIDs = existingSubnetIDs
+            if subnetIDs.isEmpty {
+                for subnet in subnets { subnetIDs.append(try await context.registry.require(subnet)) }
+            }
+            _ = try await eks.createNodegroup(
+                clusterName: cluster,
+                EKSCreateNodegroupRequest(
+                    nodegroupName: name,
+                    scalingConfig: EKSScalingConfig(minSize: minSize, maxSize: maxSize, desiredSize: desiredSize),
+                    subnets: subnetIDs,
+                    instanceTypes: instanceTypes,
+                    amiType: amiType,
+                    nodeRole: context.platform.roleARN(try await context.registry.require(role)),
+                    labels: labels,
+                    taints: taints.map { EKSTaint(key: $0.key, value: $0.value, effect: $0.effect) },
+                    tags: resource.tags,
+                    clientRequestToken: resource.idempotencyToken
+                )
+            )
+        }
+        await context.registry.record(resource.id, physicalID: name)
+        try await eks.waitUntilNodegroupActive(
+            clusterName: cluster,
+            nodegroupName: name,
+            options: context.waiterOptions(what: "node group \(name) ACTIVE")
+        )
+        return .done("node group \(name) is ACTIVE")
+    }
+
+    /// Labels (removing ones no longer asked for), taints and scaling in one `UpdateNodegroupConfig`, then tags.
+    package func update(_ resource: DesiredResource, physicalID: String, in context: ResourceContext) async throws
+        -> StepOutcome
+    {
+        let eks = context.session.eks
+        let cluster = context.cluster
+        let current = try await eks.describeNodegroup(clusterName: cluster, nodegroupName: name)
+        let removed = (current.labels ?? [:]).keys.filter { labels[$0] == nil }.sorted()
+        _ = try await eks.updateNodegroupConfig(
+            clusterName: cluster,
+            nodegroupName: name,
+            EKSNodegroupConfigUpdate(
+                labels: .init(addOrUpdateLabels: labels, removeLabels: removed.isEmpty ? nil : removed),
+                taints: .init(addOrUpdateTaints: taints.map { EKSTaint(key: $0.key, value: $0.value, effect: $0.effect) }),
+                scalingConfig: EKSScalingConfig(minSize: minSize, maxSize: maxSize, desiredSize: desiredSize),
+                clientRequestToken: nil
+            )
+        )
+        try await eks.tagResource(resourceArn: current.nodegroupArn ?? "", tags: resource.tags)
+        try await eks.waitUntilNodegroupActive(
+            clusterName: cluster,
+            nodegroupName: name,
+            options: context.waiterOptions(what: "node group \(name) update")
+        )
+        return .done("updated node group \(name)")
+    }
+
+    package static func delete(_ id: ResourceID, physicalID: String, in context: ResourceContext) async throws {
+        let eks = context.session.eks
+        _ = try await eks.deleteNodegroup(clusterName: context.cluster, nodegroupName: physicalID)
+        try await eks.waitUntilNodegroupDeleted(
+            clusterName: context.cluster,
+            nodegroupName: physicalID,
+            options: context.waiterOptions(what: "\(id) deleted")
+        )
+    }
+}
