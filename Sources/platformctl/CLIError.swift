@@ -6,7 +6,16 @@ struct CLIError: Error, CustomStringConvertible {
     let message: String
 
     init(_ error: any Error) {
-        self.message = Console.redactor.redact("\(error)")
+        self.message = Console.redactor.redact("\(error)" + Self.hint(for: error))
+    }
+
+    /// What the library's message cannot say: the flags and commands of platformctl that fix the problem.
+    static func hint(for error: any Error) -> String {
+        switch (error as? AWSClientError)?.code {
+        case .invalidRegion?: return " (or pass --region)"
+        case .noCredentials?: return " (or pass --profile, or use `platformctl shell` for temporary role credentials)"
+        default: return ""
+        }
     }
 
     init(message: String) {

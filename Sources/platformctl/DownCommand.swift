@@ -24,7 +24,7 @@ struct Down: AsyncParsableCommand {
 
     func run() async throws {
         let (mode, colour) = ProgressPrinter.forTerminal(json: output.output == .json)
-        let printer = ProgressPrinter(mode: mode, colour: colour)
+        let printer = ProgressPrinter(mode: mode, colour: colour, command: "down")
         let summary = try await withEngine(config: config, aws: aws, role: role, parallelism: steps.parallelism) {
             engine in
             let prepared: PlatformEngine.PreparedTeardown

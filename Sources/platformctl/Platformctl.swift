@@ -21,9 +21,9 @@ struct Platformctl: AsyncParsableCommand {
         // kubectl runs `platformctl token` for every command: a cache hit skips the full parser and everything else.
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.first == "token",
-            let request = EKSTokenProvider.CommandLineRequest.parse(Array(arguments.dropFirst())),
+            let request = TokenFastPathRequest.parse(Array(arguments.dropFirst())),
             let credential = EKSTokenProvider.cachedExecCredentialJSON(
-                for: request,
+                for: request.options(environment: ProcessInfo.processInfo.environment),
                 environment: ProcessInfo.processInfo.environment
             )
         {

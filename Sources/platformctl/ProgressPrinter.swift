@@ -23,6 +23,8 @@ final class ProgressPrinter: EventHandler {
 
     let mode: Mode
     let colour: Bool
+    /// The command whose run is reported (`up`, `down`): the resume hint names it.
+    let command: String
     private let write: @Sendable (String) -> Void
     private let state = Mutex(State())
     private let clock: @Sendable () -> Date
@@ -31,6 +33,7 @@ final class ProgressPrinter: EventHandler {
     init(
         mode: Mode,
         colour: Bool,
+        command: String = "up",
         clock: @escaping @Sendable () -> Date = Date.init,
         write: @escaping @Sendable (String) -> Void = {
             // Flush buffered stdout first so results and progress stay in order when both go to one pipe or file.
@@ -40,6 +43,7 @@ final class ProgressPrinter: EventHandler {
     ) {
         self.mode = mode
         self.colour = colour
+        self.command = command
         self.clock = clock
         self.write = write
         state.withLock { $0.started = clock() }
@@ -74,7 +78,7 @@ final class ProgressPrinter: EventHandler {
         case .json:
             line = PolicyDocument.canonicalJSON(Self.json(event, elapsed: elapsed))
         case .lines, .live:
-            line = Self.text(event, colour: colour)
+            line = Self.text(event, colour: colour, command: command)
         }
         var output = ""
         if mode == .live { output += "\r\u{1B}[2K" }
@@ -89,7 +93,7 @@ final class ProgressPrinter: EventHandler {
     }
 
     /// The plain text of one event (`nil` for events shown only in the live line).
-    static func text(_ event: PlatformEvent, colour: Bool) -> String? {
+    static func text(_ event: PlatformEvent, colour: Bool, command: String) -> String? {
         func paint(_ text: String, _ code: String) -> String { colour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
         switch event {
         case .phaseStarted(let name): return "==> \(name)"
@@ -99,7 +103,7 @@ final class ProgressPrinter: EventHandler {
         case .stepFailed(let id, let message): return paint("    FAILED  \(id)", "31") + ": \(message)"
         case .stepSkipped(let id, let reason): return "    skipped \(id): \(reason)"
         case .waiting(let id, let on, let status): return "    waiting \(id): \(on) (\(status))"
-        case .finished(let summary): return summary.message(command: "up")
+        case .finished(let summary): return Self.finalMessage(summary, command: command)
         }
     }
 
@@ -146,5 +150,12 @@ final class ProgressPrinter: EventHandler {
             object["cancelled"] = .bool(summary.cancelled)
         }
         return .object(object)
+    }
+
+    /// The summary, and for a run that did not succeed, how to resume it.
+    static func finalMessage(_ summary: ExecutionSummary, command: String) -> String {
+        summary.isSuccess
+            ? summary.message
+            : summary.message + "\nNothing is lost: every step is idempotent. Run `platformctl \(command)` again to resume."
     }
 }

@@ -150,6 +150,29 @@ public final class AWSClient: Sendable {
         self.logger = logger
     }
 
+    /// Executes `call` and decodes its JSON response as `Output` (the REST-JSON and JSON protocols: EKS, SQS,
+    /// EventBridge); an empty body decodes as `{}`. A body that is not that JSON is an `.invalidResponse` naming the
+    /// service and operation.
+    package func executeJSON<Output: Decodable>(
+        _ call: AWSCall,
+        service: AWSServiceDescriptor,
+        as output: Output.Type = Output.self
+    ) async throws -> Output {
+        let response = try await execute(call, service: service)
+        return try AWSJSON.decode(Output.self, from: response.body, service: service.signingName, operation: call.operation)
+    }
+
+    /// A JSON-protocol operation (SQS, EventBridge): `input` encoded as the body, the target header set, the answer
+    /// decoded as `Output`.
+    package func json<Input: Encodable, Output: Decodable>(
+        _ operation: String,
+        _ input: Input,
+        service: AWSServiceDescriptor,
+        mutating: Bool
+    ) async throws -> Output {
+        try await executeJSON(try AWSCall.json(operation, input, service: service, isMutating: mutating), service: service)
+    }
+
     /// Sends a call and returns the successful (2xx) response.
     /// - Throws: ``AWSServiceError`` for service errors, ``AWSClientError`` for everything on our side.
     public func execute(_ call: AWSCall, service: AWSServiceDescriptor) async throws -> AWSHTTPResponse {

@@ -77,8 +77,8 @@ public struct AWSCredentialChain: AWSCredentialProvider {
         throw AWSClientError(
             .noCredentials,
             "no AWS credentials found; tried: " + sources.map(\.name).joined(separator: ", ")
-                + ". Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, choose a profile with --profile or AWS_PROFILE, "
-                + "or use `platformctl shell` for temporary role credentials"
+                + ". Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or choose a profile (AWS_PROFILE or the session "
+                + "options) that has credentials"
         )
     }
 }

@@ -39,6 +39,17 @@ public struct AWSServiceError: Error, Sendable, Equatable {
         "InternalServerError", "InternalServerException",
     ]
 
+    /// Whether the error says the resource (or the part of it the call names) does not exist, in any of the
+    /// services' spellings: IAM `NoSuchEntity`, EKS `ResourceNotFoundException`/`NotFoundException`, SQS
+    /// `QueueDoesNotExist` (and its query-protocol code), EC2's `<Thing>.NotFound` codes and `NatGatewayNotFound`.
+    public var isNotFound: Bool { Self.notFoundCodes.contains(code) || code.hasSuffix(".NotFound") }
+
+    /// The services' codes for "does not exist" that do not follow EC2's `.NotFound` pattern.
+    public static let notFoundCodes: Set<String> = [
+        "NoSuchEntity", "ResourceNotFoundException", "NotFoundException", "QueueDoesNotExist",
+        "AWS.SimpleQueueService.NonExistentQueue", "NatGatewayNotFound",
+    ]
+
     /// Whether the standard retry mode treats the error as throttling.
     public var isThrottling: Bool { Self.throttlingCodes.contains(code) || statusCode == 429 }
 

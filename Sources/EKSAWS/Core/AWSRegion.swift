@@ -73,7 +73,7 @@ public struct AWSRegion: Sendable, Equatable, CustomStringConvertible {
         throw AWSClientError(
             .invalidRegion,
             "unknown AWS region \"\(name)\"; use a region name such as us-west-2 "
-                + "(set with --region, AWS_REGION, AWS_DEFAULT_REGION or `region` in the profile)"
+                + "(set in the session options, AWS_REGION, AWS_DEFAULT_REGION or `region` in the profile)"
         )
     }
 

@@ -99,7 +99,7 @@ public final class AWSSession: Sendable {
         guard let (name, source) = candidates.first(where: { !($0.0 ?? "").isEmpty }).map({ ($0.0 ?? "", $0.1) }) else {
             throw AWSClientError(
                 .invalidRegion,
-                "no AWS region configured; pass --region, set AWS_REGION, or add `region = …` to the profile"
+                "no AWS region configured; set AWS_REGION, add `region = …` to the profile, or give one in the options"
             )
         }
         let custom = endpoints.hasCustomEndpoint(for: .sts) || endpoints.hasCustomEndpoint(for: .ec2)

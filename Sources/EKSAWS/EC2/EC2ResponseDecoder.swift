@@ -10,6 +10,13 @@ package protocol EC2Decodable: Sendable {
     init()
     /// Reads the child element `name` from `decoder`.
     mutating func decodeChild(_ name: String, _ decoder: EC2ResponseDecoder) throws
+    /// Members EC2 always returns (ids, names): a response without one is refused instead of yielding `""`.
+    static var requiredMembers: [(element: String, value: KeyPath<Self, String>)] { get }
+}
+
+extension EC2Decodable {
+    /// Nothing is required by default.
+    package static var requiredMembers: [(element: String, value: KeyPath<Self, String>)] { [] }
 }
 
 /// Decodes EC2 query-protocol responses straight from libxml2's pull reader (``XMLReader``), without a tree.
@@ -78,19 +85,33 @@ package final class EC2ResponseDecoder {
     /// Decodes the current element as a structure.
     package func decode<T: EC2Decodable>() throws -> T {
         var value = T()
-        if currentIsEmpty { return value }
+        if currentIsEmpty {
+            if let (element, _) = T.requiredMembers.first {
+                throw EC2DecodingError(message: "a \(Self.shapeName(T.self)) without <\(element)>")
+            }
+            return value
+        }
         while let event = try reader.next() {
             switch event {
             case .start(let name, let isEmpty):
                 currentIsEmpty = isEmpty
                 try value.decodeChild(name, self)
             case .end:
+                for (element, member) in T.requiredMembers where value[keyPath: member].isEmpty {
+                    throw EC2DecodingError(message: "a \(Self.shapeName(T.self)) without <\(element)>")
+                }
                 return value
             case .text:
                 continue
             }
         }
         throw XMLError(message: "the document ends inside an element", line: reader.currentLine)
+    }
+
+    /// `Vpc` for `EC2Vpc`: the shape's name in EC2's documentation.
+    static func shapeName<T>(_ type: T.Type) -> String {
+        let name = String(describing: type)
+        return name.hasPrefix("EC2") ? String(name.dropFirst(3)) : name
     }
 
     /// Decodes the current element as a list of `<item>` structures.

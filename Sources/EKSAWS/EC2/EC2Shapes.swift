@@ -72,6 +72,9 @@ public struct EC2TagSpecification: Sendable, Equatable {
 
 /// An `AvailabilityZone`.
 public struct EC2AvailabilityZone: EC2Decodable, Equatable {
+    /// `zoneName`: EC2 always returns it.
+    package static var requiredMembers: [(element: String, value: KeyPath<Self, String>)] { [("zoneName", \.zoneName)] }
+
     /// `us-west-2a`.
     public var zoneName = ""
     /// `usw2-az2`.
@@ -101,6 +104,9 @@ public struct EC2AvailabilityZone: EC2Decodable, Equatable {
 
 /// A `Vpc`.
 public struct EC2Vpc: EC2Decodable, Equatable {
+    /// `vpcId`: EC2 always returns it.
+    package static var requiredMembers: [(element: String, value: KeyPath<Self, String>)] { [("vpcId", \.vpcId)] }
+
     /// The id.
     public var vpcId = ""
     /// The primary IPv4 CIDR block.
@@ -136,6 +142,9 @@ public struct EC2Vpc: EC2Decodable, Equatable {
 
 /// A `Subnet`.
 public struct EC2Subnet: EC2Decodable, Equatable {
+    /// `subnetId`, `vpcId`: EC2 always returns them.
+    package static var requiredMembers: [(element: String, value: KeyPath<Self, String>)] { [("subnetId", \.subnetId), ("vpcId", \.vpcId)] }
+
     /// The id.
     public var subnetId = ""
     /// The VPC.
@@ -200,6 +209,9 @@ public struct EC2InternetGatewayAttachment: EC2Decodable, Equatable {
 
 /// An `InternetGateway`.
 public struct EC2InternetGateway: EC2Decodable, Equatable {
+    /// `internetGatewayId`: EC2 always returns it.
+    package static var requiredMembers: [(element: String, value: KeyPath<Self, String>)] { [("internetGatewayId", \.internetGatewayId)] }
+
     /// The id.
     public var internetGatewayId = ""
     /// The VPC attachments.
@@ -284,6 +296,9 @@ public struct EC2NatGatewayAddress: EC2Decodable, Equatable {
 
 /// A `NatGateway`.
 public struct EC2NatGateway: EC2Decodable, Equatable {
+    /// `natGatewayId`: EC2 always returns it.
+    package static var requiredMembers: [(element: String, value: KeyPath<Self, String>)] { [("natGatewayId", \.natGatewayId)] }
+
     /// The id.
     public var natGatewayId = ""
     /// The subnet it lives in.
@@ -360,6 +375,9 @@ public struct EC2Route: EC2Decodable, Equatable {
 
 /// A `RouteTableAssociation`.
 public struct EC2RouteTableAssociation: EC2Decodable, Equatable {
+    /// `routeTableAssociationId`: EC2 always returns it.
+    package static var requiredMembers: [(element: String, value: KeyPath<Self, String>)] { [("routeTableAssociationId", \.routeTableAssociationId)] }
+
     /// The association id (for `DisassociateRouteTable`).
     public var routeTableAssociationId = ""
     /// The route table.
@@ -403,6 +421,9 @@ struct EC2StateHolder: EC2Decodable {
 
 /// A `RouteTable`.
 public struct EC2RouteTable: EC2Decodable, Equatable {
+    /// `routeTableId`: EC2 always returns it.
+    package static var requiredMembers: [(element: String, value: KeyPath<Self, String>)] { [("routeTableId", \.routeTableId)] }
+
     /// The id.
     public var routeTableId = ""
     /// The VPC.
@@ -531,6 +552,9 @@ public struct EC2IpPermission: EC2Decodable, Equatable {
 
 /// A `SecurityGroup`.
 public struct EC2SecurityGroup: EC2Decodable, Equatable {
+    /// `groupId`: EC2 always returns it.
+    package static var requiredMembers: [(element: String, value: KeyPath<Self, String>)] { [("groupId", \.groupId)] }
+
     /// The id.
     public var groupId = ""
     /// The name.
@@ -609,6 +633,9 @@ public struct EC2GroupIdentifier: EC2Decodable, Equatable {
 
 /// An `Instance`: the members the platform reads (teardown, node checks, Karpenter leftovers).
 public struct EC2Instance: EC2Decodable, Equatable {
+    /// `instanceId`: EC2 always returns it.
+    package static var requiredMembers: [(element: String, value: KeyPath<Self, String>)] { [("instanceId", \.instanceId)] }
+
     /// The id.
     public var instanceId = ""
     /// The AMI.
@@ -729,6 +756,9 @@ public struct EC2Reservation: EC2Decodable, Equatable {
 
 /// An `InstanceStateChange` (from `TerminateInstances`).
 public struct EC2InstanceStateChange: EC2Decodable, Equatable {
+    /// `instanceId`: EC2 always returns it.
+    package static var requiredMembers: [(element: String, value: KeyPath<Self, String>)] { [("instanceId", \.instanceId)] }
+
     /// The instance.
     public var instanceId = ""
     /// The state now.
@@ -752,6 +782,9 @@ public struct EC2InstanceStateChange: EC2Decodable, Equatable {
 
 /// A `LaunchTemplate`.
 public struct EC2LaunchTemplate: EC2Decodable, Equatable {
+    /// `launchTemplateId`: EC2 always returns it.
+    package static var requiredMembers: [(element: String, value: KeyPath<Self, String>)] { [("launchTemplateId", \.launchTemplateId)] }
+
     /// The id.
     public var launchTemplateId = ""
     /// The name.
@@ -807,6 +840,9 @@ public struct EC2NetworkInterfaceAttachment: EC2Decodable, Equatable {
 
 /// A `NetworkInterface` (ENIs left behind by the VPC CNI or load balancers block subnet deletion).
 public struct EC2NetworkInterface: EC2Decodable, Equatable {
+    /// `networkInterfaceId`: EC2 always returns it.
+    package static var requiredMembers: [(element: String, value: KeyPath<Self, String>)] { [("networkInterfaceId", \.networkInterfaceId)] }
+
     /// The id.
     public var networkInterfaceId = ""
     /// The subnet.

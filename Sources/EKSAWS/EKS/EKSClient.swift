@@ -193,8 +193,7 @@ public struct EKSClient: Sendable {
             body: bytes,
             isMutating: !(method == "GET")
         )
-        let response = try await client.execute(call, service: Self.service)
-        return try AWSJSON.decode(Output.self, from: response.body, service: "eks", operation: operation)
+        return try await client.executeJSON(call, service: Self.service)
     }
 
     /// A path segment, percent-encoded (ARNs keep no `/` or `:` unencoded).

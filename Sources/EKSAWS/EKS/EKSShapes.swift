@@ -190,8 +190,8 @@ public struct EKSCluster: Codable, Sendable, Equatable {
     public var logging: EKSLogging?
     /// The OIDC issuer.
     public var identity: Identity?
-    /// `CREATING`, `ACTIVE`, `DELETING`, `FAILED`, `UPDATING`, `PENDING`.
-    public var status: String
+    /// Its lifecycle state.
+    public var status: EKSClusterStatus
     /// The CA.
     public var certificateAuthority: Certificate?
     /// `eks.N`.
@@ -224,8 +224,8 @@ public struct EKSUpdateParam: Codable, Sendable, Equatable {
 public struct EKSUpdate: Codable, Sendable, Equatable {
     /// The id.
     public var id: String
-    /// `InProgress`, `Failed`, `Cancelled`, `Successful`.
-    public var status: String
+    /// Its progress.
+    public var status: EKSUpdateStatus
     /// `VersionUpdate`, `ConfigUpdate`, `AccessConfigUpdate`, …
     public var type: String?
     /// The parameters.
@@ -398,8 +398,8 @@ public struct EKSNodegroup: Codable, Sendable, Equatable {
     public var createdAt: Date?
     /// When it last changed.
     public var modifiedAt: Date?
-    /// `CREATING`, `ACTIVE`, `UPDATING`, `DELETING`, `CREATE_FAILED`, `DELETE_FAILED`, `DEGRADED`.
-    public var status: String
+    /// Its lifecycle state.
+    public var status: EKSNodegroupStatus
     /// `ON_DEMAND` or `SPOT`.
     public var capacityType: String?
     /// Sizes.
@@ -542,8 +542,8 @@ public struct EKSAddon: Codable, Sendable, Equatable {
     public var addonName: String
     /// The cluster.
     public var clusterName: String?
-    /// `CREATING`, `ACTIVE`, `CREATE_FAILED`, `UPDATING`, `DELETING`, `DELETE_FAILED`, `DEGRADED`, `UPDATE_FAILED`.
-    public var status: String
+    /// Its lifecycle state.
+    public var status: EKSAddonStatus
     /// The version.
     public var addonVersion: String?
     /// Health.

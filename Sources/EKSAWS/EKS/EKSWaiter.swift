@@ -83,13 +83,13 @@ extension EKSClient {
             options: options,
             success: "ACTIVE",
             failure: ["FAILED", "DELETING"]
-        ) { try await describeCluster(name: name).status }
+        ) { try await describeCluster(name: name).status.rawValue }
     }
 
     /// Waits until a cluster is gone; fails on `FAILED`.
     public func waitUntilClusterDeleted(name: String, options: EKSWaiterOptions = EKSWaiterOptions()) async throws {
         try await poll("cluster \(name) to be deleted", options: options, success: Self.deleted, failure: ["FAILED"]) {
-            try await describeCluster(name: name).status
+            try await describeCluster(name: name).status.rawValue
         }
     }
 
@@ -105,7 +105,7 @@ extension EKSClient {
             success: "ACTIVE",
             failure: ["CREATE_FAILED", "DEGRADED", "DELETING"]
         ) {
-            try await describeNodegroup(clusterName: clusterName, nodegroupName: nodegroupName).status
+            try await describeNodegroup(clusterName: clusterName, nodegroupName: nodegroupName).status.rawValue
         }
     }
 
@@ -121,7 +121,7 @@ extension EKSClient {
             success: Self.deleted,
             failure: ["DELETE_FAILED"]
         ) {
-            try await describeNodegroup(clusterName: clusterName, nodegroupName: nodegroupName).status
+            try await describeNodegroup(clusterName: clusterName, nodegroupName: nodegroupName).status.rawValue
         }
     }
 
@@ -137,7 +137,7 @@ extension EKSClient {
             success: "ACTIVE",
             failure: ["CREATE_FAILED", "UPDATE_FAILED", "DEGRADED", "DELETING"]
         ) {
-            try await describeAddon(clusterName: clusterName, addonName: addonName).status
+            try await describeAddon(clusterName: clusterName, addonName: addonName).status.rawValue
         }
     }
 
@@ -153,7 +153,7 @@ extension EKSClient {
             success: Self.deleted,
             failure: ["DELETE_FAILED"]
         ) {
-            try await describeAddon(clusterName: clusterName, addonName: addonName).status
+            try await describeAddon(clusterName: clusterName, addonName: addonName).status.rawValue
         }
     }
 

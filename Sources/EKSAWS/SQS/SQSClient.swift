@@ -103,8 +103,6 @@ public struct SQSClient: Sendable {
         _ input: Input,
         mutating: Bool = true
     ) async throws -> Output {
-        let call = try AWSCall.json(operation, input, service: Self.service, isMutating: mutating)
-        let response = try await client.execute(call, service: Self.service)
-        return try AWSJSON.decode(Output.self, from: response.body, service: "sqs", operation: operation)
+        try await client.json(operation, input, service: Self.service, mutating: mutating)
     }
 }

@@ -52,7 +52,7 @@ public struct EKSToken: Sendable, Equatable {
         date: Date
     ) throws -> URL {
         guard !clusterName.isEmpty else {
-            throw EKSTokenError(.invalidInput, "the cluster name is empty; pass --cluster-name NAME")
+            throw EKSTokenError(.invalidInput, "the cluster name is empty; a token is for one named cluster")
         }
         let host = "sts.\(region.name).\(region.partition.dnsSuffix)"
         guard let base = URL(string: "https://\(host)/?Action=GetCallerIdentity&Version=2011-06-15") else {

@@ -80,7 +80,7 @@ public final class EKSTokenProvider: Sendable {
         clock: @escaping @Sendable () -> Date = { Date() }
     ) throws {
         guard !options.clusterName.isEmpty else {
-            throw EKSTokenError(.invalidInput, "the cluster name is empty; pass --cluster-name NAME")
+            throw EKSTokenError(.invalidInput, "the cluster name is empty; a token is for one named cluster")
         }
         var env = options.environment
         // Explicit credentials replace any profile, so a stale AWS_PROFILE must not matter (or fail) here.
@@ -93,7 +93,7 @@ public final class EKSTokenProvider: Sendable {
         guard let chosen = candidates.first(where: { !($0.0 ?? "").isEmpty }), let name = chosen.0 else {
             throw AWSClientError(
                 .invalidRegion,
-                "no AWS region configured; pass --region, set AWS_REGION, or add `region = …` to the profile"
+                "no AWS region configured; set AWS_REGION, add `region = …` to the profile, or give one in the options"
             )
         }
         do {
@@ -197,7 +197,7 @@ public final class EKSTokenProvider: Sendable {
         }
         guard let roleARN = options.roleARN else { return base }
         guard ARN(parsing: roleARN) != nil, roleARN.contains(":role/") else {
-            throw EKSTokenError(.invalidInput, "--role-arn \"\(roleARN)\" is not an IAM role ARN (arn:aws:iam::…:role/NAME)")
+            throw EKSTokenError(.invalidInput, "the role \"\(roleARN)\" to assume is not an IAM role ARN (arn:aws:iam::…:role/NAME)")
         }
         let client = AWSClient(
             region: region,

@@ -91,6 +91,10 @@ extension KubeClient {
     }
 
     // MARK: - Reads and deletes
+    //
+    // `namespace` means the same everywhere: the namespace of a namespaced kind, `nil` for the configuration's
+    // default namespace; it is ignored for cluster-scoped kinds. Lists and watches across every namespace say so
+    // with `allNamespaces: true`.
 
     /// One object, or `nil` when it does not exist.
     public func get(apiVersion: String, kind: String, name: String, namespace: String? = nil) async throws -> JSONValue? {
@@ -115,21 +119,24 @@ extension KubeClient {
         public var resourceVersion: String
     }
 
-    /// Lists objects of a kind (in one namespace, or across all for `namespace == nil` on namespaced kinds).
+    /// Lists objects of a kind: in `namespace` (the default namespace when `nil`), or in every namespace with
+    /// `allNamespaces`; cluster-scoped kinds ignore both.
     public func list(
         apiVersion: String,
         kind: String,
         namespace: String? = nil,
+        allNamespaces: Bool = false,
         labelSelector: String? = nil,
         fieldSelector: String? = nil
     ) async throws -> ObjectList {
         let resource = try await resource(apiVersion: apiVersion, kind: kind)
+        let scope = resource.namespaced && !allNamespaces ? (namespace ?? configuration.defaultNamespace) : nil
         var query: [(String, String)] = []
         if let labelSelector { query.append(("labelSelector", labelSelector)) }
         if let fieldSelector { query.append(("fieldSelector", fieldSelector)) }
         let document = try await sendJSON(
             .GET,
-            resource.path(namespace: resource.namespaced ? namespace : nil),
+            resource.path(namespace: scope),
             query: query,
             object: kind
         )
@@ -137,6 +144,49 @@ extension KubeClient {
             items: document["items"]?.arrayValue ?? [],
             resourceVersion: document["metadata"]?["resourceVersion"]?.stringValue ?? ""
         )
+    }
+
+    /// One typed object (`get(apps.v1.Deployment.self, name: "web", in: "shop")`), or `nil` when it does not
+    /// exist.
+    /// - Throws: ``KubeClientError`` `.invalidResponse` when the server's object does not decode as `Object`.
+    public func get<Object: KubernetesObject>(
+        _ type: Object.Type,
+        name: String,
+        in namespace: String? = nil
+    ) async throws -> Object? {
+        guard let value = try await get(apiVersion: Object.apiVersion, kind: Object.kind, name: name, namespace: namespace)
+        else { return nil }
+        return try Self.decode(value, as: Object.self)
+    }
+
+    /// Typed objects of a kind, with ``list(apiVersion:kind:namespace:allNamespaces:labelSelector:fieldSelector:)``'s
+    /// namespace rules.
+    public func list<Object: KubernetesObject>(
+        _ type: Object.Type,
+        in namespace: String? = nil,
+        allNamespaces: Bool = false,
+        labelSelector: String? = nil
+    ) async throws -> [Object] {
+        let list = try await list(
+            apiVersion: Object.apiVersion,
+            kind: Object.kind,
+            namespace: namespace,
+            allNamespaces: allNamespaces,
+            labelSelector: labelSelector
+        )
+        return try list.items.map { try Self.decode($0, as: Object.self) }
+    }
+
+    static func decode<Object: KubernetesObject>(_ value: JSONValue, as type: Object.Type) throws -> Object {
+        do {
+            return try value.decode(as: Object.self)
+        } catch {
+            let name = value["metadata"]?["name"]?.stringValue ?? "?"
+            throw KubeClientError(
+                .invalidResponse,
+                "\(Object.kind) \(name) from the API server does not decode as \(Object.apiVersion) \(Object.kind): \(error)"
+            )
+        }
     }
 
     /// How dependents are deleted.

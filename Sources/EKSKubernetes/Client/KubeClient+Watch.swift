@@ -27,6 +27,7 @@ extension KubeClient {
         apiVersion: String,
         kind: String,
         namespace: String? = nil,
+        allNamespaces: Bool = false,
         labelSelector: String? = nil,
         fieldSelector: String? = nil,
         timeoutSeconds: Int = 240
@@ -38,6 +39,7 @@ extension KubeClient {
                     apiVersion: apiVersion,
                     kind: kind,
                     namespace: namespace,
+                    allNamespaces: allNamespaces,
                     labelSelector: labelSelector,
                     fieldSelector: fieldSelector,
                     timeoutSeconds: timeoutSeconds,
@@ -58,18 +60,20 @@ extension KubeClient {
         apiVersion: String,
         kind: String,
         namespace: String?,
+        allNamespaces: Bool,
         labelSelector: String?,
         fieldSelector: String?,
         timeoutSeconds: Int,
         continuation: AsyncThrowingStream<KubeWatchEvent, any Error>.Continuation
     ) async throws {
         let resource = try await resource(apiVersion: apiVersion, kind: kind)
-        let ns = resource.namespaced ? namespace : nil
+        let ns = resource.namespaced && !allNamespaces ? (namespace ?? configuration.defaultNamespace) : nil
         func relist() async throws -> String {
             let list = try await self.list(
                 apiVersion: apiVersion,
                 kind: kind,
                 namespace: ns,
+                allNamespaces: ns == nil,
                 labelSelector: labelSelector,
                 fieldSelector: fieldSelector
             )

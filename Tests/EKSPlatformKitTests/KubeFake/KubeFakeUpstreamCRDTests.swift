@@ -4,7 +4,7 @@ import Testing
 
 /// Where the upstream CRDs live: `../shared/crds` beside the package root.
 enum KubeFakeSharedData {
-    /// The package root (this file is Tests/EKSPlatformKitTests/KubeFake/KubeFakeUpstreamCRDTests.swift).
+    /// The package root (found by this file's path: Tests/EKSPlatformKitTests/KubeFake/ is three folders deep).
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 

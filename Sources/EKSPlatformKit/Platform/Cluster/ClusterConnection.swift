@@ -66,7 +66,7 @@ public final class ClusterConnection: Sendable {
         case .eks(var options):
             let cluster = try await session.eks.describeCluster(name: clusterName)
             guard let endpoint = cluster.endpoint, let ca = cluster.certificateAuthority?.data else {
-                throw NotReadyError(cluster: clusterName, status: cluster.status)
+                throw NotReadyError(cluster: clusterName, status: cluster.status.rawValue)
             }
             options.clusterName = clusterName
             options.region = session.region.name

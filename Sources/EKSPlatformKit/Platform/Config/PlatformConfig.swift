@@ -343,7 +343,7 @@ extension PlatformConfig {
                 line: 0,
                 column: 0,
                 path: "",
-                message: "cannot read the file (\(error.localizedDescription)); check the path given with --config"
+                message: "cannot read the file (\(error.localizedDescription)); check the path"
             )
         }
         return try parse(text, file: url.path)

@@ -33,7 +33,7 @@ public struct AWSPlatformProvider: PlatformProvider {
         /// What to do.
         public var description: String {
             "cannot apply \(object): no Kubernetes access is configured for the cluster phase "
-                + "(PLATFORMCTL_KUBE_API for a local API server); the AWS part is done, run `platformctl up` again"
+                + "(a ClusterConnection); the AWS part is done, apply again with access to the cluster"
         }
     }
 

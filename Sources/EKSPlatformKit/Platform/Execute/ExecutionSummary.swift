@@ -68,8 +68,9 @@ public struct ExecutionSummary: Sendable, Equatable {
         failed.isEmpty && skipped.isEmpty && notStarted.isEmpty && abandoned.isEmpty && !cancelled
     }
 
-    /// What to tell the user at the end.
-    public func message(command: String) -> String {
+    /// What to tell the user at the end: what was done, or what failed and what did not run. A run that did not
+    /// succeed can always be resumed by running it again (every step is idempotent); the front end says how.
+    public var message: String {
         if isSuccess {
             return "Done: \(succeeded.count) steps completed in "
                 + String(format: "%.1f s (critical path %.1f s).", wallSeconds, criticalPathSeconds)
@@ -85,7 +86,6 @@ public struct ExecutionSummary: Sendable, Equatable {
         }
         if let stoppedBy { lines.append("Stopped because of a permission error: \(stoppedBy)") }
         for failure in failed { lines.append("  \(failure.id): \(failure.message)") }
-        lines.append("Nothing is lost: every step is idempotent. Run `platformctl \(command)` again to resume.")
         return lines.joined(separator: "\n")
     }
 }

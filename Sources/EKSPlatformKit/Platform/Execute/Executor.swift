@@ -34,7 +34,7 @@ public struct Executor: Sendable {
             let list = replacements.map { "\($0.id) (\($0.reasons.joined(separator: "; ")))" }.joined(separator: ", ")
             throw RefusedError(
                 description: "these resources would have to be destroyed and re-created: \(list); platformctl never "
-                    + "does that implicitly — change platform.yaml back, or run `platformctl down` first"
+                    + "does that implicitly — change platform.yaml back, or tear the platform down first"
             )
         }
         let config = blueprint.config

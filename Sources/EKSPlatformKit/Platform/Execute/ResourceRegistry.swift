@@ -37,6 +37,6 @@ public struct MissingDependencyError: Error, Sendable, Equatable, CustomStringCo
 
     /// What is missing and what to do.
     public var description: String {
-        "\(resource) is neither observed nor created in this run; run `platformctl plan` to see why"
+        "\(resource) is neither observed nor created in this run; plan again to see why"
     }
 }

@@ -27,13 +27,8 @@ public struct AWSPlatformObserver: PlatformObserver {
         self.fullRefresh = fullRefresh
     }
 
-    package static func isNotFound(_ error: any Error) -> Bool {
-        guard let error = error as? AWSServiceError else { return false }
-        return [
-            "NoSuchEntity", "ResourceNotFoundException", "QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue",
-            "NotFoundException",
-        ].contains(error.code)
-    }
+    /// Whether `error` is an AWS "does not exist" answer (``AWSServiceError/isNotFound``).
+    package static func isNotFound(_ error: any Error) -> Bool { (error as? AWSServiceError)?.isNotFound == true }
 
     /// Observes `config`'s platform: identity, then zones and every kind concurrently (see the type's notes); values
     /// that refer to other platform resources (physical ids, role ARNs) are translated to their ``ResourceID``s.

@@ -51,7 +51,7 @@ extension ResourceSpec.Addon: ManagedResource {
                 physicalID: addonName,
                 properties: [.configurationValues: PolicyDocument.canonical(addon.configurationValues)],
                 tags: addon.tags ?? [:],
-                status: addon.status,
+                status: addon.status.rawValue,
                 record: try await scope.stateAfterFullRead(id)
             )
         }

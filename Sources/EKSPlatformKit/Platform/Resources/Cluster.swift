@@ -77,7 +77,7 @@ extension ResourceSpec.Cluster: ManagedResource {
     package static func describe(in scope: ObservationScope) async throws -> EKSCluster? {
         try await scope.shared("eks.DescribeCluster") {
             let cluster = try await ifExists { try await scope.session.eks.describeCluster(name: scope.cluster) }
-            return cluster?.status == "DELETING" ? nil : cluster
+            return cluster?.status == .deleting ? nil : cluster
         }
     }
 
@@ -101,7 +101,7 @@ extension ResourceSpec.Cluster: ManagedResource {
                     .logging: PropertyValue.list(logging),
                 ],
                 tags: cluster.tags ?? [:],
-                status: cluster.status
+                status: cluster.status.rawValue
             )
         ]
     }
@@ -160,11 +160,11 @@ extension ResourceSpec.Cluster: ManagedResource {
             try await context.step.wait(for: "cluster \(name): \(what)", timeout: .seconds(3600)) {
                 let state = try await eks.describeUpdate(name: name, updateId: update.id)
                 switch state.status {
-                case "Successful": return .ready
-                case "Failed", "Cancelled":
+                case .successful: return .ready
+                case .failed, .cancelled:
                     let reasons = (state.errors ?? []).compactMap { $0.errorMessage ?? $0.errorCode }
                     throw ClusterUpdateError(cluster: name, what: what, status: state.status, reasons: reasons)
-                default: return .pending(state.status)
+                default: return .pending(state.status.rawValue)
                 }
             }
             try await eks.waitUntilClusterActive(name: name, options: context.waiterOptions(what: "cluster ACTIVE"))
@@ -251,7 +251,7 @@ public struct ClusterUpdateError: Error, Sendable, CustomStringConvertible {
     /// What was being changed.
     public var what: String
     /// `Failed` or `Cancelled`.
-    public var status: String
+    public var status: EKSUpdateStatus
     /// EKS's reasons.
     public var reasons: [String]
     /// What happened and where EKS keeps the details.

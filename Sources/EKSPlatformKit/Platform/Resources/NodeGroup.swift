@@ -94,7 +94,7 @@ extension ResourceSpec.NodeGroup: ManagedResource {
                     .labels: PropertyValue.list((group.labels ?? [:]).map { "\($0.key)=\($0.value)" }),
                 ],
                 tags: group.tags ?? [:],
-                status: group.status
+                status: group.status.rawValue
             )
         }
     }

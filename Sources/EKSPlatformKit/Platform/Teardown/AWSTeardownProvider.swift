@@ -99,7 +99,7 @@ public struct AWSTeardownProvider: TeardownProvider {
             )
             return deleted ? .done("deleted Kustomization \(namespace)/\(name)") : .unchanged("already gone")
         case .deleteAll(let apiVersion, let kind):
-            let items = try await kube.list(apiVersion: apiVersion, kind: kind).items
+            let items = try await kube.list(apiVersion: apiVersion, kind: kind, allNamespaces: true).items
             for item in items {
                 guard let name = item["metadata"]?["name"]?.stringValue else { continue }
                 try await kube.delete(
@@ -112,7 +112,7 @@ public struct AWSTeardownProvider: TeardownProvider {
             return items.isEmpty ? .unchanged("no \(kind)") : .done("deleted \(items.count) \(kind)(s)")
         case .waitNoneLeft(let apiVersion, let kind):
             try await context.step.wait(for: "no \(kind) left", timeout: .seconds(1200)) {
-                let count = try await kube.list(apiVersion: apiVersion, kind: kind).items.count
+                let count = try await kube.list(apiVersion: apiVersion, kind: kind, allNamespaces: true).items.count
                 return count == 0 ? .ready : .pending("\(count) \(kind)(s) left")
             }
             return .done("no \(kind) is left")
@@ -152,7 +152,7 @@ public struct AWSTeardownProvider: TeardownProvider {
         }
         do {
             try await kind.delete(id, physicalID: physicalID, in: ResourceContext(session: session, apply: context))
-        } catch where AWSPlatformObserver.isNotFound(error) || Self.isAlreadyGone(error) {
+        } catch where AWSPlatformObserver.isNotFound(error) {
             await context.registry.forget(id)
             return .unchanged("\(id) was already gone")
         }
@@ -181,15 +181,9 @@ public struct AWSTeardownProvider: TeardownProvider {
     static func partGone(_ body: () async throws -> Void) async throws {
         do {
             try await body()
-        } catch  where AWSPlatformObserver.isNotFound(error) || isAlreadyGone(error) {
+        } catch  where AWSPlatformObserver.isNotFound(error) {
             return
         }
-    }
-
-    static func isAlreadyGone(_ error: any Error) -> Bool {
-        guard let error = error as? AWSServiceError else { return false }
-        return error.code.hasPrefix("InvalidVpcID.NotFound") || error.code.hasSuffix(".NotFound")
-            || error.code == "NatGatewayNotFound" || error.code == "InvalidAllocationID.NotFound"
     }
 
     // MARK: sweeps

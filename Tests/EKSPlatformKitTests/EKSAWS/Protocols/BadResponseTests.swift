@@ -39,6 +39,27 @@ struct BadResponseTests {
                 ),
                 "\"maybe\" is not a boolean"
             ),
+            (
+                "missing id",
+                ScriptedTransport.xml(
+                    200,
+                    "<DescribeVpcsResponse><vpcSet><item><state>available</state></item></vpcSet></DescribeVpcsResponse>"
+                ),
+                "a Vpc without <vpcId>"
+            ),
+            (
+                "empty id",
+                ScriptedTransport.xml(
+                    200,
+                    "<DescribeVpcsResponse><vpcSet><item><vpcId></vpcId></item></vpcSet></DescribeVpcsResponse>"
+                ),
+                "a Vpc without <vpcId>"
+            ),
+            (
+                "empty item",
+                ScriptedTransport.xml(200, "<DescribeVpcsResponse><vpcSet><item/></vpcSet></DescribeVpcsResponse>"),
+                "a Vpc without <vpcId>"
+            ),
         ]
         for (label, step, expected) in cases {
             let (client, _) = try ClientTests.scripted([step])

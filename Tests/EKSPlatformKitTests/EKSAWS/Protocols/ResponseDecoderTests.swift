@@ -169,7 +169,7 @@ struct ResponseDecoderTests {
             service: "eks",
             operation: "DescribeCluster"
         ).cluster
-        #expect(cluster.name == "demo" && cluster.status == "ACTIVE" && cluster.version == "1.30")
+        #expect(cluster.name == "demo" && cluster.status == .active && cluster.version == "1.30")
         #expect(cluster.createdAt == Date(timeIntervalSince1970: 1_795_557_361.471))
         #expect(cluster.identity?.oidc?.issuer == "https://oidc.eks.us-west-2.amazonaws.com/id/RnvYiS1Q0k")
         #expect(cluster.resourcesVpcConfig?.securityGroupIds == ["sg-4a2d52ce5ecc82012"])
@@ -192,7 +192,7 @@ struct ResponseDecoderTests {
             service: "eks",
             operation: "UpdateNodegroupConfig"
         ).update
-        #expect(update.status == "Successful" && update.params?.count == 2)
+        #expect(update.status == .successful && update.params?.count == 2)
         let empty = try AWSJSON.decode(
             EKSClient.OptionalUpdateOutput.self,
             from: try ClientTests.fixture("eks-UpdateClusterConfig.json"),

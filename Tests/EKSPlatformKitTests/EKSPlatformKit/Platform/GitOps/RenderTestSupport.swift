@@ -1,10 +1,10 @@
+import EKSPlatformTestSupport
 import Foundation
 
 /// Paths shared by the render tests.
 enum RenderPaths {
-    /// The package root (this file is Tests/EKSPlatformKitTests/Render/RenderTestSupport.swift).
-    static let packageRoot: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// The package root.
+    static let packageRoot: URL = PackagePaths.root
 
     /// `../shared` beside the package.
     static let shared: URL = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")

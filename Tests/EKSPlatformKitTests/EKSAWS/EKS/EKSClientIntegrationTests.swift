@@ -45,14 +45,14 @@ struct EKSClientIntegrationTests {
 
         let created = try await createCluster(eks, name)
         #expect(created.name == name && created.version == "1.31")
-        #expect(created.status == "CREATING" || created.status == "ACTIVE")
+        #expect(created.status == .creating || created.status == .active)
         let statuses = StatusLog()
         var options = Self.fast
         options.onStatus = statuses.record
         try await eks.waitUntilClusterActive(name: name, options: options)
         #expect(statuses.all.last == "ACTIVE")
         let cluster = try await eks.describeCluster(name: name)
-        #expect(cluster.status == "ACTIVE" && cluster.endpoint?.isEmpty == false)
+        #expect(cluster.status == .active && cluster.endpoint?.isEmpty == false)
         #expect(cluster.accessConfig?.authenticationMode == "API_AND_CONFIG_MAP")
         #expect(cluster.resourcesVpcConfig?.subnetIds == ["subnet-aaaa1111", "subnet-bbbb2222"])
         #expect(cluster.identity?.oidc?.issuer?.hasPrefix("https://") == true)
@@ -77,7 +77,7 @@ struct EKSClientIntegrationTests {
         let upgrade = try await eks.updateClusterVersion(name: name, version: "1.32")
         #expect(upgrade.type == "VersionUpdate")
         let described = try await eks.describeUpdate(name: name, updateId: upgrade.id)
-        #expect(described.id == upgrade.id && ["InProgress", "Successful"].contains(described.status))
+        #expect(described.id == upgrade.id && [.inProgress, .successful].contains(described.status))
 
         try await eks.tagResource(resourceArn: try #require(cluster.arn), tags: ["team": "platform"])
         #expect(try await eks.describeCluster(name: name).tags?["team"] == "platform")

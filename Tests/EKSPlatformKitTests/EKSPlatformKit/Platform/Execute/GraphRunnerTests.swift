@@ -1,6 +1,8 @@
 import EKSPlatformKit
 import Testing
 
+@testable import platformctl
+
 @Suite("Engine: GraphRunner")
 struct GraphRunnerTests {
     static func step(_ id: String, _ dependsOn: [String] = [], log: StepLog, fail: (any Error)? = nil) -> ExecutionStep {
@@ -33,7 +35,7 @@ struct GraphRunnerTests {
         #expect(summary.isSuccess)
         #expect(summary.succeeded == ["a", "b", "c", "d", "e"])
         #expect(events.started == ["a", "b", "c", "d", "e"])
-        #expect(summary.message(command: "up").hasPrefix("Done: 5 steps completed in "))
+        #expect(ProgressPrinter.finalMessage(summary, command: "up").hasPrefix("Done: 5 steps completed in "))
     }
 
     @Test("independent steps run concurrently, never more than the bound")
@@ -67,7 +69,7 @@ struct GraphRunnerTests {
         #expect(summary.succeeded == ["d", "e"])
         #expect(events.events.contains(.stepSkipped(id: "c", reason: "a failed")))
         #expect(
-            summary.message(command: "up")
+            ProgressPrinter.finalMessage(summary, command: "up")
                 == "Failed: 1 step(s) failed, 2 not run.\n  a: boom\n"
                 + "Nothing is lost: every step is idempotent. Run `platformctl up` again to resume."
         )
@@ -116,8 +118,8 @@ struct GraphRunnerTests {
         #expect(summary.abandoned == ["wait"])
         #expect(summary.notStarted == ["after", "other"])
         #expect(events.events.contains(.waiting(id: "wait", on: "cluster ACTIVE", status: "CREATING")))
-        #expect(summary.message(command: "up").hasSuffix("Run `platformctl up` again to resume."))
-        #expect(summary.message(command: "up").hasPrefix("Cancelled: 0 steps completed, 1 abandoned, 2 not started."))
+        #expect(ProgressPrinter.finalMessage(summary, command: "up").hasSuffix("Run `platformctl up` again to resume."))
+        #expect(ProgressPrinter.finalMessage(summary, command: "up").hasPrefix("Cancelled: 0 steps completed, 1 abandoned, 2 not started."))
     }
 
     @Test("waits back off and time out with the last status")
