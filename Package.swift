@@ -138,27 +138,31 @@ let package = Package(
     ]
         + fuzzExecutables.map { name -> Target in
             .executableTarget(
-                name: name, dependencies: ["FuzzTargets"], path: "Fuzz/\(name)", swiftSettings: fuzzSwiftSettings,
-                linkerSettings: fuzzLinkerSettings)
+                name: name,
+                dependencies: ["FuzzTargets"],
+                path: "Fuzz/\(name)",
+                swiftSettings: fuzzSwiftSettings,
+                linkerSettings: fuzzLinkerSettings
+            )
         }
         + [
-        // Kills itself mid-write on request: Tests/EKSPlatformKitTests/Reliability/AtomicWriteKillTests.swift.
-        .executableTarget(
-            name: "AtomicWriteHelper",
-            dependencies: ["EKSPlatformKit"],
-            path: "Tests/Helpers/AtomicWriteHelper"
-        ),
-        .testTarget(
-            name: "EKSPlatformKitTests",
-            dependencies: [
-                "EKSPlatformKit",
-                "EKSPlatformTestSupport",
-                "FuzzTargets",
-                "KubeFake",
-                "platformctl",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Yams", package: "Yams"),
-            ]
-        ),
-    ]
+            // Kills itself mid-write on request: Tests/EKSPlatformKitTests/Reliability/AtomicWriteKillTests.swift.
+            .executableTarget(
+                name: "AtomicWriteHelper",
+                dependencies: ["EKSPlatformKit"],
+                path: "Tests/Helpers/AtomicWriteHelper"
+            ),
+            .testTarget(
+                name: "EKSPlatformKitTests",
+                dependencies: [
+                    "EKSPlatformKit",
+                    "EKSPlatformTestSupport",
+                    "FuzzTargets",
+                    "KubeFake",
+                    "platformctl",
+                    .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                    .product(name: "Yams", package: "Yams"),
+                ]
+            ),
+        ]
 )

@@ -8,13 +8,9 @@ import EKSPlatformKit
 /// for anything else (other flags, `--help`, a repeated flag) it returns `nil` and `main` runs ArgumentParser, which
 /// also reports every error.
 struct TokenFastPathRequest: Sendable, Equatable {
-    /// `--cluster-name`.
     var clusterName: String
-    /// `--region`.
     var region: String?
-    /// `--role-arn`.
     var roleARN: String?
-    /// `--profile`.
     var profile: String?
 
     init(clusterName: String, region: String? = nil, roleARN: String? = nil, profile: String? = nil) {

@@ -13,7 +13,6 @@ public struct AWSCall: Sendable {
     public var query: [(String, String)]
     /// Extra headers.
     public var headers: [(name: String, value: String)]
-    /// The body.
     public var body: [UInt8]
     /// Whether the call changes anything (for request accounting and `--dry-run` style checks).
     public var isMutating: Bool
@@ -77,7 +76,6 @@ public struct AWSCall: Sendable {
 public struct AWSAttemptRecord: Sendable {
     /// The service signing name.
     public var service: String
-    /// The operation.
     public var operation: String
     /// Whether the operation mutates.
     public var isMutating: Bool

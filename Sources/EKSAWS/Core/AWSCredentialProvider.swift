@@ -85,7 +85,6 @@ public struct AWSCredentialChain: AWSCredentialProvider {
 
 /// Everything credential sources need: environment, shared files, and a way to call STS.
 public struct AWSCredentialContext: Sendable {
-    /// The environment.
     public var environment: [String: String]
     /// The shared config and credentials files.
     public var shared: AWSSharedConfiguration
@@ -99,7 +98,6 @@ public struct AWSCredentialContext: Sendable {
     public var retry: AWSRetryStrategy
     /// Supplies MFA codes for `mfa_serial`.
     public var mfaTokenProvider: MFATokenProvider?
-    /// The clock.
     public var clock: @Sendable () -> Date
 
     /// Creates a context.
@@ -152,7 +150,6 @@ public struct AWSCredentialContext: Sendable {
 
 /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_CREDENTIAL_EXPIRATION`.
 public struct EnvironmentCredentialSource: AWSCredentialSource {
-    /// The environment.
     public let environment: [String: String]
     /// `environment variables`.
     public var name: String { "environment variables (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)" }
@@ -182,7 +179,6 @@ public struct EnvironmentCredentialSource: AWSCredentialSource {
 
 /// `AWS_WEB_IDENTITY_TOKEN_FILE` + `AWS_ROLE_ARN` (+ `AWS_ROLE_SESSION_NAME`), as CI systems and EKS pods use.
 public struct WebIdentityCredentialSource: AWSCredentialSource {
-    /// The context.
     public let context: AWSCredentialContext
     /// The source name.
     public var name: String { "web identity (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN)" }

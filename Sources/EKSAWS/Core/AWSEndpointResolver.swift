@@ -9,7 +9,6 @@ import Foundation
 public struct AWSEndpointResolver: Sendable {
     /// An endpoint for every service, from `--endpoint-url`.
     public var explicitEndpoint: URL?
-    /// The environment.
     public var environment: [String: String]
     /// The shared config, for the profile's endpoint settings.
     public var shared: AWSSharedConfiguration?

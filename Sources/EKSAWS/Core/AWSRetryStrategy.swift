@@ -10,7 +10,6 @@ public struct AWSRetryStrategy: Sendable {
     public var maxAttempts: Int
     /// The largest backoff between attempts (20 s in the standard mode).
     public var maxBackoff: Duration
-    /// The sleeper.
     public var sleeper: AWSSleeper
     /// A random number in `[0, 1)` for jitter.
     public var random: @Sendable () -> Double

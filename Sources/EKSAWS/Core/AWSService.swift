@@ -20,7 +20,6 @@ public struct AWSServiceDescriptor: Sendable, Equatable {
     public var serviceID: String
     /// The API version sent with query requests.
     public var apiVersion: String
-    /// The protocol.
     public var wireProtocol: AWSProtocol
     /// Whether the service has one global endpoint per partition (IAM).
     public var isGlobal: Bool

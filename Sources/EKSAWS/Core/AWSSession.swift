@@ -3,9 +3,7 @@ import Logging
 
 /// Options a user gives on the command line (or a program in code) for reaching AWS.
 public struct AWSSessionOptions: Sendable {
-    /// `--profile`.
     public var profile: String?
-    /// `--region`.
     public var region: String?
     /// `--endpoint-url`, for every service.
     public var endpointURL: URL?
@@ -62,7 +60,6 @@ public struct AWSSessionOptions: Sendable {
 /// see ``AsyncHTTPTransport``). Nothing here is process-wide: two sessions never share state they did not both get
 /// from their options.
 public final class AWSSession: Sendable {
-    /// The region.
     public let region: AWSRegion
     /// Where the region came from (for messages), e.g. `--region` or `AWS_REGION`.
     public let regionSource: String

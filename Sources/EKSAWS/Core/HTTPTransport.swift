@@ -12,7 +12,6 @@ public struct AWSHTTPRequest: Sendable {
     public var url: URL
     /// Headers, in order.
     public var headers: [(name: String, value: String)]
-    /// The body.
     public var body: [UInt8]
 
     /// Creates a request.
@@ -26,11 +25,9 @@ public struct AWSHTTPRequest: Sendable {
 
 /// An HTTP response as the AWS client reads it.
 public struct AWSHTTPResponse: Sendable {
-    /// The status code.
     public var statusCode: Int
     /// Headers, in order.
     public var headers: [(name: String, value: String)]
-    /// The body.
     public var body: [UInt8]
 
     /// Creates a response.
@@ -80,7 +77,11 @@ public final class AsyncHTTPTransport: AWSHTTPTransport {
 
     /// Shuts the underlying client down (closing its connections); later calls do nothing.
     public func shutdown() async throws {
-        guard isShutDown.withLock({ done in defer { done = true }; return !done }) else { return }
+        guard
+            isShutDown.withLock({ done in
+                defer { done = true }; return !done
+            })
+        else { return }
         try await client.shutdown()
     }
 

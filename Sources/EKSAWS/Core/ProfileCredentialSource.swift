@@ -5,7 +5,6 @@ import Foundation
 /// `external_id`) → `web_identity_token_file` → static keys in the credentials file → `credential_process` → static
 /// keys in the config file.
 public struct ProfileCredentialSource: AWSCredentialSource {
-    /// The context.
     public let context: AWSCredentialContext
     /// The profile to read.
     public let profile: String
@@ -175,7 +174,6 @@ public enum CredentialProcess {
         public var Version: Int
         /// The access key id.
         public var AccessKeyId: String
-        /// The secret key.
         public var SecretAccessKey: String
         /// The session token of temporary credentials.
         public var SessionToken: String?

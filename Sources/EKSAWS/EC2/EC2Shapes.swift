@@ -20,11 +20,9 @@ public struct EC2Filter: Sendable, Equatable {
     public static func tag(_ key: String, _ values: String...) -> EC2Filter { EC2Filter(name: "tag:\(key)", values: values) }
 }
 
-/// A `Tag`.
+/// EC2's `Tag` shape as the API returns it: the members this library reads.
 public struct EC2Tag: EC2Decodable, Equatable {
-    /// The key.
     public var key: String
-    /// The value.
     public var value: String
 
     /// Creates a tag.
@@ -60,7 +58,6 @@ extension Array where Element == EC2Tag {
 public struct EC2TagSpecification: Sendable, Equatable {
     /// The resource type, e.g. `vpc`, `subnet`, `natgateway`, `elastic-ip`.
     public var resourceType: String
-    /// The tags.
     public var tags: [EC2Tag]
 
     /// Creates a tag specification.
@@ -81,7 +78,6 @@ public struct EC2AvailabilityZone: EC2Decodable, Equatable {
     public var zoneId = ""
     /// `available`, …
     public var state = ""
-    /// The region.
     public var regionName = ""
     /// `availability-zone`, `local-zone`, `wavelength-zone`.
     public var zoneType: String?
@@ -102,12 +98,11 @@ public struct EC2AvailabilityZone: EC2Decodable, Equatable {
     }
 }
 
-/// A `Vpc`.
+/// EC2's `Vpc` shape as the API returns it: the members this library reads.
 public struct EC2Vpc: EC2Decodable, Equatable {
     /// `vpcId`: EC2 always returns it.
     package static var requiredMembers: [(element: String, value: KeyPath<Self, String>)] { [("vpcId", \.vpcId)] }
 
-    /// The id.
     public var vpcId = ""
     /// The primary IPv4 CIDR block.
     public var cidrBlock = ""
@@ -119,7 +114,6 @@ public struct EC2Vpc: EC2Decodable, Equatable {
     public var dhcpOptionsId: String?
     /// The owner account.
     public var ownerId: String?
-    /// The tags.
     public var tags: [EC2Tag] = []
 
     /// An empty value.
@@ -140,20 +134,19 @@ public struct EC2Vpc: EC2Decodable, Equatable {
     }
 }
 
-/// A `Subnet`.
+/// EC2's `Subnet` shape as the API returns it: the members this library reads.
 public struct EC2Subnet: EC2Decodable, Equatable {
     /// `subnetId`, `vpcId`: EC2 always returns them.
-    package static var requiredMembers: [(element: String, value: KeyPath<Self, String>)] { [("subnetId", \.subnetId), ("vpcId", \.vpcId)] }
+    package static var requiredMembers: [(element: String, value: KeyPath<Self, String>)] {
+        [("subnetId", \.subnetId), ("vpcId", \.vpcId)]
+    }
 
-    /// The id.
     public var subnetId = ""
-    /// The VPC.
     public var vpcId = ""
     /// The IPv4 CIDR block.
     public var cidrBlock = ""
     /// The zone name.
     public var availabilityZone = ""
-    /// The zone id.
     public var availabilityZoneId: String?
     /// `pending` or `available`.
     public var state = ""
@@ -161,9 +154,7 @@ public struct EC2Subnet: EC2Decodable, Equatable {
     public var mapPublicIpOnLaunch = false
     /// Free addresses.
     public var availableIpAddressCount: Int?
-    /// The ARN.
     public var subnetArn: String?
-    /// The tags.
     public var tags: [EC2Tag] = []
 
     /// An empty value.
@@ -189,7 +180,6 @@ public struct EC2Subnet: EC2Decodable, Equatable {
 
 /// An `InternetGatewayAttachment`.
 public struct EC2InternetGatewayAttachment: EC2Decodable, Equatable {
-    /// The VPC.
     public var vpcId = ""
     /// `available` (EC2 says available, not attached), `attaching`, `detaching`, …
     public var state = ""
@@ -210,13 +200,13 @@ public struct EC2InternetGatewayAttachment: EC2Decodable, Equatable {
 /// An `InternetGateway`.
 public struct EC2InternetGateway: EC2Decodable, Equatable {
     /// `internetGatewayId`: EC2 always returns it.
-    package static var requiredMembers: [(element: String, value: KeyPath<Self, String>)] { [("internetGatewayId", \.internetGatewayId)] }
+    package static var requiredMembers: [(element: String, value: KeyPath<Self, String>)] {
+        [("internetGatewayId", \.internetGatewayId)]
+    }
 
-    /// The id.
     public var internetGatewayId = ""
     /// The VPC attachments.
     public var attachments: [EC2InternetGatewayAttachment] = []
-    /// The tags.
     public var tags: [EC2Tag] = []
 
     /// An empty value.
@@ -235,7 +225,6 @@ public struct EC2InternetGateway: EC2Decodable, Equatable {
 
 /// An `Address` (Elastic IP).
 public struct EC2Address: EC2Decodable, Equatable {
-    /// The allocation id.
     public var allocationId: String?
     /// The public IPv4 address.
     public var publicIp = ""
@@ -247,7 +236,6 @@ public struct EC2Address: EC2Decodable, Equatable {
     public var networkInterfaceId: String?
     /// The private address it maps to.
     public var privateIpAddress: String?
-    /// The tags.
     public var tags: [EC2Tag] = []
 
     /// An empty value.
@@ -299,11 +287,9 @@ public struct EC2NatGateway: EC2Decodable, Equatable {
     /// `natGatewayId`: EC2 always returns it.
     package static var requiredMembers: [(element: String, value: KeyPath<Self, String>)] { [("natGatewayId", \.natGatewayId)] }
 
-    /// The id.
     public var natGatewayId = ""
     /// The subnet it lives in.
     public var subnetId = ""
-    /// The VPC.
     public var vpcId = ""
     /// `pending`, `failed`, `available`, `deleting`, `deleted`.
     public var state = ""
@@ -315,11 +301,8 @@ public struct EC2NatGateway: EC2Decodable, Equatable {
     public var deleteTime: Date?
     /// Why it failed.
     public var failureCode: String?
-    /// The failure message.
     public var failureMessage: String?
-    /// Its addresses.
     public var addresses: [EC2NatGatewayAddress] = []
-    /// The tags.
     public var tags: [EC2Tag] = []
 
     /// An empty value.
@@ -344,13 +327,12 @@ public struct EC2NatGateway: EC2Decodable, Equatable {
     }
 }
 
-/// A `Route`.
+/// EC2's `Route` shape as the API returns it: the members this library reads.
 public struct EC2Route: EC2Decodable, Equatable {
     /// The IPv4 destination.
     public var destinationCidrBlock: String?
     /// An internet gateway (or `local`).
     public var gatewayId: String?
-    /// A NAT gateway.
     public var natGatewayId: String?
     /// `active` or `blackhole`.
     public var state: String?
@@ -376,11 +358,12 @@ public struct EC2Route: EC2Decodable, Equatable {
 /// A `RouteTableAssociation`.
 public struct EC2RouteTableAssociation: EC2Decodable, Equatable {
     /// `routeTableAssociationId`: EC2 always returns it.
-    package static var requiredMembers: [(element: String, value: KeyPath<Self, String>)] { [("routeTableAssociationId", \.routeTableAssociationId)] }
+    package static var requiredMembers: [(element: String, value: KeyPath<Self, String>)] {
+        [("routeTableAssociationId", \.routeTableAssociationId)]
+    }
 
     /// The association id (for `DisassociateRouteTable`).
     public var routeTableAssociationId = ""
-    /// The route table.
     public var routeTableId: String?
     /// The subnet, for subnet associations.
     public var subnetId: String?
@@ -424,15 +407,10 @@ public struct EC2RouteTable: EC2Decodable, Equatable {
     /// `routeTableId`: EC2 always returns it.
     package static var requiredMembers: [(element: String, value: KeyPath<Self, String>)] { [("routeTableId", \.routeTableId)] }
 
-    /// The id.
     public var routeTableId = ""
-    /// The VPC.
     public var vpcId = ""
-    /// The routes.
     public var routes: [EC2Route] = []
-    /// The associations.
     public var associations: [EC2RouteTableAssociation] = []
-    /// The tags.
     public var tags: [EC2Tag] = []
 
     /// An empty value.
@@ -458,7 +436,6 @@ public struct EC2RouteTable: EC2Decodable, Equatable {
 public struct EC2IpRange: EC2Decodable, Equatable {
     /// The CIDR, e.g. `0.0.0.0/0`.
     public var cidrIp = ""
-    /// A description.
     public var description: String?
 
     /// Creates a range.
@@ -482,9 +459,7 @@ public struct EC2IpRange: EC2Decodable, Equatable {
 
 /// A `UserIdGroupPair`: a security group as a rule's source or destination.
 public struct EC2UserIdGroupPair: EC2Decodable, Equatable {
-    /// The group.
     public var groupId = ""
-    /// A description.
     public var description: String?
 
     /// Creates a pair.
@@ -555,13 +530,9 @@ public struct EC2SecurityGroup: EC2Decodable, Equatable {
     /// `groupId`: EC2 always returns it.
     package static var requiredMembers: [(element: String, value: KeyPath<Self, String>)] { [("groupId", \.groupId)] }
 
-    /// The id.
     public var groupId = ""
-    /// The name.
     public var groupName = ""
-    /// The description.
     public var description = ""
-    /// The VPC.
     public var vpcId: String?
     /// The owner account.
     public var ownerId: String?
@@ -569,7 +540,6 @@ public struct EC2SecurityGroup: EC2Decodable, Equatable {
     public var ipPermissions: [EC2IpPermission] = []
     /// Outbound rules.
     public var ipPermissionsEgress: [EC2IpPermission] = []
-    /// The tags.
     public var tags: [EC2Tag] = []
 
     /// An empty value.
@@ -613,9 +583,7 @@ public struct EC2InstanceState: EC2Decodable, Equatable {
 
 /// A `GroupIdentifier`.
 public struct EC2GroupIdentifier: EC2Decodable, Equatable {
-    /// The group id.
     public var groupId = ""
-    /// The group name.
     public var groupName: String?
 
     /// An empty value.
@@ -636,21 +604,16 @@ public struct EC2Instance: EC2Decodable, Equatable {
     /// `instanceId`: EC2 always returns it.
     package static var requiredMembers: [(element: String, value: KeyPath<Self, String>)] { [("instanceId", \.instanceId)] }
 
-    /// The id.
     public var instanceId = ""
     /// The AMI.
     public var imageId: String?
-    /// The instance type.
     public var instanceType = ""
-    /// The state.
     public var state = EC2InstanceState()
     /// The private DNS name (the Kubernetes node name on EKS).
     public var privateDnsName: String?
     /// The private IPv4 address.
     public var privateIpAddress: String?
-    /// The subnet.
     public var subnetId: String?
-    /// The VPC.
     public var vpcId: String?
     /// The zone (`placement.availabilityZone`).
     public var availabilityZone: String?
@@ -664,9 +627,7 @@ public struct EC2Instance: EC2Decodable, Equatable {
     public var httpTokens: String?
     /// The IMDS hop limit.
     public var httpPutResponseHopLimit: Int?
-    /// The security groups.
     public var securityGroups: [EC2GroupIdentifier] = []
-    /// The tags.
     public var tags: [EC2Tag] = []
 
     /// An empty value.
@@ -733,11 +694,9 @@ struct EC2MetadataOptions: EC2Decodable {
 
 /// A `Reservation`: instances launched together.
 public struct EC2Reservation: EC2Decodable, Equatable {
-    /// The id.
     public var reservationId = ""
     /// The owner account.
     public var ownerId: String?
-    /// The instances.
     public var instances: [EC2Instance] = []
 
     /// An empty value.
@@ -759,7 +718,6 @@ public struct EC2InstanceStateChange: EC2Decodable, Equatable {
     /// `instanceId`: EC2 always returns it.
     package static var requiredMembers: [(element: String, value: KeyPath<Self, String>)] { [("instanceId", \.instanceId)] }
 
-    /// The instance.
     public var instanceId = ""
     /// The state now.
     public var currentState = EC2InstanceState()
@@ -783,19 +741,16 @@ public struct EC2InstanceStateChange: EC2Decodable, Equatable {
 /// A `LaunchTemplate`.
 public struct EC2LaunchTemplate: EC2Decodable, Equatable {
     /// `launchTemplateId`: EC2 always returns it.
-    package static var requiredMembers: [(element: String, value: KeyPath<Self, String>)] { [("launchTemplateId", \.launchTemplateId)] }
+    package static var requiredMembers: [(element: String, value: KeyPath<Self, String>)] {
+        [("launchTemplateId", \.launchTemplateId)]
+    }
 
-    /// The id.
     public var launchTemplateId = ""
-    /// The name.
     public var launchTemplateName = ""
     /// When it was created.
     public var createTime: Date?
-    /// The default version.
     public var defaultVersionNumber: Int?
-    /// The latest version.
     public var latestVersionNumber: Int?
-    /// The tags.
     public var tags: [EC2Tag] = []
 
     /// An empty value.
@@ -817,9 +772,7 @@ public struct EC2LaunchTemplate: EC2Decodable, Equatable {
 
 /// A `NetworkInterfaceAttachment`.
 public struct EC2NetworkInterfaceAttachment: EC2Decodable, Equatable {
-    /// The attachment id.
     public var attachmentId: String?
-    /// The instance.
     public var instanceId: String?
     /// `attaching`, `attached`, `detaching`, `detached`.
     public var status: String?
@@ -841,13 +794,12 @@ public struct EC2NetworkInterfaceAttachment: EC2Decodable, Equatable {
 /// A `NetworkInterface` (ENIs left behind by the VPC CNI or load balancers block subnet deletion).
 public struct EC2NetworkInterface: EC2Decodable, Equatable {
     /// `networkInterfaceId`: EC2 always returns it.
-    package static var requiredMembers: [(element: String, value: KeyPath<Self, String>)] { [("networkInterfaceId", \.networkInterfaceId)] }
+    package static var requiredMembers: [(element: String, value: KeyPath<Self, String>)] {
+        [("networkInterfaceId", \.networkInterfaceId)]
+    }
 
-    /// The id.
     public var networkInterfaceId = ""
-    /// The subnet.
     public var subnetId: String?
-    /// The VPC.
     public var vpcId: String?
     /// `available`, `in-use`, …
     public var status = ""
@@ -859,11 +811,9 @@ public struct EC2NetworkInterface: EC2Decodable, Equatable {
     public var privateIpAddress: String?
     /// Whether AWS manages it.
     public var requesterManaged: Bool?
-    /// The attachment.
     public var attachment: EC2NetworkInterfaceAttachment?
     /// The security groups.
     public var groups: [EC2GroupIdentifier] = []
-    /// The tags.
     public var tags: [EC2Tag] = []
 
     /// An empty value.
@@ -890,7 +840,6 @@ public struct EC2NetworkInterface: EC2Decodable, Equatable {
 
 /// A `DescribeInstances` page.
 public struct EC2DescribeInstancesPage: EC2Decodable, Equatable {
-    /// The reservations.
     public var reservations: [EC2Reservation] = []
     /// The next page's token.
     public var nextToken: String?

@@ -34,13 +34,11 @@ public struct EKSVpcConfigRequest: Codable, Sendable, Equatable {
 
 /// `VpcConfigResponse`.
 public struct EKSVpcConfigResponse: Codable, Sendable, Equatable {
-    /// The subnets.
     public var subnetIds: [String]?
     /// The extra security groups.
     public var securityGroupIds: [String]?
     /// The security group EKS created for the cluster.
     public var clusterSecurityGroupId: String?
-    /// The VPC.
     public var vpcId: String?
     /// Public endpoint on or off.
     public var endpointPublicAccess: Bool?
@@ -64,7 +62,7 @@ public struct EKSLogSetup: Codable, Sendable, Equatable {
     }
 }
 
-/// `Logging`.
+/// EKS's `Logging` shape as the API returns it: the members this library reads.
 public struct EKSLogging: Codable, Sendable, Equatable {
     /// The setups.
     public var clusterLogging: [EKSLogSetup]?
@@ -89,7 +87,6 @@ public struct EKSAccessConfig: Codable, Sendable, Equatable {
 
 /// `KubernetesNetworkConfigRequest` / `…Response`.
 public struct EKSKubernetesNetworkConfig: Codable, Sendable, Equatable {
-    /// The service CIDR.
     public var serviceIpv4Cidr: String?
     /// `ipv4` or `ipv6`.
     public var ipFamily: String?
@@ -103,7 +100,6 @@ public struct EKSKubernetesNetworkConfig: Codable, Sendable, Equatable {
 
 /// `CreateCluster` input.
 public struct EKSCreateClusterRequest: Codable, Sendable, Equatable {
-    /// The name.
     public var name: String
     /// The Kubernetes version, e.g. `1.31`.
     public var version: String?
@@ -117,7 +113,6 @@ public struct EKSCreateClusterRequest: Codable, Sendable, Equatable {
     public var logging: EKSLogging?
     /// The idempotency token.
     public var clientRequestToken: String?
-    /// Tags.
     public var tags: [String: String]?
     /// Authentication mode.
     public var accessConfig: EKSAccessConfig?
@@ -150,17 +145,17 @@ public struct EKSCreateClusterRequest: Codable, Sendable, Equatable {
     }
 }
 
-/// `Cluster`.
+/// EKS's `Cluster` shape as the API returns it: the members this library reads.
 public struct EKSCluster: Codable, Sendable, Equatable {
-    /// `Certificate`.
+    /// EKS's `Certificate` shape as the API returns it: the members this library reads.
     public struct Certificate: Codable, Sendable, Equatable {
         /// Base64 PEM of the cluster CA.
         public var data: String?
     }
 
-    /// `Identity`.
+    /// EKS's `Identity` shape as the API returns it: the members this library reads.
     public struct Identity: Codable, Sendable, Equatable {
-        /// `OIDC`.
+        /// EKS's `OIDC` shape as the API returns it: the members this library reads.
         public struct OIDC: Codable, Sendable, Equatable {
             /// The issuer URL.
             public var issuer: String?
@@ -170,9 +165,7 @@ public struct EKSCluster: Codable, Sendable, Equatable {
         public var oidc: OIDC?
     }
 
-    /// The name.
     public var name: String
-    /// The ARN.
     public var arn: String?
     /// When it was created.
     public var createdAt: Date?
@@ -186,7 +179,6 @@ public struct EKSCluster: Codable, Sendable, Equatable {
     public var resourcesVpcConfig: EKSVpcConfigResponse?
     /// Service CIDR and IP family.
     public var kubernetesNetworkConfig: EKSKubernetesNetworkConfig?
-    /// Logging.
     public var logging: EKSLogging?
     /// The OIDC issuer.
     public var identity: Identity?
@@ -196,7 +188,6 @@ public struct EKSCluster: Codable, Sendable, Equatable {
     public var certificateAuthority: Certificate?
     /// `eks.N`.
     public var platformVersion: String?
-    /// Tags.
     public var tags: [String: String]?
     /// Authentication mode.
     public var accessConfig: EKSAccessConfig?
@@ -204,9 +195,7 @@ public struct EKSCluster: Codable, Sendable, Equatable {
 
 /// `ErrorDetail` of an update.
 public struct EKSErrorDetail: Codable, Sendable, Equatable {
-    /// The code.
     public var errorCode: String?
-    /// The message.
     public var errorMessage: String?
     /// The resources involved.
     public var resourceIds: [String]?
@@ -220,9 +209,8 @@ public struct EKSUpdateParam: Codable, Sendable, Equatable {
     public var value: String?
 }
 
-/// `Update`.
+/// EKS's `Update` shape as the API returns it: the members this library reads.
 public struct EKSUpdate: Codable, Sendable, Equatable {
-    /// The id.
     public var id: String
     /// Its progress.
     public var status: EKSUpdateStatus
@@ -232,7 +220,6 @@ public struct EKSUpdate: Codable, Sendable, Equatable {
     public var params: [EKSUpdateParam]?
     /// When it started.
     public var createdAt: Date?
-    /// Errors.
     public var errors: [EKSErrorDetail]?
 }
 
@@ -253,11 +240,9 @@ public struct EKSScalingConfig: Codable, Sendable, Equatable {
     }
 }
 
-/// `Taint`.
+/// EKS's `Taint` shape as the API returns it: the members this library reads.
 public struct EKSTaint: Codable, Sendable, Equatable {
-    /// The key.
     public var key: String?
-    /// The value.
     public var value: String?
     /// `NO_SCHEDULE`, `NO_EXECUTE` or `PREFER_NO_SCHEDULE`.
     public var effect: String?
@@ -272,11 +257,8 @@ public struct EKSTaint: Codable, Sendable, Equatable {
 
 /// `LaunchTemplateSpecification`.
 public struct EKSLaunchTemplateSpecification: Codable, Sendable, Equatable {
-    /// The name.
     public var name: String?
-    /// The version.
     public var version: String?
-    /// The id.
     public var id: String?
 
     /// Creates a specification.
@@ -289,29 +271,23 @@ public struct EKSLaunchTemplateSpecification: Codable, Sendable, Equatable {
 
 /// `CreateNodegroup` input.
 public struct EKSCreateNodegroupRequest: Codable, Sendable, Equatable {
-    /// The name.
     public var nodegroupName: String
     /// Sizes.
     public var scalingConfig: EKSScalingConfig?
     /// Root volume size (GiB), when there is no launch template.
     public var diskSize: Int?
-    /// The subnets.
     public var subnets: [String]
-    /// Instance types.
     public var instanceTypes: [String]?
     /// `AL2023_x86_64_STANDARD`, `BOTTLEROCKET_ARM_64`, …
     public var amiType: String?
-    /// The node role.
     public var nodeRole: String
     /// Kubernetes labels.
     public var labels: [String: String]?
     /// Kubernetes taints.
     public var taints: [EKSTaint]?
-    /// Tags.
     public var tags: [String: String]?
     /// The idempotency token.
     public var clientRequestToken: String?
-    /// A launch template.
     public var launchTemplate: EKSLaunchTemplateSpecification?
     /// `ON_DEMAND` or `SPOT`.
     public var capacityType: String?
@@ -354,21 +330,17 @@ public struct EKSCreateNodegroupRequest: Codable, Sendable, Equatable {
 
 /// `Issue` (nodegroup and add-on health).
 public struct EKSIssue: Codable, Sendable, Equatable {
-    /// The code.
     public var code: String?
-    /// The message.
     public var message: String?
-    /// The resources.
     public var resourceIds: [String]?
 }
 
 /// `NodegroupHealth` / `AddonHealth`.
 public struct EKSHealth: Codable, Sendable, Equatable {
-    /// The issues.
     public var issues: [EKSIssue]?
 }
 
-/// `Nodegroup`.
+/// EKS's `Nodegroup` shape as the API returns it: the members this library reads.
 public struct EKSNodegroup: Codable, Sendable, Equatable {
     /// `NodegroupResources`.
     public struct Resources: Codable, Sendable, Equatable {
@@ -384,11 +356,8 @@ public struct EKSNodegroup: Codable, Sendable, Equatable {
         public var remoteAccessSecurityGroup: String?
     }
 
-    /// The name.
     public var nodegroupName: String
-    /// The ARN.
     public var nodegroupArn: String?
-    /// The cluster.
     public var clusterName: String?
     /// The Kubernetes version.
     public var version: String?
@@ -404,27 +373,17 @@ public struct EKSNodegroup: Codable, Sendable, Equatable {
     public var capacityType: String?
     /// Sizes.
     public var scalingConfig: EKSScalingConfig?
-    /// Instance types.
     public var instanceTypes: [String]?
-    /// Subnets.
     public var subnets: [String]?
-    /// AMI type.
     public var amiType: String?
-    /// The node role.
     public var nodeRole: String?
-    /// Labels.
     public var labels: [String: String]?
-    /// Taints.
     public var taints: [EKSTaint]?
     /// Underlying resources.
     public var resources: Resources?
-    /// Disk size.
     public var diskSize: Int?
-    /// Health.
     public var health: EKSHealth?
-    /// Launch template.
     public var launchTemplate: EKSLaunchTemplateSpecification?
-    /// Tags.
     public var tags: [String: String]?
 }
 
@@ -483,9 +442,7 @@ public struct EKSNodegroupConfigUpdate: Codable, Sendable, Equatable {
 
 /// `AddonPodIdentityAssociations`.
 public struct EKSAddonPodIdentityAssociation: Codable, Sendable, Equatable {
-    /// The service account.
     public var serviceAccount: String
-    /// The role.
     public var roleArn: String
 
     /// Creates one.
@@ -536,19 +493,14 @@ public struct EKSAddonRequest: Codable, Sendable, Equatable {
     }
 }
 
-/// `Addon`.
+/// EKS's `Addon` shape as the API returns it: the members this library reads.
 public struct EKSAddon: Codable, Sendable, Equatable {
-    /// The name.
     public var addonName: String
-    /// The cluster.
     public var clusterName: String?
     /// Its lifecycle state.
     public var status: EKSAddonStatus
-    /// The version.
     public var addonVersion: String?
-    /// Health.
     public var health: EKSHealth?
-    /// The ARN.
     public var addonArn: String?
     /// When it was created.
     public var createdAt: Date?
@@ -556,19 +508,16 @@ public struct EKSAddon: Codable, Sendable, Equatable {
     public var modifiedAt: Date?
     /// The IRSA role.
     public var serviceAccountRoleArn: String?
-    /// Tags.
     public var tags: [String: String]?
-    /// Configuration.
     public var configurationValues: String?
     /// ARNs of the Pod Identity associations it owns.
     public var podIdentityAssociations: [String]?
 }
 
-/// `Compatibility`.
+/// EKS's `Compatibility` shape as the API returns it: the members this library reads.
 public struct EKSAddonCompatibility: Codable, Sendable, Equatable {
     /// The Kubernetes version.
     public var clusterVersion: String?
-    /// Platform versions.
     public var platformVersions: [String]?
     /// Whether this is the default add-on version for that Kubernetes version.
     public var defaultVersion: Bool?
@@ -576,9 +525,7 @@ public struct EKSAddonCompatibility: Codable, Sendable, Equatable {
 
 /// `AddonVersionInfo`.
 public struct EKSAddonVersionInfo: Codable, Sendable, Equatable {
-    /// The version.
     public var addonVersion: String
-    /// Architectures.
     public var architecture: [String]?
     /// Compatible Kubernetes versions.
     public var compatibilities: [EKSAddonCompatibility]?
@@ -594,29 +541,20 @@ public struct EKSAddonInfo: Codable, Sendable, Equatable {
     public var addonName: String
     /// `networking`, …
     public var type: String?
-    /// The versions.
     public var addonVersions: [EKSAddonVersionInfo]?
-    /// The publisher.
     public var publisher: String?
-    /// The owner.
     public var owner: String?
 }
 
 /// `PodIdentityAssociation` (and its list summary, whose role and dates are absent).
 public struct EKSPodIdentityAssociation: Codable, Sendable, Equatable {
-    /// The cluster.
     public var clusterName: String?
-    /// The namespace.
     public var namespace: String
-    /// The service account.
     public var serviceAccount: String
     /// The role (absent in list summaries).
     public var roleArn: String?
-    /// The ARN.
     public var associationArn: String?
-    /// The id.
     public var associationId: String
-    /// Tags.
     public var tags: [String: String]?
     /// When it was created.
     public var createdAt: Date?
@@ -628,19 +566,15 @@ public struct EKSPodIdentityAssociation: Codable, Sendable, Equatable {
 
 /// `AccessEntry`.
 public struct EKSAccessEntry: Codable, Sendable, Equatable {
-    /// The cluster.
     public var clusterName: String?
     /// The IAM principal.
     public var principalArn: String
-    /// Kubernetes groups.
     public var kubernetesGroups: [String]?
-    /// The ARN.
     public var accessEntryArn: String?
     /// When it was created.
     public var createdAt: Date?
     /// When it last changed.
     public var modifiedAt: Date?
-    /// Tags.
     public var tags: [String: String]?
     /// The Kubernetes user name.
     public var username: String?
@@ -669,7 +603,6 @@ public struct EKSAccessScope: Codable, Sendable, Equatable {
 public struct EKSAssociatedAccessPolicy: Codable, Sendable, Equatable {
     /// The policy ARN (`arn:aws:eks::aws:cluster-access-policy/…`).
     public var policyArn: String
-    /// The scope.
     public var accessScope: EKSAccessScope?
     /// When it was associated.
     public var associatedAt: Date?

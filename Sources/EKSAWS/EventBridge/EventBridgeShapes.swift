@@ -2,9 +2,7 @@ import Foundation
 
 /// An EventBridge `Tag`.
 public struct EventBridgeTag: Codable, Sendable, Equatable {
-    /// The key.
     public var key: String
-    /// The value.
     public var value: String
 
     /// Creates a tag.
@@ -25,9 +23,7 @@ public struct EventBridgeTag: Codable, Sendable, Equatable {
 
 /// A `Rule` (as `DescribeRule` and `ListRules` return it).
 public struct EventBridgeRule: Codable, Sendable, Equatable {
-    /// The name.
     public var name: String
-    /// The ARN.
     public var arn: String?
     /// The event pattern (JSON).
     public var eventPattern: String?
@@ -46,7 +42,7 @@ public struct EventBridgeRule: Codable, Sendable, Equatable {
     }
 }
 
-/// A `Target`.
+/// EventBridge's `Target` shape as the API returns it: the members this library reads.
 public struct EventBridgeTarget: Codable, Sendable, Equatable {
     /// The id, unique per rule.
     public var id: String
@@ -72,11 +68,8 @@ public struct EventBridgeTarget: Codable, Sendable, Equatable {
 
 /// A failed entry of `PutTargets` / `RemoveTargets`.
 public struct EventBridgeFailedEntry: Codable, Sendable, Equatable {
-    /// The target id.
     public var targetId: String?
-    /// The error code.
     public var errorCode: String?
-    /// The error message.
     public var errorMessage: String?
 
     enum CodingKeys: String, CodingKey {

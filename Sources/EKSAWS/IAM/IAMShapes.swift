@@ -2,11 +2,9 @@ import Foundation
 
 // Shapes of the IAM operations the platform uses; names follow botocore's `iam/2010-05-08` model.
 
-/// A `Tag`.
+/// IAM's `Tag` shape as the API returns it: the members this library reads.
 public struct IAMTag: Sendable, Equatable {
-    /// The key.
     public var key: String
-    /// The value.
     public var value: String
 
     /// Creates a tag.
@@ -25,25 +23,20 @@ public struct IAMTag: Sendable, Equatable {
     }
 }
 
-/// A `Role`.
+/// IAM's `Role` shape as the API returns it: the members this library reads.
 public struct IAMRole: Sendable, Equatable {
-    /// The name.
     public var roleName: String
     /// The unique id.
     public var roleId: String
-    /// The ARN.
     public var arn: String
-    /// The path.
     public var path: String
     /// When it was created.
     public var createDate: Date?
     /// The trust policy, URL-decoded to plain JSON.
     public var assumeRolePolicyDocument: String?
-    /// The description.
     public var description: String?
     /// The maximum session length in seconds.
     public var maxSessionDuration: Int?
-    /// The tags.
     public var tags: [IAMTag]
 
     init(_ e: XMLTree, operation: String) throws {
@@ -61,21 +54,15 @@ public struct IAMRole: Sendable, Equatable {
 
 /// An `AttachedPolicy`.
 public struct IAMAttachedPolicy: Sendable, Equatable {
-    /// The policy name.
     public var policyName: String
-    /// The policy ARN.
     public var policyArn: String
 }
 
 /// A managed `Policy`.
 public struct IAMPolicy: Sendable, Equatable {
-    /// The name.
     public var policyName: String
-    /// The id.
     public var policyId: String
-    /// The ARN.
     public var arn: String
-    /// The path.
     public var path: String
     /// The default version, e.g. `v1`.
     public var defaultVersionId: String?
@@ -83,7 +70,6 @@ public struct IAMPolicy: Sendable, Equatable {
     public var attachmentCount: Int?
     /// When it was created.
     public var createDate: Date?
-    /// The tags.
     public var tags: [IAMTag]
 
     init(_ e: XMLTree, operation: String) throws {
@@ -119,19 +105,14 @@ public struct IAMPolicyVersion: Sendable, Equatable {
 
 /// An `InstanceProfile`.
 public struct IAMInstanceProfile: Sendable, Equatable {
-    /// The name.
     public var instanceProfileName: String
-    /// The id.
     public var instanceProfileId: String
-    /// The ARN.
     public var arn: String
-    /// The path.
     public var path: String
     /// When it was created.
     public var createDate: Date?
     /// The role in it (at most one).
     public var roles: [IAMRole]
-    /// The tags.
     public var tags: [IAMTag]
 
     init(_ e: XMLTree, operation: String) throws {
@@ -147,7 +128,6 @@ public struct IAMInstanceProfile: Sendable, Equatable {
 
 /// An OpenID Connect provider (`GetOpenIDConnectProvider`).
 public struct IAMOpenIDConnectProvider: Sendable, Equatable {
-    /// The ARN.
     public var arn: String
     /// The issuer URL without `https://`, as IAM returns it.
     public var url: String
@@ -157,6 +137,5 @@ public struct IAMOpenIDConnectProvider: Sendable, Equatable {
     public var thumbprintList: [String]
     /// When it was created.
     public var createDate: Date?
-    /// The tags.
     public var tags: [IAMTag]
 }

@@ -6,7 +6,6 @@ package struct QueryParameters: Sendable, Equatable {
     /// Which flattening rules apply.
     package enum Flavour: Sendable { case ec2, query }
 
-    /// The flavour.
     package let flavour: Flavour
     /// Name/value pairs in the order they were added.
     package private(set) var pairs: [(String, String)] = []

@@ -22,7 +22,6 @@ public struct STSClient: Sendable {
 
     /// Temporary credentials and who they act as.
     public struct AssumedCredentials: Sendable, Equatable {
-        /// The credentials.
         public var credentials: AWSCredentials
         /// The assumed-role ARN (`AssumeRole`, `AssumeRoleWithWebIdentity`).
         public var assumedRoleARN: String?

@@ -8,7 +8,6 @@
 package enum FlatJSONObject {
     /// A value of the object.
     package enum Value: Sendable, Equatable {
-        /// A string.
         case string(String)
         /// An integer (fits in `Int`).
         case integer(Int)

@@ -96,7 +96,6 @@ public struct EKSTokenError: Error, Sendable, Equatable, CustomStringConvertible
         case credentials = "Credentials"
     }
 
-    /// The code.
     public var code: Code
     /// What happened and how to fix it.
     public var message: String

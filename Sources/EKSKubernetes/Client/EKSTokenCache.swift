@@ -19,7 +19,6 @@ public struct EKSTokenCache: Sendable {
     public struct Key: Sendable, Equatable {
         /// The cluster name.
         public var cluster: String
-        /// The region.
         public var region: String
         /// Who signs: the access key id, or `profile:<name>` for profiles whose keys are not known up front.
         public var identity: String

@@ -16,7 +16,6 @@ public final class EKSTokenProvider: Sendable {
         public var region: String?
         /// Assume this role first (session name `EKSGetTokenAuth`).
         public var roleARN: String?
-        /// `--profile`.
         public var profile: String?
         /// `--endpoint-url` for STS calls (assume role); the token itself always names the regional STS host.
         public var endpointURL: URL?
@@ -24,7 +23,6 @@ public final class EKSTokenProvider: Sendable {
         public var useCache: Bool
         /// The cache directory; `nil` means the default one.
         public var cacheDirectory: String?
-        /// The environment.
         public var environment: [String: String]
         /// Explicit credentials (skip the chain), e.g. from code.
         public var credentials: AWSCredentials?
@@ -53,7 +51,6 @@ public final class EKSTokenProvider: Sendable {
         }
     }
 
-    /// The options.
     public let options: Options
     /// The resolved region.
     public let region: AWSRegion
@@ -61,11 +58,9 @@ public final class EKSTokenProvider: Sendable {
     let shared: AWSSharedConfiguration
     /// The cache, when enabled and a directory is known.
     public let cache: EKSTokenCache?
-    /// The cache key.
     public let cacheKey: EKSTokenCache.Key
     /// Where warnings go (stderr in the CLI).
     let warn: @Sendable (String) -> Void
-    /// The clock.
     let clock: @Sendable () -> Date
     /// Whether a network transport was created (the CLI shuts it down only then).
     let transport = LazyTransport()
@@ -197,7 +192,10 @@ public final class EKSTokenProvider: Sendable {
         }
         guard let roleARN = options.roleARN else { return base }
         guard ARN(parsing: roleARN) != nil, roleARN.contains(":role/") else {
-            throw EKSTokenError(.invalidInput, "the role \"\(roleARN)\" to assume is not an IAM role ARN (arn:aws:iam::…:role/NAME)")
+            throw EKSTokenError(
+                .invalidInput,
+                "the role \"\(roleARN)\" to assume is not an IAM role ARN (arn:aws:iam::…:role/NAME)"
+            )
         }
         let client = AWSClient(
             region: region,

@@ -6,7 +6,6 @@ import NIOHTTP1
 public struct APIResource: Sendable, Equatable {
     /// The API group (`""` for core).
     public var group: String
-    /// The version.
     public var version: String
     /// The plural resource name used in paths, e.g. `deployments`.
     public var plural: String

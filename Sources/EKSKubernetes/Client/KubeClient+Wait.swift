@@ -242,13 +242,10 @@ extension KubeClient {
 
     /// One entry of `status.conditions`.
     public struct Condition: Sendable, Equatable {
-        /// The type.
         public var type: String
         /// `True`, `False` or `Unknown`.
         public var status: String
-        /// The reason.
         public var reason: String
-        /// The message.
         public var message: String
         /// The generation it reflects, when given.
         public var observedGeneration: Int?

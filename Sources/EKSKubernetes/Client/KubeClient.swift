@@ -12,7 +12,6 @@ import Synchronization
 /// TLS trusts the cluster CA only (kubeconfig `certificate-authority(-data)` or EKS DescribeCluster); plain http is
 /// allowed to loopback addresses only. Call ``shutdown()`` when done.
 public final class KubeClient: Sendable {
-    /// The configuration.
     public let configuration: KubeClientConfiguration
     /// The HTTP client (owned; shut down by ``shutdown()``).
     let http: HTTPClient

@@ -28,7 +28,6 @@ public struct KubeClientConfiguration: Sendable {
     /// The kubeconfig's `tls-server-name`. The client cannot send a different TLS server name than the URL's host, so
     /// a different name is reported as a warning (the certificate is verified against the host).
     public var tlsServerName: String?
-    /// The authentication.
     public var authentication: Authentication
     /// The namespace used when an object or call names none.
     public var defaultNamespace: String

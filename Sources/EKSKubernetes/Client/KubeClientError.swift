@@ -28,7 +28,6 @@ public struct KubeClientError: Error, Sendable, CustomStringConvertible {
         case invalidObject = "InvalidObject"
     }
 
-    /// The code.
     public var code: Code
     /// The message (from the `Status`, or ours).
     public var message: String

@@ -11,9 +11,7 @@ extension Kubeconfig {
     /// What `platformctl kubeconfig` writes for one EKS cluster: a cluster, a user with an exec stanza that calls
     /// `platformctl token`, and a context, all named `NAME.REGION` (never the ARN, so no account id in names).
     public struct EKSEntry: Sendable, Equatable {
-        /// The cluster name.
         public var clusterName: String
-        /// The region.
         public var region: String
         /// The API server URL (DescribeCluster `endpoint`).
         public var server: String
@@ -64,10 +62,8 @@ extension Kubeconfig {
 
         /// `NAME.REGION`, the cluster and user entry name.
         public var entryName: String { "\(clusterName).\(region)" }
-        /// The context name.
         public var contextName: String { alias ?? entryName }
 
-        /// The `clusters[]` item.
         var clusterItem: JSONValue {
             [
                 "name": .string(entryName),
@@ -90,7 +86,6 @@ extension Kubeconfig {
             return ["name": .string(entryName), "user": ["exec": .object(exec)]]
         }
 
-        /// The `contexts[]` item.
         var contextItem: JSONValue {
             ["name": .string(contextName), "context": ["cluster": .string(entryName), "user": .string(entryName)]]
         }

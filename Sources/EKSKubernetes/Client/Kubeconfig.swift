@@ -16,15 +16,12 @@ public struct Kubeconfig: Sendable, Equatable {
         public var certificateAuthority: String?
         /// `certificate-authority-data`: base64 PEM.
         public var certificateAuthorityData: String?
-        /// `insecure-skip-tls-verify`.
         public var insecureSkipTLSVerify: Bool
-        /// `tls-server-name`.
         public var tlsServerName: String?
     }
 
     /// An exec credential plugin (`users[].user.exec`).
     public struct ExecConfig: Sendable, Equatable {
-        /// The command.
         public var command: String
         /// Its arguments.
         public var args: [String]
@@ -37,9 +34,7 @@ public struct Kubeconfig: Sendable, Equatable {
 
         /// A name/value pair.
         public struct Pair: Sendable, Equatable {
-            /// The name.
             public var name: String
-            /// The value.
             public var value: String
 
             /// Creates a pair.
@@ -63,7 +58,6 @@ public struct Kubeconfig: Sendable, Equatable {
     public struct User: Sendable, Equatable {
         /// The entry name.
         public var name: String
-        /// `token`.
         public var token: String?
         /// `tokenFile`.
         public var tokenFile: String?
@@ -75,7 +69,6 @@ public struct Kubeconfig: Sendable, Equatable {
         public var clientKey: String?
         /// `client-key-data` (base64 PEM).
         public var clientKeyData: String?
-        /// `exec`.
         public var exec: ExecConfig?
     }
 
@@ -93,13 +86,9 @@ public struct Kubeconfig: Sendable, Equatable {
 
     /// The file it came from (for messages and relative paths).
     public var path: String
-    /// Clusters.
     public var clusters: [Cluster]
-    /// Users.
     public var users: [User]
-    /// Contexts.
     public var contexts: [Context]
-    /// `current-context`.
     public var currentContext: String?
 
     /// Reads and parses a kubeconfig file.

@@ -3,11 +3,8 @@ import EKSAWS
 extension core.v1 {
     /// Scheduling affinity rules.
     public struct Affinity: Codable, Sendable, Equatable {
-        /// Node affinity.
         public var nodeAffinity: NodeAffinity?
-        /// Pod affinity.
         public var podAffinity: PodAffinity?
-        /// Pod anti-affinity.
         public var podAntiAffinity: PodAffinity?
 
         /// Creates affinity rules.
@@ -18,7 +15,7 @@ extension core.v1 {
         }
     }
 
-    /// Node affinity.
+    /// The `NodeAffinity` of the Kubernetes API, with only the fields the platform writes or reads (never `null`).
     public struct NodeAffinity: Codable, Sendable, Equatable {
         /// Hard requirements.
         public var requiredDuringSchedulingIgnoredDuringExecution: NodeSelector?
@@ -37,7 +34,6 @@ extension core.v1 {
 
     /// Terms ORed together.
     public struct NodeSelector: Codable, Sendable, Equatable {
-        /// The terms.
         public var nodeSelectorTerms: [NodeSelectorTerm]
 
         /// Creates a node selector.
@@ -57,7 +53,6 @@ extension core.v1 {
     public struct PreferredSchedulingTerm: Codable, Sendable, Equatable {
         /// 1–100.
         public var weight: Int
-        /// The preference.
         public var preference: NodeSelectorTerm
 
         /// Creates a preference.
@@ -71,9 +66,7 @@ extension core.v1 {
     public struct NodeSelectorRequirement: Codable, Sendable, Equatable {
         /// The label key.
         public var key: String
-        /// The operator.
         public var `operator`: String
-        /// The values.
         public var values: [String]?
 
         /// Creates a requirement.

@@ -11,7 +11,6 @@ extension core.v1 {
         public private(set) var apiVersion: String = "v1"
         /// `ConfigMap`.
         public private(set) var kind: String = "ConfigMap"
-        /// Metadata.
         public var metadata: meta.v1.ObjectMeta
         /// String data.
         public var data: SortedMap<String>?

@@ -1,7 +1,7 @@
 import EKSAWS
 
 extension core.v1 {
-    /// A container.
+    /// The `Container` of the Kubernetes API, with only the fields the platform writes or reads (never `null`).
     public struct Container: Codable, Sendable, Equatable {
         /// The container name.
         public var name: String
@@ -44,9 +44,7 @@ extension core.v1 {
 
     /// One environment variable.
     public struct EnvVar: Codable, Sendable, Equatable {
-        /// The name.
         public var name: String
-        /// The value.
         public var value: String?
 
         /// Creates an environment variable.
@@ -56,7 +54,7 @@ extension core.v1 {
         }
     }
 
-    /// A container port.
+    /// The `ContainerPort` of the Kubernetes API, with only the fields the platform writes or reads (never `null`).
     public struct ContainerPort: Codable, Sendable, Equatable {
         /// An optional port name.
         public var name: String?

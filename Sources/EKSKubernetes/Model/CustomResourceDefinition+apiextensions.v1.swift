@@ -34,11 +34,9 @@ extension apiextensions.v1 {
         public struct Spec: Codable, Sendable, Equatable {
             /// The API group.
             public var group: String
-            /// The names.
             public var names: Names
             /// `Namespaced` or `Cluster`.
             public var scope: String
-            /// The versions.
             public var versions: [Version]
 
             /// Creates a spec.
@@ -52,15 +50,12 @@ extension apiextensions.v1 {
 
         /// Resource names.
         public struct Names: Codable, Sendable, Equatable {
-            /// The kind.
             public var kind: String
             /// The plural resource name.
             public var plural: String
             /// The singular name.
             public var singular: String?
-            /// The list kind.
             public var listKind: String?
-            /// Short names.
             public var shortNames: [String]?
             /// Categories (e.g. `all`).
             public var categories: [String]?
@@ -91,7 +86,6 @@ extension apiextensions.v1 {
             public var served: Bool
             /// Whether this is the storage version.
             public var storage: Bool
-            /// The schema.
             public var schema: Schema?
             /// Subresources (kept unstructured).
             public var subresources: JSONValue?

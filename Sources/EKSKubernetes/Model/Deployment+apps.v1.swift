@@ -1,7 +1,7 @@
 import EKSAWS
 
 extension apps.v1 {
-    /// A Deployment.
+    /// The `Deployment` of the Kubernetes API, with only the fields the platform writes or reads (never `null`).
     public struct Deployment: KubernetesObject {
         /// `apps/v1`.
         public static var apiVersion: String { "apps/v1" }
@@ -11,7 +11,6 @@ extension apps.v1 {
         public private(set) var apiVersion: String = "apps/v1"
         /// `Deployment`.
         public private(set) var kind: String = "Deployment"
-        /// Metadata.
         public var metadata: meta.v1.ObjectMeta
         /// The desired state.
         public var spec: DeploymentSpec

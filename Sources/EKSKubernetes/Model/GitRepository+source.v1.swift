@@ -11,7 +11,6 @@ extension flux.source.v1 {
         public private(set) var apiVersion: String = "source.toolkit.fluxcd.io/v1"
         /// `GitRepository`.
         public private(set) var kind: String = "GitRepository"
-        /// Metadata.
         public var metadata: meta.v1.ObjectMeta
         /// The source.
         public var spec: Spec
@@ -53,9 +52,7 @@ extension flux.source.v1 {
 
         /// A Git revision selector.
         public struct Reference: Codable, Sendable, Equatable {
-            /// A branch.
             public var branch: String?
-            /// A tag.
             public var tag: String?
             /// A semver range over tags.
             public var semver: String?

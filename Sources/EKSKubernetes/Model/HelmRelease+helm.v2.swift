@@ -11,7 +11,6 @@ extension flux.helm.v2 {
         public private(set) var apiVersion: String = "helm.toolkit.fluxcd.io/v2"
         /// `HelmRelease`.
         public private(set) var kind: String = "HelmRelease"
-        /// Metadata.
         public var metadata: meta.v1.ObjectMeta
         /// The release.
         public var spec: Spec
@@ -92,7 +91,6 @@ extension flux.helm.v2 {
             public var crds: CRDPolicy?
             /// Whether to create the target namespace.
             public var createNamespace: Bool?
-            /// Remediation.
             public var remediation: Remediation?
 
             /// Creates install settings.
@@ -107,7 +105,6 @@ extension flux.helm.v2 {
         public struct Upgrade: Codable, Sendable, Equatable {
             /// CRD policy on upgrade.
             public var crds: CRDPolicy?
-            /// Remediation.
             public var remediation: Remediation?
 
             /// Creates upgrade settings.

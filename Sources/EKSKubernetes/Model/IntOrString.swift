@@ -5,7 +5,6 @@ import EKSAWS
 public enum IntOrString: Sendable, Hashable, Codable, CustomStringConvertible {
     /// A whole number.
     case int(Int)
-    /// A string.
     case string(String)
 
     /// Decodes from either a number or a string.

@@ -7,7 +7,6 @@ import Foundation
 /// Objects keep their keys in a dictionary; when encoded, keys are written in sorted order so that output is
 /// byte-stable. `null` is representable (it occurs in upstream documents) but typed models never produce it.
 public enum JSONValue: Sendable, Hashable {
-    /// `null`.
     case null
     /// `true` or `false`.
     case bool(Bool)
@@ -15,7 +14,6 @@ public enum JSONValue: Sendable, Hashable {
     case integer(Int)
     /// A number with a fractional part.
     case number(Double)
-    /// A string.
     case string(String)
     /// An ordered list.
     case array([JSONValue])

@@ -11,7 +11,6 @@ extension flux.kustomize.v1 {
         public private(set) var apiVersion: String = "kustomize.toolkit.fluxcd.io/v1"
         /// `Kustomization`.
         public private(set) var kind: String = "Kustomization"
-        /// Metadata.
         public var metadata: meta.v1.ObjectMeta
         /// The Kustomization.
         public var spec: Spec
@@ -38,7 +37,6 @@ extension flux.kustomize.v1 {
             public var wait: Bool?
             /// Timeout for apply and health checks.
             public var timeout: String?
-            /// The source.
             public var sourceRef: flux.CrossNamespaceObjectReference
             /// Specific objects to health-check.
             public var healthChecks: [flux.CrossNamespaceObjectReference]?
@@ -77,7 +75,6 @@ extension flux.kustomize.v1 {
 
         /// A dependency on another Kustomization.
         public struct DependencyReference: Codable, Sendable, Equatable {
-            /// Its name.
             public var name: String
             /// Its namespace (defaults to the same).
             public var namespace: String?
@@ -107,7 +104,6 @@ extension flux.kustomize.v1 {
         public struct SubstituteReference: Codable, Sendable, Equatable {
             /// `ConfigMap` or `Secret`.
             public var kind: String
-            /// Its name.
             public var name: String
             /// Whether a missing object is tolerated.
             public var optional: Bool?
@@ -140,13 +136,9 @@ extension flux.kustomize.v1 {
             public var group: String?
             /// API version.
             public var version: String?
-            /// Kind.
             public var kind: String?
-            /// Name.
             public var name: String?
-            /// Namespace.
             public var namespace: String?
-            /// Label selector.
             public var labelSelector: String?
 
             /// Creates a target.

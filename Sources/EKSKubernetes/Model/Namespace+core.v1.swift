@@ -1,7 +1,7 @@
 import EKSAWS
 
 extension core.v1 {
-    /// A namespace.
+    /// The `Namespace` of the Kubernetes API, with only the fields the platform writes or reads (never `null`).
     public struct Namespace: KubernetesObject {
         /// `v1`.
         public static var apiVersion: String { "v1" }
@@ -11,7 +11,6 @@ extension core.v1 {
         public private(set) var apiVersion: String = "v1"
         /// `Namespace`.
         public private(set) var kind: String = "Namespace"
-        /// Metadata.
         public var metadata: meta.v1.ObjectMeta
 
         /// Creates a namespace.

@@ -59,9 +59,7 @@ extension karpenter.v1 {
 
         /// Node labels and annotations.
         public struct TemplateMetadata: Codable, Sendable, Equatable {
-            /// Labels.
             public var labels: SortedMap<String>?
-            /// Annotations.
             public var annotations: SortedMap<String>?
 
             /// Creates template metadata.
@@ -73,7 +71,6 @@ extension karpenter.v1 {
 
         /// The node spec.
         public struct TemplateSpec: Codable, Sendable, Equatable {
-            /// The node class.
             public var nodeClassRef: NodeClassReference
             /// Scheduling requirements (instance types, capacity type, …).
             public var requirements: [Requirement]
@@ -127,7 +124,6 @@ extension karpenter.v1 {
             public var key: String
             /// `In`, `NotIn`, `Exists`, `DoesNotExist`, `Gt`, `Lt`, `Gte` or `Lte`.
             public var `operator`: String
-            /// The values.
             public var values: [String]?
             /// Minimum distinct values Karpenter must consider.
             public var minValues: Int?

@@ -11,7 +11,6 @@ extension flux.source.v1 {
         public private(set) var apiVersion: String = "source.toolkit.fluxcd.io/v1"
         /// `OCIRepository`.
         public private(set) var kind: String = "OCIRepository"
-        /// Metadata.
         public var metadata: meta.v1.ObjectMeta
         /// The source.
         public var spec: Spec
@@ -53,11 +52,9 @@ extension flux.source.v1 {
 
         /// An OCI reference.
         public struct Reference: Codable, Sendable, Equatable {
-            /// A tag.
             public var tag: String?
             /// A semver range.
             public var semver: String?
-            /// A digest.
             public var digest: String?
 
             /// Creates a reference.

@@ -7,9 +7,7 @@ extension meta.v1 {
         public var name: String?
         /// The namespace (namespaced kinds only).
         public var namespace: String?
-        /// Labels.
         public var labels: SortedMap<String>?
-        /// Annotations.
         public var annotations: SortedMap<String>?
         /// Set by the server; kept when reading objects back.
         public var uid: String?
@@ -17,7 +15,6 @@ extension meta.v1 {
         public var resourceVersion: String?
         /// Set by the server; kept when reading objects back.
         public var generation: Int?
-        /// Finalizers.
         public var finalizers: [String]?
 
         /// Creates metadata.
@@ -75,7 +72,7 @@ extension meta.v1 {
         }
     }
 
-    /// A label selector.
+    /// The `LabelSelector` of the Kubernetes API, with only the fields the platform writes or reads (never `null`).
     public struct LabelSelector: Codable, Sendable, Equatable {
         /// Exact label matches.
         public var matchLabels: SortedMap<String>?

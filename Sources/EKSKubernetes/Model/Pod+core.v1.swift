@@ -1,7 +1,7 @@
 import EKSAWS
 
 extension core.v1 {
-    /// A Pod.
+    /// The `Pod` of the Kubernetes API, with only the fields the platform writes or reads (never `null`).
     public struct Pod: KubernetesObject {
         /// `v1`.
         public static var apiVersion: String { "v1" }
@@ -11,7 +11,6 @@ extension core.v1 {
         public private(set) var apiVersion: String = "v1"
         /// `Pod`.
         public private(set) var kind: String = "Pod"
-        /// Metadata.
         public var metadata: meta.v1.ObjectMeta
         /// The pod spec.
         public var spec: PodSpec
@@ -39,23 +38,17 @@ extension core.v1 {
 
     /// The desired behaviour of a pod.
     public struct PodSpec: Codable, Sendable, Equatable {
-        /// The containers.
         public var containers: [Container]
-        /// Init containers.
         public var initContainers: [Container]?
         /// `Always`, `OnFailure` or `Never`.
         public var restartPolicy: String?
         /// Node label requirements.
         public var nodeSelector: SortedMap<String>?
-        /// Tolerations.
         public var tolerations: [Toleration]?
         /// Affinity rules.
         public var affinity: Affinity?
-        /// Spread constraints.
         public var topologySpreadConstraints: [TopologySpreadConstraint]?
-        /// The service account.
         public var serviceAccountName: String?
-        /// The priority class.
         public var priorityClassName: String?
         /// `ClusterFirst`, `Default`, …
         public var dnsPolicy: String?

@@ -11,7 +11,6 @@ extension core.v1 {
         public private(set) var apiVersion: String = "v1"
         /// `Secret`.
         public private(set) var kind: String = "Secret"
-        /// Metadata.
         public var metadata: meta.v1.ObjectMeta
         /// The secret type, e.g. `Opaque`.
         public var type: String?

@@ -11,7 +11,6 @@ extension core.v1 {
         public private(set) var apiVersion: String = "v1"
         /// `ServiceAccount`.
         public private(set) var kind: String = "ServiceAccount"
-        /// Metadata.
         public var metadata: meta.v1.ObjectMeta
 
         /// Creates a ServiceAccount.

@@ -3,7 +3,6 @@ import EKSAWS
 extension core.v1 {
     /// A node taint.
     public struct Taint: Codable, Sendable, Equatable {
-        /// The key.
         public var key: String
         /// The value (may be absent).
         public var value: String?

@@ -20,13 +20,10 @@ public struct KarpenterValues: Codable, Sendable, Equatable {
     public var dnsPolicy: String?
     /// `nodeSelector`.
     public var nodeSelector: SortedMap<String>?
-    /// `affinity`.
     public var affinity: core.v1.Affinity?
     /// `topologySpreadConstraints`.
     public var topologySpreadConstraints: [core.v1.TopologySpreadConstraint]?
-    /// `tolerations`.
     public var tolerations: [core.v1.Toleration]?
-    /// `controller`.
     public var controller: Controller?
     /// `logLevel`: `debug`, `info` or `error`.
     public var logLevel: String?
@@ -60,7 +57,7 @@ public struct KarpenterValues: Codable, Sendable, Equatable {
         self.logLevel = logLevel
     }
 
-    /// `settings`.
+    /// The chart's `settings` values this platform sets.
     public struct Settings: Codable, Sendable, Equatable {
         /// `settings.clusterName` (required by the chart).
         public var clusterName: String
@@ -130,7 +127,7 @@ public struct KarpenterValues: Codable, Sendable, Equatable {
         }
     }
 
-    /// `controller`.
+    /// The chart's `controller` values this platform sets.
     public struct Controller: Codable, Sendable, Equatable {
         /// `controller.resources`.
         public var resources: core.v1.ResourceRequirements?

@@ -4,13 +4,10 @@ import Foundation
 
 /// A 1Password secret reference: `op://vault/item[/section]/field[?attribute=otp]`.
 public struct OnePasswordReference: Sendable, Equatable, CustomStringConvertible {
-    /// The vault.
     public var vault: String
-    /// The item.
     public var item: String
     /// The section, when the reference has four parts.
     public var section: String?
-    /// The field.
     public var field: String
     /// Query attributes, e.g. `attribute=otp`.
     public var query: String?

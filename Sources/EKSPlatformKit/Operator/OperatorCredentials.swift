@@ -69,7 +69,8 @@ public struct OperatorCredentialBroker: Sendable {
     ) {
         self.settings = settings
         self.sessionOptions = sessionOptions
-        self.onePassword = onePassword ?? OnePasswordCLI(environment: sessionOptions.environment, redactor: sessionOptions.redactor)
+        self.onePassword =
+            onePassword ?? OnePasswordCLI(environment: sessionOptions.environment, redactor: sessionOptions.redactor)
         self.mfaPrompt = mfaPrompt
     }
 
@@ -254,7 +255,6 @@ public struct OperatorCredentialBroker: Sendable {
 public enum OperatorSettingsLocator {
     /// Where the settings came from and what they say.
     public struct Located: Sendable {
-        /// The settings.
         public var settings: PlatformConfig.Operator
         /// The file they came from.
         public var file: String

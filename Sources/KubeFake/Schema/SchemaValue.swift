@@ -2,7 +2,6 @@ import Foundation
 
 /// A JSON value as the validator sees it, converted once from `JSONSerialization` output or plain Swift values.
 public enum SchemaValue: Equatable, Sendable {
-    /// `null`.
     case null
     /// A boolean.
     case bool(Bool)
@@ -10,11 +9,9 @@ public enum SchemaValue: Equatable, Sendable {
     case int(Int)
     /// A number with a fraction (or too large for `Int`).
     case double(Double)
-    /// A string.
     case string(String)
     /// A list.
     case array([SchemaValue])
-    /// An object.
     case object([String: SchemaValue])
 
     /// Converts `JSONSerialization`-style values (`[String: Any]`, `[Any]`, `String`, `NSNumber`, `Int`, `Double`,

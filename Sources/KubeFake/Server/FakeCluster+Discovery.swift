@@ -1,7 +1,6 @@
 import Foundation
 
 extension FakeCluster {
-    /// `/version`.
     var versionDocument: KubeFakeJSON {
         [
             "major": "1", "minor": .string(KubeFakeInfo.minorVersion),
@@ -60,7 +59,6 @@ extension FakeCluster {
         return ["kind": "APIGroupList", "apiVersion": "v1", "groups": .array(groups.compactMap(groupDocument))]
     }
 
-    /// `/apis/{group}`.
     func apiGroup(_ group: String) -> KubeFakeJSON? {
         guard var doc = groupDocument(group) else { return nil }
         doc["kind"] = "APIGroup"

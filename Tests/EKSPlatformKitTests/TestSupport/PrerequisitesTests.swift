@@ -28,7 +28,8 @@ struct PrerequisitesTests {
             ("python3 with botocore", botocoreAvailable(), "pip install botocore (scripts/lib/setup.sh)"),
             ("python3 with awscli", awscliAvailable(), "pip install awscli (scripts/lib/setup.sh)"),
             (
-                ".build/debug/platformctl", FileManager.default.fileExists(atPath: built.appendingPathComponent("platformctl").path),
+                ".build/debug/platformctl",
+                FileManager.default.fileExists(atPath: built.appendingPathComponent("platformctl").path),
                 "swift build --build-tests before swift test --skip-build"
             ),
             (

@@ -41,22 +41,32 @@ struct EKSTokenFastPathTests {
             "AWS_SECRET_ACCESS_KEY": "fast-path-secret",
         ]
         let request = Request(clusterName: "dev", region: "us-west-2")
-        #expect(EKSTokenProvider.cachedExecCredentialJSON(for: request.options(environment: environment), environment: environment) == nil)
+        #expect(
+            EKSTokenProvider.cachedExecCredentialJSON(for: request.options(environment: environment), environment: environment)
+                == nil
+        )
 
         let provider = try EKSTokenProvider(.init(clusterName: "dev", region: "us-west-2", environment: environment))
         let token = try await provider.freshToken()
         let expected = ExecCredential(apiVersion: ExecCredential.v1beta1, token: token.value, expiration: token.expiration)
-        #expect(EKSTokenProvider.cachedExecCredentialJSON(for: request.options(environment: environment), environment: environment) == expected.json())
+        #expect(
+            EKSTokenProvider.cachedExecCredentialJSON(for: request.options(environment: environment), environment: environment)
+                == expected.json()
+        )
 
         var v1 = environment
         v1["KUBERNETES_EXEC_INFO"] = #"{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential"}"#
         let v1Expected = ExecCredential(apiVersion: ExecCredential.v1, token: token.value, expiration: token.expiration)
-        #expect(EKSTokenProvider.cachedExecCredentialJSON(for: request.options(environment: v1), environment: v1) == v1Expected.json())
+        #expect(
+            EKSTokenProvider.cachedExecCredentialJSON(for: request.options(environment: v1), environment: v1) == v1Expected.json()
+        )
 
         // Problems that deserve a message are left to the full command.
         var garbled = environment
         garbled["KUBERNETES_EXEC_INFO"] = "{not json"
-        #expect(EKSTokenProvider.cachedExecCredentialJSON(for: request.options(environment: garbled), environment: garbled) == nil)
+        #expect(
+            EKSTokenProvider.cachedExecCredentialJSON(for: request.options(environment: garbled), environment: garbled) == nil
+        )
         #expect(
             EKSTokenProvider.cachedExecCredentialJSON(
                 for: Request(clusterName: "other", region: "us-west-2").options(environment: environment),
@@ -75,6 +85,9 @@ struct EKSTokenFastPathTests {
             try FileManager.default.contentsOfDirectory(atPath: home + "/cache/platformctl/tokens").first
         )
         chmod(home + "/cache/platformctl/tokens/" + file, 0o644)
-        #expect(EKSTokenProvider.cachedExecCredentialJSON(for: request.options(environment: environment), environment: environment) == nil)
+        #expect(
+            EKSTokenProvider.cachedExecCredentialJSON(for: request.options(environment: environment), environment: environment)
+                == nil
+        )
     }
 }

@@ -67,7 +67,12 @@ extension Blueprint {
             return tags
         }
 
-        mutating func add(_ id: ResourceID, _ spec: any ResourceSpecification, tags: [String: String], dependsOn: [ResourceID] = []) {
+        mutating func add(
+            _ id: ResourceID,
+            _ spec: any ResourceSpecification,
+            tags: [String: String],
+            dependsOn: [ResourceID] = []
+        ) {
             resources.append(
                 DesiredResource(
                     id: id,
@@ -147,10 +152,10 @@ extension Blueprint {
             add(
                 Self.publicRoutes,
                 ResourceSpec.RouteTable(
-                        vpc: Self.vpc,
-                        routes: [.init(destination: "0.0.0.0/0", target: Self.internetGateway)],
-                        subnets: publicSubnets
-                    ),
+                    vpc: Self.vpc,
+                    routes: [.init(destination: "0.0.0.0/0", target: Self.internetGateway)],
+                    subnets: publicSubnets
+                ),
                 tags: tags(Self.publicRoutes, name: "\(cluster)-public"),
                 dependsOn: [Self.vpc, Self.internetGateway] + publicSubnets
             )
@@ -185,10 +190,10 @@ extension Blueprint {
                     add(
                         id,
                         ResourceSpec.RouteTable(
-                                vpc: Self.vpc,
-                                routes: nat.map { .init(destination: "0.0.0.0/0", target: $0) },
-                                subnets: [Self.subnet(public: false, zone)]
-                            ),
+                            vpc: Self.vpc,
+                            routes: nat.map { .init(destination: "0.0.0.0/0", target: $0) },
+                            subnets: [Self.subnet(public: false, zone)]
+                        ),
                         tags: tags(id, name: "\(cluster)-private-\(zone)"),
                         dependsOn: [Self.vpc, Self.subnet(public: false, zone)] + nat
                     )
@@ -199,10 +204,10 @@ extension Blueprint {
                 add(
                     id,
                     ResourceSpec.RouteTable(
-                            vpc: Self.vpc,
-                            routes: nat.map { .init(destination: "0.0.0.0/0", target: $0) },
-                            subnets: privateSubnets
-                        ),
+                        vpc: Self.vpc,
+                        routes: nat.map { .init(destination: "0.0.0.0/0", target: $0) },
+                        subnets: privateSubnets
+                    ),
                     tags: tags(id, name: "\(cluster)-private"),
                     dependsOn: [Self.vpc] + privateSubnets + nat
                 )
@@ -287,18 +292,18 @@ extension Blueprint {
             add(
                 Self.cluster,
                 ResourceSpec.Cluster(
-                        name: cluster,
-                        version: spec.kubernetesVersion,
-                        role: Self.clusterRole,
-                        subnets: privateSubnetIDs,
-                        existingSubnetIDs: existing?.privateSubnetIDs ?? [],
-                        securityGroups: [Self.nodeSecurityGroup],
-                        endpointPublic: spec.endpointAccess.public,
-                        endpointPrivate: spec.endpointAccess.private,
-                        publicAccessCIDRs: spec.endpointAccess.public ? spec.endpointAccess.publicCIDRs : [],
-                        authenticationMode: "API",
-                        logging: Blueprint.clusterLogTypes
-                    ),
+                    name: cluster,
+                    version: spec.kubernetesVersion,
+                    role: Self.clusterRole,
+                    subnets: privateSubnetIDs,
+                    existingSubnetIDs: existing?.privateSubnetIDs ?? [],
+                    securityGroups: [Self.nodeSecurityGroup],
+                    endpointPublic: spec.endpointAccess.public,
+                    endpointPrivate: spec.endpointAccess.private,
+                    publicAccessCIDRs: spec.endpointAccess.public ? spec.endpointAccess.publicCIDRs : [],
+                    authenticationMode: "API",
+                    logging: Blueprint.clusterLogTypes
+                ),
                 tags: tags(Self.cluster),
                 dependsOn: [Self.clusterRole, Self.nodeSecurityGroup] + privateSubnetIDs
             )
@@ -317,7 +322,11 @@ extension Blueprint {
                 let id = ResourceID(.accessEntry, key)
                 add(
                     id,
-                    ResourceSpec.AccessEntry(principal: principal, type: "STANDARD", accessPolicies: ["AmazonEKSClusterAdminPolicy"]),
+                    ResourceSpec.AccessEntry(
+                        principal: principal,
+                        type: "STANDARD",
+                        accessPolicies: ["AmazonEKSClusterAdminPolicy"]
+                    ),
                     tags: tags(id),
                     dependsOn: [Self.cluster]
                 )
@@ -347,18 +356,18 @@ extension Blueprint {
             add(
                 nodeGroup,
                 ResourceSpec.NodeGroup(
-                        name: names.systemNodeGroup,
-                        role: Self.systemNodeRole,
-                        subnets: privateSubnetIDs,
-                        existingSubnetIDs: existing?.privateSubnetIDs ?? [],
-                        instanceTypes: group.instanceTypes,
-                        amiType: group.amiType,
-                        minSize: group.size.min,
-                        desiredSize: group.size.desired,
-                        maxSize: group.size.max,
-                        taints: [config.systemTaint.eksTaint],
-                        labels: group.labels
-                    ),
+                    name: names.systemNodeGroup,
+                    role: Self.systemNodeRole,
+                    subnets: privateSubnetIDs,
+                    existingSubnetIDs: existing?.privateSubnetIDs ?? [],
+                    instanceTypes: group.instanceTypes,
+                    amiType: group.amiType,
+                    minSize: group.size.min,
+                    desiredSize: group.size.desired,
+                    maxSize: group.size.max,
+                    taints: [config.systemTaint.eksTaint],
+                    labels: group.labels
+                ),
                 tags: tags(nodeGroup),
                 dependsOn: [Self.cluster, Self.systemNodeRole] + earlyAddons + privateRouteTables
             )
@@ -378,11 +387,11 @@ extension Blueprint {
             add(
                 association,
                 ResourceSpec.PodIdentityAssociation(
-                        namespace: Blueprint.karpenterServiceAccount.namespace,
-                        serviceAccount: Blueprint.karpenterServiceAccount.name,
-                        role: Self.karpenterControllerRole,
-                        roleName: names.karpenterControllerRole
-                    ),
+                    namespace: Blueprint.karpenterServiceAccount.namespace,
+                    serviceAccount: Blueprint.karpenterServiceAccount.name,
+                    role: Self.karpenterControllerRole,
+                    roleName: names.karpenterControllerRole
+                ),
                 tags: tags(association),
                 dependsOn: associationDependencies
             )
@@ -393,11 +402,11 @@ extension Blueprint {
                 add(
                     Self.queue,
                     ResourceSpec.Queue(
-                            queueName: queueName,
-                            messageRetentionSeconds: 300,
-                            sqsManagedSSE: true,
-                            policy: .interruptionQueue(queueName: queueName)
-                        ),
+                        queueName: queueName,
+                        messageRetentionSeconds: 300,
+                        sqsManagedSSE: true,
+                        policy: .interruptionQueue(queueName: queueName)
+                    ),
                     tags: tags(Self.queue)
                 )
                 for event in Blueprint.interruptionEvents {
@@ -409,12 +418,12 @@ extension Blueprint {
                     add(
                         id,
                         ResourceSpec.EventRule(
-                                ruleName: names.eventRule(event.key),
-                                eventPattern: PolicyDocument.canonicalJSON(pattern),
-                                targetID: Blueprint.interruptionTargetID,
-                                queue: Self.queue,
-                                queueName: queueName
-                            ),
+                            ruleName: names.eventRule(event.key),
+                            eventPattern: PolicyDocument.canonicalJSON(pattern),
+                            targetID: Blueprint.interruptionTargetID,
+                            queue: Self.queue,
+                            queueName: queueName
+                        ),
                         tags: tags(id, ["ClusterName": config.name]),
                         dependsOn: [Self.queue]
                     )
@@ -427,10 +436,10 @@ extension Blueprint {
             add(
                 nodeEntry,
                 ResourceSpec.AccessEntry(
-                        principal: .role(Self.karpenterNodeRole, name: names.karpenterNodeRole),
-                        type: "EC2_LINUX",
-                        accessPolicies: []
-                    ),
+                    principal: .role(Self.karpenterNodeRole, name: names.karpenterNodeRole),
+                    type: "EC2_LINUX",
+                    accessPolicies: []
+                ),
                 tags: tags(nodeEntry),
                 dependsOn: nodeEntryDependencies
             )

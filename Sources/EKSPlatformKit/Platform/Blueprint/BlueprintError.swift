@@ -11,7 +11,6 @@ public struct BlueprintError: Error, Sendable, Equatable, CustomStringConvertibl
         case zones = "blueprint.zones"
     }
 
-    /// The code.
     public var code: Code
     /// What is wrong and how to fix it.
     public var message: String

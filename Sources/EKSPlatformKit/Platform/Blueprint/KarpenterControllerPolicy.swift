@@ -7,9 +7,7 @@ import EKSKubernetes
 /// Partition, account id and the cluster ARN are substituted by ``document(in:)`` at apply time; the document is
 /// never written to disk or git.
 public struct KarpenterControllerPolicy: Sendable, Equatable {
-    /// The cluster name.
     public var clusterName: String
-    /// The region.
     public var region: String
     /// The Karpenter node role name (for `iam:PassRole`).
     public var nodeRoleName: String

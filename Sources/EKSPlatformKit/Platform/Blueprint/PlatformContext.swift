@@ -7,7 +7,6 @@ public struct PlatformContext: Sendable, Equatable {
     public var accountID: String
     /// The partition, e.g. `aws`, `aws-cn`, `aws-us-gov`.
     public var partition: String
-    /// The region.
     public var region: String
 
     /// Creates a context.

@@ -16,7 +16,6 @@ public struct PolicyDocument: Sendable, Equatable {
     /// Wraps an existing document (e.g. one read back from IAM).
     public init(value: JSONValue) { self.value = value }
 
-    /// The statements.
     public var statements: [JSONValue] { value["Statement"]?.arrayValue ?? [] }
 
     /// The statement with `Sid` = `sid`, if any.

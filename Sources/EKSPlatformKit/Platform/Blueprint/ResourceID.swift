@@ -6,7 +6,6 @@ import EKSKubernetes
 /// EC2 resources carry it in the `eksplatform.io/resource` tag, so that rediscovery by tags maps every observed
 /// resource back to exactly one desired one.
 public struct ResourceID: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
-    /// The kind.
     public var kind: ResourceKind
     /// The name within the kind, e.g. `private-us-west-2a`.
     public var name: String

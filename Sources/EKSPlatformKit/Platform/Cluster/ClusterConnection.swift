@@ -46,7 +46,6 @@ public final class ClusterConnection: Sendable {
 
     /// The cluster has no API endpoint yet (it is still being created, or was never created).
     public struct NotReadyError: Error, Sendable, CustomStringConvertible {
-        /// The cluster.
         public var cluster: String
         /// Its EKS status.
         public var status: String

@@ -178,7 +178,10 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
 
     /// Reads `file://` URLs and downloads `http(s)` ones (following up to five redirects) through `transport`, or
     /// through a transport made for this download and closed after it.
-    public static func download(_ location: String, using transport: (any AWSHTTPTransport)? = nil) async throws
+    public static func download(
+        _ location: String,
+        using transport: (any AWSHTTPTransport)? = nil
+    ) async throws
         -> [UInt8]
     {
         if location.hasPrefix("/") { return Array(try Data(contentsOf: URL(fileURLWithPath: location))) }
@@ -196,7 +199,11 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
         }
     }
 
-    private static func download(_ start: URL, location: String, transport: any AWSHTTPTransport) async throws
+    private static func download(
+        _ start: URL,
+        location: String,
+        transport: any AWSHTTPTransport
+    ) async throws
         -> [UInt8]
     {
         var url = start

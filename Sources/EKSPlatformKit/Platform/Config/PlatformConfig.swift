@@ -14,7 +14,6 @@ public struct PlatformConfig: Sendable, Equatable {
 
     /// `metadata.name`: the cluster name (RFC 1123 label, ≤ 100 characters).
     public var name: String
-    /// `spec`.
     public var spec: Spec
     /// The top-level `operator:` section (credentials for `shell`, `credential-process`, `token --role`); optional.
     public var `operator`: Operator?
@@ -29,7 +28,7 @@ public struct PlatformConfig: Sendable, Equatable {
     /// The system taint as the single source of truth for taints and tolerations.
     public var systemTaint: SystemTaint { spec.systemNodeGroup.taint }
 
-    /// `spec`.
+    /// platform.yaml's `spec`: everything about the platform itself (the `operator` section is separate).
     public struct Spec: Sendable, Equatable {
         /// AWS region, e.g. `us-west-2` (required).
         public var region: String
@@ -45,7 +44,6 @@ public struct PlatformConfig: Sendable, Equatable {
         public var addons: [String] = Spec.defaultAddons
         /// Cluster access.
         public var access: Access = Access()
-        /// Karpenter.
         public var karpenter: Karpenter = Karpenter()
         /// Flux and the GitOps repository; `nil` when the section is absent (no Flux is installed).
         public var gitops: GitOps?
@@ -214,7 +212,6 @@ public struct PlatformConfig: Sendable, Equatable {
 
     /// `spec.gitops`.
     public struct GitOps: Sendable, Equatable {
-        /// Flux.
         public var flux: Flux = Flux()
         /// The repository Flux syncs.
         public var repository: Repository

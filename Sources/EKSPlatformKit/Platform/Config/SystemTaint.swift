@@ -30,7 +30,6 @@ public struct SystemTaint: Sendable, Equatable {
     public var key: String
     /// The taint value; `nil` or empty means the taint has no value.
     public var value: String?
-    /// The effect.
     public var effect: Effect
 
     /// Creates a taint.
@@ -74,9 +73,7 @@ public struct SystemTaint: Sendable, Equatable {
 
     /// The EKS API form of a taint.
     public struct EKSTaint: Codable, Sendable, Equatable {
-        /// The key.
         public var key: String
-        /// The value.
         public var value: String?
         /// `NO_SCHEDULE`, `PREFER_NO_SCHEDULE` or `NO_EXECUTE`.
         public var effect: String

@@ -36,7 +36,6 @@ public struct ExecutionStep: Sendable {
 
 /// What a running step may use: its id, the event sink, and a backoff waiter.
 public struct StepContext: Sendable {
-    /// The step id.
     public var stepID: String
     /// Where progress goes.
     public var events: any EventHandler
@@ -93,7 +92,6 @@ public struct StepContext: Sendable {
 
 /// A wait gave up.
 public struct WaitTimeoutError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The step.
     public var step: String
     /// What it waited for.
     public var waitingFor: String

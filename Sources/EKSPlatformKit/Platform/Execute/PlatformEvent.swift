@@ -11,7 +11,6 @@ public enum PlatformEvent: Sendable, Equatable {
     case stepStarted(id: String, title: String)
     /// A step finished; `detail` says what it did (`created vpc-0abc`, `already up to date`).
     case stepSucceeded(id: String, detail: String)
-    /// A step failed.
     case stepFailed(id: String, message: String)
     /// A step did not run (`reason`: a failed dependency, cancellation, nothing to do).
     case stepSkipped(id: String, reason: String)

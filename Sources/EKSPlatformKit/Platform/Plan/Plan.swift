@@ -32,7 +32,6 @@ public struct Plan: Sendable, Equatable, Codable {
     public struct Change: Sendable, Equatable, Codable {
         /// The resource.
         public var id: ResourceID
-        /// The action.
         public var action: Action
         /// Why, e.g. `does not exist` or `labels differ: team=a → team=b`.
         public var reasons: [String]

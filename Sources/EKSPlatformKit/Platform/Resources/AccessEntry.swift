@@ -28,16 +28,18 @@ extension ResourceSpec {
 
     /// An EKS access entry with cluster-scoped access policies (the cluster uses access entries only).
     public struct AccessEntry: Sendable, Equatable, ResourceSpecification {
-        /// The principal.
         public var principal: AccessPrincipal
         /// `STANDARD` or `EC2_LINUX`.
         public var type: String
         /// Cluster-scoped access policies by name (e.g. `AmazonEKSClusterAdminPolicy`).
         public var accessPolicies: [String]
 
+        /// Registered as `accessEntry` in ``ResourceKinds/all``.
         public static var kind: ResourceKind { .accessEntry }
+        /// `principalARN`, `type` cannot change in place: a difference means the resource must be replaced.
         public static var immutableProperties: Set<PropertyKey> { [.principalARN, .type] }
 
+        /// What the planner compares with the observed resource, in the observer's spelling.
         public func properties(in context: PlatformContext) -> ResourceProperties {
             [
                 .principalARN: principalARN(in: context),
@@ -116,7 +118,11 @@ extension ResourceSpec.AccessEntry: ManagedResource {
     }
 
     /// Associating a policy is idempotent, so an update is a create that finds the entry.
-    package func update(_ resource: DesiredResource, physicalID: String, in context: ResourceContext) async throws
+    package func update(
+        _ resource: DesiredResource,
+        physicalID: String,
+        in context: ResourceContext
+    ) async throws
         -> StepOutcome
     {
         await context.registry.record(resource.id, physicalID: physicalID)

@@ -21,9 +21,12 @@ extension ResourceSpec {
         /// Conflict resolution on create/update.
         public var resolveConflicts: String = "OVERWRITE"
 
+        /// Registered as `addon` in ``ResourceKinds/all``.
         public static var kind: ResourceKind { .addon }
+        /// The name AWS knows it by (used in messages and look-ups by name).
         public var awsName: String? { name }
 
+        /// What the planner compares with the observed resource, in the observer's spelling.
         public func properties(in context: PlatformContext) -> ResourceProperties {
             [.configurationValues: configurationValues ?? ""]
         }
@@ -83,7 +86,11 @@ extension ResourceSpec.Addon: ManagedResource {
 
     /// Changes only what differs: an update whose configuration already matches (a stale record after an
     /// interrupted run) must not turn "no configuration" into an empty one.
-    package func update(_ resource: DesiredResource, physicalID: String, in context: ResourceContext) async throws
+    package func update(
+        _ resource: DesiredResource,
+        physicalID: String,
+        in context: ResourceContext
+    ) async throws
         -> StepOutcome
     {
         let eks = context.session.eks

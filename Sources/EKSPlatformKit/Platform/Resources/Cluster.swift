@@ -40,9 +40,7 @@ extension ResourceSpec {
         public var existingSubnetIDs: [String]
         /// Additional security groups.
         public var securityGroups: [ResourceID]
-        /// Public endpoint.
         public var endpointPublic: Bool
-        /// Private endpoint.
         public var endpointPrivate: Bool
         /// CIDRs allowed to reach the public endpoint.
         public var publicAccessCIDRs: [String]
@@ -51,10 +49,14 @@ extension ResourceSpec {
         /// Control plane log types enabled.
         public var logging: [String]
 
+        /// Registered as `cluster` in ``ResourceKinds/all``.
         public static var kind: ResourceKind { .cluster }
+        /// `role`, `subnets`, `securityGroups` cannot change in place: a difference means the resource must be replaced.
         public static var immutableProperties: Set<PropertyKey> { [.role, .subnets, .securityGroups] }
+        /// The name AWS knows it by (used in messages and look-ups by name).
         public var awsName: String? { name }
 
+        /// What the planner compares with the observed resource, in the observer's spelling.
         public func properties(in context: PlatformContext) -> ResourceProperties {
             [
                 .version: version,
@@ -147,7 +149,11 @@ extension ResourceSpec.Cluster: ManagedResource {
     /// endpoint access, control-plane logging and the authentication mode, one `UpdateClusterConfig` each (EKS takes
     /// one kind of change per call), each waited for. Role, subnets and security groups cannot change (a
     /// replacement, which the executor refuses before anything runs).
-    package func update(_ resource: DesiredResource, physicalID: String, in context: ResourceContext) async throws
+    package func update(
+        _ resource: DesiredResource,
+        physicalID: String,
+        in context: ResourceContext
+    ) async throws
         -> StepOutcome
     {
         let eks = context.session.eks
@@ -246,7 +252,6 @@ extension ResourceSpec.Cluster: ManagedResource {
 
 /// An EKS cluster update that ended as `Failed` or `Cancelled`.
 public struct ClusterUpdateError: Error, Sendable, CustomStringConvertible {
-    /// The cluster.
     public var cluster: String
     /// What was being changed.
     public var what: String
@@ -265,7 +270,6 @@ public struct ClusterUpdateError: Error, Sendable, CustomStringConvertible {
 
 /// An in-place change the engine does not perform; the plan shows it, applying it reports this.
 public struct UnsupportedUpdateError: Error, Sendable, CustomStringConvertible {
-    /// The resource.
     public var resource: ResourceID
     /// What would change.
     public var what: String

@@ -17,8 +17,10 @@ extension ResourceSpec {
         /// Creates the specification.
         public init() {}
 
+        /// Registered as `elasticIP` in ``ResourceKinds/all``.
         public static var kind: ResourceKind { .elasticIP }
 
+        /// What the planner compares with the observed resource, in the observer's spelling.
         public func properties(in context: PlatformContext) -> ResourceProperties { [.domain: "vpc"] }
     }
 }
@@ -52,7 +54,11 @@ extension ResourceSpec.ElasticIP: ManagedResource {
         return .done("allocated \(address.allocationId ?? address.publicIp)")
     }
 
-    package func update(_ resource: DesiredResource, physicalID: String, in context: ResourceContext) async throws
+    package func update(
+        _ resource: DesiredResource,
+        physicalID: String,
+        in context: ResourceContext
+    ) async throws
         -> StepOutcome
     {
         try await context.session.ec2.createTags(resourceIds: [physicalID], tags: ResourceContext.ec2Tags(resource.tags))

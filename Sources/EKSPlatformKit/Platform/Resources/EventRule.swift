@@ -16,20 +16,20 @@ extension PropertyKey {
 extension ResourceSpec {
     /// One of the interruption rules: an event pattern and the queue as its target.
     public struct EventRule: Sendable, Equatable, ResourceSpecification {
-        /// The rule name.
         public var ruleName: String
         /// The event pattern (canonical JSON).
         public var eventPattern: String
-        /// The target id.
         public var targetID: String
         /// The queue the rule targets.
         public var queue: ResourceID
-        /// The queue name.
         public var queueName: String
 
+        /// Registered as `eventRule` in ``ResourceKinds/all``.
         public static var kind: ResourceKind { .eventRule }
+        /// The name AWS knows it by (used in messages and look-ups by name).
         public var awsName: String? { ruleName }
 
+        /// What the planner compares with the observed resource, in the observer's spelling.
         public func properties(in context: PlatformContext) -> ResourceProperties {
             [.eventPattern: eventPattern, .target: "\(targetID)->\(context.queueARN(queueName))"]
         }
@@ -103,7 +103,11 @@ extension ResourceSpec.EventRule: ManagedResource {
         return .done("rule \(ruleName) → queue \(queueName)")
     }
 
-    package func update(_ resource: DesiredResource, physicalID: String, in context: ResourceContext) async throws
+    package func update(
+        _ resource: DesiredResource,
+        physicalID: String,
+        in context: ResourceContext
+    ) async throws
         -> StepOutcome
     {
         await context.registry.record(resource.id, physicalID: physicalID)

@@ -22,7 +22,6 @@ extension PropertyKey {
 extension ResourceSpec {
     /// An IAM role the platform owns: trust policy, AWS managed policies by name, inline policies by name.
     public struct IAMRole: Sendable, Equatable, ResourceSpecification {
-        /// The role name.
         public var roleName: String
         /// The trust policy.
         public var trust: PolicyDocument
@@ -31,9 +30,12 @@ extension ResourceSpec {
         /// Inline policies by name.
         public var inlinePolicies: [String: PolicyTemplate]
 
+        /// Registered as `iamRole` in ``ResourceKinds/all``.
         public static var kind: ResourceKind { .iamRole }
+        /// The name AWS knows it by (used in messages and look-ups by name).
         public var awsName: String? { roleName }
 
+        /// What the planner compares with the observed resource, in the observer's spelling.
         public func properties(in context: PlatformContext) -> ResourceProperties {
             var properties: ResourceProperties = [
                 .roleName: roleName,
@@ -116,7 +118,11 @@ extension ResourceSpec.IAMRole: ManagedResource {
         return existing == nil ? .done("created role \(roleName)") : .done("reconciled role \(roleName)")
     }
 
-    package func update(_ resource: DesiredResource, physicalID: String, in context: ResourceContext) async throws
+    package func update(
+        _ resource: DesiredResource,
+        physicalID: String,
+        in context: ResourceContext
+    ) async throws
         -> StepOutcome
     {
         try await context.session.iam.tagRole(roleName: roleName, tags: IAMTag.from(resource.tags))

@@ -12,8 +12,10 @@ extension ResourceSpec {
         /// The VPC it is attached to.
         public var vpc: ResourceID
 
+        /// Registered as `internetGateway` in ``ResourceKinds/all``.
         public static var kind: ResourceKind { .internetGateway }
 
+        /// What the planner compares with the observed resource, in the observer's spelling.
         public func properties(in context: PlatformContext) -> ResourceProperties { [.vpc: vpc.description] }
     }
 }
@@ -58,7 +60,11 @@ extension ResourceSpec.InternetGateway: ManagedResource {
     }
 
     /// Re-tags, and attaches a gateway that a run created but stopped before attaching.
-    package func update(_ resource: DesiredResource, physicalID: String, in context: ResourceContext) async throws
+    package func update(
+        _ resource: DesiredResource,
+        physicalID: String,
+        in context: ResourceContext
+    ) async throws
         -> StepOutcome
     {
         try await context.session.ec2.createTags(resourceIds: [physicalID], tags: ResourceContext.ec2Tags(resource.tags))

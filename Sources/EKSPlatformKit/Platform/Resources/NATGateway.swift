@@ -18,12 +18,14 @@ extension ResourceSpec {
     public struct NATGateway: Sendable, Equatable, ResourceSpecification {
         /// The public subnet it lives in.
         public var subnet: ResourceID
-        /// Its Elastic IP.
         public var elasticIP: ResourceID
 
+        /// Registered as `natGateway` in ``ResourceKinds/all``.
         public static var kind: ResourceKind { .natGateway }
+        /// `subnet`, `elasticIP` cannot change in place: a difference means the resource must be replaced.
         public static var immutableProperties: Set<PropertyKey> { [.subnet, .elasticIP] }
 
+        /// What the planner compares with the observed resource, in the observer's spelling.
         public func properties(in context: PlatformContext) -> ResourceProperties {
             [.subnet: subnet.description, .elasticIP: elasticIP.description]
         }
@@ -84,7 +86,11 @@ extension ResourceSpec.NATGateway: ManagedResource {
         return live == nil ? .done("created \(natID)") : .unchanged("\(natID) already exists")
     }
 
-    package func update(_ resource: DesiredResource, physicalID: String, in context: ResourceContext) async throws
+    package func update(
+        _ resource: DesiredResource,
+        physicalID: String,
+        in context: ResourceContext
+    ) async throws
         -> StepOutcome
     {
         try await context.session.ec2.createTags(resourceIds: [physicalID], tags: ResourceContext.ec2Tags(resource.tags))

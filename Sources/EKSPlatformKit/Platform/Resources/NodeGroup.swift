@@ -30,7 +30,6 @@ extension ResourceSpec {
         public var name: String
         /// The node IAM role.
         public var role: ResourceID
-        /// Subnets.
         public var subnets: [ResourceID]
         /// Existing subnet ids used instead.
         public var existingSubnetIDs: [String]
@@ -49,10 +48,14 @@ extension ResourceSpec {
         /// Kubernetes labels.
         public var labels: [String: String]
 
+        /// Registered as `nodeGroup` in ``ResourceKinds/all``.
         public static var kind: ResourceKind { .nodeGroup }
+        /// `role`, `subnets`, `instanceTypes`, `amiType` cannot change in place: a difference means the resource must be replaced.
         public static var immutableProperties: Set<PropertyKey> { [.role, .subnets, .instanceTypes, .amiType] }
+        /// The name AWS knows it by (used in messages and look-ups by name).
         public var awsName: String? { name }
 
+        /// What the planner compares with the observed resource, in the observer's spelling.
         public func properties(in context: PlatformContext) -> ResourceProperties {
             [
                 .role: role.description,
@@ -90,7 +93,9 @@ extension ResourceSpec.NodeGroup: ManagedResource {
                     .minSize: group.scalingConfig?.minSize.map(String.init) ?? "",
                     .desiredSize: group.scalingConfig?.desiredSize.map(String.init) ?? "",
                     .maxSize: group.scalingConfig?.maxSize.map(String.init) ?? "",
-                    .taints: PropertyValue.list((group.taints ?? []).map { "\($0.key ?? "")=\($0.value ?? ""):\($0.effect ?? "")" }),
+                    .taints: PropertyValue.list(
+                        (group.taints ?? []).map { "\($0.key ?? "")=\($0.value ?? ""):\($0.effect ?? "")" }
+                    ),
                     .labels: PropertyValue.list((group.labels ?? [:]).map { "\($0.key)=\($0.value)" }),
                 ],
                 tags: group.tags ?? [:],
@@ -133,7 +138,11 @@ extension ResourceSpec.NodeGroup: ManagedResource {
     }
 
     /// Labels (removing ones no longer asked for), taints and scaling in one `UpdateNodegroupConfig`, then tags.
-    package func update(_ resource: DesiredResource, physicalID: String, in context: ResourceContext) async throws
+    package func update(
+        _ resource: DesiredResource,
+        physicalID: String,
+        in context: ResourceContext
+    ) async throws
         -> StepOutcome
     {
         let eks = context.session.eks

@@ -18,18 +18,17 @@ extension PropertyKey {
 extension ResourceSpec {
     /// The Pod Identity association that gives Karpenter's service account its controller role.
     public struct PodIdentityAssociation: Sendable, Equatable, ResourceSpecification {
-        /// The namespace.
         public var namespace: String
-        /// The service account.
         public var serviceAccount: String
-        /// The role.
         public var role: ResourceID
-        /// The role name.
         public var roleName: String
 
+        /// Registered as `podIdentityAssociation` in ``ResourceKinds/all``.
         public static var kind: ResourceKind { .podIdentityAssociation }
+        /// `namespace`, `serviceAccount` cannot change in place: a difference means the resource must be replaced.
         public static var immutableProperties: Set<PropertyKey> { [.namespace, .serviceAccount] }
 
+        /// What the planner compares with the observed resource, in the observer's spelling.
         public func properties(in context: PlatformContext) -> ResourceProperties {
             [.namespace: namespace, .serviceAccount: serviceAccount, .roleARN: context.roleARN(roleName)]
         }
@@ -104,7 +103,11 @@ extension ResourceSpec.PodIdentityAssociation: ManagedResource {
         return existing == nil ? .done("created \(associationID)") : .unchanged("\(associationID) already exists")
     }
 
-    package func update(_ resource: DesiredResource, physicalID: String, in context: ResourceContext) async throws
+    package func update(
+        _ resource: DesiredResource,
+        physicalID: String,
+        in context: ResourceContext
+    ) async throws
         -> StepOutcome
     {
         await context.registry.record(resource.id, physicalID: physicalID)

@@ -19,7 +19,6 @@ extension ResourceSpec {
     /// Karpenter's interruption queue: EventBridge delivers spot interruptions, rebalance recommendations, instance
     /// state changes and scheduled health events there.
     public struct Queue: Sendable, Equatable, ResourceSpecification {
-        /// The queue name.
         public var queueName: String
         /// `MessageRetentionPeriod` in seconds.
         public var messageRetentionSeconds: Int
@@ -28,9 +27,12 @@ extension ResourceSpec {
         /// The queue policy (EventBridge and SQS may send to it).
         public var policy: PolicyTemplate
 
+        /// Registered as `sqsQueue` in ``ResourceKinds/all``.
         public static var kind: ResourceKind { .sqsQueue }
+        /// The name AWS knows it by (used in messages and look-ups by name).
         public var awsName: String? { queueName }
 
+        /// What the planner compares with the observed resource, in the observer's spelling.
         public func properties(in context: PlatformContext) -> ResourceProperties {
             attributes(in: context).reduce(into: [:]) { properties, attribute in
                 properties[PropertyKey(attribute.key)] = attribute.value
@@ -93,7 +95,11 @@ extension ResourceSpec.Queue: ManagedResource {
         return .done("queue \(queueName)")
     }
 
-    package func update(_ resource: DesiredResource, physicalID: String, in context: ResourceContext) async throws
+    package func update(
+        _ resource: DesiredResource,
+        physicalID: String,
+        in context: ResourceContext
+    ) async throws
         -> StepOutcome
     {
         let sqs = context.session.sqs

@@ -6,7 +6,6 @@ import EKSKubernetes
 /// Every AWS kind's specification also conforms to ``ManagedResource``, which holds how the engine observes, creates,
 /// updates and deletes resources of that kind; both live in the kind's file under `Platform/Resources/`.
 public protocol ResourceSpecification: Sendable {
-    /// The kind.
     static var kind: ResourceKind { get }
     /// Properties AWS cannot change in place; a difference in one needs the resource replaced.
     static var immutableProperties: Set<PropertyKey> { get }
@@ -142,5 +141,5 @@ package struct ResourceContext: Sendable {
 
 /// Runs `body`, mapping "not found" to `nil`.
 func ifExists<T: Sendable>(_ body: () async throws -> T) async throws -> T? {
-    do { return try await body() } catch where AWSPlatformObserver.isNotFound(error) { return nil }
+    do { return try await body() } catch  where AWSPlatformObserver.isNotFound(error) { return nil }
 }

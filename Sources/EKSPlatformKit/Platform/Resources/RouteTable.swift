@@ -24,16 +24,18 @@ extension ResourceSpec {
 
     /// A route table with its routes and associated subnets.
     public struct RouteTable: Sendable, Equatable, ResourceSpecification {
-        /// The VPC.
         public var vpc: ResourceID
         /// Routes besides the implicit local route.
         public var routes: [Route]
         /// Associated subnets.
         public var subnets: [ResourceID]
 
+        /// Registered as `routeTable` in ``ResourceKinds/all``.
         public static var kind: ResourceKind { .routeTable }
+        /// `vpc` cannot change in place: a difference means the resource must be replaced.
         public static var immutableProperties: Set<PropertyKey> { [.vpc] }
 
+        /// What the planner compares with the observed resource, in the observer's spelling.
         public func properties(in context: PlatformContext) -> ResourceProperties {
             [
                 .vpc: vpc.description,
@@ -81,7 +83,11 @@ extension ResourceSpec.RouteTable: ManagedResource {
         return existing == nil ? .done("created \(tableID)") : .done("reconciled \(tableID)")
     }
 
-    package func update(_ resource: DesiredResource, physicalID: String, in context: ResourceContext) async throws
+    package func update(
+        _ resource: DesiredResource,
+        physicalID: String,
+        in context: ResourceContext
+    ) async throws
         -> StepOutcome
     {
         let ec2 = context.session.ec2

@@ -18,21 +18,23 @@ extension PropertyKey {
 extension ResourceSpec {
     /// A security group; the node group's admits all traffic from its own members.
     public struct SecurityGroup: Sendable, Equatable, ResourceSpecification {
-        /// The VPC.
         public var vpc: ResourceID
         /// The id of an existing VPC (`network.existing`), used instead of ``vpc``.
         public var existingVPCID: String?
-        /// The group name.
         public var groupName: String
         /// The description (immutable in EC2).
         public var description: String
         /// Whether members may reach each other on all protocols and ports.
         public var allowSelf: Bool
 
+        /// Registered as `securityGroup` in ``ResourceKinds/all``.
         public static var kind: ResourceKind { .securityGroup }
+        /// `vpc`, `groupName`, `description` cannot change in place: a difference means the resource must be replaced.
         public static var immutableProperties: Set<PropertyKey> { [.vpc, .groupName, .description] }
+        /// The name AWS knows it by (used in messages and look-ups by name).
         public var awsName: String? { groupName }
 
+        /// What the planner compares with the observed resource, in the observer's spelling.
         public func properties(in context: PlatformContext) -> ResourceProperties {
             [
                 .vpc: existingVPCID ?? vpc.description, .groupName: groupName, .description: description,
@@ -95,7 +97,11 @@ extension ResourceSpec.SecurityGroup: ManagedResource {
         return .done("created \(groupID)")
     }
 
-    package func update(_ resource: DesiredResource, physicalID: String, in context: ResourceContext) async throws
+    package func update(
+        _ resource: DesiredResource,
+        physicalID: String,
+        in context: ResourceContext
+    ) async throws
         -> StepOutcome
     {
         let ec2 = context.session.ec2

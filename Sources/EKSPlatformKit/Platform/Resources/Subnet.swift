@@ -18,7 +18,6 @@ extension PropertyKey {
 extension ResourceSpec {
     /// A subnet carved from the VPC's CIDR in one zone; public ones map public IPs on launch.
     public struct Subnet: Sendable, Equatable, ResourceSpecification {
-        /// The VPC.
         public var vpc: ResourceID
         /// The IPv4 CIDR.
         public var cidr: String
@@ -27,9 +26,12 @@ extension ResourceSpec {
         /// Public subnets map public IPs on launch and route to the internet gateway.
         public var isPublic: Bool
 
+        /// Registered as `subnet` in ``ResourceKinds/all``.
         public static var kind: ResourceKind { .subnet }
+        /// `vpc`, `cidr`, `zone` cannot change in place: a difference means the resource must be replaced.
         public static var immutableProperties: Set<PropertyKey> { [.vpc, .cidr, .zone] }
 
+        /// What the planner compares with the observed resource, in the observer's spelling.
         public func properties(in context: PlatformContext) -> ResourceProperties {
             [.vpc: vpc.description, .cidr: cidr, .zone: zone, .mapPublicIpOnLaunch: PropertyValue.flag(isPublic)]
         }
@@ -70,7 +72,11 @@ extension ResourceSpec.Subnet: ManagedResource {
         return .done("created \(created.subnetId) (\(cidr))")
     }
 
-    package func update(_ resource: DesiredResource, physicalID: String, in context: ResourceContext) async throws
+    package func update(
+        _ resource: DesiredResource,
+        physicalID: String,
+        in context: ResourceContext
+    ) async throws
         -> StepOutcome
     {
         let ec2 = context.session.ec2

@@ -23,9 +23,12 @@ extension ResourceSpec {
         /// DNS support and hostnames.
         public var dns: Bool = true
 
+        /// Registered as `vpc` in ``ResourceKinds/all``.
         public static var kind: ResourceKind { .vpc }
+        /// `cidr` cannot change in place: a difference means the resource must be replaced.
         public static var immutableProperties: Set<PropertyKey> { [.cidr] }
 
+        /// What the planner compares with the observed resource, in the observer's spelling.
         public func properties(in context: PlatformContext) -> ResourceProperties {
             [.cidr: cidr, .dnsSupport: PropertyValue.flag(dns), .dnsHostnames: PropertyValue.flag(dns)]
         }
@@ -78,7 +81,11 @@ extension ResourceSpec.VPC: ManagedResource {
         return .done("created \(created.vpcId)")
     }
 
-    package func update(_ resource: DesiredResource, physicalID: String, in context: ResourceContext) async throws
+    package func update(
+        _ resource: DesiredResource,
+        physicalID: String,
+        in context: ResourceContext
+    ) async throws
         -> StepOutcome
     {
         try await context.session.ec2.createTags(resourceIds: [physicalID], tags: ResourceContext.ec2Tags(resource.tags))

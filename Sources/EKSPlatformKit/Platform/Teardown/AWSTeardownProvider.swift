@@ -152,7 +152,7 @@ public struct AWSTeardownProvider: TeardownProvider {
         }
         do {
             try await kind.delete(id, physicalID: physicalID, in: ResourceContext(session: session, apply: context))
-        } catch where AWSPlatformObserver.isNotFound(error) {
+        } catch  where AWSPlatformObserver.isNotFound(error) {
             await context.registry.forget(id)
             return .unchanged("\(id) was already gone")
         }

@@ -16,7 +16,6 @@ public struct TeardownPlan: Sendable, Equatable {
         public var name: String
         /// What happens, in words.
         public var title: String
-        /// The actions.
         public var actions: [Action]
     }
 

@@ -119,7 +119,11 @@ struct GraphRunnerTests {
         #expect(summary.notStarted == ["after", "other"])
         #expect(events.events.contains(.waiting(id: "wait", on: "cluster ACTIVE", status: "CREATING")))
         #expect(ProgressPrinter.finalMessage(summary, command: "up").hasSuffix("Run `platformctl up` again to resume."))
-        #expect(ProgressPrinter.finalMessage(summary, command: "up").hasPrefix("Cancelled: 0 steps completed, 1 abandoned, 2 not started."))
+        #expect(
+            ProgressPrinter.finalMessage(summary, command: "up").hasPrefix(
+                "Cancelled: 0 steps completed, 1 abandoned, 2 not started."
+            )
+        )
     }
 
     @Test("waits back off and time out with the last status")
