@@ -41,6 +41,8 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
         ),
+        // prctl/setrlimit wrappers: platformctl turns core dumps off before it handles a secret.
+        .target(name: "CProcessHardening"),
         // The AWS layer: request core (signing, credentials, endpoints, retries), protocols, service clients.
         .target(
             name: "EKSAWS",
@@ -87,6 +89,7 @@ let package = Package(
             name: "platformctl",
             dependencies: [
                 "EKSPlatformKit",
+                "CProcessHardening",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -156,6 +159,7 @@ let package = Package(
                 name: "EKSPlatformKitTests",
                 dependencies: [
                     "EKSPlatformKit",
+                    "CProcessHardening",
                     "EKSPlatformTestSupport",
                     "FuzzTargets",
                     "KubeFake",

@@ -31,8 +31,18 @@ public struct FakeOnePassword: Sendable {
             if os.environ.get("FAKE_OP_MODE") == "signed-out":
                 fail("You are not currently signed in. Please run `op signin --help` for instructions")
             args = [a for a in sys.argv[1:]]
+            # Like op (cobra/pflag): `--` ends the options; --account takes its value as `--account=V` or the next word.
+            if "--" in args:
+                i = args.index("--"); positional = args[i + 1:]; args = args[:i]
+            else:
+                positional = []
+            args = [a for a in args if not a.startswith("--account=")]
             if "--account" in args:
                 i = args.index("--account"); del args[i:i + 2]
+            flags = [a for a in args if a.startswith("-")]
+            if any(a.startswith("--session") or a.startswith("--config") for a in flags + [a for a in args if a.startswith("-")]):
+                fail("op: an option reached op: " + " ".join(flags))
+            args = args + positional
             values = json.load(open(os.path.join(here, "values.json")))
             if args[:1] == ["read"]:
                 ref = [a for a in args[1:] if not a.startswith("--")][0]

@@ -14,6 +14,8 @@ struct CLIError: Error, CustomStringConvertible {
         switch (error as? AWSClientError)?.code {
         case .invalidRegion?: return " (or pass --region)"
         case .noCredentials?: return " (or pass --profile, or use `platformctl shell` for temporary role credentials)"
+        case .invalidEndpoint? where "\(error)".contains("plain-http"):
+            return " (to accept that: --allow-insecure-http or PLATFORMCTL_ALLOW_INSECURE_HTTP=1)"
         default: return ""
         }
     }

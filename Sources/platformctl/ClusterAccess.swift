@@ -11,7 +11,8 @@ func clusterConnection(session: AWSSession, platform: PlatformConfig, aws: AWSOp
         session: session,
         clusterName: platform.name,
         profile: aws.profile,
-        endpointURL: aws.endpointURL.flatMap(URL.init(string:))
+        endpointURL: aws.endpointURL.flatMap(URL.init(string:)),
+        allowInsecureHTTP: insecureHTTPAllowed(flag: aws.allowInsecureHTTP)
     )
 }
 
@@ -20,7 +21,7 @@ func localKubeConfiguration(
     environment: [String: String] = ProcessInfo.processInfo.environment
 ) throws -> KubeClientConfiguration? {
     guard let value = environment["PLATFORMCTL_KUBE_API"], !value.isEmpty else { return nil }
-    guard let url = URL(string: value), let host = url.host, ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host),
+    guard let url = URL(string: value), let host = url.host, LoopbackHost.contains(host),
         url.scheme == "http" || url.scheme == "https"
     else {
         throw CLIError(

@@ -27,6 +27,15 @@ struct AWSOptions: ParsableArguments {
     @Flag(help: "Log every AWS request and retry to stderr (secrets masked). Same as PLATFORMCTL_LOG_LEVEL=debug.")
     var debug = false
 
+    @Flag(
+        name: .customLong("allow-insecure-http"),
+        help: ArgumentHelp(
+            "Allow a plain-http endpoint that is not this machine (signed requests and credentials cross the network "
+                + "unencrypted). Same as PLATFORMCTL_ALLOW_INSECURE_HTTP=1."
+        )
+    )
+    var allowInsecureHTTP = false
+
     func validate() throws {
         if let endpointURL {
             guard let url = URL(string: endpointURL), let scheme = url.scheme, ["http", "https"].contains(scheme),
@@ -45,7 +54,8 @@ struct AWSOptions: ParsableArguments {
             profile: profile,
             region: region,
             endpointURL: endpointURL.flatMap(URL.init(string:)),
-            redactor: Console.redactor
+            redactor: Console.redactor,
+            allowInsecureHTTP: insecureHTTPAllowed(flag: allowInsecureHTTP)
         )
     }
 }
@@ -105,4 +115,12 @@ struct ParallelismOptions: ParsableArguments {
             throw ValidationError("--parallelism \(parallelism) is out of range; give a number from 1 to 64 (default 8)")
         }
     }
+}
+
+/// Whether plain http to another host is allowed: `--allow-insecure-http` or `PLATFORMCTL_ALLOW_INSECURE_HTTP=1`.
+func insecureHTTPAllowed(
+    flag: Bool,
+    environment: [String: String] = ProcessInfo.processInfo.environment
+) -> Bool {
+    flag || ["1", "true", "yes"].contains(environment["PLATFORMCTL_ALLOW_INSECURE_HTTP"]?.lowercased() ?? "")
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CProcessHardening
 import EKSPlatformKit
 import Foundation
 import Logging
@@ -18,6 +19,11 @@ struct Platformctl: AsyncParsableCommand {
 
     /// Runs the chosen command (each closes the sessions and clients it made).
     static func main() async {
+        // Before anything is read: no core file may hold a secret (1Password values, keys, tokens), and no other
+        // process of this user may read this one's memory. Two system calls, so the token fast path keeps its speed.
+        if process_hardening_disable_core_dumps() != 0 {
+            FileHandle.standardError.write(Data("platformctl: warning: could not turn core dumps off\n".utf8))
+        }
         // kubectl runs `platformctl token` for every command: a cache hit skips the full parser and everything else.
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.first == "token",

@@ -66,7 +66,9 @@ struct TokenCommand: AsyncParsableCommand {
                     profile: profile,
                     region: region,
                     endpointURL: endpointURL.flatMap(URL.init(string:)),
-                    environment: environment
+                    environment: environment,
+                    redactor: Console.redactor,
+                    allowInsecureHTTP: insecureHTTPAllowed(flag: false, environment: environment)
                 )
                 operatorCredentials = try await RoleOptions(role: role).apply(to: base, operatorConfig: operatorConfig)
                     .credentials
@@ -80,7 +82,8 @@ struct TokenCommand: AsyncParsableCommand {
                     endpointURL: endpointURL.flatMap(URL.init(string:)),
                     useCache: !noCache,
                     environment: environment,
-                    credentials: operatorCredentials
+                    credentials: operatorCredentials,
+                    allowInsecureHTTP: insecureHTTPAllowed(flag: false, environment: environment)
                 ),
                 warn: warn
             )

@@ -248,10 +248,26 @@ public final class AWSClient: Sendable {
         }
         let request = AWSHTTPRequest(method: call.method, url: url, headers: signed, body: call.body)
         let response = try await transport.send(request, timeout: attemptTimeout)
+        if (300..<400).contains(response.statusCode) {
+            throw Self.redirectRefused(response, url: url, service: service.signingName, operation: call.operation)
+        }
         guard (200..<300).contains(response.statusCode) else {
             throw AWSErrorDecoder.decode(response, service: service, operation: call.operation)
         }
         return response
+    }
+
+    /// The error for a 3xx answer: it names the endpoint and where it pointed, and is never retried.
+    static func redirectRefused(_ response: AWSHTTPResponse, url: URL, service: String, operation: String) -> AWSClientError {
+        let target = response.header("location").flatMap { URL(string: $0, relativeTo: url)?.absoluteURL.host }
+        return AWSClientError(
+            .redirectRefused,
+            "the endpoint \(url.host ?? "?") answered HTTP \(response.statusCode), redirecting to "
+                + "\(target ?? "an unnamed location"); redirects are never followed, because the signed request, its "
+                + "credentials and its body would go to that host: check the endpoint URL",
+            service: service,
+            operation: operation
+        )
     }
 
     /// Transport and response errors from the transport do not know the call; name its service and operation.

@@ -12,12 +12,21 @@ public struct AWSEndpointResolver: Sendable {
     public var environment: [String: String]
     /// The shared config, for the profile's endpoint settings.
     public var shared: AWSSharedConfiguration?
+    /// Allow plain `http` endpoints that are not this machine. Off by default: signed requests, and the credentials
+    /// STS answers with, would cross the network unencrypted.
+    public var allowInsecureHTTP: Bool
 
     /// Creates a resolver.
-    public init(explicitEndpoint: URL? = nil, environment: [String: String], shared: AWSSharedConfiguration?) {
+    public init(
+        explicitEndpoint: URL? = nil,
+        environment: [String: String],
+        shared: AWSSharedConfiguration?,
+        allowInsecureHTTP: Bool = false
+    ) {
         self.explicitEndpoint = explicitEndpoint
         self.environment = environment
         self.shared = shared
+        self.allowInsecureHTTP = allowInsecureHTTP
     }
 
     /// Whether any custom endpoint applies to `service` (then unknown regions are allowed, e.g. for emulators).
@@ -26,17 +35,26 @@ public struct AWSEndpointResolver: Sendable {
     }
 
     /// The URL and signing region for `service` in `region`.
-    /// - Throws: ``AWSClientError`` `.invalidEndpoint` for a configured URL that is not http(s) with a host.
+    /// - Throws: ``AWSClientError`` `.invalidEndpoint` for a configured URL that is not http(s) with a host, or that
+    ///   is plain http to a host other than this machine (unless ``allowInsecureHTTP``).
     public func resolve(_ service: AWSServiceDescriptor, region: AWSRegion) throws -> (url: URL, signingRegion: String) {
         let signingRegion = service.isGlobal ? region.partition.globalRegion : region.name
         if let (raw, source) = try configuredEndpoint(for: service) {
             guard let url = URL(string: raw), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
-                url.host != nil
+                let host = url.host
             else {
                 throw AWSClientError(
                     .invalidEndpoint,
                     "the endpoint \"\(raw)\" from \(source) is not an http(s) URL with a host; "
                         + "use a value such as https://ec2.us-west-2.amazonaws.com or http://127.0.0.1:5000"
+                )
+            }
+            if scheme == "http", !allowInsecureHTTP, !LoopbackHost.contains(host) {
+                throw AWSClientError(
+                    .invalidEndpoint,
+                    "refusing the plain-http endpoint \"\(raw)\" from \(source): signed requests and the credentials STS "
+                        + "returns would cross the network unencrypted; use https (plain http is only used for this "
+                        + "machine: 127.0.0.0/8, ::1, localhost), or opt in explicitly (allowInsecureHTTP)"
                 )
             }
             return (url, signingRegion)
@@ -55,7 +73,7 @@ public struct AWSEndpointResolver: Sendable {
 
     /// The configured endpoint string and where it came from, if any.
     func configuredEndpoint(for service: AWSServiceDescriptor) throws -> (String, String)? {
-        if let explicitEndpoint { return (explicitEndpoint.absoluteString, "--endpoint-url") }
+        if let explicitEndpoint { return (explicitEndpoint.absoluteString, "the explicit endpoint") }
         let ignore =
             environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]?.lowercased() == "true"
             || shared?.value("ignore_configured_endpoint_urls")?.lowercased() == "true"

@@ -91,6 +91,9 @@ public struct AWSClientError: Error, Sendable, Equatable {
         case waiterTimeout
         /// The retry quota is exhausted: the endpoint kept failing.
         case retryQuotaExceeded
+        /// An endpoint answered with a redirect, which is never followed (it would carry the signed request, its
+        /// session token and its body to the other host).
+        case redirectRefused
     }
 
     /// The kind of problem.

@@ -25,6 +25,8 @@ public struct AWSSessionOptions: Sendable {
     public var redactor: Redactor
     /// The HTTP transport to use; `nil` makes the session create (and, in ``AWSSession/shutdown()``, close) its own.
     public var transport: (any AWSHTTPTransport)?
+    /// Allow plain-http endpoints that are not this machine (see ``AWSEndpointResolver/allowInsecureHTTP``).
+    public var allowInsecureHTTP: Bool
 
     /// Creates options.
     public init(
@@ -38,7 +40,8 @@ public struct AWSSessionOptions: Sendable {
         sleeper: AWSSleeper? = nil,
         observer: (@Sendable (AWSAttemptRecord) -> Void)? = nil,
         redactor: Redactor = Redactor(),
-        transport: (any AWSHTTPTransport)? = nil
+        transport: (any AWSHTTPTransport)? = nil,
+        allowInsecureHTTP: Bool = false
     ) {
         self.profile = profile
         self.region = region
@@ -51,6 +54,7 @@ public struct AWSSessionOptions: Sendable {
         self.observer = observer
         self.redactor = redactor
         self.transport = transport
+        self.allowInsecureHTTP = allowInsecureHTTP
     }
 }
 
@@ -86,7 +90,12 @@ public final class AWSSession: Sendable {
         // Explicit credentials replace any profile, so a stale AWS_PROFILE must not matter (or fail) here.
         if options.credentials != nil, options.profile == nil { env.removeValue(forKey: "AWS_PROFILE") }
         let shared = try AWSSharedConfiguration(profile: options.profile, environment: env)
-        let endpoints = AWSEndpointResolver(explicitEndpoint: options.endpointURL, environment: env, shared: shared)
+        let endpoints = AWSEndpointResolver(
+            explicitEndpoint: options.endpointURL,
+            environment: env,
+            shared: shared,
+            allowInsecureHTTP: options.allowInsecureHTTP
+        )
         let candidates: [(String?, String)] = [
             (options.region, "--region"),
             (env["AWS_REGION"], "AWS_REGION"),

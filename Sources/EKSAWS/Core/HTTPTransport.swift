@@ -71,6 +71,9 @@ public final class AsyncHTTPTransport: AWSHTTPTransport {
         var configuration = HTTPClient.Configuration()
         configuration.timeout.connect = .seconds(Int64(connectTimeout.components.seconds))
         configuration.decompression = .disabled
+        // A redirect is returned as a response, never followed: AWSClient refuses it with an error naming the
+        // endpoint, and a caller that may follow one (a public download) does so itself.
+        configuration.redirectConfiguration = .disallow
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         self.maxResponseBytes = maxResponseBytes
     }

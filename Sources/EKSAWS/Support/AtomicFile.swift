@@ -10,6 +10,22 @@ package enum AtomicFile {
         name.hasPrefix(".") && name.contains(".tmp-")
     }
 
+    /// Creates `path` and any missing parent with `mode` from the start (`mkdir(2)` with that mode, so a private
+    /// folder is never briefly readable by others, as it is when a folder is made with the default mode and
+    /// `chmod`-ed afterwards). Existing folders are left as they are.
+    /// - Throws: ``AtomicFileError`` naming the folder that could not be made.
+    package static func createDirectories(_ path: String, mode: mode_t) throws {
+        var current = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            current += "/" + component
+            var info = stat()
+            if stat(current, &info) == 0 { continue }
+            guard mkdir(current, mode) == 0 || errno == EEXIST else {
+                throw AtomicFileError(path: current, reason: "cannot create the directory: \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+
     /// Writes `data` to `path`.
     /// - Parameters:
     ///   - data: the new contents.
@@ -26,15 +42,7 @@ package enum AtomicFile {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
         if createDirectories, !FileManager.default.fileExists(atPath: directory) {
-            do {
-                try FileManager.default.createDirectory(
-                    atPath: directory,
-                    withIntermediateDirectories: true,
-                    attributes: [.posixPermissions: permissions & 0o077 == 0 ? 0o700 : 0o755]
-                )
-            } catch {
-                throw AtomicFileError(path: directory, reason: "cannot create the directory: \(error.localizedDescription)")
-            }
+            try Self.createDirectories(directory, mode: permissions & 0o077 == 0 ? 0o700 : 0o755)
         }
         let temporary = "\(directory)/.\(url.lastPathComponent).tmp-\(UUID().uuidString.prefix(12))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, permissions)

@@ -12,13 +12,15 @@ public final class EKSTokenProvider: Sendable {
     public struct Options: Sendable {
         /// The cluster name (signed as `x-k8s-aws-id`).
         public var clusterName: String
-        /// `--region`; otherwise `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's region.
+        /// The region; otherwise `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's region.
         public var region: String?
         /// Assume this role first (session name `EKSGetTokenAuth`).
         public var roleARN: String?
         public var profile: String?
-        /// `--endpoint-url` for STS calls (assume role); the token itself always names the regional STS host.
+        /// An endpoint for STS calls (assume role); the token itself always names the regional STS host.
         public var endpointURL: URL?
+        /// Allow a plain-http STS endpoint that is not this machine (see ``AWSEndpointResolver/allowInsecureHTTP``).
+        public var allowInsecureHTTP: Bool
         /// Use the on-disk cache.
         public var useCache: Bool
         /// The cache directory; `nil` means the default one.
@@ -37,7 +39,8 @@ public final class EKSTokenProvider: Sendable {
             useCache: Bool = true,
             cacheDirectory: String? = nil,
             environment: [String: String] = ProcessInfo.processInfo.environment,
-            credentials: AWSCredentials? = nil
+            credentials: AWSCredentials? = nil,
+            allowInsecureHTTP: Bool = false
         ) {
             self.clusterName = clusterName
             self.region = region
@@ -48,6 +51,7 @@ public final class EKSTokenProvider: Sendable {
             self.cacheDirectory = cacheDirectory
             self.environment = environment
             self.credentials = credentials
+            self.allowInsecureHTTP = allowInsecureHTTP
         }
     }
 
@@ -175,7 +179,8 @@ public final class EKSTokenProvider: Sendable {
         let endpoints = AWSEndpointResolver(
             explicitEndpoint: options.endpointURL,
             environment: options.environment,
-            shared: shared
+            shared: shared,
+            allowInsecureHTTP: options.allowInsecureHTTP
         )
         let context = AWSCredentialContext(
             environment: options.environment,

@@ -32,9 +32,11 @@ public final class KubeClient: Sendable {
         var httpConfiguration = HTTPClient.Configuration()
         httpConfiguration.timeout.connect = .seconds(10)
         httpConfiguration.decompression = .disabled
+        // Never follow a redirect: the bearer token and the request body (a Secret's data) would go to that host.
+        httpConfiguration.redirectConfiguration = .disallow
         switch scheme {
         case "http":
-            guard Self.isLoopback(host) else {
+            guard LoopbackHost.contains(host) else {
                 throw KubeClientError(
                     .configuration,
                     "refusing plain http to \(host): credentials and objects would cross the network unencrypted; "
@@ -80,11 +82,6 @@ public final class KubeClient: Sendable {
     /// Closes connections. Call once when done with the client.
     public func shutdown() async throws {
         try await http.shutdown()
-    }
-
-    static func isLoopback(_ host: String) -> Bool {
-        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
     }
 
     /// The server as `https://host:port` for messages.
@@ -137,6 +134,15 @@ public final class KubeClient: Sendable {
             if status == 401, !refreshed, isRefreshable {
                 refreshed = true
                 continue
+            }
+            if (300..<400).contains(status) {
+                let location = response.headers.first(name: "location") ?? "an unnamed location"
+                throw KubeClientError(
+                    .redirectRefused,
+                    "\(method.rawValue) \(path) on \(configuration.server.host ?? "?") answered HTTP \(status), redirecting to "
+                        + "\(location); redirects are never followed, because the token and the request body would go "
+                        + "there: check the server URL"
+                )
             }
             guard (200..<300).contains(status) else {
                 if let error = KubeClientError.fromStatus(body: bytes, statusCode: status, object: object) { throw error }

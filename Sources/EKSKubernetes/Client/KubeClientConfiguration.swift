@@ -76,6 +76,13 @@ public struct KubeClientConfiguration: Sendable {
         guard let url = URL(string: endpoint), url.host != nil else {
             throw KubeClientError(.configuration, "the cluster endpoint \"\(endpoint)\" is not a URL")
         }
+        // EKS serves its API over https only; anything else in a DescribeCluster answer is not EKS.
+        guard url.scheme?.lowercased() == "https" else {
+            throw KubeClientError(
+                .configuration,
+                "the cluster endpoint \"\(endpoint)\" is not https; EKS endpoints always are, so the token is not sent there"
+            )
+        }
         guard let pem = Data(base64Encoded: certificateAuthorityData, options: .ignoreUnknownCharacters) else {
             throw KubeClientError(.configuration, "the cluster's certificateAuthority.data is not base64")
         }

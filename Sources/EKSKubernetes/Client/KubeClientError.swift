@@ -26,6 +26,8 @@ public struct KubeClientError: Error, Sendable, CustomStringConvertible {
         case waitFailed = "WaitFailed"
         /// A manifest or object was malformed.
         case invalidObject = "InvalidObject"
+        /// The server answered with a redirect, which is never followed.
+        case redirectRefused = "RedirectRefused"
     }
 
     public var code: Code

@@ -99,7 +99,7 @@ extension Kubeconfig {
         if FileManager.default.fileExists(atPath: path) {
             _ = try load(path: path)  // validates the file, with field paths in errors
             let text = String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self)
-            if case .object(let map)? = try? YAML.decodeDocuments(text).first { root = map }
+            if case .object(let map)? = try YAML.decodeDocuments(text).first { root = map }
         }
         root["apiVersion"] = root["apiVersion"] ?? "v1"
         root["kind"] = root["kind"] ?? "Config"
@@ -132,11 +132,7 @@ extension Kubeconfig {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             do {
-                try FileManager.default.createDirectory(
-                    atPath: directory,
-                    withIntermediateDirectories: true,
-                    attributes: [.posixPermissions: 0o700]
-                )
+                try AtomicFile.createDirectories(directory, mode: 0o700)
             } catch {
                 throw KubeconfigError(path: path, field: nil, "cannot create the directory \(directory): \(error)")
             }

@@ -47,13 +47,80 @@ public enum YAML {
         return documents.joined(separator: "---\n")
     }
 
-    /// Reads every document of a YAML stream into unstructured values; empty documents are skipped.
+    /// Refuses a document that uses aliases (`*name`) to repeat a mapping or sequence.
+    ///
+    /// Nothing this library reads from outside — kubeconfigs, platform.yaml, operator settings, manifests — needs
+    /// them, and nested aliases make a few hundred bytes expand into gigabytes once the tree is walked (an alias
+    /// bomb). Yams composes an alias as the same node again, at the anchor's position, so a collection met twice at
+    /// one position is an alias; the walk stops there, so it visits each node of the text at most once.
+    /// - Throws: ``YAML/Error`` naming the line and column of the repeated collection.
+    public static func refuseAliases(in node: Node) throws {
+        var seen = Set<String>()
+        var stack = [node]
+        while let next = stack.popLast() {
+            switch next {
+            case .scalar, .alias:
+                continue
+            case .mapping(let mapping):
+                try visit(next, mapping.mark, &seen)
+                for (key, value) in mapping {
+                    stack.append(key)
+                    stack.append(value)
+                }
+            case .sequence(let sequence):
+                try visit(next, sequence.mark, &seen)
+                stack.append(contentsOf: sequence)
+            }
+        }
+    }
+
+    /// Refuses a document whose tree, with its aliases expanded, has more than `maxNodes` nodes: for files where
+    /// aliases are a convenience (platform.yaml's shared labels) but an alias bomb must still fail fast. The count
+    /// stops at the limit, so checking costs at most `maxNodes` steps.
+    /// - Throws: ``YAML/Error`` saying how far the expansion went.
+    public static func limitExpansion(of node: Node, maxNodes: Int) throws {
+        var count = 0
+        var stack = [node]
+        while let next = stack.popLast() {
+            count += 1
+            if count > maxNodes {
+                let at = node.mark.map { "line \($0.line), column \($0.column): " } ?? ""
+                throw Error(
+                    "\(at)the document expands to more than \(maxNodes) values once its aliases (*name) are "
+                        + "resolved; write the values out instead of nesting aliases"
+                )
+            }
+            switch next {
+            case .scalar, .alias: continue
+            case .mapping(let mapping):
+                for (key, value) in mapping {
+                    stack.append(key)
+                    stack.append(value)
+                }
+            case .sequence(let sequence): stack.append(contentsOf: sequence)
+            }
+        }
+    }
+
+    private static func visit(_ node: Node, _ mark: Mark?, _ seen: inout Set<String>) throws {
+        guard let mark else { return }
+        guard seen.insert("\(mark.line):\(mark.column)").inserted else {
+            throw Error(
+                "line \(mark.line), column \(mark.column): YAML aliases (*name) are not accepted; write the value out "
+                    + "instead (aliases can expand a small file into an enormous one)"
+            )
+        }
+    }
+
+    /// Reads every document of a YAML stream into unstructured values; empty documents are skipped. Aliases are
+    /// refused (``refuseAliases(in:)``).
     public static func decodeDocuments(_ text: String) throws -> [JSONValue] {
         do {
             let parser = try Parser(yaml: text, resolver: .default, constructor: .default, encoding: .utf8)
             var values: [JSONValue] = []
             while let node = try parser.nextRoot() {
                 if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.tagName == .null { continue }
+                try refuseAliases(in: node)
                 values.append(try JSONValue(yamlNode: node))
             }
             return values

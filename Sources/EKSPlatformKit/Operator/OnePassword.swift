@@ -80,7 +80,18 @@ public struct OnePasswordCLI: Sendable {
     /// `--account` when `OP_ACCOUNT` is set, so the account choice is explicit in every call.
     var accountArguments: [String] {
         guard let account = environment["OP_ACCOUNT"], !account.isEmpty else { return [] }
-        return ["--account", account]
+        // One argument: an account value that starts with `-` cannot become a flag of its own.
+        return ["--account=\(account)"]
+    }
+
+    /// Refuses a value that `op` would take for a flag (`--session=X --config=/tmp/y` as a TOTP item).
+    static func checkNotFlag(_ value: String, what: String) throws {
+        guard value.hasPrefix("-") else { return }
+        throw OnePasswordError(
+            code: .invalidReference,
+            message: "the \(what) \"\(value)\" starts with \"-\", which op would read as an option; name the item, vault "
+                + "or reference without a leading dash"
+        )
     }
 
     /// Reads a secret reference (`op read --no-newline REF`).
@@ -91,7 +102,11 @@ public struct OnePasswordCLI: Sendable {
                 message: "\"\(reference)\" is not a 1Password reference; use op://vault/item/field"
             )
         }
-        let value = try await run(["read", "--no-newline"] + accountArguments + [parsed.description], about: parsed)
+        // `--` ends op's options: whatever follows is the reference, never a flag.
+        let value = try await run(
+            ["read", "--no-newline"] + accountArguments + ["--", parsed.description],
+            about: parsed
+        )
         return value.trimmingCharacters(in: .newlines)
     }
 
@@ -112,11 +127,17 @@ public struct OnePasswordCLI: Sendable {
                     message: "\"\(source)\" is not a TOTP source; use op://vault/item/field?attribute=otp or an item name"
                 )
             }
-            vaultArguments = ["--vault", parts[0]]
+            try Self.checkNotFlag(parts[0], what: "vault")
+            vaultArguments = ["--vault=\(parts[0])"]
             item = parts[1]
         }
-        let reference = OnePasswordReference("op://\(vaultArguments.last ?? "-")/\(item)/one-time password")
-        let code = try await run(["item", "get", item, "--otp"] + vaultArguments + accountArguments, about: reference)
+        try Self.checkNotFlag(item, what: "TOTP item")
+        let vault = vaultArguments.first.map { String($0.dropFirst("--vault=".count)) } ?? "-"
+        let reference = OnePasswordReference("op://\(vault)/\(item)/one-time password")
+        let code = try await run(
+            ["item", "get", "--otp"] + vaultArguments + accountArguments + ["--", item],
+            about: reference
+        )
         return code.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

@@ -29,7 +29,13 @@ public final class ClusterConnection: Sendable {
     }
 
     /// A connection to the EKS cluster `clusterName`, signing tokens like `session` does (same profile and endpoint).
-    public convenience init(session: AWSSession, clusterName: String, profile: String? = nil, endpointURL: URL? = nil) {
+    public convenience init(
+        session: AWSSession,
+        clusterName: String,
+        profile: String? = nil,
+        endpointURL: URL? = nil,
+        allowInsecureHTTP: Bool = false
+    ) {
         self.init(
             session: session,
             clusterName: clusterName,
@@ -38,7 +44,8 @@ public final class ClusterConnection: Sendable {
                     clusterName: clusterName,
                     region: session.region.name,
                     profile: profile,
-                    endpointURL: endpointURL
+                    endpointURL: endpointURL,
+                    allowInsecureHTTP: allowInsecureHTTP
                 )
             )
         )
@@ -86,7 +93,7 @@ public final class ClusterConnection: Sendable {
 
     /// The engine's in-cluster objects (Flux install, credentials, sync objects, `platform-vars`) over this
     /// connection; the Flux manifest is downloaded through the session's transport.
-    public func objects() -> KubeClusterObjects {
+    package func objects() -> KubeClusterObjects {
         KubeClusterObjects(
             client: { try await self.client() },
             endpoint: { [session, clusterName] in

@@ -6,21 +6,21 @@ import Foundation
 /// checked before anything is applied), the Git credentials Secret, the `flux-system` GitRepository + Kustomization,
 /// and `platform-vars`. Each object carries the ``ClusterObjects/digestAnnotation`` of what was applied (the Flux
 /// install's digest sits on the `flux-system` Namespace), so a re-run that finds equal digests writes nothing.
-public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
+package struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
     /// The cluster's API, obtained when first needed (the cluster may not exist when the run starts).
-    public var client: @Sendable () async throws -> KubeClient
+    package var client: @Sendable () async throws -> KubeClient
     /// The cluster endpoint written into `platform-vars`.
-    public var endpoint: @Sendable () async throws -> String
+    package var endpoint: @Sendable () async throws -> String
     /// Downloads the Flux manifest.
-    public var loadManifest: @Sendable (String) async throws -> [UInt8]
+    package var loadManifest: @Sendable (String) async throws -> [UInt8]
     /// Resolves the SSH key and known_hosts for the Git credentials Secret.
-    public var resolveCredentials:
+    package var resolveCredentials:
         @Sendable (PlatformConfig.Credentials, _ repositoryURL: String) async throws -> (
             identity: String, knownHosts: String
         )
 
     /// Creates the applier/observer for an existing client.
-    public init(
+    package init(
         kube: KubeClient,
         endpoint: @escaping @Sendable () async throws -> String,
         loadManifest: @escaping @Sendable (String) async throws -> [UInt8] = { try await KubeClusterObjects.download($0) },
@@ -39,7 +39,7 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
     }
 
     /// Creates the applier/observer with a client made on first use.
-    public init(
+    package init(
         client: @escaping @Sendable () async throws -> KubeClient,
         endpoint: @escaping @Sendable () async throws -> String,
         loadManifest: @escaping @Sendable (String) async throws -> [UInt8] = { try await KubeClusterObjects.download($0) },
@@ -56,15 +56,15 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
     }
 
     /// Why credentials or the manifest could not be obtained.
-    public struct ResolutionError: Error, Sendable, CustomStringConvertible {
+    package struct ResolutionError: Error, Sendable, CustomStringConvertible {
         /// What failed and how to fix it.
-        public var description: String
+        package var description: String
     }
 
     // MARK: apply
 
     /// Server-side applies `id` of `objects` with its digest annotation, waiting where the object needs it.
-    public func apply(_ id: ResourceID, objects: ClusterObjects, context: ApplyContext) async throws -> StepOutcome {
+    package func apply(_ id: ResourceID, objects: ClusterObjects, context: ApplyContext) async throws -> StepOutcome {
         let kube = try await client()
         let endpoint = try await self.endpoint()
         let digests = Dictionary(
@@ -140,7 +140,7 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
     // MARK: observe
 
     /// The in-cluster objects of `config` with their `digest` annotations (missing ones are left out).
-    public func observe(_ config: PlatformConfig, endpoint: String) async throws -> [ObservedResource] {
+    package func observe(_ config: PlatformConfig, endpoint: String) async throws -> [ObservedResource] {
         let kube = try await client()
         let namespace = ClusterObjects.fluxNamespace
         let targets: [(ResourceID, String, String, String?, String)] = [
@@ -178,7 +178,7 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
 
     /// Reads `file://` URLs and downloads `http(s)` ones (following up to five redirects) through `transport`, or
     /// through a transport made for this download and closed after it.
-    public static func download(
+    package static func download(
         _ location: String,
         using transport: (any AWSHTTPTransport)? = nil
     ) async throws
@@ -228,7 +228,7 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
 
     /// The SSH key from a file or a 1Password reference (`op read`), and the repository host's lines of
     /// `~/.ssh/known_hosts`.
-    @Sendable public static func resolve(
+    @Sendable package static func resolve(
         _ credentials: PlatformConfig.Credentials,
         repositoryURL: String,
         redactor: Redactor
@@ -273,5 +273,5 @@ public struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
 
 extension ClusterObjects {
     /// The repository URL of the GitRepository.
-    public var gitRepositoryURL: String? { gitRepository.spec.url }
+    package var gitRepositoryURL: String? { gitRepository.spec.url }
 }

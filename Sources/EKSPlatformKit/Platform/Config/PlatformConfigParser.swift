@@ -7,6 +7,10 @@ import Yams
 struct PlatformConfigParser {
     let file: String
 
+    /// The most values a platform.yaml or operator file may hold with its aliases expanded: the commented example
+    /// has a few hundred, and the limit stops an alias bomb before anything walks it.
+    static let maxNodes = 20_000
+
     func parse(_ text: String) throws -> PlatformConfig {
         let root: Node
         do {
@@ -20,9 +24,12 @@ struct PlatformConfigParser {
                     message: "the file is empty; start from Examples/platform.yaml"
                 )
             }
+            try YAML.limitExpansion(of: node, maxNodes: Self.maxNodes)
             root = node
         } catch let error as ConfigError {
             throw error
+        } catch let error as YAML.Error {
+            throw aliasError(error)
         } catch let error as YamlError {
             throw yamlError(error)
         } catch {
@@ -65,6 +72,21 @@ struct PlatformConfigParser {
         return config
     }
 
+    /// A refused alias as a positioned config error (the message starts with `line L, column C:`).
+    func aliasError(_ error: YAML.Error) -> ConfigError {
+        let text = "\(error)"
+        let numbers = text.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
+        let message = text.components(separatedBy: ": ").dropFirst().joined(separator: ": ")
+        return ConfigError(
+            code: .invalidYAML,
+            file: file,
+            line: numbers.first ?? 0,
+            column: numbers.dropFirst().first ?? 0,
+            path: "",
+            message: message.isEmpty ? text : message
+        )
+    }
+
     /// Parses a user-level operator file (`~/.config/platformctl/config.yaml`) whose only top-level key is `operator:`.
     func parseOperatorFile(_ text: String) throws -> PlatformConfig.Operator {
         let root: Node
@@ -79,9 +101,12 @@ struct PlatformConfigParser {
                     message: "the file is empty; add an operator: section (see Examples/platform.yaml)"
                 )
             }
+            try YAML.limitExpansion(of: node, maxNodes: Self.maxNodes)
             root = node
         } catch let error as ConfigError {
             throw error
+        } catch let error as YAML.Error {
+            throw aliasError(error)
         } catch let error as YamlError {
             throw yamlError(error)
         } catch {
@@ -549,7 +574,17 @@ struct PlatformConfigParser {
         var credentials: PlatformConfig.Credentials?
         if let creds = try gitops.mapping("credentials", known: ["sshPrivateKey", "file"]) {
             switch (try creds.string("sshPrivateKey"), try creds.string("file")) {
-            case (let key?, nil): credentials = .sshPrivateKey(key)
+            case (let key?, nil):
+                // platform.yaml is meant for git: a key written into it would be committed.
+                guard key.hasPrefix("op://") else {
+                    throw creds.error(
+                        .invalidValue,
+                        at: "sshPrivateKey",
+                        "a private key written into platform.yaml would end up in git; give an op:// reference "
+                            + "(op://vault/item/private key) or use file: with a path to the key"
+                    )
+                }
+                credentials = .sshPrivateKey(key)
             case (nil, let path?): credentials = .file(path)
             default:
                 throw creds.error(
@@ -571,6 +606,20 @@ struct PlatformConfigParser {
 
     // MARK: - operator
 
+    /// A secret field that must be a 1Password reference: a literal secret in a file meant for git is refused.
+    private func opReference(_ mapping: ConfigMapping, _ key: String) throws -> String {
+        let value = try mapping.requiredString(key, hint: "an op:// reference")
+        guard value.hasPrefix("op://") else {
+            throw mapping.error(
+                .invalidValue,
+                at: key,
+                "a secret written into this file would end up in git or a backup; give an op:// reference "
+                    + "(op://vault/item/field) to where 1Password keeps it"
+            )
+        }
+        return value
+    }
+
     private func parseOperator(_ section: ConfigMapping) throws -> PlatformConfig.Operator {
         let source: PlatformConfig.CredentialSource
         let user = try section.mapping("user", known: ["accessKeyID", "secretAccessKey", "mfaSerial", "totp"])
@@ -580,7 +629,7 @@ struct PlatformConfigParser {
             source = .user(
                 PlatformConfig.UserCredentials(
                     accessKeyID: try user.requiredString("accessKeyID", hint: "usually an op:// reference to the access key id"),
-                    secretAccessKey: try user.requiredString("secretAccessKey", hint: "usually an op:// reference"),
+                    secretAccessKey: try opReference(user, "secretAccessKey"),
                     mfaSerial: try user.string("mfaSerial"),
                     totp: try user.string("totp")
                 )

@@ -3,7 +3,7 @@ import EKSKubernetes
 import Foundation
 
 /// Applies in-cluster objects (Flux install, credentials, sync objects, `platform-vars`) through a Kubernetes client.
-public protocol ClusterObjectApplier: Sendable {
+package protocol ClusterObjectApplier: Sendable {
     /// Applies `id` of `objects`, stamping the digest annotation; idempotent (server-side apply).
     func apply(_ id: ResourceID, objects: ClusterObjects, context: ApplyContext) async throws -> StepOutcome
 }
@@ -14,31 +14,31 @@ public protocol ClusterObjectApplier: Sendable {
 /// Every create first looks for the resource (by its tags or name) so a re-run after a crash adopts what an earlier
 /// run created; calls that accept one send the resource's idempotency token; asynchronous resources (NAT gateways,
 /// the cluster, node groups, add-ons) are waited for with backoff and progress events.
-public struct AWSPlatformProvider: PlatformProvider {
+package struct AWSPlatformProvider: PlatformProvider {
     /// The AWS session.
-    public var session: AWSSession
+    package var session: AWSSession
     /// Applies the in-cluster objects; `nil` when no Kubernetes access is configured.
-    public var clusterObjects: (any ClusterObjectApplier)?
+    package var clusterObjects: (any ClusterObjectApplier)?
 
     /// Creates a provider.
-    public init(session: AWSSession, clusterObjects: (any ClusterObjectApplier)? = nil) {
+    package init(session: AWSSession, clusterObjects: (any ClusterObjectApplier)? = nil) {
         self.session = session
         self.clusterObjects = clusterObjects
     }
 
     /// The in-cluster step cannot run without a Kubernetes client.
-    public struct NoClusterAccessError: Error, Sendable, CustomStringConvertible {
+    package struct NoClusterAccessError: Error, Sendable, CustomStringConvertible {
         /// Which object.
-        public var object: ResourceID
+        package var object: ResourceID
         /// What to do.
-        public var description: String {
+        package var description: String {
             "cannot apply \(object): no Kubernetes access is configured for the cluster phase "
                 + "(a ClusterConnection); the AWS part is done, apply again with access to the cluster"
         }
     }
 
     /// Applies an in-cluster object through ``clusterObjects``; fails clearly when no Kubernetes access is configured.
-    public func applyClusterObject(
+    package func applyClusterObject(
         _ id: ResourceID,
         objects: ClusterObjects,
         change: Plan.Change,
@@ -50,7 +50,7 @@ public struct AWSPlatformProvider: PlatformProvider {
 
     /// Creates or updates `resource` as `change` says (its kind's ``ManagedResource`` does the work), then writes
     /// its ``AppliedRecord`` (kinds that keep one).
-    public func apply(_ resource: DesiredResource, change: Plan.Change, context: ApplyContext) async throws -> StepOutcome {
+    package func apply(_ resource: DesiredResource, change: Plan.Change, context: ApplyContext) async throws -> StepOutcome {
         guard let spec = resource.spec as? any ManagedResource else {
             throw UnsupportedUpdateError(resource: resource.id, what: "a resource of an unregistered kind")
         }
@@ -74,7 +74,7 @@ public struct AWSPlatformProvider: PlatformProvider {
     // MARK: delete (orphans found by tag)
 
     /// Deletes an owned resource platform.yaml no longer asks for (what is already gone is unchanged).
-    public func delete(_ id: ResourceID, context: ApplyContext) async throws -> StepOutcome {
+    package func delete(_ id: ResourceID, context: ApplyContext) async throws -> StepOutcome {
         // The same idempotent deletions `down` uses (waits included); already-gone resources are unchanged.
         try await AWSTeardownProvider(session: session, kube: nil).deleteResource(id, context: context)
     }

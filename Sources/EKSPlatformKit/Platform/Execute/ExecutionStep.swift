@@ -2,7 +2,7 @@ import EKSAWS
 import EKSKubernetes
 
 /// How a step ended when it did not throw.
-public enum StepOutcome: Sendable, Equatable {
+package enum StepOutcome: Sendable, Equatable {
     /// It changed something (or verified it); `detail` says what.
     case done(String)
     /// There was nothing to do (the resource already matched); dependents still run.
@@ -10,18 +10,18 @@ public enum StepOutcome: Sendable, Equatable {
 }
 
 /// One node of the executor's dependency graph.
-public struct ExecutionStep: Sendable {
+package struct ExecutionStep: Sendable {
     /// A unique id, e.g. `create subnet/private-us-west-2a`.
-    public var id: String
+    package var id: String
     /// A human title for progress output.
-    public var title: String
+    package var title: String
     /// Ids of steps that must succeed first.
-    public var dependsOn: [String]
+    package var dependsOn: [String]
     /// The work; must be idempotent (observe before create) and honour task cancellation while waiting.
-    public var run: @Sendable (StepContext) async throws -> StepOutcome
+    package var run: @Sendable (StepContext) async throws -> StepOutcome
 
     /// Creates a step.
-    public init(
+    package init(
         id: String,
         title: String? = nil,
         dependsOn: [String] = [],
@@ -35,15 +35,15 @@ public struct ExecutionStep: Sendable {
 }
 
 /// What a running step may use: its id, the event sink, and a backoff waiter.
-public struct StepContext: Sendable {
-    public var stepID: String
+package struct StepContext: Sendable {
+    package var stepID: String
     /// Where progress goes.
-    public var events: any EventHandler
+    package var events: any EventHandler
     /// Sleeps between polls (injectable so tests do not wait).
-    public var sleep: @Sendable (Duration) async throws -> Void
+    package var sleep: @Sendable (Duration) async throws -> Void
 
     /// Creates a context.
-    public init(
+    package init(
         stepID: String,
         events: any EventHandler,
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
@@ -54,7 +54,7 @@ public struct StepContext: Sendable {
     }
 
     /// The result of one poll.
-    public enum PollResult: Sendable, Equatable {
+    package enum PollResult: Sendable, Equatable {
         /// The condition holds.
         case ready
         /// Not yet; `status` is reported in a waiting event.
@@ -63,7 +63,7 @@ public struct StepContext: Sendable {
 
     /// Polls until `poll` reports ready, with exponential backoff (`initial` × 1.5 up to `maximum`), reporting each
     /// pending status; throws ``WaitTimeoutError`` after `timeout` and `CancellationError` when the task is cancelled.
-    public func wait(
+    package func wait(
         for description: String,
         timeout: Duration = .seconds(1800),
         initial: Duration = .seconds(2),
@@ -91,17 +91,17 @@ public struct StepContext: Sendable {
 }
 
 /// A wait gave up.
-public struct WaitTimeoutError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var step: String
+package struct WaitTimeoutError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var step: String
     /// What it waited for.
-    public var waitingFor: String
+    package var waitingFor: String
     /// The last status seen.
-    public var lastStatus: String
+    package var lastStatus: String
     /// How long it waited.
-    public var timeout: Duration
+    package var timeout: Duration
 
     /// What timed out, the last status, and what to do.
-    public var description: String {
+    package var description: String {
         "timed out after \(timeout) waiting for \(waitingFor) (last status: \(lastStatus)); "
             + "check it in the AWS console, then run the command again to resume"
     }

@@ -3,26 +3,26 @@ import EKSKubernetes
 
 /// Turns a ``Plan`` (or a ``TeardownPlan``) into a dependency graph of idempotent steps and runs it with a
 /// ``GraphRunner``.
-public struct Executor: Sendable {
+package struct Executor: Sendable {
     /// The scheduler (concurrency bound, sleeper).
-    public var runner: GraphRunner
+    package var runner: GraphRunner
 
     /// Creates an executor running at most `maxConcurrency` steps at once.
-    public init(runner: GraphRunner = GraphRunner()) { self.runner = runner }
+    package init(runner: GraphRunner = GraphRunner()) { self.runner = runner }
 
     /// Why a plan cannot be executed.
-    public struct RefusedError: Error, Sendable, Equatable, CustomStringConvertible {
+    package struct RefusedError: Error, Sendable, Equatable, CustomStringConvertible {
         /// What is wrong and how to fix it.
-        public var description: String
+        package var description: String
     }
 
     /// The step id for a plan change: `create vpc/main`, `update nodeGroup/system` …
-    public static func stepID(_ change: Plan.Change) -> String { "\(change.action.rawValue) \(change.id)" }
+    package static func stepID(_ change: Plan.Change) -> String { "\(change.action.rawValue) \(change.id)" }
 
     /// The steps for `plan`: every non-no-op change, depending on the steps of its (changed) dependencies;
     /// in-cluster objects after the node group, in order; deletions of orphans last, one after another.
     /// - Throws: ``RefusedError`` when the plan needs a replacement (never done implicitly).
-    public static func steps(
+    package static func steps(
         for plan: Plan,
         blueprint: Blueprint,
         observed: ObservedState,
@@ -101,7 +101,7 @@ public struct Executor: Sendable {
     }
 
     /// Runs `plan`.
-    public func up(
+    package func up(
         plan: Plan,
         blueprint: Blueprint,
         observed: ObservedState,
@@ -121,7 +121,7 @@ public struct Executor: Sendable {
     }
 
     /// The steps of `teardown`: every action of a stage depends on every action of the previous stage.
-    public static func steps(
+    package static func steps(
         for teardown: TeardownPlan,
         config: PlatformConfig,
         observed: ObservedState,
@@ -149,7 +149,7 @@ public struct Executor: Sendable {
     }
 
     /// Runs `teardown`.
-    public func down(
+    package func down(
         teardown: TeardownPlan,
         config: PlatformConfig,
         observed: ObservedState,

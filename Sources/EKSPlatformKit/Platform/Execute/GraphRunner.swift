@@ -10,14 +10,14 @@ import Foundation
 /// - A permission error (``PermissionError/from(_:)``) stops the run: nothing new starts, running steps finish.
 /// - Task cancellation (Ctrl-C): nothing new starts; running steps see the cancellation and either finish or stop at
 ///   their next wait (reported as abandoned); the summary says to run the command again.
-public struct GraphRunner: Sendable {
+package struct GraphRunner: Sendable {
     /// At most this many steps run at once.
-    public var maxConcurrency: Int
+    package var maxConcurrency: Int
     /// Sleeper passed to steps' waits.
-    public var sleep: @Sendable (Duration) async throws -> Void
+    package var sleep: @Sendable (Duration) async throws -> Void
 
     /// Creates a runner.
-    public init(
+    package init(
         maxConcurrency: Int = 8,
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
     ) {
@@ -26,14 +26,14 @@ public struct GraphRunner: Sendable {
     }
 
     /// A malformed graph.
-    public struct GraphError: Error, Sendable, Equatable, CustomStringConvertible {
+    package struct GraphError: Error, Sendable, Equatable, CustomStringConvertible {
         /// What is wrong.
-        public var description: String
+        package var description: String
     }
 
     /// Checks ids are unique, dependencies exist and there is no cycle.
     /// - Throws: ``GraphError``.
-    public static func validate(_ steps: [ExecutionStep]) throws {
+    package static func validate(_ steps: [ExecutionStep]) throws {
         var ids = Set<String>()
         for step in steps {
             guard ids.insert(step.id).inserted else { throw GraphError(description: "duplicate step id \(step.id)") }
@@ -71,7 +71,7 @@ public struct GraphRunner: Sendable {
 
     /// The step ids by descending length of the longest chain of steps that starts at the step (the step and its
     /// dependents, transitively), ties in declaration order. Expects a validated (acyclic) graph.
-    public static func priorityOrder(_ steps: [ExecutionStep]) -> [String] {
+    package static func priorityOrder(_ steps: [ExecutionStep]) -> [String] {
         var dependents: [String: [String]] = [:]
         for step in steps {
             for dependency in step.dependsOn { dependents[dependency, default: []].append(step.id) }
@@ -89,7 +89,7 @@ public struct GraphRunner: Sendable {
 
     /// Runs `steps`, reporting to `events`, and returns the summary (also sent as ``PlatformEvent/finished(_:)``).
     /// - Throws: ``GraphError`` for a malformed graph (before anything runs).
-    public func run(_ steps: [ExecutionStep], events: any EventHandler) async throws -> ExecutionSummary {
+    package func run(_ steps: [ExecutionStep], events: any EventHandler) async throws -> ExecutionSummary {
         try Self.validate(steps)
         let order = steps.map(\.id)
         let byID = Dictionary(uniqueKeysWithValues: steps.map { ($0.id, $0) })
@@ -184,22 +184,22 @@ public struct GraphRunner: Sendable {
 }
 
 /// An AWS permission error turned into "which action on which resource".
-public struct PermissionError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct PermissionError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The service and operation, e.g. `ec2:CreateVpc`.
-    public var action: String
+    package var action: String
     /// The error code (`AccessDenied`, `UnauthorizedOperation` …).
-    public var code: String
+    package var code: String
     /// The service's message (it usually names the resource).
-    public var message: String
+    package var message: String
 
     /// Error codes that mean the caller lacks a permission.
-    public static let codes: Set<String> = [
+    package static let codes: Set<String> = [
         "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedAccess",
         "AuthorizationError", "NotAuthorized",
     ]
 
     /// The permission error inside `error`, if it is one.
-    public static func from(_ error: any Error) -> PermissionError? {
+    package static func from(_ error: any Error) -> PermissionError? {
         if let error = error as? PermissionError { return error }
         guard let service = error as? AWSServiceError, codes.contains(service.code) else { return nil }
         return PermissionError(
@@ -210,7 +210,7 @@ public struct PermissionError: Error, Sendable, Equatable, CustomStringConvertib
     }
 
     /// `AccessDenied on ec2:CreateVpc: <message>; grant the action to the caller and run again`.
-    public var description: String {
+    package var description: String {
         "\(code) on \(action): \(message); grant this action to the identity running platformctl and run again"
     }
 }

@@ -2,18 +2,18 @@ import EKSAWS
 import EKSKubernetes
 
 /// Everything a step may need while it changes a resource.
-public struct ApplyContext: Sendable {
+package struct ApplyContext: Sendable {
     /// Account, partition and region.
-    public var platform: PlatformContext
+    package var platform: PlatformContext
     /// The configuration.
-    public var config: PlatformConfig
+    package var config: PlatformConfig
     /// Physical ids of observed and created resources.
-    public var registry: ResourceRegistry
+    package var registry: ResourceRegistry
     /// The step's context (events, waits).
-    public var step: StepContext
+    package var step: StepContext
 
     /// Creates a context.
-    public init(platform: PlatformContext, config: PlatformConfig, registry: ResourceRegistry, step: StepContext) {
+    package init(platform: PlatformContext, config: PlatformConfig, registry: ResourceRegistry, step: StepContext) {
         self.platform = platform
         self.config = config
         self.registry = registry
@@ -25,7 +25,7 @@ public struct ApplyContext: Sendable {
 /// the resource's idempotency token, wait until usable, record the physical id in the registry).
 ///
 /// The real provider is built on the typed AWS clients and the Kubernetes client; tests use a recording fake.
-public protocol PlatformProvider: Sendable {
+package protocol PlatformProvider: Sendable {
     /// Creates or updates `resource` as `change` says.
     func apply(_ resource: DesiredResource, change: Plan.Change, context: ApplyContext) async throws -> StepOutcome
     /// Applies the in-cluster object `id` of `objects` (Flux install, credentials, sync objects, `platform-vars`).
@@ -40,7 +40,7 @@ public protocol PlatformProvider: Sendable {
 }
 
 /// Performs teardown actions (``TeardownPlan/Action``) on the cluster and in AWS.
-public protocol TeardownProvider: Sendable {
+package protocol TeardownProvider: Sendable {
     /// Performs `action`; `unchanged` when there was nothing to do. Sweeps report what they removed in the detail.
     func perform(_ action: TeardownPlan.Action, context: ApplyContext) async throws -> StepOutcome
 }

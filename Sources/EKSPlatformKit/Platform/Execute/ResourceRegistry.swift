@@ -3,40 +3,40 @@ import EKSKubernetes
 
 /// Physical ids of the platform's resources, filled from the observation and by each create step, so a step can
 /// find what its dependencies created (the subnet step needs the VPC id).
-public actor ResourceRegistry {
+package actor ResourceRegistry {
     private var ids: [ResourceID: String]
 
     /// Creates a registry with the ids an observation found.
-    public init(observed: ObservedState? = nil) {
+    package init(observed: ObservedState? = nil) {
         var ids: [ResourceID: String] = [:]
         for resource in observed?.resources ?? [] { ids[resource.id] = resource.physicalID }
         self.ids = ids
     }
 
     /// Records the physical id of `id`.
-    public func record(_ id: ResourceID, physicalID: String) { ids[id] = physicalID }
+    package func record(_ id: ResourceID, physicalID: String) { ids[id] = physicalID }
 
     /// Forgets `id` (after deletion).
-    public func forget(_ id: ResourceID) { ids[id] = nil }
+    package func forget(_ id: ResourceID) { ids[id] = nil }
 
     /// The physical id of `id`, if known.
-    public func physicalID(_ id: ResourceID) -> String? { ids[id] }
+    package func physicalID(_ id: ResourceID) -> String? { ids[id] }
 
     /// The physical id of `id`.
     /// - Throws: ``MissingDependencyError`` when it is not known (a dependency was neither observed nor created).
-    public func require(_ id: ResourceID) throws -> String {
+    package func require(_ id: ResourceID) throws -> String {
         guard let value = ids[id] else { throw MissingDependencyError(resource: id) }
         return value
     }
 }
 
 /// A step needed the physical id of a resource that was neither observed nor created.
-public struct MissingDependencyError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct MissingDependencyError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The missing resource.
-    public var resource: ResourceID
+    package var resource: ResourceID
 
     /// What is missing and what to do.
-    public var description: String {
+    package var description: String {
         "\(resource) is neither observed nor created in this run; plan again to see why"
     }
 }

@@ -11,17 +11,17 @@ import Foundation
 ///
 /// In-cluster objects are observed by `clusterObjects` when given (it needs a Kubernetes client); without it they are
 /// left out and the planner reports them as to be applied.
-public struct AWSPlatformObserver: PlatformObserver {
+package struct AWSPlatformObserver: PlatformObserver {
     /// The AWS session (credentials, region, endpoint).
-    public var session: AWSSession
+    package var session: AWSSession
     /// Observes the engine's in-cluster objects once the cluster exists.
-    public var clusterObjects: (any ClusterObjectObserver)?
+    package var clusterObjects: (any ClusterObjectObserver)?
     /// Read every resource in full, ignoring ``AppliedRecord``s (finds changes made outside platformctl to the
     /// recorded parts, at the cost of more reads).
-    public var fullRefresh: Bool
+    package var fullRefresh: Bool
 
     /// Creates an observer.
-    public init(session: AWSSession, clusterObjects: (any ClusterObjectObserver)? = nil, fullRefresh: Bool = false) {
+    package init(session: AWSSession, clusterObjects: (any ClusterObjectObserver)? = nil, fullRefresh: Bool = false) {
         self.session = session
         self.clusterObjects = clusterObjects
         self.fullRefresh = fullRefresh
@@ -32,7 +32,7 @@ public struct AWSPlatformObserver: PlatformObserver {
 
     /// Observes `config`'s platform: identity, then zones and every kind concurrently (see the type's notes); values
     /// that refer to other platform resources (physical ids, role ARNs) are translated to their ``ResourceID``s.
-    public func observe(_ config: PlatformConfig) async throws -> ObservedState {
+    package func observe(_ config: PlatformConfig) async throws -> ObservedState {
         let identity = try await session.sts.getCallerIdentity()
         session.redactor.register(accountID: identity.account)
         let partition = ARN(parsing: identity.arn)?.partition ?? PlatformContext.partition(forRegion: config.spec.region)
@@ -141,7 +141,7 @@ public struct AWSPlatformObserver: PlatformObserver {
 }
 
 /// Observes the engine's in-cluster objects (digest annotations) through a Kubernetes client.
-public protocol ClusterObjectObserver: Sendable {
+package protocol ClusterObjectObserver: Sendable {
     /// The in-cluster objects of `config`'s platform, with their `digest` property.
     func observe(_ config: PlatformConfig, endpoint: String) async throws -> [ObservedResource]
 }

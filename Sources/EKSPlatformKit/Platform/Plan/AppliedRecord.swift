@@ -23,12 +23,12 @@ import EKSKubernetes
 /// step has fully succeeded, so an interrupted run leaves the old or no record, and the next plan reads the resource
 /// in full. Changes made outside platformctl to the recorded parts are seen with a full refresh
 /// (`platformctl plan --full-refresh`), which ignores the records.
-public enum AppliedRecord {
+package enum AppliedRecord {
     /// The tag prefix of records.
-    public static let tagPrefix = "eksplatform.io/applied"
+    package static let tagPrefix = "eksplatform.io/applied"
 
     /// Where a kind's record is kept.
-    public enum Holder: Sendable, Equatable {
+    package enum Holder: Sendable, Equatable {
         /// On the resource itself, under ``tagPrefix``.
         case itself
         /// On the EKS cluster, under `tagPrefix/<id>`.
@@ -39,26 +39,18 @@ public enum AppliedRecord {
 
     /// The holder of `kind`'s record, or `nil` when the kind is observed in full by batched calls (each kind's
     /// file says which).
-    public static func holder(of kind: ResourceKind) -> Holder? {
+    package static func holder(of kind: ResourceKind) -> Holder? {
         ResourceKinds.type(of: kind)?.recordHolder
     }
 
-    /// Writes a record kept on the cluster (`TagResource` on the cluster's ARN).
-    static func writeOnCluster(key: String, digest: String, in context: ResourceContext) async throws {
-        try await context.session.eks.tagResource(
-            resourceArn: context.platform.clusterARN(context.cluster),
-            tags: [key: digest]
-        )
-    }
-
     /// The tag key of `id`'s record on its holder.
-    public static func tagKey(for id: ResourceID) -> String {
+    package static func tagKey(for id: ResourceID) -> String {
         holder(of: id.kind) == .itself ? tagPrefix : "\(tagPrefix)/\(id.description)"
     }
 
     /// The digest of `resource`'s desired state in `context`: its comparable properties and its tags, canonical
     /// (`key=value` lines in key order) and hashed to 20 hex characters.
-    public static func digest(of resource: DesiredResource, in context: PlatformContext) -> String {
+    package static func digest(of resource: DesiredResource, in context: PlatformContext) -> String {
         let properties = resource.spec.properties(in: context)
         var lines = properties.keys.sorted().map { "\($0)=\(properties[$0] ?? "")" }
         lines += resource.tags.keys.sorted().map { "tag:\($0)=\(resource.tags[$0] ?? "")" }

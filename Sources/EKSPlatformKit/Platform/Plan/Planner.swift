@@ -3,9 +3,9 @@ import EKSKubernetes
 
 /// Turns a blueprint and an observed state into a ``Plan``: create / update / replace / delete / no-op per
 /// resource, each with a reason. Pure; ``plan(_:observer:)`` adds the observation.
-public enum Planner {
+package enum Planner {
     /// Observes with `observer`, derives the blueprint for the observed zones, and plans.
-    public static func plan(_ config: PlatformConfig, observer: any PlatformObserver) async throws -> (Blueprint, Plan) {
+    package static func plan(_ config: PlatformConfig, observer: any PlatformObserver) async throws -> (Blueprint, Plan) {
         let observed = try await observer.observe(config)
         let zones = try Blueprint.resolveZones(for: config, available: observed.availableZones)
         let blueprint = try Blueprint(config: config, zones: zones)
@@ -13,7 +13,7 @@ public enum Planner {
     }
 
     /// Plans `blueprint` against `observed`.
-    public static func plan(_ blueprint: Blueprint, observed: ObservedState) -> Plan {
+    package static func plan(_ blueprint: Blueprint, observed: ObservedState) -> Plan {
         let context = observed.context
         var changes: [Plan.Change] = []
         var desiredIDs = Set<ResourceID>()
@@ -87,11 +87,11 @@ public enum Planner {
 
     /// The reason given for re-applying a resource that matches platform.yaml but whose ``AppliedRecord`` is missing
     /// or out of date (typically after an interrupted run), so that later plans can skip reading it in full.
-    public static let staleRecordReason =
+    package static let staleRecordReason =
         "matches platform.yaml, but platformctl's record of applying it is missing or out of date; re-applied to record it"
 
     /// `key differs: old → new`; for lists, only the added and removed items; long values are not printed.
-    public static func difference(_ key: String, have: String, want: String) -> String {
+    package static func difference(_ key: String, have: String, want: String) -> String {
         let haveItems = Set(have.split(separator: ",").map(String.init))
         let wantItems = Set(want.split(separator: ",").map(String.init))
         // JSON documents (policies, add-on configuration) contain commas but are not lists.

@@ -117,27 +117,6 @@ extension ResourceSpec.AccessEntry: ManagedResource {
         return .done("access entry \(type) for \(principal)")
     }
 
-    /// Associating a policy is idempotent, so an update is a create that finds the entry.
-    package func update(
-        _ resource: DesiredResource,
-        physicalID: String,
-        in context: ResourceContext
-    ) async throws
-        -> StepOutcome
-    {
-        await context.registry.record(resource.id, physicalID: physicalID)
-        return try await create(resource, in: context)
-    }
-
-    package func recordApplied(
-        _ resource: DesiredResource,
-        key: String,
-        digest: String,
-        in context: ResourceContext
-    ) async throws {
-        try await AppliedRecord.writeOnCluster(key: key, digest: digest, in: context)
-    }
-
     package static func delete(_ id: ResourceID, physicalID: String, in context: ResourceContext) async throws {
         try await context.session.eks.deleteAccessEntry(clusterName: context.cluster, principalArn: physicalID)
     }

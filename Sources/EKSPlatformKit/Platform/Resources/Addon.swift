@@ -119,15 +119,6 @@ extension ResourceSpec.Addon: ManagedResource {
             : .done("updated add-on \(name): \(changed.joined(separator: ", "))")
     }
 
-    package func recordApplied(
-        _ resource: DesiredResource,
-        key: String,
-        digest: String,
-        in context: ResourceContext
-    ) async throws {
-        try await AppliedRecord.writeOnCluster(key: key, digest: digest, in: context)
-    }
-
     package static func delete(_ id: ResourceID, physicalID: String, in context: ResourceContext) async throws {
         let eks = context.session.eks
         _ = try await eks.deleteAddon(clusterName: context.cluster, addonName: physicalID)

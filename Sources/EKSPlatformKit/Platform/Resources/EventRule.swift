@@ -103,17 +103,6 @@ extension ResourceSpec.EventRule: ManagedResource {
         return .done("rule \(ruleName) → queue \(queueName)")
     }
 
-    package func update(
-        _ resource: DesiredResource,
-        physicalID: String,
-        in context: ResourceContext
-    ) async throws
-        -> StepOutcome
-    {
-        await context.registry.record(resource.id, physicalID: physicalID)
-        return try await create(resource, in: context)
-    }
-
     /// The record lives in the queue's tags (`ListQueueTags` is read anyway).
     package func recordApplied(
         _ resource: DesiredResource,

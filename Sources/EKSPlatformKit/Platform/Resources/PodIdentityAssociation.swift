@@ -103,26 +103,6 @@ extension ResourceSpec.PodIdentityAssociation: ManagedResource {
         return existing == nil ? .done("created \(associationID)") : .unchanged("\(associationID) already exists")
     }
 
-    package func update(
-        _ resource: DesiredResource,
-        physicalID: String,
-        in context: ResourceContext
-    ) async throws
-        -> StepOutcome
-    {
-        await context.registry.record(resource.id, physicalID: physicalID)
-        return try await create(resource, in: context)
-    }
-
-    package func recordApplied(
-        _ resource: DesiredResource,
-        key: String,
-        digest: String,
-        in context: ResourceContext
-    ) async throws {
-        try await AppliedRecord.writeOnCluster(key: key, digest: digest, in: context)
-    }
-
     package static func delete(_ id: ResourceID, physicalID: String, in context: ResourceContext) async throws {
         _ = try await context.session.eks.deletePodIdentityAssociation(
             clusterName: context.cluster,

@@ -66,12 +66,32 @@ extension ManagedResource {
 
     package static func references(to resource: ObservedResource, in context: PlatformContext) -> [String] { [] }
 
+    /// Kinds whose record lives on the cluster write it there (`TagResource` on the cluster's ARN); kinds with
+    /// another holder implement this themselves.
     package func recordApplied(
         _ resource: DesiredResource,
         key: String,
         digest: String,
         in context: ResourceContext
-    ) async throws {}
+    ) async throws {
+        guard Self.recordHolder == .cluster else { return }
+        try await context.session.eks.tagResource(
+            resourceArn: context.platform.clusterARN(context.cluster),
+            tags: [key: digest]
+        )
+    }
+
+    /// For kinds whose create is idempotent and also brings an existing resource in line (associating access
+    /// policies, PutRule/PutTargets), an update is a create that finds the resource.
+    package func update(
+        _ resource: DesiredResource,
+        physicalID: String,
+        in context: ResourceContext
+    ) async throws
+        -> StepOutcome
+    {
+        try await create(resource, in: context)
+    }
 }
 
 /// What a kind's lifecycle methods work with: the session, the run's context and registry, and the step.

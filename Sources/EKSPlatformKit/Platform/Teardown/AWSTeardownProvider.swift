@@ -5,18 +5,18 @@ import Foundation
 /// The real ``TeardownProvider``: Kubernetes actions through a ``KubeClient`` (when the cluster is reachable), AWS
 /// deletions and tag sweeps through the typed clients. Every action is idempotent: what is already gone is reported
 /// as unchanged, so `down` can be re-run after an interruption.
-public struct AWSTeardownProvider: TeardownProvider {
+package struct AWSTeardownProvider: TeardownProvider {
     /// The AWS session.
-    public var session: AWSSession
+    package var session: AWSSession
     /// The cluster's API; `nil` when the cluster is gone or unreachable (Kubernetes actions are then skipped with a
     /// warning event, and the sweeps remove whatever Karpenter left).
-    public var kube: KubeClient?
+    package var kube: KubeClient?
     /// How long Karpenter gets to drain and terminate its instances after the NodePools are deleted; what is left
     /// then is terminated by the instance sweep.
-    public var karpenterDrainTimeout: Duration
+    package var karpenterDrainTimeout: Duration
 
     /// Creates a provider.
-    public init(session: AWSSession, kube: KubeClient?, karpenterDrainTimeout: Duration = .seconds(600)) {
+    package init(session: AWSSession, kube: KubeClient?, karpenterDrainTimeout: Duration = .seconds(600)) {
         self.session = session
         self.kube = kube
         self.karpenterDrainTimeout = karpenterDrainTimeout
@@ -31,7 +31,7 @@ public struct AWSTeardownProvider: TeardownProvider {
 
     /// Performs one teardown action: Kubernetes actions through the client (skipped without one), AWS deletions
     /// and waits, and the tag sweeps. Idempotent: what is already gone is reported as unchanged.
-    public func perform(_ action: TeardownPlan.Action, context: ApplyContext) async throws -> StepOutcome {
+    package func perform(_ action: TeardownPlan.Action, context: ApplyContext) async throws -> StepOutcome {
         switch action {
         case .suspendKustomization, .deleteKustomization, .deleteAll, .waitNoneLeft, .deleteObject, .uninstallFlux:
             guard let kube else {

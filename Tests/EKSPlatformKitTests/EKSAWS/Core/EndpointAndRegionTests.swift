@@ -39,12 +39,12 @@ struct EndpointAndRegionTests {
         try """
         [profile dev]
         region = eu-west-1
-        endpoint_url = http://profile-global:1
+        endpoint_url = https://profile-global:1
         services = local
 
         [services local]
         eks =
-          endpoint_url = http://profile-eks:2
+          endpoint_url = https://profile-eks:2
         """.write(to: config, atomically: true, encoding: .utf8)
         var env = ["AWS_CONFIG_FILE": config.path, "AWS_SHARED_CREDENTIALS_FILE": dir.appendingPathComponent("none").path]
         let shared = try AWSSharedConfiguration(profile: "dev", environment: env)
@@ -55,12 +55,12 @@ struct EndpointAndRegionTests {
         }
         #expect(try host(.eks) == "profile-eks")
         #expect(try host(.ec2) == "profile-global")
-        env["AWS_ENDPOINT_URL"] = "http://env-global:3"
+        env["AWS_ENDPOINT_URL"] = "https://env-global:3"
         #expect(try host(.ec2) == "env-global")
         #expect(try host(.eks) == "profile-eks")
-        env["AWS_ENDPOINT_URL_EKS"] = "http://env-eks:4"
+        env["AWS_ENDPOINT_URL_EKS"] = "https://env-eks:4"
         #expect(try host(.eks) == "env-eks")
-        #expect(try host(.eks, explicit: URL(string: "http://flag:5")) == "flag")
+        #expect(try host(.eks, explicit: URL(string: "https://flag:5")) == "flag")
         env["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"] = "true"
         #expect(try host(.eks) == "eks.eu-west-1.amazonaws.com")
         env = ["AWS_ENDPOINT_URL_SQS": "ftp://nope"]

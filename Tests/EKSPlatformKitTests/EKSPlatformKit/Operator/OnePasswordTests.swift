@@ -37,7 +37,7 @@ struct OnePasswordTests {
         #expect(op.redactor.redact("key=op-secret-value-123456") == "key=****")
         #expect(
             try fake.calls() == [
-                ["read", "--no-newline", "--account", "acme.1password.com", "op://Private/aws-iam-user/secret access key"]
+                ["read", "--no-newline", "--account=acme.1password.com", "--", "op://Private/aws-iam-user/secret access key"]
             ]
         )
     }
@@ -51,8 +51,23 @@ struct OnePasswordTests {
         #expect(try await op.oneTimePassword("aws-iam-user") == "246810")
         #expect(try await op.oneTimePassword("op://Private/aws-iam-user") == "246810")
         let calls = try fake.calls()
-        #expect(calls[1] == ["item", "get", "aws-iam-user", "--otp"])
-        #expect(calls[2] == ["item", "get", "aws-iam-user", "--otp", "--vault", "Private"])
+        #expect(calls[1] == ["item", "get", "--otp", "--", "aws-iam-user"])
+        #expect(calls[2] == ["item", "get", "--otp", "--vault=Private", "--", "aws-iam-user"])
+    }
+
+    @Test("a value that would be an option never reaches op as one (issue 15, item 8)")
+    func noArgumentInjection() async throws {
+        let fake = try FakeOnePassword(values: Self.values)
+        defer { fake.remove() }
+        let op = cli(fake)
+        for source in ["--session=X --config=/tmp/y", "-v", "op://--vault=x/item", "op://Private/--session=X"] {
+            let error = await #expect(throws: OnePasswordError.self, "\(source)") { try await op.oneTimePassword(source) }
+            #expect(error?.code == .invalidReference, "\(source): \(String(describing: error))")
+        }
+        // Nothing was run for them; a reference whose parts look like options stays one positional argument.
+        #expect(try fake.calls().isEmpty)
+        _ = try? await op.read("op://--config/x/y")
+        #expect(try fake.calls().last?.suffix(2) == ["--", "op://--config/x/y"])
     }
 
     @Test("each failure mode says what to do")
