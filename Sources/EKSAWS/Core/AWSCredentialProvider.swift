@@ -17,6 +17,30 @@ public struct StaticCredentialProvider: AWSCredentialProvider {
     public func credentials() async throws -> AWSCredentials { value }
 }
 
+/// Registers every secret its base provider hands out (secret access key, session token) with a ``Redactor``,
+/// wherever it came from — environment, profile, `credential_process`, web identity, STS — so that an endpoint that
+/// echoes them back in an error body cannot make them appear in output.
+public struct RedactingCredentialProvider: AWSCredentialProvider {
+    /// Where credentials come from.
+    public let base: any AWSCredentialProvider
+    /// Where their secrets are registered.
+    public let redactor: Redactor
+
+    /// Wraps `base`.
+    public init(_ base: any AWSCredentialProvider, redactor: Redactor) {
+        self.base = base
+        self.redactor = redactor
+    }
+
+    /// The base provider's credentials, their secrets registered first.
+    public func credentials() async throws -> AWSCredentials {
+        let credentials = try await base.credentials()
+        redactor.register(secret: credentials.secretAccessKey)
+        if let token = credentials.sessionToken { redactor.register(secret: token) }
+        return credentials
+    }
+}
+
 /// Caches credentials in memory and refreshes them a margin before they expire; concurrent callers share one refresh.
 public actor CachingCredentialProvider: AWSCredentialProvider {
     private let upstream: any AWSCredentialProvider

@@ -138,9 +138,10 @@ public final class AWSSession: Sendable {
             retry: retry,
             mfaTokenProvider: options.mfaTokenProvider
         )
-        let provider: any AWSCredentialProvider =
-            options.credentials.map { StaticCredentialProvider($0) }
-            ?? CachingCredentialProvider(context.defaultChain())
+        let provider = RedactingCredentialProvider(
+            options.credentials.map { StaticCredentialProvider($0) } ?? CachingCredentialProvider(context.defaultChain()),
+            redactor: options.redactor
+        )
         self.region = region
         self.redactor = options.redactor
         self.transport = transport

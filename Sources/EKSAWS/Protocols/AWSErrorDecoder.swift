@@ -80,7 +80,13 @@ package enum AWSErrorDecoder {
         if text.contains("<") {
             text = text.replacingOccurrences(of: "<[^>]*>", with: " ", options: .regularExpression)
         }
-        let collapsed = text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        var collapsed = text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        // An endpoint may echo an account id; error text never shows one (the redactor only knows the caller's).
+        collapsed = collapsed.replacingOccurrences(
+            of: "(?<![0-9])[0-9]{12}(?![0-9])",
+            with: Redactor.maskedAccountID,
+            options: .regularExpression
+        )
         return collapsed.count > limit ? String(collapsed.prefix(limit)) + "…" : collapsed
     }
 }

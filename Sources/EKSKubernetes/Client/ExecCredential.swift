@@ -51,7 +51,7 @@ public struct ExecCredential: Sendable, Equatable {
         case v1, v1beta1:
             return requested ?? v1beta1
         case v1alpha1:
-            warn("warning: the kubeconfig user uses the deprecated \(v1alpha1); run `platformctl kubeconfig` to update it")
+            warn("warning: the kubeconfig user uses the deprecated \(v1alpha1); write the kubeconfig entry again to update it")
             return v1alpha1
         default:
             warn(

@@ -67,7 +67,7 @@ public final class KubeClient: Sendable {
                 configuration.warn("warning: TLS verification of \(host) is disabled (insecure-skip-tls-verify)")
             } else if let name = configuration.tlsServerName, !name.isEmpty, name != host {
                 configuration.warn(
-                    "warning: the kubeconfig's tls-server-name \(name) is not used: platformctl verifies the "
+                    "warning: the kubeconfig's tls-server-name \(name) is not used: the client verifies the "
                         + "certificate of \(host) against that host; use a server URL whose host the certificate names"
                 )
             }
@@ -299,7 +299,7 @@ public final class KubeClient: Sendable {
             throw KubeClientError(
                 .authentication,
                 "the exec credential plugin `\(exec.command)` requires an interactive terminal (interactiveMode: "
-                    + "Always), but platformctl runs plugins without one; use a plugin or profile that needs no prompt"
+                    + "Always), but plugins run here without one; use a plugin or profile that needs no prompt"
             )
         }
         var environment = ProcessInfo.processInfo.environment

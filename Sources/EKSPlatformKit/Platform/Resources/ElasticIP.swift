@@ -25,11 +25,7 @@ extension ResourceSpec {
     }
 }
 
-extension ResourceSpec.ElasticIP: ManagedResource {
-    package static func references(to resource: ObservedResource, in context: PlatformContext) -> [String] {
-        [resource.physicalID]
-    }
-
+extension ResourceSpec.ElasticIP: EC2ManagedResource {
     package static func observe(in scope: ObservationScope) async throws -> [ObservedResource] {
         try await scope.session.ec2.describeAddresses(filters: scope.ec2ClusterFilter).compactMap { address in
             .ec2(
@@ -52,17 +48,6 @@ extension ResourceSpec.ElasticIP: ManagedResource {
         }
         await context.registry.record(resource.id, physicalID: address.allocationId ?? address.publicIp)
         return .done("allocated \(address.allocationId ?? address.publicIp)")
-    }
-
-    package func update(
-        _ resource: DesiredResource,
-        physicalID: String,
-        in context: ResourceContext
-    ) async throws
-        -> StepOutcome
-    {
-        try await context.session.ec2.createTags(resourceIds: [physicalID], tags: ResourceContext.ec2Tags(resource.tags))
-        return .done("updated \(physicalID)")
     }
 
     package static func delete(_ id: ResourceID, physicalID: String, in context: ResourceContext) async throws {

@@ -20,11 +20,7 @@ extension ResourceSpec {
     }
 }
 
-extension ResourceSpec.InternetGateway: ManagedResource {
-    package static func references(to resource: ObservedResource, in context: PlatformContext) -> [String] {
-        [resource.physicalID]
-    }
-
+extension ResourceSpec.InternetGateway: EC2ManagedResource {
     package static func observe(in scope: ObservationScope) async throws -> [ObservedResource] {
         try await scope.session.ec2.describeInternetGateways(filters: scope.ec2ClusterFilter).compactMap { gateway in
             .ec2(

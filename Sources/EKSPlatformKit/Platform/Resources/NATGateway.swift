@@ -32,13 +32,9 @@ extension ResourceSpec {
     }
 }
 
-extension ResourceSpec.NATGateway: ManagedResource {
+extension ResourceSpec.NATGateway: EC2ManagedResource {
     /// Gateways EC2 still lists after deletion (`deleting`, `deleted`, `failed`) are not the platform's.
     static let liveStates: Set<String> = ["pending", "available"]
-
-    package static func references(to resource: ObservedResource, in context: PlatformContext) -> [String] {
-        [resource.physicalID]
-    }
 
     package static func observe(in scope: ObservationScope) async throws -> [ObservedResource] {
         try await scope.session.ec2.describeNatGateways(filters: scope.ec2ClusterFilter)
@@ -84,17 +80,6 @@ extension ResourceSpec.NATGateway: ManagedResource {
             return .pending(state)
         }
         return live == nil ? .done("created \(natID)") : .unchanged("\(natID) already exists")
-    }
-
-    package func update(
-        _ resource: DesiredResource,
-        physicalID: String,
-        in context: ResourceContext
-    ) async throws
-        -> StepOutcome
-    {
-        try await context.session.ec2.createTags(resourceIds: [physicalID], tags: ResourceContext.ec2Tags(resource.tags))
-        return .done("updated \(physicalID)")
     }
 
     package static func delete(_ id: ResourceID, physicalID: String, in context: ResourceContext) async throws {

@@ -94,6 +94,27 @@ extension ManagedResource {
     }
 }
 
+/// An EC2 resource kind: other resources refer to it by its physical id (`vpc-…`, `subnet-…`), and an update
+/// re-applies its tags unless the kind has more to bring in line.
+package protocol EC2ManagedResource: ManagedResource {}
+
+extension EC2ManagedResource {
+    package static func references(to resource: ObservedResource, in context: PlatformContext) -> [String] {
+        [resource.physicalID]
+    }
+
+    package func update(
+        _ resource: DesiredResource,
+        physicalID: String,
+        in context: ResourceContext
+    ) async throws
+        -> StepOutcome
+    {
+        try await context.session.ec2.createTags(resourceIds: [physicalID], tags: ResourceContext.ec2Tags(resource.tags))
+        return .done("updated \(physicalID)")
+    }
+}
+
 /// What a kind's lifecycle methods work with: the session, the run's context and registry, and the step.
 package struct ResourceContext: Sendable {
     /// The AWS session.

@@ -46,7 +46,7 @@ extension ResourceSpec {
     }
 }
 
-extension ResourceSpec.RouteTable: ManagedResource {
+extension ResourceSpec.RouteTable: EC2ManagedResource {
     package static func observe(in scope: ObservationScope) async throws -> [ObservedResource] {
         try await scope.session.ec2.describeRouteTables(filters: scope.ec2ClusterFilter).compactMap { table in
             let routes = table.routes.filter { $0.origin != "CreateRouteTable" && $0.destinationCidrBlock != nil }

@@ -44,11 +44,7 @@ extension ResourceSpec {
     }
 }
 
-extension ResourceSpec.SecurityGroup: ManagedResource {
-    package static func references(to resource: ObservedResource, in context: PlatformContext) -> [String] {
-        [resource.physicalID]
-    }
-
+extension ResourceSpec.SecurityGroup: EC2ManagedResource {
     package static func observe(in scope: ObservationScope) async throws -> [ObservedResource] {
         try await scope.session.ec2.describeSecurityGroups(filters: scope.ec2ClusterFilter).compactMap { group in
             .ec2(

@@ -38,11 +38,7 @@ extension ResourceSpec {
     }
 }
 
-extension ResourceSpec.Subnet: ManagedResource {
-    package static func references(to resource: ObservedResource, in context: PlatformContext) -> [String] {
-        [resource.physicalID]
-    }
-
+extension ResourceSpec.Subnet: EC2ManagedResource {
     package static func observe(in scope: ObservationScope) async throws -> [ObservedResource] {
         try await scope.session.ec2.describeSubnets(filters: scope.ec2ClusterFilter).compactMap { subnet in
             .ec2(

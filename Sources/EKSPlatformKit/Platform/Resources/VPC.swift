@@ -35,12 +35,8 @@ extension ResourceSpec {
     }
 }
 
-extension ResourceSpec.VPC: ManagedResource {
+extension ResourceSpec.VPC: EC2ManagedResource {
     package static var recordHolder: AppliedRecord.Holder? { .itself }
-
-    package static func references(to resource: ObservedResource, in context: PlatformContext) -> [String] {
-        [resource.physicalID]
-    }
 
     /// One tag-filtered `DescribeVpcs`; the DNS attributes (two `DescribeVpcAttribute`) only when the VPC's record
     /// does not match.
