@@ -92,35 +92,16 @@ public struct EKSTokenCache: Sendable {
     /// Problems with the file are reported through `warn` and treated as a miss.
     public func lookup(_ key: Key, now: Date = Date(), warn: (String) -> Void) -> EKSToken? {
         let path = self.path(for: key)
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        guard fd >= 0 else {
-            let error = errno
-            if error != ENOENT {
-                warn("warning: ignoring the token cache file \(path): \(String(cString: strerror(error)))")
-            }
-            return nil
-        }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-            warn("warning: ignoring the token cache file \(path): not a regular file; it will be replaced")
-            return nil
-        }
-        if info.st_mode & 0o077 != 0 || info.st_uid != geteuid() {
-            let mode = String(info.st_mode & 0o777, radix: 8)
+        let bytes: [UInt8]
+        do {
+            guard let read = try PrivateFile.read(path) else { return nil }
+            bytes = read
+        } catch {
             warn(
-                "warning: ignoring the token cache file \(path): its permissions are \(mode) (or it belongs to "
-                    + "another user), but it must be 0600 and yours; it will be rewritten"
+                "warning: ignoring the token cache file \(path): \(error); it must be a 0600 file of yours in a folder only "
+                    + "you can write; it will be rewritten"
             )
             return nil
-        }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 8192)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count <= 0 { break }
-            bytes.append(contentsOf: buffer[0..<count])
-            if bytes.count > 64 * 1024 { break }
         }
         guard let entry = Entry(parsing: bytes), entry.version == 1, entry.token.hasPrefix(EKSToken.prefix) else {
             warn("warning: ignoring the corrupt token cache file \(path); it will be rewritten")

@@ -27,21 +27,33 @@ public struct CredentialProcessCache: Sendable {
         return "\(directory)/\(digest.prefix(32)).json"
     }
 
-    /// A cached, still-fresh entry, or `nil`; `warn` hears why an entry was ignored.
-    public func read(key: String, now: Date = Date(), warn: (String) -> Void) -> CredentialProcess.Output? {
+    /// A cached, still-fresh entry, or `nil`; `warn` hears why an entry was ignored. The file is trusted only as
+    /// ``PrivateFile`` allows (no symbolic link, this user's, 0600, in a folder nobody else writes), and an entry
+    /// whose expiry lies further ahead than `maxLifetime` (the session length that was asked for) is refused: nothing
+    /// this tool wrote can outlive what it requested.
+    public func read(
+        key: String,
+        now: Date = Date(),
+        maxLifetime: TimeInterval = 43_200,
+        warn: (String) -> Void
+    ) -> CredentialProcess.Output? {
         let file = path(for: key)
-        guard FileManager.default.fileExists(atPath: file) else { return nil }
-        if let mode = (try? FileManager.default.attributesOfItem(atPath: file))?[.posixPermissions] as? Int,
-            mode & 0o077 != 0
-        {
-            warn("ignoring the credential cache \(file): its permissions \(String(mode, radix: 8)) are too open (want 600)")
+        let bytes: [UInt8]
+        do {
+            guard let read = try PrivateFile.read(file) else { return nil }
+            bytes = read
+        } catch {
+            warn("ignoring the credential cache \(file): \(error); it will be rewritten")
             return nil
         }
-        guard let data = FileManager.default.contents(atPath: file),
-            let entry = try? JSONDecoder().decode(CredentialProcess.Output.self, from: data), entry.Version == 1,
+        guard let entry = try? JSONDecoder().decode(CredentialProcess.Output.self, from: Data(bytes)), entry.Version == 1,
             let expiration = entry.Expiration.flatMap(ISO8601.parse)
         else {
             warn("ignoring the credential cache \(file): it is not valid; it will be rewritten")
+            return nil
+        }
+        guard expiration.timeIntervalSince(now) <= maxLifetime + 60 else {
+            warn("ignoring the credential cache \(file): it claims to last longer than the session asked for")
             return nil
         }
         return expiration.timeIntervalSince(now) > margin ? entry : nil

@@ -194,7 +194,7 @@ public struct OperatorCredentialBroker: Sendable {
     ) async throws -> OperatorSession {
         let seconds = durationSeconds ?? settings.sessionDurationSeconds
         let key = cacheKey(role: role, durationSeconds: seconds)
-        if let cache, let hit = cache.read(key: key, warn: warn),
+        if let cache, let hit = cache.read(key: key, maxLifetime: TimeInterval(seconds), warn: warn),
             let region = sessionOptions.region
                 ?? sessionOptions.environment["AWS_REGION"] ?? sessionOptions.environment["AWS_DEFAULT_REGION"]
         {

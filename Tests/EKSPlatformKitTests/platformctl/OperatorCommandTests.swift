@@ -180,7 +180,7 @@ struct OperatorCommandTests {
             ["credential-process", "admin", "--config", fixture.config.path],
             environment: fixture.environment
         )
-        #expect(loose.stderr.contains("permissions 644 are too open"))
+        #expect(loose.stderr.contains("permissions are 644 (want 600)"))
         #expect(loose.stdout != first.stdout, "fresh credentials after ignoring the loose file")
         #expect(try FileManager.default.attributesOfItem(atPath: cacheFile)[.posixPermissions] as? Int == 0o600)
         let uncached = try await CLI.run(
