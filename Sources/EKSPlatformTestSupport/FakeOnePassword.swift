@@ -21,14 +21,16 @@ public struct FakeOnePassword: Sendable {
         try table.write(to: directory.appendingPathComponent("values.json"))
         let script = """
             #!/usr/bin/env python3
-            # Fake 1Password CLI for tests. FAKE_OP_MODE=signed-out makes every call fail as when signed out.
+            # Fake 1Password CLI for tests. OP_FAKE_MODE=signed-out makes every call fail as when signed out.
             import json, os, sys
             here = os.path.dirname(os.path.abspath(__file__))
             with open(os.path.join(here, "calls.log"), "a") as log:
                 log.write(json.dumps(sys.argv[1:]) + "\\n")
+            with open(os.path.join(here, "environment.log"), "a") as log:
+                log.write(json.dumps(sorted(os.environ.keys())) + "\\n")
             def fail(message):
                 sys.stderr.write("[ERROR] 2026/11/24 12:00:00 " + message + "\\n"); sys.exit(1)
-            if os.environ.get("FAKE_OP_MODE") == "signed-out":
+            if os.environ.get("OP_FAKE_MODE") == "signed-out":
                 fail("You are not currently signed in. Please run `op signin --help` for instructions")
             args = [a for a in sys.argv[1:]]
             # Like op (cobra/pflag): `--` ends the options; --account takes its value as `--account=V` or the next word.
@@ -74,6 +76,14 @@ public struct FakeOnePassword: Sendable {
     }
 
     /// `PATH` with the fake first.
+    /// The names of the environment variables each `op` call saw, in order.
+    public func environments() throws -> [[String]] {
+        let text = (try? String(contentsOf: directory.appendingPathComponent("environment.log"), encoding: .utf8)) ?? ""
+        return try text.split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String] ?? []
+        }
+    }
+
     public func path(after existing: String? = ProcessInfo.processInfo.environment["PATH"]) -> String {
         directory.path + ":" + (existing ?? "/usr/bin:/bin")
     }

@@ -208,7 +208,7 @@ public enum CredentialProcess {
         guard !words.isEmpty else {
             throw AWSClientError(.credentialSource, "credential_process is empty; give it a command to run")
         }
-        let result = try await Subprocess.run(words, environment: environment)
+        let result = try await Subprocess.run(words, environment: ChildEnvironment.credentialProcess(environment))
         let stderr = String(decoding: result.stderr.prefix(2000), as: UTF8.self)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         guard result.status == 0 else {

@@ -154,7 +154,7 @@ public struct OnePasswordCLI: Sendable {
                     + "(https://developer.1password.com/docs/cli/get-started/) and sign in with `op signin`"
             )
         }
-        let result = try await Subprocess.run(["op"] + arguments, environment: environment)
+        let result = try await Subprocess.run(["op"] + arguments, environment: ChildEnvironment.onePassword(environment))
         let stderr = String(decoding: result.stderr.prefix(2000), as: UTF8.self)
         guard result.status == 0 else { throw classify(stderr, reference: reference) }
         let value = String(decoding: result.stdout, as: UTF8.self)

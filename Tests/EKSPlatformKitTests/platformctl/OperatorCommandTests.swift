@@ -131,7 +131,7 @@ struct OperatorCommandTests {
         let fixture = try OperatorFixture(emulator: emulator)
         defer { fixture.remove() }
         var signedOut = fixture.environment
-        signedOut["FAKE_OP_MODE"] = "signed-out"
+        signedOut["OP_FAKE_MODE"] = "signed-out"
         let run = try await CLI.run(["shell", "admin", "--config", fixture.config.path, "--", "true"], environment: signedOut)
         #expect(run.status != 0)
         #expect(run.stderr.contains("1Password: not signed in"))

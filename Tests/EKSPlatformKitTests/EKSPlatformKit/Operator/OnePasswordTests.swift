@@ -75,7 +75,7 @@ struct OnePasswordTests {
         let fake = try FakeOnePassword(values: Self.values)
         defer { fake.remove() }
         let signedOut = await #expect(throws: OnePasswordError.self) {
-            try await cli(fake, extra: ["FAKE_OP_MODE": "signed-out"]).read("op://Private/aws-iam-user/access key id")
+            try await cli(fake, extra: ["OP_FAKE_MODE": "signed-out"]).read("op://Private/aws-iam-user/access key id")
         }
         #expect(signedOut?.code == .signedOut)
         #expect(signedOut?.message.contains("op signin") == true)
