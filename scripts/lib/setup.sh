@@ -36,8 +36,22 @@ ensure_kubectl() {
     fi
 }
 
+# The oracles and tools some suites compare against: the AWS CLI (token differential, bench-token) and openssl
+# (test certificates). Suites skip without them on a laptop; in CI PrerequisitesTests fails, so install them here.
+ensure_oracles() {
+    if ! python3 -c 'import awscli' >/dev/null 2>&1; then
+        echo "installing awscli (pip)"
+        python3 -m pip install -q --disable-pip-version-check awscli || true
+    fi
+    if ! command -v openssl >/dev/null 2>&1; then
+        echo "installing openssl (apt)"
+        _apt_install openssl || true
+    fi
+}
+
 ensure_test_dependencies() {
     ensure_build_dependencies
     ensure_emulator_dependencies
     ensure_kubectl
+    ensure_oracles
 }
