@@ -40,8 +40,8 @@ ensure_kubectl() {
 # (test certificates). Suites skip without them on a laptop; in CI PrerequisitesTests fails, so install them here.
 ensure_oracles() {
     if ! python3 -c 'import awscli' >/dev/null 2>&1; then
-        echo "installing awscli (pip)"
-        python3 -m pip install -q --disable-pip-version-check awscli || true
+        echo "installing awscli==1.45.11 (pip; the version the oracles were checked with)"
+        python3 -m pip install -q --disable-pip-version-check 'awscli==1.45.11' || true
     fi
     if ! command -v openssl >/dev/null 2>&1; then
         echo "installing openssl (apt)"
