@@ -12,29 +12,7 @@ struct PlatformConfigParser {
     static let maxNodes = 20_000
 
     func parse(_ text: String) throws -> PlatformConfig {
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw ConfigError(
-                    code: .missingField,
-                    file: file,
-                    line: 1,
-                    column: 1,
-                    path: "",
-                    message: "the file is empty; start from Examples/platform.yaml"
-                )
-            }
-            try YAML.limitExpansion(of: node, maxNodes: Self.maxNodes)
-            root = node
-        } catch let error as ConfigError {
-            throw error
-        } catch let error as YAML.Error {
-            throw aliasError(error)
-        } catch let error as YamlError {
-            throw yamlError(error)
-        } catch {
-            throw ConfigError(code: .invalidYAML, file: file, line: 0, column: 0, path: "", message: "\(error)")
-        }
+        let root = try compose(text, ifEmpty: "the file is empty; start from Examples/platform.yaml")
         let top = try ConfigMapping(root, path: "", file: file, known: ["apiVersion", "kind", "metadata", "spec", "operator"])
 
         let apiVersion = try top.requiredString("apiVersion", hint: "add apiVersion: \(PlatformConfig.apiVersion)")
@@ -72,6 +50,25 @@ struct PlatformConfigParser {
         return config
     }
 
+    /// The document's root node, its alias expansion bounded; every YAML problem is a positioned ``ConfigError``.
+    func compose(_ text: String, ifEmpty: String) throws -> Node {
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw ConfigError(code: .missingField, file: file, line: 1, column: 1, path: "", message: ifEmpty)
+            }
+            try YAML.limitExpansion(of: node, maxNodes: Self.maxNodes)
+            return node
+        } catch let error as ConfigError {
+            throw error
+        } catch let error as YAML.Error {
+            throw aliasError(error)
+        } catch let error as YamlError {
+            throw yamlError(error)
+        } catch {
+            throw ConfigError(code: .invalidYAML, file: file, line: 0, column: 0, path: "", message: "\(error)")
+        }
+    }
+
     /// A refused alias as a positioned config error (the message starts with `line L, column C:`).
     func aliasError(_ error: YAML.Error) -> ConfigError {
         let text = "\(error)"
@@ -89,29 +86,7 @@ struct PlatformConfigParser {
 
     /// Parses a user-level operator file (`~/.config/platformctl/config.yaml`) whose only top-level key is `operator:`.
     func parseOperatorFile(_ text: String) throws -> PlatformConfig.Operator {
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw ConfigError(
-                    code: .missingField,
-                    file: file,
-                    line: 1,
-                    column: 1,
-                    path: "",
-                    message: "the file is empty; add an operator: section (see Examples/platform.yaml)"
-                )
-            }
-            try YAML.limitExpansion(of: node, maxNodes: Self.maxNodes)
-            root = node
-        } catch let error as ConfigError {
-            throw error
-        } catch let error as YAML.Error {
-            throw aliasError(error)
-        } catch let error as YamlError {
-            throw yamlError(error)
-        } catch {
-            throw ConfigError(code: .invalidYAML, file: file, line: 0, column: 0, path: "", message: "\(error)")
-        }
+        let root = try compose(text, ifEmpty: "the file is empty; add an operator: section (see Examples/platform.yaml)")
         let top = try ConfigMapping(root, path: "", file: file, known: ["operator"])
         guard let section = try top.mapping("operator", known: ["user", "profile", "roles", "sessionDuration"]) else {
             throw top.missing("operator", "add an operator: section with user or profile, and roles")
