@@ -12,7 +12,13 @@ struct KubeconfigCommand: AsyncParsableCommand {
     @Option(name: .customLong("cluster-name"), help: "The EKS cluster name.")
     var clusterName: String
 
-    @Option(name: .customLong("role-arn"), help: "Have `platformctl token` assume this role.")
+    @Option(
+        name: .customLong("role-arn"),
+        help: ArgumentHelp(
+            "Have `platformctl token` assume this role (an ARN, or NAME / PATH/NAME in your own account).",
+            discussion: "A role in your own account is written by name, so the kubeconfig does not carry the account id."
+        )
+    )
     var roleARN: String?
 
     @Option(help: "Have `platformctl token` use this operator role (from the operator settings); also used here.")
@@ -32,6 +38,11 @@ struct KubeconfigCommand: AsyncParsableCommand {
     func validate() throws {
         if clusterName.isEmpty { throw ValidationError("--cluster-name must not be empty") }
         if let alias, alias.isEmpty { throw ValidationError("--alias must not be empty") }
+        if let roleARN, ARN(parsing: roleARN)?.iamRoleNameWithPath == nil, !ARN.isIAMRoleNameWithPath(roleARN) {
+            throw ValidationError(
+                "--role-arn \"\(roleARN)\" is neither an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME) nor a role name"
+            )
+        }
     }
 
     func run() async throws {
@@ -43,8 +54,10 @@ struct KubeconfigCommand: AsyncParsableCommand {
         } catch {
             throw CLIError(error)
         }
+        let execRole: String?
         do {
             cluster = try await session.eks.describeCluster(name: clusterName)
+            execRole = try await Self.execRole(roleARN, session: session)
             try? await session.shutdown()
         } catch {
             try? await session.shutdown()
@@ -64,7 +77,7 @@ struct KubeconfigCommand: AsyncParsableCommand {
             region: session.region.name,
             server: endpoint,
             certificateAuthorityData: caData,
-            roleARN: roleARN,
+            roleARN: execRole,
             profile: aws.profile,
             operatorRole: role,
             operatorConfig: operatorConfig.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
@@ -76,5 +89,24 @@ struct KubeconfigCommand: AsyncParsableCommand {
             throw CLIError(error)
         }
         print(Console.redactor.redact("Added context \(entry.contextName) (cluster \(entry.entryName)) to \(path)"))
+    }
+
+    /// What `--role-arn` the exec stanza carries: a role in the caller's own account by its name (with path), so no
+    /// account id is written to the kubeconfig; a role in another account keeps its ARN, and the user is told.
+    static func execRole(_ requested: String?, session: AWSSession) async throws -> String? {
+        guard let requested, let arn = ARN(parsing: requested), let name = arn.iamRoleNameWithPath else {
+            return requested
+        }
+        let caller = try await session.sts.getCallerIdentity()
+        guard caller.account == arn.account else {
+            FileHandle.standardError.write(
+                Data(
+                    ("note: role \(name) is in account \(arn.account), not the one you are signed in to; the kubeconfig "
+                        + "keeps its full ARN\n").utf8
+                )
+            )
+            return requested
+        }
+        return name
     }
 }

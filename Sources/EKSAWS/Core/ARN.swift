@@ -36,3 +36,31 @@ public struct ARN: Sendable, Equatable, CustomStringConvertible {
     /// The ARN text.
     public var description: String { "arn:\(partition):\(service):\(region):\(account):\(resource)" }
 }
+
+extension ARN {
+    /// For an IAM role ARN (`arn:P:iam::A:role/PATH/NAME`): `PATH/NAME`, the part that names the role inside its
+    /// account; `nil` for anything else.
+    public var iamRoleNameWithPath: String? {
+        guard service == "iam", resource.hasPrefix("role/") else { return nil }
+        let name = String(resource.dropFirst("role/".count))
+        return ARN.isIAMRoleNameWithPath(name) ? name : nil
+    }
+
+    /// Whether `text` is an IAM role name, optionally after a path (`team/Admin`): segments of IAM's role-name
+    /// characters, at most 64 of them in the name. A leading `-` is refused so a value can never read as a flag.
+    public static func isIAMRoleNameWithPath(_ text: String) -> Bool {
+        let segments = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard let name = segments.last, (1...64).contains(name.count), text.count <= 576, !text.hasPrefix("-") else {
+            return false
+        }
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+=,.@_-")
+        return segments.allSatisfy { !$0.isEmpty && $0.allSatisfy(allowed.contains) }
+    }
+
+    /// The ARN of the role `nameWithPath` (see ``isIAMRoleNameWithPath(_:)``) in `account` of `partition`; `nil`
+    /// when the name is not a role name.
+    public static func iamRole(nameWithPath: String, account: String, partition: String) -> ARN? {
+        guard isIAMRoleNameWithPath(nameWithPath) else { return nil }
+        return ARN(partition: partition, service: "iam", region: "", account: account, resource: "role/\(nameWithPath)")
+    }
+}

@@ -14,7 +14,8 @@ public final class EKSTokenProvider: Sendable {
         public var clusterName: String
         /// The region; otherwise `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's region.
         public var region: String?
-        /// Assume this role first (session name `EKSGetTokenAuth`).
+        /// Assume this role first (session name `EKSGetTokenAuth`): an IAM role ARN, or the name (with any path) of
+        /// a role in the signing identity's own account — the form a kubeconfig can carry without the account id.
         public var roleARN: String?
         public var profile: String?
         /// An endpoint for STS calls (assume role); the token itself always names the regional STS host.
@@ -195,13 +196,7 @@ public final class EKSTokenProvider: Sendable {
         } else {
             base = try await context.defaultChain().credentials()
         }
-        guard let roleARN = options.roleARN else { return base }
-        guard ARN(parsing: roleARN) != nil, roleARN.contains(":role/") else {
-            throw EKSTokenError(
-                .invalidInput,
-                "the role \"\(roleARN)\" to assume is not an IAM role ARN (arn:aws:iam::…:role/NAME)"
-            )
-        }
+        guard let requested = options.roleARN else { return base }
         let client = AWSClient(
             region: region,
             credentialProvider: StaticCredentialProvider(base),
@@ -209,6 +204,34 @@ public final class EKSTokenProvider: Sendable {
             transport: transport,
             clock: clock
         )
+        let roleARN: String
+        if let arn = ARN(parsing: requested) {
+            guard arn.iamRoleNameWithPath != nil else {
+                throw EKSTokenError(
+                    .invalidInput,
+                    "the role \"\(requested)\" to assume is not an IAM role ARN (arn:aws:iam::…:role/NAME)"
+                )
+            }
+            roleARN = requested
+        } else if ARN.isIAMRoleNameWithPath(requested) {
+            // A bare name means "in my own account": one GetCallerIdentity supplies the account and partition.
+            let caller = try await STSClient(client: client).getCallerIdentity()
+            guard let callerARN = ARN(parsing: caller.arn),
+                let resolved = ARN.iamRole(nameWithPath: requested, account: caller.account, partition: callerARN.partition)
+            else {
+                throw EKSTokenError(
+                    .invalidInput,
+                    "STS returned a caller ARN that cannot be parsed; cannot resolve \"\(requested)\""
+                )
+            }
+            roleARN = resolved.description
+        } else {
+            throw EKSTokenError(
+                .invalidInput,
+                "the role \"\(requested)\" to assume is neither an IAM role ARN (arn:aws:iam::…:role/NAME) nor a role "
+                    + "name in your own account (NAME or PATH/NAME)"
+            )
+        }
         let assumed = try await STSClient(client: client).assumeRole(roleARN: roleARN, sessionName: "EKSGetTokenAuth")
         return assumed.credentials
     }

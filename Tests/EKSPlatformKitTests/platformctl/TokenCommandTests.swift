@@ -102,6 +102,30 @@ struct TokenCommandTests {
         #expect(!result.stderr.contains(AWSEmulator.accountID))
     }
 
+    /// `platformctl kubeconfig` writes a role in the caller's own account by name; the token command turns it back
+    /// into the ARN with one GetCallerIdentity and then assumes it.
+    @Test func roleNameResolvesInTheCallersAccount() async throws {
+        // Its own emulator: the request log must hold this test's calls only.
+        let emulator = try await AWSEmulator.start()
+        defer { emulator.stop() }
+        var env = Self.keys
+        env["XDG_CACHE_HOME"] = try makeTemporaryDirectory("cli-role-name")
+        let result = try await CLI.run(
+            [
+                "token", "--cluster-name", "demo", "--region", "us-west-2", "--endpoint-url",
+                emulator.endpoint.absoluteString, "--role-arn", "team/eks-admin",
+            ],
+            environment: env
+        )
+        #expect(result.status == 0, "\(result.stderr)")
+        let url = String(
+            decoding: EKSToken.decodeBase64URL(String(try Self.parse(result.stdout).token.dropFirst(11))) ?? [],
+            as: UTF8.self
+        )
+        #expect(url.contains("X-Amz-Security-Token="))
+        #expect(try await EngineEmulatorTests.operations(emulator) == ["GetCallerIdentity", "AssumeRole"])
+    }
+
     @Test func badInputFailsClearly() async throws {
         let noRegion = try await CLI.run(["token", "--cluster-name", "demo", "--no-cache"], environment: Self.keys)
         #expect(noRegion.status != 0)
@@ -111,10 +135,10 @@ struct TokenCommandTests {
         #expect(noKeys.stderr.contains("no AWS credentials found"))
         #expect(noKeys.stdout.isEmpty)
         let badRole = try await CLI.run(
-            ["token", "--cluster-name", "demo", "--region", "us-west-2", "--no-cache", "--role-arn", "admin"],
+            ["token", "--cluster-name", "demo", "--region", "us-west-2", "--no-cache", "--role-arn", "eks admin!"],
             environment: Self.keys
         )
         #expect(badRole.status != 0)
-        #expect(badRole.stderr.contains("not an IAM role ARN"))
+        #expect(badRole.stderr.contains("neither an IAM role ARN"))
     }
 }

@@ -259,6 +259,39 @@ struct KubeconfigCommandTests {
         #expect(viaEnv.status == 0, "\(viaEnv.stderr)")
         #expect(try Kubeconfig.load(path: second).currentContext == "dev")
 
+        // A role ARN in the caller's own account is written by name, so the account id stays out of the file
+        // (issue 15 item 13); a role in another account keeps its ARN and the user is told.
+        let keys = ["AWS_ACCESS_KEY_ID": "AKIAKUBECONFIGTEST01", "AWS_SECRET_ACCESS_KEY": "kubeconfig-secret"]
+        let own = try await CLI.run(
+            [
+                "kubeconfig", "--cluster-name", name, "--region", "eu-west-1", "--endpoint-url", endpoint,
+                "--kubeconfig", path, "--role-arn", "arn:aws:iam::\(AWSEmulator.accountID):role/team/eks-admin",
+            ],
+            environment: keys
+        )
+        #expect(own.status == 0, "\(own.stderr)")
+        let ownArgs = try #require(try Kubeconfig.load(path: path).users.last?.exec?.args)
+        #expect(ownArgs.contains("--role-arn"))
+        #expect(ownArgs.contains("team/eks-admin"))
+        #expect(!(try String(contentsOfFile: path, encoding: .utf8)).contains(AWSEmulator.accountID))
+        let foreign = try await CLI.run(
+            [
+                "kubeconfig", "--cluster-name", name, "--region", "eu-west-1", "--endpoint-url", endpoint,
+                "--kubeconfig", path, "--role-arn", "arn:aws:iam::210987654321:role/eks-admin",
+            ],
+            environment: keys
+        )
+        #expect(foreign.status == 0, "\(foreign.stderr)")
+        #expect(foreign.stderr.contains("210987654321"))
+        #expect(
+            try Kubeconfig.load(path: path).users.last?.exec?.args.contains("arn:aws:iam::210987654321:role/eks-admin") == true
+        )
+        let garbled = try await CLI.run(
+            ["kubeconfig", "--cluster-name", name, "--kubeconfig", path, "--role-arn", "--not a role"],
+            environment: keys
+        )
+        #expect(garbled.status != 0)
+
         let missing = try await CLI.run(
             [
                 "kubeconfig", "--cluster-name", "nope-\(name)", "--region", "eu-west-1", "--endpoint-url", endpoint,
