@@ -72,10 +72,21 @@ struct RoleOptions: ParsableArguments {
     @Option(help: "Use temporary credentials for this operator role (a short name from operator.roles, a role name or ARN).")
     var role: String?
 
+    @Option(
+        name: .customLong("trust-account"),
+        help: "With --role: assume roles in this other AWS account without asking (repeatable)."
+    )
+    var trustAccounts: [String] = []
+
     init() {}
 
+    func validate() throws { try validateTrustedAccounts(trustAccounts) }
+
     /// Options naming `role` directly (for commands that declare their own `--role`).
-    init(role: String?) { self.role = role }
+    init(role: String?) {
+        self.role = role
+        self.trustAccounts = []
+    }
 
     /// `options` with the role's credentials when `--role` is given (cached like `credential-process`).
     /// - Parameter operatorConfig: where the operator settings are (a platform.yaml or operator file), if known.
@@ -87,11 +98,13 @@ struct RoleOptions: ParsableArguments {
         if brokerOptions.region == nil, environment["AWS_REGION"] == nil, environment["AWS_DEFAULT_REGION"] == nil {
             brokerOptions.region = located.region
         }
-        let broker = OperatorCredentialBroker(
+        var broker = OperatorCredentialBroker(
             settings: located.settings,
             sessionOptions: brokerOptions,
             mfaPrompt: TerminalPrompt.mfaCode
         )
+        broker.trustedAccounts = trustedAccounts(flags: trustAccounts, environment: environment)
+        broker.approveForeignAccount = TerminalPrompt.approveForeignAccount
         let session = try await broker.assume(
             role: role,
             cache: CredentialProcessCache(directory: CredentialProcessCache.defaultDirectory(environment: environment)),

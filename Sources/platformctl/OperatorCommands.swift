@@ -7,9 +7,17 @@ struct OperatorOptions: ParsableArguments {
     @Option(
         name: .customLong("config"),
         help:
-            "A platform.yaml with an operator: section, or an operator file (default: ./platform.yaml, then ~/.config/platformctl/config.yaml)."
+            "A platform.yaml with an operator: section, or an operator file (default: $PLATFORMCTL_CONFIG, then ~/.config/platformctl/config.yaml; ./platform.yaml only when named)."
     )
     var configPath: String?
+
+    @Option(
+        name: .customLong("trust-account"),
+        help: "Assume roles in this other AWS account without asking (repeatable; also PLATFORMCTL_TRUSTED_ACCOUNTS)."
+    )
+    var trustAccounts: [String] = []
+
+    func validate() throws { try validateTrustedAccounts(trustAccounts) }
 
     /// Settings, region fallback and a broker for them.
     func broker(aws: AWSOptions, environment: [String: String]) throws -> OperatorCredentialBroker {
@@ -19,16 +27,54 @@ struct OperatorOptions: ParsableArguments {
         if options.region == nil, environment["AWS_REGION"] == nil, environment["AWS_DEFAULT_REGION"] == nil {
             options.region = located.region
         }
-        return OperatorCredentialBroker(
+        var broker = OperatorCredentialBroker(
             settings: located.settings,
             sessionOptions: options,
             mfaPrompt: TerminalPrompt.mfaCode
         )
+        broker.trustedAccounts = trustedAccounts(flags: trustAccounts, environment: environment)
+        broker.approveForeignAccount = TerminalPrompt.approveForeignAccount
+        return broker
     }
 }
 
-/// Reads an MFA code from the controlling terminal, if there is one.
+/// The accounts the user trusts for cross-account roles: `--trust-account` values and `PLATFORMCTL_TRUSTED_ACCOUNTS`
+/// (comma-separated).
+func trustedAccounts(flags: [String], environment: [String: String]) -> Set<String> {
+    let fromEnvironment = (environment["PLATFORMCTL_TRUSTED_ACCOUNTS"] ?? "").split(separator: ",")
+        .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    return Set(flags + fromEnvironment)
+}
+
+/// `--trust-account` takes 12-digit AWS account ids only.
+func validateTrustedAccounts(_ accounts: [String]) throws {
+    for account in accounts where account.count != 12 || !account.allSatisfy(\.isASCII) || !account.allSatisfy(\.isNumber) {
+        throw ValidationError("--trust-account \"\(account)\" is not a 12-digit AWS account id")
+    }
+}
+
+/// Asks on the controlling terminal, if there is one.
 enum TerminalPrompt {
+    /// "Assume a role in account X?" — `false` without a terminal, so non-interactive runs refuse.
+    static let approveForeignAccount: @Sendable (String) async throws -> Bool = { roleARN in
+        guard let tty = FileHandle(forUpdatingAtPath: "/dev/tty") else { return false }
+        let account = ARN(parsing: roleARN)?.account ?? "?"
+        tty.write(
+            Data(
+                ("The role \(roleARN) is in AWS account \(account), which is not the account you are signed in to.\n"
+                    + "Assume it with your credentials? [y/N] ").utf8
+            )
+        )
+        var line: [UInt8] = []
+        while true {
+            let byte = tty.readData(ofLength: 1)
+            guard let first = byte.first, first != UInt8(ascii: "\n") else { break }
+            line.append(first)
+        }
+        let answer = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespaces).lowercased()
+        return answer == "y" || answer == "yes"
+    }
+
     static let mfaCode: MFATokenProvider = { serial in
         guard let tty = FileHandle(forUpdatingAtPath: "/dev/tty") else {
             throw CLIError(message: "an MFA code is needed for \(serial) but there is no terminal to ask on")

@@ -39,7 +39,7 @@ struct TokenCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("config"),
-        help: "Operator settings for --role (default: ./platform.yaml, then ~/.config/platformctl/config.yaml)."
+        help: "Operator settings for --role (default: $PLATFORMCTL_CONFIG, then ~/.config/platformctl/config.yaml)."
     )
     var operatorConfig: String?
 

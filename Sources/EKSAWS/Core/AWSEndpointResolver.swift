@@ -35,8 +35,8 @@ public struct AWSEndpointResolver: Sendable {
     }
 
     /// The URL and signing region for `service` in `region`.
-    /// - Throws: ``AWSClientError`` `.invalidEndpoint` for a configured URL that is not http(s) with a host, or that
-    ///   is plain http to a host other than this machine (unless ``allowInsecureHTTP``).
+    /// - Throws: ``AWSClientError`` `.invalidEndpoint` for a configured URL that is not http(s) with a host;
+    ///   `.insecureEndpoint` for plain http to a host other than this machine (unless ``allowInsecureHTTP``).
     public func resolve(_ service: AWSServiceDescriptor, region: AWSRegion) throws -> (url: URL, signingRegion: String) {
         let signingRegion = service.isGlobal ? region.partition.globalRegion : region.name
         if let (raw, source) = try configuredEndpoint(for: service) {
@@ -51,7 +51,7 @@ public struct AWSEndpointResolver: Sendable {
             }
             if scheme == "http", !allowInsecureHTTP, !LoopbackHost.contains(host) {
                 throw AWSClientError(
-                    .invalidEndpoint,
+                    .insecureEndpoint,
                     "refusing the plain-http endpoint \"\(raw)\" from \(source): signed requests and the credentials STS "
                         + "returns would cross the network unencrypted; use https (plain http is only used for this "
                         + "machine: 127.0.0.0/8, ::1, localhost), or opt in explicitly (allowInsecureHTTP)"

@@ -94,6 +94,10 @@ public struct AWSClientError: Error, Sendable, Equatable {
         /// An endpoint answered with a redirect, which is never followed (it would carry the signed request, its
         /// session token and its body to the other host).
         case redirectRefused
+        /// A plain-http endpoint off this machine, refused unless the caller opted in.
+        case insecureEndpoint
+        /// A role to assume lies in an AWS account other than the caller's, and nobody confirmed that it may.
+        case untrustedAccount
     }
 
     /// The kind of problem.

@@ -59,6 +59,12 @@ public struct OperatorCredentialBroker: Sendable {
     public var onePassword: OnePasswordCLI
     /// Asks a person for an MFA code when no TOTP source is configured (e.g. a terminal prompt); `nil` = never ask.
     public var mfaPrompt: MFATokenProvider?
+    /// Accounts other than the caller's whose roles may be assumed without asking (the user's own choice, never
+    /// read from the operator file: a cloned repository must not be able to widen it).
+    public var trustedAccounts: Set<String> = []
+    /// Asked, with the role's ARN, before assuming a role in an account that is neither the caller's nor trusted;
+    /// `true` goes ahead. `nil` (no one to ask, e.g. under `credential_process`) refuses.
+    public var approveForeignAccount: (@Sendable (_ roleARN: String) async throws -> Bool)?
 
     /// Creates a broker.
     public init(
@@ -163,6 +169,7 @@ public struct OperatorCredentialBroker: Sendable {
             account: identity.account,
             partition: session.region.partition.id
         )
+        try await checkAccount(of: roleARN, callerAccount: identity.account)
         let assumed = try await session.sts.assumeRole(
             roleARN: roleARN,
             sessionName: Self.sessionName(for: identity.arn),
@@ -242,6 +249,20 @@ public struct OperatorCredentialBroker: Sendable {
         ].joined(separator: "\u{1f}")
     }
 
+    /// Lets a role in the caller's own account or a trusted one through; any other account is named (it is not
+    /// masked: only the caller's own account is) and must be approved.
+    /// - Throws: ``AWSClientError`` `.untrustedAccount` when nobody approves.
+    func checkAccount(of roleARN: String, callerAccount: String) async throws {
+        guard let account = ARN(parsing: roleARN)?.account, account != callerAccount, !trustedAccounts.contains(account)
+        else { return }
+        if let approveForeignAccount, try await approveForeignAccount(roleARN) { return }
+        throw AWSClientError(
+            .untrustedAccount,
+            "the role \(roleARN) is in account \(account), not in the account you are signed in to; a role in another "
+                + "account is only assumed when you confirm it or trust that account"
+        )
+    }
+
     /// `platformctl-<user>` from the caller's ARN, limited to what STS accepts (`[\w+=,.@-]`, 2–64 characters).
     static func sessionName(for callerARN: String) -> String {
         let user = callerARN.split(separator: "/").last.map(String.init) ?? "operator"
@@ -262,8 +283,10 @@ public enum OperatorSettingsLocator {
         public var region: String?
     }
 
-    /// Resolves, in order: `explicitPath` (a platform.yaml or an operator file), `$PLATFORMCTL_CONFIG`,
-    /// `./platform.yaml` when it has an `operator:` section, then the user operator file.
+    /// Resolves, in order: `explicitPath` (a platform.yaml or an operator file), `$PLATFORMCTL_CONFIG`, then the user
+    /// operator file. A `platform.yaml` in `currentDirectory` is never read implicitly: it may come from a cloned
+    /// repository, and its `roles:` would decide which role (in which account) receives the user's credentials. When
+    /// nothing else is configured and it has an `operator:` section, the error names it so the user can pass it.
     /// - Throws: ``ConfigError`` for a malformed file; ``AWSClientError`` `.malformedConfig` when nothing is configured.
     public static func locate(
         explicitPath: String?,
@@ -273,7 +296,6 @@ public enum OperatorSettingsLocator {
         var candidates: [(String, Bool)] = []
         if let explicitPath { candidates.append((explicitPath, true)) }
         if let fromEnv = environment["PLATFORMCTL_CONFIG"], !fromEnv.isEmpty { candidates.append((fromEnv, true)) }
-        candidates.append(("\(currentDirectory)/platform.yaml", false))
         candidates.append((PlatformConfig.Operator.userConfigPath(environment: environment), false))
         for (path, required) in candidates {
             guard FileManager.default.fileExists(atPath: path) else {
@@ -299,10 +321,18 @@ public enum OperatorSettingsLocator {
             }
             return Located(settings: try PlatformConfig.Operator.load(contentsOf: url), file: path, region: nil)
         }
+        let local = "\(currentDirectory)/platform.yaml"
+        let localHasOperator =
+            (try? String(contentsOf: URL(fileURLWithPath: local), encoding: .utf8))
+            .map { $0.split(separator: "\n").contains { $0.hasPrefix("operator:") } } ?? false
         throw AWSClientError(
             .malformedConfig,
             "no operator configuration found: pass --config platform.yaml (with an operator: section), or write "
                 + PlatformConfig.Operator.userConfigPath(environment: environment)
+                + (localHasOperator
+                    ? "; \(local) has an operator: section but is not read unless you name it (a file from a cloned "
+                        + "repository must not choose the roles your credentials go to)"
+                    : "")
         )
     }
 }

@@ -96,7 +96,7 @@ struct RedirectAndPlainHTTPTests {
         #expect(try resolve("http://127.0.0.1:5000").host == "127.0.0.1")
         #expect(try resolve("https://sts.example.com").host == "sts.example.com")
         let refused = #expect(throws: AWSClientError.self) { _ = try resolve("http://127.0.0.1.evil.test:5000") }
-        #expect(refused?.code == .invalidEndpoint && refused?.message.contains("plain-http") == true)
+        #expect(refused?.code == .insecureEndpoint && refused?.message.contains("plain-http") == true)
         #expect(throws: AWSClientError.self) { _ = try resolve("http://sts.example.com") }
         #expect(try resolve("http://sts.example.com", allow: true).host == "sts.example.com")
         // The environment's endpoint variables are held to the same rule.
