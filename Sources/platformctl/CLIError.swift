@@ -11,11 +11,17 @@ struct CLIError: Error, CustomStringConvertible {
 
     /// What the library's message cannot say: the flags and commands of platformctl that fix the problem.
     static func hint(for error: any Error) -> String {
+        if (error as? FluxRelease.VerificationError)?.code == "flux.unpinned" {
+            return " (`platformctl pin-flux --config FILE` downloads the manifest and prints the sha256 line)"
+        }
         switch (error as? AWSClientError)?.code {
         case .invalidRegion?: return " (or pass --region)"
         case .noCredentials?: return " (or pass --profile, or use `platformctl shell` for temporary role credentials)"
-        case .invalidEndpoint? where "\(error)".contains("plain-http"):
+        case .insecureEndpoint?:
             return " (to accept that: --allow-insecure-http or PLATFORMCTL_ALLOW_INSECURE_HTTP=1)"
+        case .untrustedAccount?:
+            return " (answer yes when asked in a terminal, or pass --trust-account ACCOUNT, or set "
+                + "PLATFORMCTL_TRUSTED_ACCOUNTS=ACCOUNT[,ACCOUNT])"
         default: return ""
         }
     }

@@ -3,7 +3,7 @@ import EKSPlatformKit
 import Foundation
 
 /// `platformctl init`: writes a commented example platform.yaml; never overwrites.
-struct Init: ParsableCommand {
+struct Init: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a commented example platform.yaml (refuses to overwrite an existing file)."
     )
@@ -17,9 +17,33 @@ struct Init: ParsableCommand {
     @Option(help: "The AWS region to put in the file.")
     var region: String = "us-west-2"
 
-    func run() throws {
+    @Option(
+        name: .customLong("flux-manifest"),
+        help: "Where to download the Flux install manifest to pin (default: the v2.9.4 release asset on GitHub)."
+    )
+    var fluxManifest: String?
+
+    @Flag(name: .customLong("no-flux-pin"), help: "Do not download the Flux manifest; leave it unpinned for now.")
+    var noFluxPin = false
+
+    func run() async throws {
         let url = URL(fileURLWithPath: config)
-        let text = PlatformTemplate.yaml(name: name, region: region)
+        var fluxPin: String?
+        if !noFluxPin {
+            let release = FluxRelease(flux: PlatformConfig.Flux(manifestURL: fluxManifest))
+            do {
+                fluxPin = release.pinLine(for: try await FluxRelease.download(release.url))
+            } catch {
+                FileHandle.standardError.write(
+                    Data(
+                        ("warning: could not download \(release.url) (\(error)); the Flux manifest is left unpinned. "
+                            + "Run `platformctl pin-flux --config \(config)` before `up`, which refuses an unpinned "
+                            + "manifest.\n").utf8
+                    )
+                )
+            }
+        }
+        let text = PlatformTemplate.yaml(name: name, region: region, fluxPin: fluxPin)
         // Validate what we are about to write, so `init` never produces a file `validate` rejects.
         _ = try PlatformConfig.parse(text, file: config)
         do {
@@ -27,7 +51,10 @@ struct Init: ParsableCommand {
         } catch {
             throw CLIError(message: "cannot write \(config): \(error.localizedDescription) (it must not exist yet)")
         }
-        print("wrote \(config); edit it, then run `platformctl validate --config \(config)`")
+        print(
+            "wrote \(config)" + (fluxPin == nil ? "" : " (Flux manifest pinned by its SHA-256 as downloaded now)")
+                + "; edit it, then run `platformctl validate --config \(config)`"
+        )
     }
 
     func validate() throws {
@@ -54,6 +81,14 @@ struct Validate: ParsableCommand {
             platform = try PlatformConfig.load(contentsOf: URL(fileURLWithPath: config))
             let zones = Self.nominalZones(platform)
             let blueprint = try Blueprint(config: platform, zones: zones)
+            if let flux = platform.spec.gitops?.flux, !FluxRelease(flux: flux).isPinned, !flux.insecureAllowUnpinned {
+                FileHandle.standardError.write(
+                    Data(
+                        ("warning: spec.gitops.flux has no sha256, so `up` will refuse to install Flux; "
+                            + "`platformctl pin-flux --config \(config)` prints the line that pins it\n").utf8
+                    )
+                )
+            }
             if output.output == .json {
                 let object: JSONValue = [
                     "valid": true, "cluster": .string(platform.name), "region": .string(platform.spec.region),

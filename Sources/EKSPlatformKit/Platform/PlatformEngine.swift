@@ -74,7 +74,10 @@ public struct PlatformEngine: Sendable {
     }
 
     /// Observes the platform and plans the changes that would make it match the configuration.
+    /// - Throws: ``FluxRelease/VerificationError`` `flux.unpinned` before any request when the cluster phase would
+    ///   install an unpinned Flux manifest.
     public func plan(events: any EventHandler = NullEventHandler()) async throws -> PlannedChanges {
+        if clusterObjects != nil, let gitops = config.spec.gitops { try FluxRelease(flux: gitops.flux).requirePin() }
         events.handle(.phaseStarted("observe"))
         let observer = AWSPlatformObserver(session: session, clusterObjects: clusterObjects, fullRefresh: fullRefresh)
         let observed = try await observer.observe(config)

@@ -20,7 +20,7 @@ struct EngineCLITests {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("platform.yaml").path
-        let first = try await CLI.run(["init", "--config", path, "--name", "staging", "--region", "eu-west-1"])
+        let first = try await CLI.run(["init", "--config", path, "--name", "staging", "--region", "eu-west-1", "--no-flux-pin"])
         #expect(first.status == 0, "\(first.stderr)")
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.contains("name: staging"))
@@ -28,7 +28,7 @@ struct EngineCLITests {
         let config = try PlatformConfig.parse(text, file: path)
         #expect(config.name == "staging" && config.spec.region == "eu-west-1")
 
-        let second = try await CLI.run(["init", "--config", path])
+        let second = try await CLI.run(["init", "--config", path, "--no-flux-pin"])
         #expect(second.status != 0)
         #expect(second.stderr.contains("already exists; not overwriting it"))
         #expect(try String(contentsOfFile: path, encoding: .utf8) == text)

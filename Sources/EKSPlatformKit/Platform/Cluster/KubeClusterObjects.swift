@@ -215,6 +215,12 @@ package struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
             if (300..<400).contains(response.statusCode),
                 let next = response.header("location").flatMap({ URL(string: $0, relativeTo: url) })
             {
+                guard next.absoluteURL.scheme == "https" || url.scheme != "https" else {
+                    throw ResolutionError(
+                        description: "downloading \(location) redirected from https to \(next.absoluteString); refusing "
+                            + "to continue over plain http"
+                    )
+                }
                 url = next.absoluteURL
                 continue
             }

@@ -232,14 +232,23 @@ public struct PlatformConfig: Sendable, Equatable {
         public var version: String = "v2.9.4"
         /// Where to download `install.yaml`. Default the GitHub release asset for `version`.
         public var manifestURL: String?
-        /// The expected SHA-256 of the manifest (hex); checked when set.
+        /// The expected SHA-256 of the manifest (hex). Required: an unpinned manifest is refused.
         public var sha256: String?
+        /// `insecureAllowUnpinned: true` applies a manifest without a pinned digest (with a warning each time) — an
+        /// opt-out named so that it stands out in review.
+        public var insecureAllowUnpinned: Bool
 
         /// Creates Flux settings.
-        public init(version: String = "v2.9.4", manifestURL: String? = nil, sha256: String? = nil) {
+        public init(
+            version: String = "v2.9.4",
+            manifestURL: String? = nil,
+            sha256: String? = nil,
+            insecureAllowUnpinned: Bool = false
+        ) {
             self.version = version
             self.manifestURL = manifestURL
             self.sha256 = sha256
+            self.insecureAllowUnpinned = insecureAllowUnpinned
         }
 
         /// `manifestURL`, or the release asset for `version`.

@@ -501,7 +501,7 @@ struct PlatformConfigParser {
 
     private func parseGitOps(_ gitops: ConfigMapping, name: String) throws -> PlatformConfig.GitOps {
         var flux = PlatformConfig.Flux()
-        if let fluxMapping = try gitops.mapping("flux", known: ["version", "manifestURL", "sha256"]) {
+        if let fluxMapping = try gitops.mapping("flux", known: ["version", "manifestURL", "sha256", "insecureAllowUnpinned"]) {
             if let version = try fluxMapping.string("version") {
                 guard ConfigValidation.matches(version, "v[0-9]+\\.[0-9]+\\.[0-9]+") else {
                     throw fluxMapping.error(.invalidValue, at: "version", "\"\(version)\" is not a Flux release such as v2.9.4")
@@ -520,6 +520,7 @@ struct PlatformConfigParser {
                 }
                 flux.sha256 = sha
             }
+            flux.insecureAllowUnpinned = try fluxMapping.bool("insecureAllowUnpinned") ?? false
         }
         guard let repo = try gitops.mapping("repository", known: ["url", "branch", "path"]) else {
             throw gitops.missing("repository", "add repository: { url: ssh://git@github.com/acme/platform.git }")

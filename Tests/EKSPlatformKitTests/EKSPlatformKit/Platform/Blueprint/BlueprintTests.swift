@@ -348,12 +348,33 @@ struct BlueprintTests {
         #expect(try EngineFixtures.blueprint(EngineFixtures.config(gitops: false)).cluster == nil)
     }
 
-    @Test("a pinned Flux manifest must match its SHA-256; an unpinned one is applied with a warning")
+    @Test("a pinned Flux manifest must match its SHA-256; an unpinned one is refused unless insecureAllowUnpinned")
     func fluxPin() throws {
+        // Issue 15 item 4: the old code applied an unpinned manifest with a warning.
         let unpinned = FluxRelease(flux: PlatformConfig.Flux())
         var warnings: [String] = []
-        try unpinned.verify(Array("x".utf8)) { warnings.append($0) }
-        #expect(warnings.count == 1 && warnings[0].contains("Set spec.gitops.flux.sha256"))
+        #expect {
+            try unpinned.verify(Array("x".utf8)) { warnings.append($0) }
+        } throws: { ($0 as? FluxRelease.VerificationError)?.code == "flux.unpinned" }
+        #expect(warnings.isEmpty)
+        #expect(throws: FluxRelease.VerificationError.self) { try unpinned.requirePin() }
+        let optedOut = FluxRelease(flux: PlatformConfig.Flux(insecureAllowUnpinned: true))
+        try optedOut.requirePin()
+        try optedOut.verify(Array("x".utf8)) { warnings.append($0) }
+        #expect(warnings.count == 1 && warnings[0].hasPrefix("INSECURE:"))
+        // The pin line is what the helper and `init` print: it parses, and the result verifies the same bytes.
+        let line = FluxRelease(flux: PlatformConfig.Flux(manifestURL: "/srv/flux/install.yaml")).pinLine(for: Array("x".utf8))
+        #expect(
+            line
+                == "flux: { version: v2.9.4, manifestURL: \"/srv/flux/install.yaml\", sha256: \(StableNames.sha256Hex(Array("x".utf8))) }"
+        )
+        let reparsed = try PlatformConfig.parse(
+            PlatformTemplate.yaml(fluxPin: line),
+            file: "pinned.yaml"
+        )
+        let flux = try #require(reparsed.spec.gitops?.flux)
+        try FluxRelease(flux: flux).verify(Array("x".utf8))
+        #expect(try PlatformConfig.parse(PlatformTemplate.yaml(), file: "t.yaml").spec.gitops?.flux.sha256 == nil)
         let bytes = Array("apiVersion: v1\n".utf8)
         let pinned = FluxRelease(flux: PlatformConfig.Flux(sha256: StableNames.sha256Hex(bytes).uppercased()))
         try pinned.verify(bytes)
