@@ -40,10 +40,19 @@ func withEngine<T>(
     role: RoleOptions,
     parallelism: Int = 8,
     fullRefresh: Bool = false,
+    header command: String? = nil,
     _ body: (PlatformEngine) async throws -> T
 ) async throws -> T {
     let platform = try loadPlatformConfig(path)
     let session = try await platformSession(aws, config: platform, role: role, path: path)
+    if let command {
+        do {
+            try await printHeader(command, platform: platform, session: session, aws: aws, role: role)
+        } catch {
+            try? await session.shutdown()
+            throw CLIError(error)
+        }
+    }
     let cluster: ClusterConnection
     do {
         cluster = try clusterConnection(session: session, platform: platform, aws: aws)
@@ -68,4 +77,31 @@ func withEngine<T>(
         try? await session.shutdown()
         throw error
     }
+}
+
+/// One line on stderr before anything else: which cluster, region, account (masked) and identity the command acts
+/// as, so nobody plans or destroys in the wrong place by accident. The identity lookup is the session's one
+/// `GetCallerIdentity`, which the engine then reuses.
+func printHeader(
+    _ command: String,
+    platform: PlatformConfig,
+    session: AWSSession,
+    aws: AWSOptions,
+    role: RoleOptions
+) async throws {
+    let identity = try await session.callerIdentity()
+    var who = identity.arn
+    if let role = role.role {
+        who += " (operator role \(role))"
+    } else if let profile = aws.profile {
+        who += " (profile \(profile))"
+    }
+    FileHandle.standardError.write(
+        Data(
+            Console.redactor.redact(
+                "platformctl \(command) · cluster \(platform.name) · region \(session.region.name) · account "
+                    + "\(identity.account) · identity \(who)\n"
+            ).utf8
+        )
+    )
 }

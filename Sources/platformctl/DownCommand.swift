@@ -23,10 +23,19 @@ struct Down: AsyncParsableCommand {
     @OptionGroup var steps: ParallelismOptions
 
     func run() async throws {
+        try await Console.reportingErrorsAsJSON(output.output == .json) { try await runReporting() }
+    }
+
+    private func runReporting() async throws {
         let (mode, colour) = ProgressPrinter.forTerminal(json: output.output == .json)
         let printer = ProgressPrinter(mode: mode, colour: colour, command: "down")
-        let summary = try await withEngine(config: config, aws: aws, role: role, parallelism: steps.parallelism) {
-            engine in
+        let summary = try await withEngine(
+            config: config,
+            aws: aws,
+            role: role,
+            parallelism: steps.parallelism,
+            header: "down"
+        ) { engine in
             let prepared: PlatformEngine.PreparedTeardown
             do { prepared = try await engine.prepareTeardown(events: printer) } catch { throw CLIError(error) }
             let name = engine.config.name
@@ -38,7 +47,9 @@ struct Down: AsyncParsableCommand {
                 )
                 for stage in prepared.teardown.stages { print("  \(stage.name): \(stage.title)") }
             }
-            guard try confirm("Destroy platform \(name)?", yes: yes) else {
+            let region = engine.session.region.name
+            guard try confirm("Destroy platform \(name) in \(region)? Type its name to confirm:", yes: yes, typing: name)
+            else {
                 throw CLIError(message: "cancelled; nothing was deleted")
             }
             do {

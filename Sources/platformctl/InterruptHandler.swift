@@ -16,6 +16,7 @@ final class InterruptHandler: Sendable {
         var source: DispatchSourceSignal?
         var cancelCurrent: (@Sendable () -> Void)?
         var command = ""
+        var prompting = false
     }
 
     private let state = Mutex(State())
@@ -25,13 +26,7 @@ final class InterruptHandler: Sendable {
     func run<T: Sendable>(command: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         let task = Task { try await body() }
         state.withLock { state in
-            if state.source == nil {
-                signal(SIGINT, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-                source.setEventHandler { InterruptHandler.shared.interrupted() }
-                source.resume()
-                state.source = source
-            }
+            Self.installSource(&state)
             state.cancelCurrent = { task.cancel() }
             state.command = command
         }
@@ -46,8 +41,33 @@ final class InterruptHandler: Sendable {
         }
     }
 
+    /// Runs `body` (a confirmation prompt) so that Ctrl-C ends the process at once with status 130 and "nothing was
+    /// changed": the prompt comes after planning and before the first write.
+    func prompt<T>(_ body: () throws -> T) rethrows -> T {
+        state.withLock { state in
+            Self.installSource(&state)
+            state.prompting = true
+        }
+        defer { state.withLock { $0.prompting = false } }
+        return try body()
+    }
+
+    /// Creates the one SIGINT source (see the type's notes) if there is none yet.
+    private static func installSource(_ state: inout State) {
+        guard state.source == nil else { return }
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler { InterruptHandler.shared.interrupted() }
+        source.resume()
+        state.source = source
+    }
+
     private func interrupted() {
-        let (cancel, command) = state.withLock { ($0.cancelCurrent, $0.command) }
+        let (cancel, command, prompting) = state.withLock { ($0.cancelCurrent, $0.command, $0.prompting) }
+        if prompting {
+            FileHandle.standardError.write(Data("\ninterrupted at the prompt; nothing was changed.\n".utf8))
+            _exit(130)
+        }
         guard let cancel else {
             // Between phases (the plan is being printed, the prompt waits): end at once, as the default action would.
             fflush(nil)

@@ -22,7 +22,13 @@ func platformSession(
     -> AWSSession
 {
     var options = aws.sessionOptions()
-    if options.region == nil { options.region = config.spec.region }
+    if let flag = options.region, flag != config.spec.region {
+        throw CLIError(
+            message: "--region \(flag) differs from spec.region \(config.spec.region) in \(path); the platform lives in "
+                + "one region, so drop --region (or change spec.region if the file is wrong)"
+        )
+    }
+    options.region = config.spec.region
     // The platform.yaml names the operator settings only when it has an operator: section.
     return try AWSSession(try await role.apply(to: options, operatorConfig: config.operator == nil ? nil : path))
 }
@@ -57,7 +63,8 @@ struct PlanCommand: AsyncParsableCommand {
     func run() async throws {
         let plan: Plan
         do {
-            plan = try await withEngine(config: config, aws: aws, role: role, fullRefresh: fullRefresh) { engine in
+            plan = try await withEngine(config: config, aws: aws, role: role, fullRefresh: fullRefresh, header: "plan") {
+                engine in
                 try await engine.plan().plan
             }
         } catch let error as ExitCode {

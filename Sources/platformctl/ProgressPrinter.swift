@@ -29,23 +29,26 @@ final class ProgressPrinter: EventHandler {
     private let state = Mutex(State())
     private let clock: @Sendable () -> Date
 
-    /// Creates a printer writing to `write` (standard error by default).
+    /// Creates a printer writing to `write`; by default JSON lines go to standard output (the machine-readable
+    /// result, for `| jq`) and human progress to standard error.
     init(
         mode: Mode,
         colour: Bool,
         command: String = "up",
         clock: @escaping @Sendable () -> Date = Date.init,
-        write: @escaping @Sendable (String) -> Void = {
-            // Flush buffered stdout first so results and progress stay in order when both go to one pipe or file.
-            fflush(nil)
-            FileHandle.standardError.write(Data($0.utf8))
-        }
+        write: (@Sendable (String) -> Void)? = nil
     ) {
         self.mode = mode
         self.colour = colour
         self.command = command
         self.clock = clock
-        self.write = write
+        let handle = mode == .json ? FileHandle.standardOutput : FileHandle.standardError
+        self.write =
+            write ?? {
+                // Flush buffered stdout first so results and progress stay in order when both go to one pipe or file.
+                fflush(nil)
+                handle.write(Data($0.utf8))
+            }
         state.withLock { $0.started = clock() }
     }
 

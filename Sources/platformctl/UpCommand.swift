@@ -2,15 +2,19 @@ import ArgumentParser
 import EKSPlatformKit
 import Foundation
 
-/// Asks "proceed?" on a TTY; without a TTY the user must pass `--yes`.
-func confirm(_ question: String, yes: Bool) throws -> Bool {
+/// Asks "proceed?" on a TTY; without a TTY the user must pass `--yes`. With `typing`, the user must type that text
+/// (the cluster name, for `down`) instead of `y`. Ctrl-C at the prompt exits 130 with "nothing was changed".
+func confirm(_ question: String, yes: Bool, typing expected: String? = nil) throws -> Bool {
     if yes { return true }
     guard isatty(STDIN_FILENO) == 1 else {
         throw CLIError(message: "standard input is not a terminal; pass --yes to proceed without a prompt")
     }
-    FileHandle.standardError.write(Data("\(question) [y/N] ".utf8))
-    let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
-    return answer == "y" || answer == "yes"
+    return InterruptHandler.shared.prompt {
+        FileHandle.standardError.write(Data((expected == nil ? "\(question) [y/N] " : "\(question) ").utf8))
+        let answer = readLine()?.trimmingCharacters(in: .whitespaces) ?? ""
+        if let expected { return answer == expected }
+        return ["y", "yes"].contains(answer.lowercased())
+    }
 }
 
 /// `platformctl up`: plan, confirm, apply.
@@ -39,6 +43,10 @@ struct Up: AsyncParsableCommand {
     @OptionGroup var steps: ParallelismOptions
 
     func run() async throws {
+        try await Console.reportingErrorsAsJSON(output.output == .json) { try await runReporting() }
+    }
+
+    private func runReporting() async throws {
         let (mode, colour) = ProgressPrinter.forTerminal(json: output.output == .json)
         let printer = ProgressPrinter(mode: mode, colour: colour)
         let summary = try await withEngine(
@@ -46,7 +54,8 @@ struct Up: AsyncParsableCommand {
             aws: aws,
             role: role,
             parallelism: steps.parallelism,
-            fullRefresh: fullRefresh
+            fullRefresh: fullRefresh,
+            header: "up"
         ) { engine -> ExecutionSummary? in
             // Ctrl-C while observing ends with the resume hint too (not by the signal's default action).
             let planned = try await runCancellableOnInterrupt(command: "up") {
@@ -60,7 +69,8 @@ struct Up: AsyncParsableCommand {
                 printer.handle(.planComputed(summary: plan.summary, changes: plan.changes.filter { $0.action != .noop }.count))
             }
             guard plan.hasChanges else { return nil }
-            guard try confirm("Apply these changes to \(engine.config.name)?", yes: yes) else {
+            let target = "cluster \(engine.config.name) in \(engine.session.region.name)"
+            guard try confirm("Apply these changes to \(target)?", yes: yes) else {
                 throw CLIError(message: "cancelled; nothing was changed")
             }
             do {
@@ -92,7 +102,7 @@ struct Status: AsyncParsableCommand {
         let status: PlatformEngine.Status
         let platform: PlatformConfig
         do {
-            (platform, status) = try await withEngine(config: config, aws: aws, role: role) { engine in
+            (platform, status) = try await withEngine(config: config, aws: aws, role: role, header: "status") { engine in
                 (engine.config, try await engine.status())
             }
         } catch let error as ExitCode {
@@ -131,6 +141,11 @@ struct Status: AsyncParsableCommand {
                         ),
                     ])
                 )
+            )
+        } else if observed.resources.isEmpty {
+            print(
+                "platform \(platform.name) does not exist in \(platform.spec.region): nothing is tagged for it "
+                    + "(`platformctl up` creates it)"
             )
         } else {
             print(Console.redactor.redact("platform \(platform.name) in \(platform.spec.region): \(plan.summary)"))

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// Options a user gives on the command line (or a program in code) for reaching AWS.
 public struct AWSSessionOptions: Sendable {
@@ -82,6 +83,8 @@ public final class AWSSession: Sendable {
     public let transport: any AWSHTTPTransport
     /// The transport to close in ``shutdown()``: the one the session made itself.
     private let ownedTransport: AsyncHTTPTransport?
+    /// The caller's identity once asked for (credentials do not change identity within a session).
+    private let identity = Mutex<STSClient.CallerIdentity?>(nil)
 
     /// Resolves everything from `options` and the environment.
     /// - Throws: ``AWSClientError`` for a malformed config file, a missing or unknown region, a bad endpoint.
@@ -169,4 +172,15 @@ public final class AWSSession: Sendable {
 
     /// An STS client.
     public var sts: STSClient { STSClient(client: client) }
+
+    /// Who the session's credentials belong to: one `GetCallerIdentity`, then remembered, so a front end that names
+    /// the account before planning and the engine that needs it for ARNs share one request. The account id is
+    /// registered with the redactor.
+    public func callerIdentity() async throws -> STSClient.CallerIdentity {
+        if let known = identity.withLock({ $0 }) { return known }
+        let fresh = try await sts.getCallerIdentity()
+        redactor.register(accountID: fresh.account)
+        identity.withLock { $0 = fresh }
+        return fresh
+    }
 }

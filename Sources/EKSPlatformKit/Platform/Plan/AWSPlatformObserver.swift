@@ -33,8 +33,7 @@ package struct AWSPlatformObserver: PlatformObserver {
     /// Observes `config`'s platform: identity, then zones and every kind concurrently (see the type's notes); values
     /// that refer to other platform resources (physical ids, role ARNs) are translated to their ``ResourceID``s.
     package func observe(_ config: PlatformConfig) async throws -> ObservedState {
-        let identity = try await session.sts.getCallerIdentity()
-        session.redactor.register(accountID: identity.account)
+        let identity = try await session.callerIdentity()
         let partition = ARN(parsing: identity.arn)?.partition ?? PlatformContext.partition(forRegion: config.spec.region)
         let context = PlatformContext(accountID: identity.account, partition: partition, region: config.spec.region)
 

@@ -37,7 +37,7 @@ struct EngineDriftTests {
         )
     }
 
-    @Test("records make a no-op plan 23 reads; drift is planned exactly and repaired; down sweeps Karpenter's leftovers")
+    @Test("records make a no-op plan 22 reads; drift is planned exactly and repaired; down sweeps Karpenter's leftovers")
     func lifecycle() async throws {
         let emulator = try await AWSEmulator.start()
         defer { emulator.stop() }
@@ -128,7 +128,8 @@ struct EngineDriftTests {
             #expect(targets.map(\.arn) == [context.queueARN(names.interruptionQueue)], "\(rule.name)")
         }
 
-        // 2. A no-op plan: 23 reads, every one a batched or per-service call, none per recorded resource.
+        // 2. A no-op plan: 22 reads, every one a batched or per-service call, none per recorded resource (the
+        // session already knows its caller, so GetCallerIdentity is not asked again).
         _ = try await emulator.post("/_emulator/requests/clear", body: "{}")
         let (_, quiet) = try await Planner.plan(config, observer: observer)
         #expect(Self.changes(quiet) == [])
@@ -137,7 +138,7 @@ struct EngineDriftTests {
         for request in reads { counts[request, default: 0] += 1 }
         #expect(
             counts == [
-                "sts:GetCallerIdentity": 1, "ec2:DescribeAvailabilityZones": 1, "ec2:DescribeVpcs": 1,
+                "ec2:DescribeAvailabilityZones": 1, "ec2:DescribeVpcs": 1,
                 "ec2:DescribeSubnets": 1, "ec2:DescribeInternetGateways": 1, "ec2:DescribeAddresses": 1,
                 "ec2:DescribeNatGateways": 1, "ec2:DescribeRouteTables": 1, "ec2:DescribeSecurityGroups": 1,
                 "iam:GetRole": 4, "eks:DescribeCluster": 1, "eks:ListNodegroups": 1, "eks:DescribeNodegroup": 1,
@@ -145,7 +146,7 @@ struct EngineDriftTests {
                 "sqs:GetQueueUrl": 1, "sqs:GetQueueAttributes": 1, "sqs:ListQueueTags": 1, "events:ListRules": 1,
             ]
         )
-        #expect(reads.count == 23)
+        #expect(reads.count == 22)
         // A full refresh reads every recorded resource too, and agrees that nothing changed.
         _ = try await emulator.post("/_emulator/requests/clear", body: "{}")
         let (_, fullQuiet) = try await Planner.plan(config, observer: fullObserver)
@@ -224,7 +225,7 @@ struct EngineDriftTests {
         _ = try await emulator.post("/_emulator/requests/clear", body: "{}")
         let (_, settled) = try await Planner.plan(config, observer: observer)
         #expect(Self.changes(settled) == [])
-        #expect(try await Self.requests(emulator).count == 23)
+        #expect(try await Self.requests(emulator).count == 22)
 
         // 6. Cluster settings change in place: a minor version upgrade and endpoint CIDRs from platform.yaml, and
         // control-plane logging switched off outside platformctl; each becomes its own EKS update, waited for.

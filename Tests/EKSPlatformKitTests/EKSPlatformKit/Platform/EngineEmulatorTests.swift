@@ -173,10 +173,23 @@ struct EngineCLIEmulatorTests {
         let refused = try await CLI.run(["up"] + common, environment: env)
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("pass --yes"))
+        // In JSON mode the same error is also the last JSON line on stdout.
+        let refusedJSON = try await CLI.run(["up", "--output", "json"] + common, environment: env)
+        #expect(refusedJSON.status == 1)
+        let last = try #require(refusedJSON.stdout.split(separator: "\n").last)
+        let object = try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any]
+        #expect(object?["event"] as? String == "error")
+        #expect((object?["message"] as? String)?.contains("pass --yes") == true)
 
         let up = try await CLI.run(["up", "--yes", "--output", "json"] + common, environment: env)
         #expect(up.status == 0, "\(up.stderr)")
-        let lines = up.stderr.split(separator: "\n").map(String.init)
+        // -o json: every line of stdout is one JSON object (what `| jq` reads); stderr stays human.
+        let lines = up.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count > 30)
+        for line in lines {
+            #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) is [String: Any], "not JSON: \(line)")
+        }
+        #expect(up.stderr.hasPrefix("platformctl up · cluster cli · region us-west-2"))
         #expect(lines.last?.contains(#""event":"finished""#) == true)
         #expect(lines.last?.contains(#""success":true"#) == true)
         #expect(!up.stderr.contains(AWSEmulator.accountID) && !up.stdout.contains(AWSEmulator.accountID))
