@@ -103,7 +103,22 @@ struct Validate: ParsableCommand {
                 )
             }
         } catch let error as ConfigError {
-            report(error.description, code: error.code.rawValue)
+            let problems = allConfigProblems(config, first: error)
+            if output.output == .json {
+                let list: [JSONValue] = problems.map {
+                    ["code": .string($0.code.rawValue), "error": .string(Console.redactor.redact($0.description))]
+                }
+                let object: JSONValue = [
+                    "valid": false, "code": .string(error.code.rawValue), "error": .string(error.description),
+                    "errors": .array(list),
+                ]
+                print(PolicyDocument.canonicalJSON(object))
+            } else {
+                for problem in problems { report(problem.description, code: problem.code.rawValue) }
+                if problems.count > 1 {
+                    FileHandle.standardError.write(Data("\(problems.count) problems in \(config)\n".utf8))
+                }
+            }
             throw ExitCode(1)
         } catch let error as BlueprintError {
             report(error.message, code: error.code.rawValue)

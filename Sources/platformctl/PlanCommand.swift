@@ -2,14 +2,24 @@ import ArgumentParser
 import EKSPlatformKit
 import Foundation
 
-/// Loads platform.yaml or exits 1 with `file:line:column: path: message` (nothing else happens).
+/// Loads platform.yaml or exits 1 with every problem in it, one `file:line:column: path: message` line each
+/// (nothing else happens).
 func loadPlatformConfig(_ path: String) throws -> PlatformConfig {
     do {
         return try PlatformConfig.load(contentsOf: URL(fileURLWithPath: path))
     } catch let error as ConfigError {
-        FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+        for problem in allConfigProblems(path, first: error) {
+            FileHandle.standardError.write(Data("error: \(Console.redactor.redact(problem.description))\n".utf8))
+        }
         throw ExitCode(1)
     }
+}
+
+/// Every problem in the file at `path`, starting with `first` (what the loader reported).
+func allConfigProblems(_ path: String, first: ConfigError) -> [ConfigError] {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [first] }
+    let all = PlatformConfig.problems(in: text, file: path)
+    return all.isEmpty ? [first] : all
 }
 
 /// An AWS session for `config`: its region unless `--region` says otherwise.

@@ -58,7 +58,24 @@ struct EngineCLITests {
         try Data(small.utf8).write(to: URL(fileURLWithPath: path))
         let tooSmall = try await CLI.run(["validate", "--config", path, "--output", "json"])
         #expect(tooSmall.status == 1)
-        #expect(tooSmall.stdout.contains(#""code":"blueprint.vpc-too-small""#))
+        // The file's own check states the range the blueprint needs (/16 to /23), so it is caught there first.
+        #expect(tooSmall.stdout.contains(#""code":"config.invalid-value""#))
+        #expect(tooSmall.stdout.contains("/16 to /23"))
+        // Five mistakes: five error lines in one run, and the same list as JSON.
+        let five = PlatformTemplate.yaml()
+            .replacingOccurrences(of: "kubernetesVersion: \"1.33\"", with: "kubernetesVersion: \"1.99\"")
+            .replacingOccurrences(of: "vpcCIDR: 10.42.0.0/16", with: "vpcCIDR: 10.42.0.0/33")
+            .replacingOccurrences(of: "natGateways: single", with: "natGateways: several")
+            .replacingOccurrences(of: "effect: NoSchedule", with: "effect: Never")
+            .replacingOccurrences(of: "consolidateAfter: 1m", with: "consolidateAfter: soon")
+        try Data(five.utf8).write(to: URL(fileURLWithPath: path))
+        let all = try await CLI.run(["validate", "--config", path])
+        #expect(all.status == 1)
+        #expect(all.stderr.components(separatedBy: "error: ").count - 1 == 5, "\(all.stderr)")
+        #expect(all.stderr.contains("5 problems in \(path)"))
+        let allJSON = try await CLI.run(["validate", "--config", path, "--output", "json"])
+        let object = try JSONSerialization.jsonObject(with: Data(allJSON.stdout.utf8)) as? [String: Any]
+        #expect((object?["errors"] as? [Any])?.count == 5)
     }
 }
 

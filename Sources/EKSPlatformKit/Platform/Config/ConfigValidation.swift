@@ -26,6 +26,12 @@ public enum ConfigValidation {
         !text.isEmpty && text.count <= maxLength && matches(text, "[a-z0-9]([-a-z0-9]*[a-z0-9])?")
     }
 
+    /// The Kubernetes minors (1.x) that EKS offered when this table was last checked against the EKS user guide's
+    /// "Understand the Kubernetes version lifecycle on EKS" (2026-12: 1.32 to 1.35 in standard or extended support,
+    /// 1.36 announced; 1.28 to 1.31 kept so existing clusters can still be planned and upgraded). `plan` asks EKS
+    /// itself; this is the offline check `validate` can make.
+    public static let eksMinorVersions = 28...36
+
     /// An AWS region name such as `us-west-2` or `us-gov-east-1`.
     public static func isRegion(_ text: String) -> Bool {
         matches(text, "[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}")

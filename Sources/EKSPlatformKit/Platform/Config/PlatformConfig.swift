@@ -59,7 +59,7 @@ public struct PlatformConfig: Sendable, Equatable {
 
     /// `spec.network`.
     public struct Network: Sendable, Equatable {
-        /// The VPC CIDR (`/16`–`/28`). Default `10.42.0.0/16`. Ignored with `existing`.
+        /// The VPC CIDR (`/16` to `/23`). Default `10.42.0.0/16`. Ignored with `existing`.
         public var vpcCIDR: String = "10.42.0.0/16"
         /// How many zones, or which. Default 3.
         public var availabilityZones: AvailabilityZones = .count(3)
@@ -359,5 +359,11 @@ extension PlatformConfig {
     /// - Throws: ``ConfigError`` naming file, line, column and field path.
     public static func parse(_ yaml: String, file: String) throws -> PlatformConfig {
         try PlatformConfigParser(file: file).parse(yaml)
+    }
+
+    /// Every problem in platform.yaml `yaml`, in file order of discovery (at most `limit`); empty when it is valid.
+    /// ``parse(_:file:)`` stops at the first; this one reports the rest too, each as it would be reported alone.
+    public static func problems(in yaml: String, file: String, limit: Int = 25) -> [ConfigError] {
+        PlatformConfigParser(file: file).problems(yaml, limit: limit)
     }
 }

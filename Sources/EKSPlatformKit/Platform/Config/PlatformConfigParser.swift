@@ -12,7 +12,66 @@ struct PlatformConfigParser {
     static let maxNodes = 20_000
 
     func parse(_ text: String) throws -> PlatformConfig {
-        let root = try compose(text, ifEmpty: "the file is empty; start from Examples/platform.yaml")
+        try parse(root: try compose(text, ifEmpty: Self.emptyFileMessage))
+    }
+
+    static let emptyFileMessage =
+        "the file is empty; `platformctl init` writes a commented example (or start from Examples/platform.yaml)"
+
+    /// Every problem in `text`, not only the first: after each error the offending field is taken out of the YAML
+    /// tree (so its default applies) and the rest is checked again. A missing field or broken YAML ends the search,
+    /// since nothing after it can be checked meaningfully. Empty when the file is valid.
+    func problems(_ text: String, limit: Int = 25) -> [ConfigError] {
+        var root: Node
+        do {
+            root = try compose(text, ifEmpty: Self.emptyFileMessage)
+        } catch let error as ConfigError {
+            return [error]
+        } catch {
+            return [ConfigError(code: .invalidYAML, file: file, line: 0, column: 0, path: "", message: "\(error)")]
+        }
+        var found: [ConfigError] = []
+        while found.count < limit {
+            do {
+                _ = try parse(root: root)
+                break
+            } catch let error as ConfigError {
+                found.append(error)
+                guard error.code != .missingField, error.code != .invalidYAML,
+                    let smaller = Self.removing(path: error.path, from: root)
+                else { break }
+                root = smaller
+            } catch {
+                break
+            }
+        }
+        return found
+    }
+
+    /// `node` without the mapping entry that `path` (a field path such as `spec.network.availabilityZones[1]`)
+    /// names — the whole entry, so that a bad list item removes its list; `nil` when nothing matches. Keys may
+    /// contain dots (label keys), so each level takes the longest key that prefixes what is left of the path.
+    static func removing(path: String, from node: Node) -> Node? {
+        guard case .mapping(let mapping) = node else { return nil }
+        var pairs = mapping.map { ($0.key, $0.value) }
+        let candidates = pairs.indices.compactMap { index -> (Int, String)? in
+            guard let key = pairs[index].0.string,
+                path == key || path.hasPrefix(key + ".") || path.hasPrefix(key + "[")
+            else { return nil }
+            return (index, key)
+        }
+        guard let (index, key) = candidates.max(by: { $0.1.count < $1.1.count }) else { return nil }
+        let rest = path.dropFirst(key.count)
+        if rest.isEmpty || rest.hasPrefix("[") {
+            pairs.remove(at: index)
+        } else {
+            guard let inner = removing(path: String(rest.dropFirst()), from: pairs[index].1) else { return nil }
+            pairs[index].1 = inner
+        }
+        return .mapping(Node.Mapping(pairs, mapping.tag, mapping.style, mapping.mark))
+    }
+
+    func parse(root: Node) throws -> PlatformConfig {
         let top = try ConfigMapping(root, path: "", file: file, known: ["apiVersion", "kind", "metadata", "spec", "operator"])
 
         let apiVersion = try top.requiredString("apiVersion", hint: "add apiVersion: \(PlatformConfig.apiVersion)")
@@ -127,11 +186,13 @@ struct PlatformConfigParser {
 
     private func parseSpec(_ spec: ConfigMapping, name: String) throws -> PlatformConfig.Spec {
         let region = try spec.requiredString("region", hint: "set the AWS region, e.g. region: us-west-2")
-        guard ConfigValidation.isRegion(region) else {
+        guard ConfigValidation.isRegion(region), AWSPartition.all.contains(where: { $0.regions.contains(region) }) else {
+            let known = AWSPartition.all.flatMap(\.regions).sorted()
+            let suggestion = ConfigMapping.closest(to: region, in: known).map { " (did you mean \($0)?)" } ?? ""
             throw spec.error(
                 .invalidValue,
                 at: "region",
-                "\"\(region)\" is not an AWS region name; use e.g. us-west-2 or eu-central-1"
+                "\"\(region)\" is not an AWS region this platformctl knows\(suggestion); use e.g. us-west-2 or eu-central-1"
             )
         }
         var result = PlatformConfig.Spec(region: region)
@@ -140,7 +201,17 @@ struct PlatformConfigParser {
                 throw spec.error(
                     .invalidValue,
                     at: "kubernetesVersion",
-                    "\"\(version)\" is not an EKS version; quote it, e.g. \"1.33\""
+                    "\"\(version)\" is not a Kubernetes minor version: EKS versions have two digits after the dot, "
+                        + "written in quotes (unquoted, YAML reads 1.30 as the number 1.3), e.g. kubernetesVersion: \"1.33\""
+                )
+            }
+            guard let minor = Int(version.dropFirst(2)), ConfigValidation.eksMinorVersions.contains(minor) else {
+                let range = ConfigValidation.eksMinorVersions
+                throw spec.error(
+                    .invalidValue,
+                    at: "kubernetesVersion",
+                    "EKS does not offer Kubernetes \(version): this platformctl knows 1.\(range.lowerBound) to "
+                        + "1.\(range.upperBound) (EKS supports a minor for 26 months: 14 standard, 12 extended)"
                 )
             }
             result.kubernetesVersion = version
@@ -218,11 +289,12 @@ struct PlatformConfigParser {
     private func parseNetwork(_ network: ConfigMapping, region: String) throws -> PlatformConfig.Network {
         var result = PlatformConfig.Network()
         if let cidr = try network.string("vpcCIDR") {
-            guard ConfigValidation.isIPv4CIDR(cidr, prefixRange: 16...28) else {
+            guard ConfigValidation.isIPv4CIDR(cidr, prefixRange: 16...23) else {
                 throw network.error(
                     .invalidValue,
                     at: "vpcCIDR",
-                    "\"\(cidr)\" is not a valid VPC CIDR: use an IPv4 network address with a /16–/28 prefix, e.g. 10.42.0.0/16"
+                    "\"\(cidr)\" is not a valid VPC CIDR: use an IPv4 network address with a /16 to /23 prefix (the six private and "
+                        + "six public subnets are carved from it), e.g. 10.42.0.0/16"
                 )
             }
             result.vpcCIDR = cidr
@@ -238,7 +310,14 @@ struct PlatformConfigParser {
                         "zone \"\(zone)\" is not in region \(region); use names like \(region)a"
                     )
                 }
-                guard names.count >= 2, Set(names).count == names.count else {
+                if let twice = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
+                    throw network.error(
+                        .invalidValue,
+                        at: "availabilityZones",
+                        "zone \"\(twice)\" is listed more than once; list each zone once"
+                    )
+                }
+                guard names.count >= 2 else {
                     throw network.error(
                         .invalidValue,
                         at: "availabilityZones",

@@ -260,6 +260,67 @@ struct PlatformConfigTests {
         #expect(region.line == 6)
     }
 
+    /// Issue 16: the mistakes a new user makes, each with the message that helps.
+    @Test func validationHolesFromIssue16() throws {
+        let twice = try #require(Self.error(spec: "  network: { availabilityZones: [us-west-2a, us-west-2b, us-west-2a] }\n"))
+        #expect(twice.message.contains("\"us-west-2a\" is listed more than once"))
+        let short = try #require(Self.error(spec: "  kubernetesVersion: 1.3\n"))
+        #expect(short.path == "spec.kubernetesVersion" && short.message.contains("YAML reads 1.30 as the number 1.3"))
+        for version in ["\"1.20\"", "\"1.99\""] {
+            let old = try #require(Self.error(spec: "  kubernetesVersion: \(version)\n"), "\(version)")
+            #expect(old.message.contains("EKS does not offer Kubernetes"), "\(old.message)")
+        }
+        #expect(Self.error(spec: "  kubernetesVersion: \"1.34\"\n") == nil)
+        let region = try #require(Self.parseError(Self.minimal.replacingOccurrences(of: "us-west-2", with: "us-wset-2")))
+        #expect(region.path == "spec.region" && region.message.contains("did you mean us-west-2?"))
+        let cidr = try #require(Self.error(spec: "  network: { vpcCIDR: 10.42.0.0/24 }\n"))
+        #expect(cidr.message.contains("/16 to /23"))
+        let empty = try #require(Self.parseError("\n"))
+        #expect(empty.message.contains("platformctl init"))
+    }
+
+    /// Issue 16: a file with five mistakes reports all five, each where it is, in one run.
+    @Test func fiveMistakesAreReportedAtOnce() throws {
+        let yaml = """
+            apiVersion: eksplatform.io/v1alpha1
+            kind: Platform
+            metadata:
+              name: dev
+            spec:
+              region: us-west-2
+              kubernetesVersion: "1.99"
+              network: { vpcCIDR: 10.42.0.0/33, natGatways: single }
+              systemNodeGroup:
+                taint: { key: CriticalAddonsOnly, value: "true", effect: NoSchedul }
+              karpenter: { nodePool: { consolidateAfter: 1 minute } }
+
+            """
+        #expect(PlatformConfig.problems(in: Self.minimal, file: "good.yaml").isEmpty)
+        let problems = PlatformConfig.problems(in: yaml, file: "five.yaml")
+        #expect(
+            problems.map(\.path) == [
+                "spec.kubernetesVersion", "spec.network.natGatways", "spec.network.vpcCIDR",
+                "spec.systemNodeGroup.taint.effect", "spec.karpenter.nodePool.consolidateAfter",
+            ],
+            "\(problems.map(\.description))"
+        )
+        #expect(problems.allSatisfy { $0.line > 0 && $0.file == "five.yaml" })
+        // The first is what parse reports alone.
+        #expect(
+            problems.first
+                == Self.parseError(yaml).map {
+                    ConfigError(
+                        code: $0.code,
+                        file: "five.yaml",
+                        line: $0.line,
+                        column: $0.column,
+                        path: $0.path,
+                        message: $0.message
+                    )
+                }
+        )
+    }
+
     @Test func durationAndCIDRHelpers() {
         #expect(ConfigValidation.durationSeconds("1m") == 60)
         #expect(ConfigValidation.durationSeconds("1h30m") == 5400)
