@@ -81,6 +81,11 @@ struct Validate: ParsableCommand {
             platform = try PlatformConfig.load(contentsOf: URL(fileURLWithPath: config))
             let zones = Self.nominalZones(platform)
             let blueprint = try Blueprint(config: platform, zones: zones)
+            let findings = Preflight.offline(platform)
+            if !findings.isEmpty {
+                for finding in findings { report(finding.message, code: finding.check) }
+                throw ExitCode(1)
+            }
             if let flux = platform.spec.gitops?.flux, !FluxRelease(flux: flux).isPinned, !flux.insecureAllowUnpinned {
                 FileHandle.standardError.write(
                     Data(

@@ -72,10 +72,19 @@ struct PlanCommand: AsyncParsableCommand {
 
     func run() async throws {
         let plan: Plan
+        let findings: [PreflightFinding]
         do {
-            plan = try await withEngine(config: config, aws: aws, role: role, fullRefresh: fullRefresh, header: "plan") {
-                engine in
-                try await engine.plan().plan
+            (findings, plan) = try await withEngine(
+                config: config,
+                aws: aws,
+                role: role,
+                fullRefresh: fullRefresh,
+                header: "plan"
+            ) { engine in
+                // Problems that would stop `up` later are findings here; the plan is still shown.
+                let findings = await engine.preflight()
+                reportPreflight(findings, json: output.output == .json)
+                return (findings, try await engine.plan().plan)
             }
         } catch let error as ExitCode {
             throw error
@@ -89,7 +98,28 @@ struct PlanCommand: AsyncParsableCommand {
             let (_, colour) = ProgressPrinter.forTerminal(json: false)
             print(PlanPrinter.text(plan, colour: colour && isatty(STDOUT_FILENO) == 1, verbose: verbose))
         }
+        if !findings.isEmpty {
+            FileHandle.standardError.write(
+                Data("error: preflight found \(findings.count) problem(s) that would stop `up`; see above\n".utf8)
+            )
+            throw ExitCode(1)
+        }
         let code = PlanPrinter.exitCode(plan, detailed: detailedExitCode)
         if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// Prints preflight findings: `preflight: CHECK: MESSAGE` lines on stderr, or JSON lines on stdout.
+func reportPreflight(_ findings: [PreflightFinding], json: Bool) {
+    for finding in findings {
+        if json {
+            let object: JSONValue = [
+                "event": "preflight", "check": .string(finding.check),
+                "message": .string(Console.redactor.redact(finding.message)),
+            ]
+            print(PolicyDocument.canonicalJSON(object))
+        } else {
+            FileHandle.standardError.write(Data("preflight: \(Console.redactor.redact(finding.description))\n".utf8))
+        }
     }
 }

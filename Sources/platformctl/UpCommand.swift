@@ -57,6 +57,14 @@ struct Up: AsyncParsableCommand {
             fullRefresh: fullRefresh,
             header: "up"
         ) { engine -> ExecutionSummary? in
+            // Everything that would fail 20 minutes in (keys, known_hosts, the Flux manifest, …) stops here, all at once.
+            let findings = await engine.preflight()
+            if !findings.isEmpty {
+                reportPreflight(findings, json: output.output == .json)
+                throw CLIError(
+                    message: "preflight found \(findings.count) problem(s) (listed above); nothing was changed"
+                )
+            }
             // Ctrl-C while observing ends with the resume hint too (not by the signal's default action).
             let planned = try await runCancellableOnInterrupt(command: "up") {
                 do { return try await engine.plan(events: printer) } catch { throw CLIError(error) }

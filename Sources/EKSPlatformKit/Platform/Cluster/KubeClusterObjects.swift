@@ -250,7 +250,12 @@ package struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
             }
             identity = text
         case .sshPrivateKey(let reference):
-            guard reference.hasPrefix("op://") else { return (reference, try knownHosts(for: repositoryURL, home: home)) }
+            guard OnePasswordReference(reference) != nil else {
+                throw ResolutionError(
+                    description: "spec.gitops.credentials.sshPrivateKey \"\(reference.prefix(12))…\" is not an op:// "
+                        + "reference (op://vault/item/field); it is never used as the key itself"
+                )
+            }
             do {
                 // The 1Password source registers the key with the Redactor and explains op's failures.
                 identity = try await OnePasswordCLI(environment: environment, redactor: redactor).read(reference)
@@ -262,11 +267,9 @@ package struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
     }
 
     static func knownHosts(for repositoryURL: String, home: String) throws -> String {
-        let host = URL(string: repositoryURL)?.host ?? ""
+        let (host, port) = KnownHosts.endpoint(ofRepository: repositoryURL) ?? (URL(string: repositoryURL)?.host ?? "", 22)
         let text = (try? String(contentsOfFile: home + "/.ssh/known_hosts", encoding: .utf8)) ?? ""
-        let lines = text.split(separator: "\n").filter { line in
-            line.split(separator: " ").first?.split(separator: ",").contains { $0 == host || $0 == "[\(host)]:22" } ?? false
-        }
+        let lines = KnownHosts.lines(for: host, port: port, in: text)
         guard !lines.isEmpty else {
             throw ResolutionError(
                 description: "no known_hosts entry for \(host); verify its host key and add it to ~/.ssh/known_hosts "

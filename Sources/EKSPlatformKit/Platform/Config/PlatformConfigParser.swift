@@ -639,6 +639,14 @@ struct PlatformConfigParser {
                             + "(op://vault/item/private key) or use file: with a path to the key"
                     )
                 }
+                guard OnePasswordReference(key) != nil else {
+                    throw creds.error(
+                        .invalidValue,
+                        at: "sshPrivateKey",
+                        "\"\(key)\" is not a complete 1Password reference: write op://vault/item/field "
+                            + "(or op://vault/item/section/field)"
+                    )
+                }
                 credentials = .sshPrivateKey(key)
             case (nil, let path?): credentials = .file(path)
             default:
@@ -670,6 +678,13 @@ struct PlatformConfigParser {
                 at: key,
                 "a secret written into this file would end up in git or a backup; give an op:// reference "
                     + "(op://vault/item/field) to where 1Password keeps it"
+            )
+        }
+        guard OnePasswordReference(value) != nil else {
+            throw mapping.error(
+                .invalidValue,
+                at: key,
+                "\"\(value)\" is not a complete 1Password reference: write op://vault/item/field"
             )
         }
         return value

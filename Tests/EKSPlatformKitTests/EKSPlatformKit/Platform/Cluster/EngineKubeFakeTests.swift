@@ -154,6 +154,11 @@ struct EngineEndToEndTests {
         defer { try? FileManager.default.removeItem(at: home) }
         try Data("github.com ssh-ed25519 AAAAC3NzaTESTKEY\n".utf8).write(to: home.appendingPathComponent(".ssh/known_hosts"))
         try Data("-----BEGIN OPENSSH PRIVATE KEY-----\ntest\n".utf8).write(to: home.appendingPathComponent("flux-key"))
+        // A deploy key others can read is a preflight finding, as ssh itself would refuse it.
+        try FileManager.default.setAttributes(
+            [.posixPermissions: 0o600],
+            ofItemAtPath: home.appendingPathComponent("flux-key").path
+        )
         var manifest = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: flux-system\n"
         for file in ["source.toolkit.fluxcd.io_gitrepositories.yaml", "kustomize.toolkit.fluxcd.io_kustomizations.yaml"] {
             manifest += "---\n" + (try String(contentsOf: crds.appendingPathComponent(file), encoding: .utf8))
