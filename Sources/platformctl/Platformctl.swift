@@ -13,7 +13,8 @@ struct Platformctl: AsyncParsableCommand {
         version: EKSPlatformKit.version,
         subcommands: [
             Init.self, Validate.self, PlanCommand.self, Up.self, Status.self, Down.self, Render.self, Whoami.self,
-            Shell.self, CredentialProcessCommand.self, TokenCommand.self, KubeconfigCommand.self, PinFlux.self,
+            Shell.self, CredentialProcessCommand.self, TokenCommand.self, KubeconfigCommand.self, PinFlux.self, Completion.self,
+            Manual.self,
         ]
     )
 
