@@ -20,6 +20,12 @@ struct Down: AsyncParsableCommand {
     @Flag(help: "Tear down without asking.")
     var yes = false
 
+    @Flag(name: .customLong("keep-kubeconfig"), help: "Keep the cluster's entry in the kubeconfig.")
+    var keepKubeconfig = false
+
+    @Option(help: "The kubeconfig to remove the cluster's entry from (default: the first of KUBECONFIG, else ~/.kube/config).")
+    var kubeconfig: String?
+
     @OptionGroup var steps: ParallelismOptions
 
     func run() async throws {
@@ -69,5 +75,23 @@ struct Down: AsyncParsableCommand {
             }
         }
         if !summary.isSuccess { throw ExitCode(1) }
+        if !keepKubeconfig { removeKubeconfigEntry() }
+    }
+
+    /// Removes the `NAME.REGION` entry `up`'s user wrote with `platformctl kubeconfig`: the cluster no longer exists,
+    /// so the context would only fail. Problems are warnings; the platform is already gone.
+    private func removeKubeconfigEntry() {
+        guard let platform = try? PlatformConfig.load(contentsOf: URL(fileURLWithPath: config)) else { return }
+        let path = kubeconfig ?? Kubeconfig.defaultPath(environment: ProcessInfo.processInfo.environment)
+        do {
+            let removed = try Kubeconfig.removeEKSEntry(clusterName: platform.name, region: platform.spec.region, from: path)
+            if !removed.isEmpty, output.output == .text {
+                print("Removed context \(removed.joined(separator: ", ")) from \(path)")
+            }
+        } catch {
+            FileHandle.standardError.write(
+                Data("warning: could not remove \(platform.name) from \(path): \(Console.redactor.redact("\(error)"))\n".utf8)
+            )
+        }
     }
 }

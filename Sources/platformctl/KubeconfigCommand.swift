@@ -9,8 +9,11 @@ struct KubeconfigCommand: AsyncParsableCommand {
         abstract: "Write an EKS cluster into a kubeconfig (names NAME.REGION; tokens via `platformctl token`)."
     )
 
-    @Option(name: .customLong("cluster-name"), help: "The EKS cluster name.")
-    var clusterName: String
+    @Option(
+        name: .customLong("cluster-name"),
+        help: "The EKS cluster name (default: metadata.name of --config, else of ./platform.yaml; its region too)."
+    )
+    var clusterName: String?
 
     @Option(
         name: .customLong("role-arn"),
@@ -36,7 +39,7 @@ struct KubeconfigCommand: AsyncParsableCommand {
     @OptionGroup var aws: AWSOptions
 
     func validate() throws {
-        if clusterName.isEmpty { throw ValidationError("--cluster-name must not be empty") }
+        if let clusterName, clusterName.isEmpty { throw ValidationError("--cluster-name must not be empty") }
         if let alias, alias.isEmpty { throw ValidationError("--alias must not be empty") }
         if let roleARN, ARN(parsing: roleARN)?.iamRoleNameWithPath == nil, !ARN.isIAMRoleNameWithPath(roleARN) {
             throw ValidationError(
@@ -45,11 +48,25 @@ struct KubeconfigCommand: AsyncParsableCommand {
         }
     }
 
+    /// The cluster name and region: the flags, else platform.yaml's (`--config`, else the current folder's).
+    func target() throws -> (name: String, region: String?) {
+        if let clusterName { return (clusterName, aws.region) }
+        let path = operatorConfig ?? "platform.yaml"
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CLIError(message: "no --cluster-name and no \(path) to take it from; pass --cluster-name NAME")
+        }
+        let platform = try loadPlatformConfig(path)
+        return (platform.name, aws.region ?? platform.spec.region)
+    }
+
     func run() async throws {
+        let (clusterName, region) = try target()
         let session: AWSSession
         let cluster: EKSCluster
         do {
-            let options = try await RoleOptions(role: role).apply(to: aws.sessionOptions(), operatorConfig: operatorConfig)
+            var base = aws.sessionOptions()
+            base.region = region
+            let options = try await RoleOptions(role: role).apply(to: base, operatorConfig: operatorConfig)
             session = try AWSSession(options)
         } catch {
             throw CLIError(error)

@@ -127,6 +127,43 @@ extension Kubeconfig {
         try writeAtomically(Array(text.utf8), to: path)
     }
 
+    /// Removes what ``merge(_:into:setCurrentContext:)`` wrote for the EKS cluster `clusterName` in `region` — the
+    /// cluster and user named `NAME.REGION` and every context using them — and clears `current-context` if it was
+    /// one of those. A user entry that is not a `platformctl token` exec stanza for that cluster is left alone (the
+    /// name may be someone else's). Returns the removed context names; the file is rewritten only when something
+    /// was removed.
+    /// - Throws: ``KubeconfigError`` when the file is malformed or cannot be written.
+    @discardableResult
+    public static func removeEKSEntry(clusterName: String, region: String, from path: String) throws -> [String] {
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        _ = try load(path: path)
+        let text = String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self)
+        guard case .object(var root)? = try YAML.decodeDocuments(text).first else { return [] }
+        let name = "\(clusterName).\(region)"
+        let users = root["users"]?.arrayValue ?? []
+        let ours = users.contains { user in
+            guard user["name"] == .string(name), let args = user["user"]?["exec"]?["args"]?.arrayValue else {
+                return false
+            }
+            return args.first == .string("token") && args.contains(.string(clusterName))
+        }
+        guard ours else { return [] }
+        let contexts = root["contexts"]?.arrayValue ?? []
+        let removed = contexts.filter { $0["context"]?["cluster"] == .string(name) }.compactMap { $0["name"]?.stringValue }
+        root["contexts"] = .array(contexts.filter { $0["context"]?["cluster"] != .string(name) })
+        root["clusters"] = .array((root["clusters"]?.arrayValue ?? []).filter { $0["name"] != .string(name) })
+        root["users"] = .array(users.filter { $0["name"] != .string(name) })
+        if let current = root["current-context"]?.stringValue, removed.contains(current) { root["current-context"] = "" }
+        let encoded: String
+        do {
+            encoded = try YAML.encode(JSONValue.object(root))
+        } catch {
+            throw KubeconfigError(path: path, field: nil, "cannot encode the kubeconfig: \(error)")
+        }
+        try writeAtomically(Array(encoded.utf8), to: path)
+        return removed
+    }
+
     /// Writes `bytes` to a `0600` temporary file beside `path`, then renames it over `path`.
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
         let directory = (path as NSString).deletingLastPathComponent

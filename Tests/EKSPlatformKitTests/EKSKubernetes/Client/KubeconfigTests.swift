@@ -292,6 +292,45 @@ struct KubeconfigCommandTests {
         )
         #expect(garbled.status != 0)
 
+        // Without --cluster-name the name and region come from platform.yaml (--config); `down` removes the entry.
+        let folder = try makeTemporaryDirectory("kubeconfig-platform")
+        let platformFile = folder + "/platform.yaml"
+        try """
+        apiVersion: eksplatform.io/v1alpha1
+        kind: Platform
+        metadata: { name: \(name) }
+        spec: { region: eu-west-1 }
+        """.write(toFile: platformFile, atomically: true, encoding: .utf8)
+        let fromFile = folder + "/kube/config"
+        let byConfig = try await CLI.run(
+            ["kubeconfig", "--config", platformFile, "--endpoint-url", endpoint, "--kubeconfig", fromFile],
+            environment: keys
+        )
+        #expect(byConfig.status == 0, "\(byConfig.stderr)")
+        #expect(try Kubeconfig.load(path: fromFile).currentContext == "\(name).eu-west-1")
+        try Kubeconfig.merge(
+            Kubeconfig.EKSEntry(
+                clusterName: "other",
+                region: "eu-west-1",
+                server: "https://o.example",
+                certificateAuthorityData: "Q0E="
+            ),
+            into: fromFile,
+            setCurrentContext: false
+        )
+        let down = try await CLI.run(
+            ["down", "--yes", "--config", platformFile, "--endpoint-url", endpoint],
+            environment: keys.merging(["KUBECONFIG": fromFile]) { _, new in new }
+        )
+        #expect(down.status == 0, "\(down.stderr)")
+        #expect(down.stdout.contains("Removed context \(name).eu-west-1 from \(fromFile)"))
+        let after = try Kubeconfig.load(path: fromFile)
+        #expect(after.clusters.map(\.name) == ["other.eu-west-1"], "the other cluster stays")
+        #expect(after.currentContext == nil || after.currentContext == "")
+        // An entry with the same name that platformctl did not write is left alone.
+        #expect(try Kubeconfig.removeEKSEntry(clusterName: "other", region: "eu-west-1", from: fromFile).count == 1)
+        #expect(try Kubeconfig.removeEKSEntry(clusterName: "absent", region: "eu-west-1", from: fromFile).isEmpty)
+
         let missing = try await CLI.run(
             [
                 "kubeconfig", "--cluster-name", "nope-\(name)", "--region", "eu-west-1", "--endpoint-url", endpoint,
