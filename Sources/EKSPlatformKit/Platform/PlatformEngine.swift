@@ -75,7 +75,7 @@ public struct PlatformEngine: Sendable {
 
     /// Observes the platform and plans the changes that would make it match the configuration.
     /// - Throws: ``FluxRelease/VerificationError`` `flux.unpinned` before any request when the cluster phase would
-    ///   install an unpinned Flux manifest.
+    ///   install an unpinned Flux manifest; ``PlanRefusal`` for a change AWS cannot make (a Kubernetes downgrade).
     public func plan(events: any EventHandler = NullEventHandler()) async throws -> PlannedChanges {
         if clusterObjects != nil, let gitops = config.spec.gitops { try FluxRelease(flux: gitops.flux).requirePin() }
         events.handle(.phaseStarted("observe"))
@@ -85,6 +85,7 @@ public struct PlatformEngine: Sendable {
             config: config,
             zones: try Blueprint.resolveZones(for: config, available: observed.availableZones)
         )
+        if let refusal = PlanRefusal.check(config, observed: observed).first { throw refusal }
         let plan = Planner.plan(blueprint, observed: observed)
         return PlannedChanges(observed: observed, blueprint: blueprint, plan: plan)
     }

@@ -137,3 +137,23 @@ struct FixedObserver: PlatformObserver {
     var state: ObservedState
     func observe(_ config: PlatformConfig) async throws -> ObservedState { state }
 }
+
+/// Issue 17: a Kubernetes downgrade is refused at plan time with EKS's reason, never planned as an update.
+@Suite("Plan refusals")
+struct PlanRefusalTests {
+    @Test func downgradeIsRefusedUpgradeIsNot() throws {
+        var config = EngineFixtures.config(name: "down", gitops: false)
+        config.spec.kubernetesVersion = "1.33"
+        var observed = EngineFixtures.matching(try EngineFixtures.blueprint(config))
+        let index = try #require(observed.resources.firstIndex { $0.id == ResourceID(.cluster, "main") })
+        observed.resources[index].properties[.version] = "1.34"
+        let refusals = PlanRefusal.check(config, observed: observed)
+        #expect(refusals.map(\.code) == ["plan.downgrade"])
+        #expect(refusals.first?.message.contains("runs Kubernetes 1.34 and platform.yaml asks for 1.33") == true)
+        #expect(refusals.first?.message.contains("EKS cannot downgrade") == true)
+        config.spec.kubernetesVersion = "1.35"
+        #expect(PlanRefusal.check(config, observed: observed).isEmpty, "an upgrade (even two minors) is planned")
+        config.spec.kubernetesVersion = "1.34"
+        #expect(PlanRefusal.check(config, observed: observed).isEmpty)
+    }
+}
