@@ -24,6 +24,34 @@ package struct AWSTeardownProvider: TeardownProvider {
 
     static let liveInstanceStates = ["pending", "running", "stopping", "stopped", "shutting-down"]
 
+    /// Whether Karpenter's controller Deployment has an available replica (only then does anything drain nodes or
+    /// remove NodeClaim finalizers).
+    static func karpenterRunning(_ kube: KubeClient) async -> Bool {
+        let deployment =
+            try? await kube.get(
+                apiVersion: "apps/v1",
+                kind: "Deployment",
+                name: "karpenter",
+                namespace: GitOpsRenderer.karpenterNamespace
+            )
+        if case .integer(let available)? = deployment?["status"]?["availableReplicas"] { return available > 0 }
+        return false
+    }
+
+    /// The served version and kind of every Flux CRD (`*.toolkit.fluxcd.io`) in the cluster.
+    static func fluxKinds(_ kube: KubeClient) async throws -> [(apiVersion: String, kind: String)] {
+        let crds = try await kube.list(apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition").items
+        return crds.compactMap { crd -> (String, String)? in
+            guard let group = crd["spec"]?["group"]?.stringValue, group.hasSuffix(".toolkit.fluxcd.io"),
+                let kind = crd["spec"]?["names"]?["kind"]?.stringValue,
+                let version = crd["spec"]?["versions"]?.arrayValue?.first(where: {
+                    $0["storage"] == .bool(true)
+                })?["name"]?.stringValue
+            else { return nil }
+            return ("\(group)/\(version)", kind)
+        }
+    }
+
     static func kubeAbsent(_ error: any Error) -> Bool {
         guard let error = error as? KubeClientError else { return false }
         return error.code == .unknownKind || error.isNotFound
@@ -33,7 +61,8 @@ package struct AWSTeardownProvider: TeardownProvider {
     /// and waits, and the tag sweeps. Idempotent: what is already gone is reported as unchanged.
     package func perform(_ action: TeardownPlan.Action, context: ApplyContext) async throws -> StepOutcome {
         switch action {
-        case .suspendKustomization, .deleteKustomization, .deleteAll, .waitNoneLeft, .deleteObject, .uninstallFlux:
+        case .suspendKustomization, .deleteKustomization, .deleteAll, .waitNoneLeft, .deleteObject, .deleteFluxObjects,
+            .uninstallFlux:
             guard let kube else {
                 return .unchanged("skipped: no Kubernetes access (the tag sweeps remove what Karpenter left)")
             }
@@ -45,8 +74,13 @@ package struct AWSTeardownProvider: TeardownProvider {
         case .waitKarpenterInstancesGone:
             // Without cluster access no NodePool was deleted, so Karpenter drains nothing: the instance sweep
             // terminates what it launched. With access, Karpenter gets time to drain; what it leaves is swept too.
-            guard kube != nil else {
+            guard let kube else {
                 return .unchanged("skipped: no Kubernetes access (the instance sweep terminates Karpenter's instances)")
+            }
+            // Nobody drains when Karpenter is not running (never installed, or its release failed): waiting could
+            // only time out, so the instance sweep does the work at once.
+            guard await Self.karpenterRunning(kube) else {
+                return .unchanged("skipped: Karpenter is not running (the instance sweep terminates its instances)")
             }
             let filters = karpenterInstanceFilters(context.config.name)
             do {
@@ -111,14 +145,47 @@ package struct AWSTeardownProvider: TeardownProvider {
             }
             return items.isEmpty ? .unchanged("no \(kind)") : .done("deleted \(items.count) \(kind)(s)")
         case .waitNoneLeft(let apiVersion, let kind):
+            if apiVersion.hasPrefix("karpenter.sh/"), !(await Self.karpenterRunning(kube)) {
+                return .unchanged("skipped: Karpenter is not running, so no \(kind) would be removed")
+            }
             try await context.step.wait(for: "no \(kind) left", timeout: .seconds(1200)) {
                 let count = try await kube.list(apiVersion: apiVersion, kind: kind, allNamespaces: true).items.count
                 return count == 0 ? .ready : .pending("\(count) \(kind)(s) left")
             }
             return .done("no \(kind) is left")
         case .deleteObject(let apiVersion, let kind, let namespace, let name):
-            let deleted = try await kube.delete(apiVersion: apiVersion, kind: kind, name: name, namespace: namespace)
+            let deleted = try await kube.delete(
+                apiVersion: apiVersion,
+                kind: kind,
+                name: name,
+                namespace: namespace,
+                waitUntilGone: .seconds(600)
+            )
             return deleted ? .done("deleted \(kind) \(namespace)/\(name)") : .unchanged("already gone")
+        case .deleteFluxObjects:
+            var count = 0
+            for (apiVersion, kind) in try await Self.fluxKinds(kube) {
+                let items: [JSONValue]
+                do {
+                    items = try await kube.list(apiVersion: apiVersion, kind: kind, allNamespaces: true).items
+                } catch  where Self.kubeAbsent(error) {
+                    continue
+                }
+                for item in items {
+                    guard let name = item["metadata"]?["name"]?.stringValue else { continue }
+                    let namespace = item["metadata"]?["namespace"]?.stringValue
+                    if try await kube.delete(
+                        apiVersion: apiVersion,
+                        kind: kind,
+                        name: name,
+                        namespace: namespace,
+                        waitUntilGone: .seconds(600)
+                    ) {
+                        count += 1
+                    }
+                }
+            }
+            return count == 0 ? .unchanged("no Flux object left") : .done("deleted \(count) Flux object(s)")
         case .uninstallFlux:
             let deleted = try await kube.delete(
                 apiVersion: "v1",
@@ -126,11 +193,9 @@ package struct AWSTeardownProvider: TeardownProvider {
                 name: ClusterObjects.fluxNamespace,
                 waitUntilGone: .seconds(600)
             )
-            let crds = try await kube.list(
-                apiVersion: "apiextensions.k8s.io/v1",
-                kind: "CustomResourceDefinition",
-                labelSelector: "app.kubernetes.io/part-of=flux"
-            ).items
+            // By API group, not by label: a CRD without Flux's labels (or a renamed one) is still Flux's.
+            let crds = try await kube.list(apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition").items
+                .filter { $0["spec"]?["group"]?.stringValue?.hasSuffix(".toolkit.fluxcd.io") == true }
             for crd in crds {
                 guard let name = crd["metadata"]?["name"]?.stringValue else { continue }
                 try await kube.delete(apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", name: name)

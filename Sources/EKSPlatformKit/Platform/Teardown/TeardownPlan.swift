@@ -31,9 +31,13 @@ public struct TeardownPlan: Sendable, Equatable {
         case waitNoneLeft(apiVersion: String, kind: String)
         /// Wait until no EC2 instance tagged for the cluster by Karpenter is pending/running/stopping.
         case waitKarpenterInstancesGone
-        /// Delete an object the engine applied (GitRepository, Secret, ConfigMap).
+        /// Delete an object (GitRepository, HelmRelease, Secret, ConfigMap) and wait until it is gone, so that a
+        /// finalizer its controller handles (helm-controller uninstalling a release) runs while that controller does.
         case deleteObject(apiVersion: String, kind: String, namespace: String, name: String)
-        /// Delete the objects of Flux's install manifest (controllers, then CRDs, then the namespace).
+        /// Delete every object of every Flux kind (`*.toolkit.fluxcd.io`) in every namespace and wait until none is
+        /// left — their finalizers need Flux's controllers, which `uninstallFlux` removes next.
+        case deleteFluxObjects
+        /// Delete Flux's namespace (its controllers), then its CRDs, found by API group.
         case uninstallFlux
         /// Delete an AWS resource (waiting where the API is asynchronous).
         case deleteResource(ResourceID)
@@ -49,6 +53,7 @@ public struct TeardownPlan: Sendable, Equatable {
             case .waitNoneLeft(_, let kind): return "wait until no \(kind) is left"
             case .waitKarpenterInstancesGone: return "wait until Karpenter's instances are terminated"
             case .deleteObject(_, let kind, let namespace, let name): return "delete \(kind) \(namespace)/\(name)"
+            case .deleteFluxObjects: return "delete every Flux object and wait for its finalizers"
             case .uninstallFlux: return "uninstall Flux"
             case .deleteResource(let id): return "delete \(id)"
             case .sweep(let target): return "sweep \(target.description)"
@@ -102,9 +107,15 @@ public struct TeardownPlan: Sendable, Equatable {
             stages.append(
                 Stage(
                     name: "workloads",
-                    title: "stop Flux syncing and delete the workloads",
+                    title: "stop Flux re-applying anything and delete the workloads",
+                    // Suspended, `karpenter` and `nodepools` no longer re-apply what the next stages delete. A
+                    // suspended Kustomization's deletion prunes nothing (kustomize-controller,
+                    // finalizerShouldDeleteResources), so `workloads` stays unsuspended: deleting it prunes the
+                    // workloads, and the NodePools, EC2NodeClasses and HelmRelease are deleted explicitly below.
                     actions: [
                         .suspendKustomization(namespace: flux, name: ClusterObjects.syncName),
+                        .suspendKustomization(namespace: flux, name: "karpenter"),
+                        .suspendKustomization(namespace: flux, name: "nodepools"),
                         .deleteKustomization(namespace: flux, name: "workloads"),
                     ]
                 )
@@ -131,6 +142,20 @@ public struct TeardownPlan: Sendable, Equatable {
         if blueprint.cluster != nil {
             stages.append(
                 Stage(
+                    name: "karpenter",
+                    title: "uninstall the Karpenter release (helm-controller runs helm uninstall) and wait for it",
+                    actions: [
+                        .deleteObject(
+                            apiVersion: "helm.toolkit.fluxcd.io/v2",
+                            kind: "HelmRelease",
+                            namespace: GitOpsRenderer.karpenterNamespace,
+                            name: "karpenter"
+                        )
+                    ]
+                )
+            )
+            stages.append(
+                Stage(
                     name: "flux",
                     title: "remove Flux and the objects platformctl applied",
                     actions: [
@@ -150,6 +175,7 @@ public struct TeardownPlan: Sendable, Equatable {
                             namespace: flux,
                             name: GitOpsRenderer.variablesConfigMapName
                         ),
+                        .deleteFluxObjects,
                         .uninstallFlux,
                     ]
                 )

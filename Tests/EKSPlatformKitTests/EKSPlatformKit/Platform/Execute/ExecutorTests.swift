@@ -131,8 +131,24 @@ struct TeardownPlanTests {
         let teardown = TeardownPlan(blueprint: try EngineFixtures.blueprint())
         #expect(
             teardown.stages.map(\.name) == [
-                "workloads", "nodepools", "nodeclasses", "flux", "nodegroup", "access", "cluster", "karpenter-aws",
-                "sweep-compute", "nat", "sweep-network", "network", "vpc",
+                "workloads", "nodepools", "nodeclasses", "karpenter", "flux", "nodegroup", "access", "cluster",
+                "karpenter-aws", "sweep-compute", "nat", "sweep-network", "network", "vpc",
+            ]
+        )
+        // Every platform Kustomization that could re-apply NodePools or Karpenter is suspended before anything is
+        // deleted; the workloads one stays live so that deleting it prunes the workloads.
+        #expect(
+            teardown.stages[0].actions.map(\.description) == [
+                "suspend Kustomization flux-system/flux-system", "suspend Kustomization flux-system/karpenter",
+                "suspend Kustomization flux-system/nodepools", "delete Kustomization flux-system/workloads",
+            ]
+        )
+        // The Karpenter release is uninstalled (and waited for) while Flux still runs; every Flux object goes
+        // before the namespace that holds Flux's controllers.
+        #expect(teardown.stages[3].actions.map(\.description) == ["delete HelmRelease kube-system/karpenter"])
+        #expect(
+            Array(teardown.stages[4].actions.map(\.description).suffix(2)) == [
+                "delete every Flux object and wait for its finalizers", "uninstall Flux",
             ]
         )
         #expect(
@@ -141,14 +157,14 @@ struct TeardownPlanTests {
             ]
         )
         #expect(
-            teardown.stages[5].actions.map(\.description) == [
+            teardown.stages[6].actions.map(\.description) == [
                 "delete accessEntry/karpenter-node", "delete podIdentityAssociation/karpenter", "delete addon/coredns",
                 "delete addon/eks-pod-identity-agent", "delete addon/kube-proxy", "delete addon/vpc-cni",
                 "delete accessEntry/admin-role-PlatformAdmin",
             ]
         )
         #expect(
-            teardown.stages[7].actions.map(\.description) == [
+            teardown.stages[8].actions.map(\.description) == [
                 "delete eventRule/CRInterruption", "delete eventRule/InstanceStateChange",
                 "delete eventRule/InstanceRebalance", "delete eventRule/SpotInterrupt", "delete eventRule/HealthEvent",
                 "delete sqsQueue/interruption", "delete iamRole/karpenter-node", "delete iamRole/karpenter-controller",

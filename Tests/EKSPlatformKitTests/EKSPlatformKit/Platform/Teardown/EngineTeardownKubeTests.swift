@@ -24,7 +24,8 @@ struct EngineTeardownKubeTests {
             var manifest = ""
             for file in [
                 "karpenter.sh_nodepools.yaml", "karpenter.sh_nodeclaims.yaml", "karpenter.k8s.aws_ec2nodeclasses.yaml",
-                "kustomize.toolkit.fluxcd.io_kustomizations.yaml",
+                "kustomize.toolkit.fluxcd.io_kustomizations.yaml", "helm.toolkit.fluxcd.io_helmreleases.yaml",
+                "source.toolkit.fluxcd.io_ocirepositories.yaml",
             ] {
                 manifest += "---\n" + (try String(contentsOf: crds.appendingPathComponent(file), encoding: .utf8))
             }
@@ -40,7 +41,10 @@ struct EngineTeardownKubeTests {
                 try await kube.apply(kustomization)
             }
             let files = try GitOpsRenderer.render(config)
-            for path in ["platform/nodepools/ec2nodeclass.yaml", "platform/nodepools/nodepool.yaml"] {
+            for path in [
+                "platform/nodepools/ec2nodeclass.yaml", "platform/nodepools/nodepool.yaml",
+                "platform/karpenter/ocirepository.yaml", "platform/karpenter/helmrelease.yaml",
+            ] {
                 let text = try #require(files.first { $0.path == path }).contents
                     .replacingOccurrences(of: "${CLUSTER_NAME}", with: "td")
                     .replacingOccurrences(of: "${KARPENTER_NODE_ROLE_NAME}", with: "td-karpenter-node")
@@ -49,7 +53,9 @@ struct EngineTeardownKubeTests {
             #expect(fake.objects(apiVersion: "karpenter.sh/v1", kind: "NodePool").count == 1)
 
             let teardown = TeardownPlan(blueprint: blueprint)
-            let kubeStages = teardown.stages.filter { ["workloads", "nodepools", "nodeclasses", "flux"].contains($0.name) }
+            let kubeStages = teardown.stages.filter {
+                ["workloads", "nodepools", "nodeclasses", "karpenter", "flux"].contains($0.name)
+            }
             let partial = TeardownPlan(stages: kubeStages)
             let observed = ObservedState(
                 context: EngineFixtures.context,
@@ -73,6 +79,17 @@ struct EngineTeardownKubeTests {
                 fake.objects(apiVersion: "kustomize.toolkit.fluxcd.io/v1", kind: "Kustomization", namespace: "flux-system")
                     .isEmpty
             )
+            // The Karpenter release and its chart source are gone, as is every Flux CRD (found by API group).
+            #expect(fake.objects(apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease").isEmpty)
+            #expect(fake.objects(apiVersion: "source.toolkit.fluxcd.io/v1", kind: "OCIRepository").isEmpty)
+            // Suspension comes before any deletion: Flux must not re-apply the NodePools being deleted.
+            let writes = fake.requestLog.filter { $0.method != "GET" }.map { "\($0.method) \($0.path)" }
+            let suspendNodePools = writes.firstIndex { $0.hasPrefix("PATCH") && $0.hasSuffix("/kustomizations/nodepools") }
+            let firstDelete = writes.firstIndex { $0.hasPrefix("DELETE") }
+            #expect(suspendNodePools != nil && (suspendNodePools ?? 0) < (firstDelete ?? 0), "\(writes)")
+            let release = writes.firstIndex { $0.hasPrefix("DELETE") && $0.contains("/helmreleases/karpenter") }
+            let namespace = writes.firstIndex { $0.hasPrefix("DELETE") && $0.hasSuffix("/namespaces/flux-system") }
+            #expect(release != nil && namespace != nil && (release ?? 0) < (namespace ?? 0), "\(writes)")
             // The NodePool is deleted before the EC2NodeClass (stage order).
             let deletes = fake.requestLog.filter { $0.method == "DELETE" }.map(\.path)
             let nodePool = deletes.firstIndex { $0.contains("/nodepools/") }
