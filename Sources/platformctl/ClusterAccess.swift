@@ -41,10 +41,11 @@ func withEngine<T>(
     parallelism: Int = 8,
     fullRefresh: Bool = false,
     header command: String? = nil,
+    observer: (@Sendable (AWSAttemptRecord) -> Void)? = nil,
     _ body: (PlatformEngine) async throws -> T
 ) async throws -> T {
     let platform = try loadPlatformConfig(path)
-    let session = try await platformSession(aws, config: platform, role: role, path: path)
+    let session = try await platformSession(aws, config: platform, role: role, path: path, observer: observer)
     if let command {
         do {
             try await printHeader(command, platform: platform, session: session, aws: aws, role: role)

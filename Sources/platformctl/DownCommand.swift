@@ -40,7 +40,8 @@ struct Down: AsyncParsableCommand {
             aws: aws,
             role: role,
             parallelism: steps.parallelism,
-            header: "down"
+            header: "down",
+            observer: { printer.retrying($0) }
         ) { engine in
             let prepared: PlatformEngine.PreparedTeardown
             do { prepared = try await engine.prepareTeardown(events: printer) } catch { throw CLIError(error) }
@@ -58,6 +59,9 @@ struct Down: AsyncParsableCommand {
             else {
                 throw CLIError(message: "cancelled; nothing was deleted")
             }
+            printer.expect(steps: prepared.teardown.actions.count)
+            let heartbeat = printer.startHeartbeat()
+            defer { heartbeat.cancel() }
             do {
                 return try await runCancellableOnInterrupt(command: "down") {
                     try await engine.teardown(prepared, events: printer) { error in

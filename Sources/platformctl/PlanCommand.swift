@@ -27,11 +27,13 @@ func platformSession(
     _ aws: AWSOptions,
     config: PlatformConfig,
     role: RoleOptions,
-    path: String
+    path: String,
+    observer: (@Sendable (AWSAttemptRecord) -> Void)? = nil
 ) async throws
     -> AWSSession
 {
     var options = aws.sessionOptions()
+    options.observer = observer
     if let flag = options.region, flag != config.spec.region {
         throw CLIError(
             message: "--region \(flag) differs from spec.region \(config.spec.region) in \(path); the platform lives in "

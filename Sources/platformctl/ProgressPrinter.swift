@@ -19,6 +19,13 @@ final class ProgressPrinter: EventHandler {
         var phase = ""
         var running: [String] = []
         var started = Date()
+        /// Steps expected and steps ended (succeeded, failed or skipped), for `[done/total]`.
+        var total = 0
+        var done = 0
+        /// The last thing each running step said it waits for, and the status it last saw.
+        var waits: [String: String] = [:]
+        /// When anything was last written (the heartbeat speaks only after a silence).
+        var lastWrite = Date()
     }
 
     let mode: Mode
@@ -65,23 +72,38 @@ final class ProgressPrinter: EventHandler {
         return (tty ? .live : .lines, colour)
     }
 
+    /// Sets how many steps the run will take, so finished steps read `[done/total]`.
+    func expect(steps total: Int) { state.withLock { $0.total = total } }
+
     func handle(_ event: PlatformEvent) {
-        let line: String?
-        let (phase, running, elapsed) = state.withLock { state -> (String, [String], Int) in
+        var line: String?
+        let (phase, running, elapsed, progress) = state.withLock { state -> (String, [String], Int, String) in
             switch event {
             case .phaseStarted(let name): state.phase = name
+            case .planComputed(_, let changes): state.total = max(state.total, changes)
             case .stepStarted(let id, _): state.running.append(id)
             case .stepSucceeded(let id, _), .stepFailed(let id, _), .stepSkipped(let id, _):
                 state.running.removeAll { $0 == id }
+                state.waits[id] = nil
+                state.done += 1
+            case .waiting(let id, let on, let status): state.waits[id] = "\(on): \(status)"
             default: break
             }
-            return (state.phase, state.running, Int(clock().timeIntervalSince(state.started)))
+            state.lastWrite = clock()
+            let progress = state.total > 0 ? "[\(state.done)/\(max(state.total, state.done))] " : ""
+            return (state.phase, state.running, Int(clock().timeIntervalSince(state.started)), progress)
         }
         switch mode {
         case .json:
             line = PolicyDocument.canonicalJSON(Self.json(event, elapsed: elapsed))
         case .lines, .live:
             line = Self.text(event, colour: colour, command: command)
+            var ended = false
+            switch event {
+            case .stepSucceeded, .stepFailed, .stepSkipped: ended = true
+            default: break
+            }
+            if ended, !progress.isEmpty { line = line.map { "    " + progress + $0.drop(while: { $0 == " " }) } }
         }
         var output = ""
         if mode == .live { output += "\r\u{1B}[2K" }
@@ -93,6 +115,56 @@ final class ProgressPrinter: EventHandler {
             output += Console.redactor.redact(String(status.prefix(160)))
         }
         write(output)
+    }
+
+    /// A retry the AWS client is about to make (throttling, a 5xx, a reset): said, so a slow run is never silent.
+    func retrying(_ record: AWSAttemptRecord) {
+        guard let delay = record.retryingIn else { return }
+        let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+        let reason = record.errorCode ?? record.statusCode.map { "HTTP \($0)" } ?? "a transport error"
+        let text =
+            "    retry   \(record.service) \(record.operation): \(reason), retrying in "
+            + String(format: "%.1f s", seconds) + " (attempt \(record.attempt + 1))"
+        switch mode {
+        case .json:
+            let object: JSONValue = [
+                "event": "retry", "service": .string(record.service), "operation": .string(record.operation),
+                "reason": .string(reason), "delaySeconds": .number((seconds * 10).rounded() / 10),
+            ]
+            emit(PolicyDocument.canonicalJSON(object) + "\n")
+        case .lines: emit(text + "\n")
+        case .live: emit("\r\u{1B}[2K" + text + "\n")
+        }
+    }
+
+    /// In plain-line mode, a line saying what the run is waiting for when nothing was written for `silence`: a CI
+    /// log must show that the run is alive. Call it every few seconds; it prints at most once per silence.
+    func heartbeat(silence: TimeInterval = 30) {
+        guard mode == .lines else { return }
+        let line = state.withLock { state -> String? in
+            let now = clock()
+            guard now.timeIntervalSince(state.lastWrite) >= silence, !state.running.isEmpty else { return nil }
+            state.lastWrite = now
+            let elapsed = Int(now.timeIntervalSince(state.started))
+            let what = state.running.map { id in state.waits[id].map { "\(id) (\($0))" } ?? id }.joined(separator: ", ")
+            return "    ...     \(elapsed / 60)m\(String(format: "%02d", elapsed % 60))s elapsed, still running: \(what)"
+        }
+        if let line { write(Console.redactor.redact(line) + "\n") }
+    }
+
+    /// Starts a task that calls ``heartbeat(silence:)`` every five seconds until the returned task is cancelled.
+    func startHeartbeat() -> Task<Void, Never> {
+        Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(5))
+                self?.heartbeat()
+            }
+        }
+    }
+
+    private func emit(_ text: String) {
+        state.withLock { $0.lastWrite = clock() }
+        write(Console.redactor.redact(text))
     }
 
     /// The plain text of one event (`nil` for events shown only in the live line).

@@ -55,7 +55,8 @@ struct Up: AsyncParsableCommand {
             role: role,
             parallelism: steps.parallelism,
             fullRefresh: fullRefresh,
-            header: "up"
+            header: "up",
+            observer: { printer.retrying($0) }
         ) { engine -> ExecutionSummary? in
             // Everything that would fail 20 minutes in (keys, known_hosts, the Flux manifest, …) stops here, all at once.
             let findings = await engine.preflight()
@@ -81,6 +82,9 @@ struct Up: AsyncParsableCommand {
             guard try confirm("Apply these changes to \(target)?", yes: yes) else {
                 throw CLIError(message: "cancelled; nothing was changed")
             }
+            printer.expect(steps: plan.changes.filter { $0.action != .noop }.count)
+            let heartbeat = printer.startHeartbeat()
+            defer { heartbeat.cancel() }
             do {
                 return try await runCancellableOnInterrupt(command: "up") {
                     try await engine.apply(planned, events: printer)

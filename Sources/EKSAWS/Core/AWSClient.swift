@@ -87,6 +87,8 @@ public struct AWSAttemptRecord: Sendable {
     public var errorCode: String?
     /// How long the attempt took.
     public var duration: Duration
+    /// For a failed attempt that will be retried: how long the client waits first (`nil`: no retry follows).
+    public var retryingIn: Duration? = nil
 }
 
 /// The one path every AWS call takes: endpoint → sign → send → decode errors → retry.
@@ -203,25 +205,29 @@ public final class AWSClient: Sendable {
             } catch {
                 let error = Self.naming(error, service: service.signingName, operation: call.operation)
                 let code = (error as? AWSServiceError)?.code ?? (error as? AWSClientError)?.code.rawValue
-                observer?(
-                    AWSAttemptRecord(
-                        service: service.signingName,
-                        operation: call.operation,
-                        isMutating: call.isMutating,
-                        attempt: attempt,
-                        statusCode: (error as? AWSServiceError)?.statusCode,
-                        errorCode: code,
-                        duration: ContinuousClock.now - started
-                    )
+                var record = AWSAttemptRecord(
+                    service: service.signingName,
+                    operation: call.operation,
+                    isMutating: call.isMutating,
+                    attempt: attempt,
+                    statusCode: (error as? AWSServiceError)?.statusCode,
+                    errorCode: code,
+                    duration: ContinuousClock.now - started
                 )
                 let (retryable, cost) = AWSRetryStrategy.classify(error)
-                guard retryable, attempt < retry.maxAttempts else { throw error }
+                guard retryable, attempt < retry.maxAttempts else {
+                    observer?(record)
+                    throw error
+                }
                 guard await retry.quota.acquire(cost) else {
+                    observer?(record)
                     logger.debug("retry quota exhausted; not retrying \(service.signingName) \(call.operation)")
                     throw error
                 }
                 spent += cost
                 let delay = retry.backoff(attempt: attempt)
+                record.retryingIn = delay
+                observer?(record)
                 logger.debug(
                     "\(service.signingName) \(call.operation) attempt \(attempt) failed (\(code ?? "?")); retrying in \(delay)"
                 )

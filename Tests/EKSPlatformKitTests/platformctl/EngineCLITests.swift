@@ -2,6 +2,7 @@ import EKSPlatformKit
 import Foundation
 import Testing
 
+@testable import EKSAWS
 @testable import platformctl
 
 @Suite(
@@ -137,6 +138,45 @@ struct EngineRenderingTests {
             sink.text == "==> apply\n    start   create vpc/main\n    waiting create cluster/main: cluster ACTIVE (CREATING)\n"
                 + "    ok      create vpc/main: created vpc-1\n"
         )
+        // Issue 16: done/total on finished steps, a heartbeat after 30 s of silence naming what is awaited and the
+        // status last seen, and a line for every retry.
+        final class Clock: @unchecked Sendable {
+            var now = Date(timeIntervalSince1970: 1000)
+        }
+        let clock = Clock()
+        sink.text = ""
+        let counted = ProgressPrinter(mode: .lines, colour: false, clock: { clock.now }) { sink.text += $0 }
+        counted.expect(steps: 3)
+        counted.handle(.stepStarted(id: "create cluster/main", title: "create cluster/main"))
+        counted.handle(.waiting(id: "create cluster/main", on: "cluster ACTIVE", status: "CREATING"))
+        clock.now += 29
+        counted.heartbeat()
+        #expect(!sink.text.contains("still running"), "no heartbeat before 30 s of silence")
+        clock.now += 61
+        counted.heartbeat()
+        #expect(sink.text.contains("    ...     1m30s elapsed, still running: create cluster/main (cluster ACTIVE: CREATING)\n"))
+        counted.heartbeat()
+        #expect(sink.text.components(separatedBy: "still running").count == 2, "once per silence")
+        counted.handle(.stepSucceeded(id: "create cluster/main", detail: "ACTIVE"))
+        #expect(sink.text.hasSuffix("    [1/3] ok      create cluster/main: ACTIVE\n"))
+        var record = AWSAttemptRecord(
+            service: "ec2",
+            operation: "DescribeVpcs",
+            isMutating: false,
+            attempt: 1,
+            statusCode: 400,
+            errorCode: "Throttling",
+            duration: .milliseconds(5)
+        )
+        counted.retrying(record)
+        #expect(!sink.text.contains("retry "), "an attempt that is not retried says nothing")
+        record.retryingIn = .milliseconds(1500)
+        counted.retrying(record)
+        #expect(sink.text.hasSuffix("    retry   ec2 DescribeVpcs: Throttling, retrying in 1.5 s (attempt 2)\n"))
+        let quiet = ProgressPrinter(mode: .json, colour: false, clock: { clock.now }) { sink.text += $0 }
+        sink.text = ""
+        quiet.heartbeat()
+        #expect(sink.text.isEmpty, "JSON lines carry no heartbeat")
         sink.text = ""
         let json = ProgressPrinter(mode: .json, colour: false, clock: { start }) { sink.text += $0 }
         json.handle(.stepFailed(id: "create vpc/main", message: "boom"))
