@@ -151,7 +151,8 @@ class Emulator:
 
     def __init__(self, args: Any) -> None:
         from . import motopatches
-        from .eks import EksExtension  # imports moto, so only after the environment is prepared
+        from .eks import EksExtension, account_for  # imports moto, so only after the environment is prepared
+        from .realaws import RealAwsBehaviour
 
         motopatches.apply()
         self.config = ConfigHolder(runtime_config_from(args))
@@ -159,6 +160,7 @@ class Emulator:
         self.faults = FaultEngine(seed)
         self.moto = MotoBridge()
         self.eks = EksExtension(self.moto, lambda: self.config.get().transition_polls)
+        self.real_aws = RealAwsBehaviour(self.moto, account_for)
         self.eks.reset(seed)
         self._log_lock = threading.Lock()
         self._log: list[LogEntry] = []
@@ -243,6 +245,8 @@ class Emulator:
         try:
             if call.service == "eks":
                 return self.eks.handle(request)
+            if self.real_aws.handles(call):
+                return self.real_aws.handle(request, call)
             return self.moto(request)
         except Exception:  # noqa: BLE001 - an emulator bug is answered like a moto crash, and still logged
             LOG.error("emulator failed on %s %s:\n%s", request.method, request.path, traceback.format_exc())

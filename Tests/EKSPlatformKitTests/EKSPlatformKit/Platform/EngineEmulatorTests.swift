@@ -24,6 +24,22 @@ struct EngineEmulatorTests {
         return entries.map { ($0["service"] as? String ?? "?", $0["operation"] as? String ?? "?") }
     }
 
+    @Test("zones: the opted-in Local Zone EC2 lists (and that sorts first) is never given a subnet")
+    func localZonesAreNotCounted() async throws {
+        let emulator = try await AWSEmulator.start()
+        defer { emulator.stop() }
+        let session = try AWSSession(emulator.sessionOptions(region: "us-west-2"))
+        let listed = try await session.ec2.describeAvailabilityZones().map(\.zoneName)
+        #expect(listed.sorted().first == "us-west-2-lax-1a", "EC2 lists opted-in Local Zones unless filtered: \(listed)")
+
+        let config = EngineFixtures.config(name: "zones", gitops: false)
+        let observed = try await AWSPlatformObserver(session: session).observe(config)
+        #expect(observed.availableZones.sorted() == ["us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d"])
+        let (blueprint, _) = try await Planner.plan(config, observer: AWSPlatformObserver(session: session))
+        let zones = Set(blueprint.resources.compactMap { ($0.spec as? ResourceSpec.Subnet)?.zone })
+        #expect(zones == ["us-west-2a", "us-west-2b", "us-west-2c"])
+    }
+
     @Test("up from empty creates every resource with its tags; a second up makes no mutating call")
     func upTwice() async throws {
         let emulator = try await AWSEmulator.start()

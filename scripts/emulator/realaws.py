@@ -1,0 +1,123 @@
+"""Where moto 5.2.1 is kinder than AWS outside EKS, and the kindness hides a bug in a real-AWS run.
+
+Each behaviour here names its source in docs/emulator.md ("What it changes in moto's EC2"):
+
+- EC2 `DescribeAvailabilityZones` also returns the opted-in Local Zone of the region (us-west-2-lax-1a, which sorts
+  before us-west-2a) and, with `AllAvailabilityZones=true` only, a Wavelength Zone the account has not opted in to.
+  Every zone carries `optInStatus`, `groupName`, `networkBorderGroup` (and the parent of a Local/Wavelength Zone),
+  and the filters `zone-type`, `opt-in-status`, `zone-name`, `zone-id`, `state`, `region-name`, `group-name` and
+  `parent-zone-name` are honoured. Zones are answered here; moto still knows only its three or four AZs, so a subnet
+  in the Local Zone cannot be created (the platform must never ask for one).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+from xml.sax.saxutils import escape
+
+from .wire import AwsCall, Request, Response, error_response, form_parameters
+
+# Extra zones per region: (name, zone id, type, opt-in status, group name, parent zone name). Names and ids follow the
+# ones AWS documents (the botocore model's own examples: Local Zone us-west-2-lax-1a in group us-west-2-lax-1).
+_EXTRA_ZONES: dict[str, list[tuple[str, str, str, str, str, str]]] = {
+    "us-west-2": [
+        ("us-west-2-lax-1a", "usw2-lax1-az1", "local-zone", "opted-in", "us-west-2-lax-1", "us-west-2a"),
+        ("us-west-2-wl1-las-wlz-1", "usw2-wl1-las-wlz1", "wavelength-zone", "not-opted-in", "us-west-2-wl1",
+         "us-west-2a"),
+    ],
+    "us-east-1": [
+        ("us-east-1-bos-1a", "use1-bos1-az1", "local-zone", "opted-in", "us-east-1-bos-1", "us-east-1a"),
+    ],
+}
+
+# DescribeAvailabilityZones filter name -> zone dictionary key.
+_ZONE_FILTERS = {
+    "zone-name": "zoneName",
+    "zone-id": "zoneId",
+    "zone-type": "zoneType",
+    "opt-in-status": "optInStatus",
+    "state": "zoneState",
+    "region-name": "regionName",
+    "group-name": "groupName",
+    "parent-zone-name": "parentZoneName",
+    "parent-zone-id": "parentZoneId",
+}
+
+
+class RealAwsBehaviour:
+    """Answers, or adjusts moto's answers to, the few non-EKS operations where moto differs from AWS in a way that
+    matters to the platform."""
+
+    def __init__(self, moto: Callable[[Request], Response], account_for: Callable[[Request], str]) -> None:
+        self._moto = moto
+        self._account_for = account_for
+        self._handlers: dict[tuple[str, str], Callable[[Request, AwsCall], Response]] = {
+            ("ec2", "DescribeAvailabilityZones"): self._describe_availability_zones,
+        }
+
+    def handles(self, call: AwsCall) -> bool:
+        return (call.service or "", call.operation or "") in self._handlers
+
+    def handle(self, request: Request, call: AwsCall) -> Response:
+        return self._handlers[(call.service or "", call.operation or "")](request, call)
+
+    # ------------------------------------------------------------------------------------------------------------------
+    # EC2 DescribeAvailabilityZones
+
+    @staticmethod
+    def zones(region: str, include_not_opted_in: bool) -> list[dict[str, str]]:
+        """The region's zones as EC2 describes them: moto's AZs plus the extra zones above."""
+        from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBackend
+
+        zones = [
+            {
+                "zoneName": zone.name, "zoneId": zone.zone_id, "zoneType": zone.zone_type, "zoneState": zone.state,
+                "regionName": region, "optInStatus": "opt-in-not-required", "groupName": region,
+                "networkBorderGroup": region,
+            }
+            for zone in RegionsAndZonesBackend.zones.get(region, [])
+        ]
+        by_name = {zone["zoneName"]: zone for zone in zones}
+        for name, zone_id, zone_type, opt_in, group, parent in _EXTRA_ZONES.get(region, []):
+            if opt_in == "not-opted-in" and not include_not_opted_in:
+                continue
+            zones.append({
+                "zoneName": name, "zoneId": zone_id, "zoneType": zone_type, "zoneState": "available",
+                "regionName": region, "optInStatus": opt_in, "groupName": group, "networkBorderGroup": group,
+                "parentZoneName": parent, "parentZoneId": by_name.get(parent, {}).get("zoneId", ""),
+            })
+        return zones
+
+    def _describe_availability_zones(self, request: Request, call: AwsCall) -> Response:
+        params = form_parameters(request)
+        region = call.region or "us-east-1"
+        everything = (params.get("AllAvailabilityZones") or ["false"])[0].lower() == "true"
+        zones = self.zones(region, include_not_opted_in=everything)
+        filters: dict[int, tuple[str, list[str]]] = {}
+        for key, values in params.items():
+            match = re.fullmatch(r"Filter\.(\d+)\.Name", key)
+            if match:
+                index = int(match.group(1))
+                wanted = [v for k, vs in params.items() if re.fullmatch(rf"Filter\.{index}\.Value\.\d+", k) for v in vs]
+                filters[index] = (values[0], wanted)
+        for name, wanted in filters.values():
+            attribute = _ZONE_FILTERS.get(name)
+            if attribute is None:
+                return error_response(call, 400, "InvalidParameterValue", f"The filter '{name}' is invalid", "", True)
+            zones = [zone for zone in zones if zone.get(attribute) in wanted]
+        names = [v for k, vs in params.items() if re.fullmatch(r"ZoneName\.\d+", k) for v in vs]
+        ids = [v for k, vs in params.items() if re.fullmatch(r"ZoneId\.\d+", k) for v in vs]
+        if names:
+            zones = [zone for zone in zones if zone["zoneName"] in names]
+        if ids:
+            zones = [zone for zone in zones if zone["zoneId"] in ids]
+        items = "".join(
+            "<item>" + "".join(f"<{k}>{escape(v)}</{k}>" for k, v in zone.items()) + "<messageSet/></item>"
+            for zone in zones
+        )
+        body = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<DescribeAvailabilityZonesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
+                f"<requestId>request-id</requestId><availabilityZoneInfo>{items}</availabilityZoneInfo>"
+                "</DescribeAvailabilityZonesResponse>")
+        return Response(200, [("Content-Type", "text/xml;charset=UTF-8")], body.encode())
