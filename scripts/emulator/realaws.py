@@ -1,6 +1,6 @@
 """Where moto 5.2.1 is kinder than AWS outside EKS, and the kindness hides a bug in a real-AWS run.
 
-Each behaviour here names its source in docs/emulator.md ("What it changes in moto's EC2"):
+Each behaviour here names its source in docs/emulator.md ("What it changes in moto's EC2 and IAM"):
 
 - EC2 `DescribeAvailabilityZones` also returns the opted-in Local Zone of the region (us-west-2-lax-1a, which sorts
   before us-west-2a) and, with `AllAvailabilityZones=true` only, a Wavelength Zone the account has not opted in to.
@@ -8,6 +8,7 @@ Each behaviour here names its source in docs/emulator.md ("What it changes in mo
   and the filters `zone-type`, `opt-in-status`, `zone-name`, `zone-id`, `state`, `region-name`, `group-name` and
   `parent-zone-name` are honoured. Zones are answered here; moto still knows only its three or four AZs, so a subnet
   in the Local Zone cannot be created (the platform must never ask for one).
+- IAM `ListInstanceProfiles` does not return tags (moto's does): `<Tags>` is removed from its answer.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ _ZONE_FILTERS = {
     "parent-zone-id": "parentZoneId",
 }
 
+_TAGS_ELEMENT = re.compile(rb"<Tags>.*?</Tags>|<Tags\s*/>", re.DOTALL)
+
 
 class RealAwsBehaviour:
     """Answers, or adjusts moto's answers to, the few non-EKS operations where moto differs from AWS in a way that
@@ -54,6 +57,7 @@ class RealAwsBehaviour:
         self._account_for = account_for
         self._handlers: dict[tuple[str, str], Callable[[Request, AwsCall], Response]] = {
             ("ec2", "DescribeAvailabilityZones"): self._describe_availability_zones,
+            ("iam", "ListInstanceProfiles"): self._list_instance_profiles,
         }
 
     def handles(self, call: AwsCall) -> bool:
@@ -121,3 +125,12 @@ class RealAwsBehaviour:
                 f"<requestId>request-id</requestId><availabilityZoneInfo>{items}</availabilityZoneInfo>"
                 "</DescribeAvailabilityZonesResponse>")
         return Response(200, [("Content-Type", "text/xml;charset=UTF-8")], body.encode())
+
+    # ------------------------------------------------------------------------------------------------------------------
+    # IAM ListInstanceProfiles
+
+    def _list_instance_profiles(self, request: Request, call: AwsCall) -> Response:
+        response = self._moto(request)
+        if response.status == 200:
+            response.body = _TAGS_ELEMENT.sub(b"", response.body)
+        return response
