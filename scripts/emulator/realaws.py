@@ -1,6 +1,6 @@
 """Where moto 5.2.1 is kinder than AWS outside EKS, and the kindness hides a bug in a real-AWS run.
 
-Each behaviour here names its source in docs/emulator.md ("What it changes in moto's EC2 and IAM"):
+Each behaviour here names its source in docs/emulator.md ("What it changes in moto's EC2, IAM and EventBridge"):
 
 - EC2 `DescribeAvailabilityZones` also returns the opted-in Local Zone of the region (us-west-2-lax-1a, which sorts
   before us-west-2a) and, with `AllAvailabilityZones=true` only, a Wavelength Zone the account has not opted in to.
@@ -9,12 +9,15 @@ Each behaviour here names its source in docs/emulator.md ("What it changes in mo
   `parent-zone-name` are honoured. Zones are answered here; moto still knows only its three or four AZs, so a subnet
   in the Local Zone cannot be created (the platform must never ask for one).
 - IAM `ListInstanceProfiles` does not return tags (moto's does): `<Tags>` is removed from its answer.
+- EventBridge `PutRule` ignores `Tags` when the rule already exists (moto merges them in): they are dropped before
+  moto sees the request.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from typing import Callable
+from typing import Any, Callable
 from xml.sax.saxutils import escape
 
 from .wire import AwsCall, Request, Response, error_response, form_parameters
@@ -58,6 +61,7 @@ class RealAwsBehaviour:
         self._handlers: dict[tuple[str, str], Callable[[Request, AwsCall], Response]] = {
             ("ec2", "DescribeAvailabilityZones"): self._describe_availability_zones,
             ("iam", "ListInstanceProfiles"): self._list_instance_profiles,
+            ("events", "PutRule"): self._put_rule,
         }
 
     def handles(self, call: AwsCall) -> bool:
@@ -134,3 +138,29 @@ class RealAwsBehaviour:
         if response.status == 200:
             response.body = _TAGS_ELEMENT.sub(b"", response.body)
         return response
+
+    # ------------------------------------------------------------------------------------------------------------------
+    # EventBridge PutRule
+
+    def _put_rule(self, request: Request, call: AwsCall) -> Response:
+        try:
+            payload: Any = json.loads(request.body or b"{}")
+        except ValueError:
+            return self._moto(request)
+        if isinstance(payload, dict) and payload.get("Tags") and self._rule_exists(request, call, payload):
+            payload.pop("Tags")
+            request.body = json.dumps(payload).encode()
+            request.headers = [(k, v) for k, v in request.headers if k.lower() != "content-length"]
+        return self._moto(request)
+
+    def _rule_exists(self, request: Request, call: AwsCall, payload: dict[str, Any]) -> bool:
+        from moto.events.models import events_backends
+
+        name = payload.get("Name")
+        bus_name = str(payload.get("EventBusName") or "default").split("/")[-1]
+        try:
+            backend = events_backends[self._account_for(request)][call.region or "us-east-1"]
+            bus = backend.event_buses.get(bus_name)
+        except (KeyError, AttributeError):
+            return False
+        return bus is not None and isinstance(name, str) and name in bus.rules

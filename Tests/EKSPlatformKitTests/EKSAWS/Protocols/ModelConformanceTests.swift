@@ -785,12 +785,16 @@ struct ModelConformanceTests {
                     { try await events.tagResource(resourceARN: "arn:aws:events:us-west-2:1:rule/r", tags: ["a": "b"]) }
                 ),
                 (
+                    "UntagResource",
+                    { try await events.untagResource(resourceARN: "arn:aws:events:us-west-2:1:rule/r", tagKeys: ["a"]) }
+                ),
+                (
                     "ListTagsForResource",
                     { _ = try await events.listTagsForResource(resourceARN: "arn:aws:events:us-west-2:1:rule/r") }
                 ),
             ]
         }
-        #expect(events.count == 9)
+        #expect(events.count == 10)
         for (operation, request, _) in events {
             let problems = eventsModel.checkJSONProtocol(request, operation: operation)
             #expect(problems.isEmpty, "\(problems)")
