@@ -42,7 +42,13 @@ extension ResourceSpec.EventRule: ManagedResource {
     /// The platform writes every tag of its rules: a tag dropped from platform.yaml is removed from them.
     package static var ownsEveryTag: Bool { true }
 
-    /// `ListRules` by the platform's name prefix; each rule's target and tags unless its record on the queue matches.
+    /// `ListRules` by the prefix all five rule names share; each rule's target and tags unless its record on the
+    /// queue matches.
+    ///
+    /// The prefix is computed from the names themselves: past 64 characters a name is shortened and hashed
+    /// (``StableNames/bounded(prefix:_:suffix:limit:)``), so with a cluster name over 34 characters some rules no
+    /// longer start with `Karpenter-<cluster>`. A rule read in full is the platform's only when its
+    /// `eksplatform.io/cluster` tag names this cluster (one with the same name owned by another is left alone).
     package static func observe(in scope: ObservationScope) async throws -> [ObservedResource] {
         let events = scope.session.eventBridge
         let names = scope.names
@@ -50,7 +56,7 @@ extension ResourceSpec.EventRule: ManagedResource {
             Blueprint.interruptionEvents.map { (names.eventRule($0.key), $0.key) },
             uniquingKeysWith: { first, _ in first }
         )
-        async let listed = events.listRules(namePrefix: StableNames.bounded(prefix: "Karpenter-", names.cluster, limit: 64))
+        async let listed = events.listRules(namePrefix: StableNames.commonPrefix(of: byName.keys.sorted()))
         let queueTags = try await ResourceSpec.Queue.find(in: scope)?.tags ?? [:]
         let owned = try await listed.compactMap { rule in byName[rule.name].map { (rule, ResourceID(.eventRule, $0)) } }
         return try await AWSPlatformObserver.concurrently(owned) { rule, id in
@@ -68,6 +74,7 @@ extension ResourceSpec.EventRule: ManagedResource {
             async let targets = events.listTargetsByRule(rule: rule.name)
             var tags: [String: String] = [:]
             if let arn = rule.arn { tags = try await events.listTagsForResource(resourceARN: arn) }
+            guard tags[PlatformTags.cluster] == scope.cluster else { return nil }
             let target = try await targets.first { $0.id == Blueprint.interruptionTargetID }
             return ObservedResource(
                 id: id,

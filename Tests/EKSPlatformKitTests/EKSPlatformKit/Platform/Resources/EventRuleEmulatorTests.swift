@@ -28,6 +28,39 @@ struct EventRuleEmulatorTests {
         return try await session.eventBridge.listTagsForResource(resourceARN: arn)
     }
 
+    @Test("a cluster name over 34 characters: every rule (some with hashed names) is observed, and down deletes all")
+    func longClusterNameRulesAreObservedAndDeleted() async throws {
+        let emulator = try await SharedAWSEmulator.shared.get()
+        let session = try AWSSession(emulator.sessionOptions(region: "us-west-2"))
+        let name = "long-\(UUID().uuidString.prefix(8).lowercased())-cluster-name-of-forty-char"
+        #expect(name.count == 40)
+        let config = EngineFixtures.config(name: name, gitops: false)
+        let names = Blueprint.Names(cluster: name)
+        let ruleNames = Blueprint.interruptionEvents.map { names.eventRule($0.key) }
+        #expect(ruleNames.contains { !$0.hasPrefix("Karpenter-\(name)") }, "some names are shortened and hashed")
+
+        let up = try await Self.upQueueAndRules(config, session: session)
+        #expect(up.isSuccess, "\(up.failed)")
+        let observed = try await AWSPlatformObserver(session: session).observe(config)
+        #expect(
+            Set(observed.resources.filter { $0.id.kind == .eventRule }.map(\.id.name))
+                == Set(Blueprint.interruptionEvents.map(\.key))
+        )
+
+        let blueprint = try EngineFixtures.blueprint(config)
+        let down = try await Executor(runner: GraphRunner(maxConcurrency: 4) { _ in try await Task.sleep(for: .milliseconds(5)) })
+            .down(
+                teardown: TeardownPlan(stages: TeardownPlan(blueprint: blueprint).stages.filter { $0.name == "karpenter-aws" }),
+                config: config,
+                observed: observed,
+                provider: AWSTeardownProvider(session: session, kube: nil),
+                events: NullEventHandler()
+            )
+        #expect(down.isSuccess, "\(down.failed)")
+        let left = try await session.eventBridge.listRules(namePrefix: "Karpenter-long-").map(\.name)
+        #expect(left.filter { ruleNames.contains($0) } == [], "down leaves no rule behind")
+    }
+
     @Test("tags changed or removed in platform.yaml are changed or removed on the rules (PutRule ignores them)")
     func ruleTagsFollowPlatformYAML() async throws {
         let emulator = try await SharedAWSEmulator.shared.get()
