@@ -11,6 +11,9 @@ Each behaviour here names its source in docs/emulator.md ("What it changes in mo
 - IAM `ListInstanceProfiles` does not return tags (moto's does): `<Tags>` is removed from its answer.
 - EventBridge `PutRule` ignores `Tags` when the rule already exists (moto merges them in): they are dropped before
   moto sees the request.
+- IAM `CreateServiceLinkedRole` for `spot.amazonaws.com` makes `AWSServiceRoleForEC2Spot` (moto would name it
+  `AWSServiceRoleForspot`), and asking for a service-linked role that exists is 400 `InvalidInput`, "Service role name
+  NAME has been taken in this account, please try a different suffix." (moto: 409 `EntityAlreadyExists`).
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ _ZONE_FILTERS = {
 }
 
 _TAGS_ELEMENT = re.compile(rb"<Tags>.*?</Tags>|<Tags\s*/>", re.DOTALL)
+_ROLE_NAME = re.compile(r"Role with name ([\w+=,.@-]+) already exists")
 
 
 class RealAwsBehaviour:
@@ -62,7 +66,12 @@ class RealAwsBehaviour:
             ("ec2", "DescribeAvailabilityZones"): self._describe_availability_zones,
             ("iam", "ListInstanceProfiles"): self._list_instance_profiles,
             ("events", "PutRule"): self._put_rule,
+            ("iam", "CreateServiceLinkedRole"): self._create_service_linked_role,
         }
+        import moto.iam.models as iam_models
+
+        # moto turns spot.amazonaws.com into AWSServiceRoleForspot; IAM's name for it is AWSServiceRoleForEC2Spot.
+        iam_models.SERVICE_NAME_CONVERSION.setdefault("spot", "EC2Spot")
 
     def handles(self, call: AwsCall) -> bool:
         return (call.service or "", call.operation or "") in self._handlers
@@ -137,6 +146,17 @@ class RealAwsBehaviour:
         response = self._moto(request)
         if response.status == 200:
             response.body = _TAGS_ELEMENT.sub(b"", response.body)
+        return response
+
+    # ------------------------------------------------------------------------------------------------------------------
+    # IAM CreateServiceLinkedRole
+
+    def _create_service_linked_role(self, request: Request, call: AwsCall) -> Response:
+        response = self._moto(request)
+        taken = _ROLE_NAME.search(response.body.decode("utf-8", "replace")) if response.status >= 400 else None
+        if taken and b"EntityAlreadyExists" in response.body:
+            return error_response(call, 400, "InvalidInput", f"Service role name {taken.group(1)} has been taken in "
+                                  "this account, please try a different suffix.", "", True)
         return response
 
     # ------------------------------------------------------------------------------------------------------------------

@@ -432,6 +432,13 @@ extension Blueprint {
                 nodeEntryDependencies.append(Self.queue)
             }
 
+            // EC2 launches Spot Instances only when the account has its service-linked role (Karpenter's
+            // troubleshooting guide, "Missing Service Linked Role"); ensured, never deleted.
+            if config.spec.karpenter.nodePool.capacityTypes.contains("spot") {
+                let spotRole = ResourceID(.serviceLinkedRole, "spot")
+                add(spotRole, ResourceSpec.ServiceLinkedRole.ec2Spot, tags: tags(spotRole))
+            }
+
             let nodeEntry = ResourceID(.accessEntry, "karpenter-node")
             add(
                 nodeEntry,

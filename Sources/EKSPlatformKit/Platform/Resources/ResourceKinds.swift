@@ -15,6 +15,7 @@ package enum ResourceKinds {
         ResourceSpec.RouteTable.self,
         ResourceSpec.SecurityGroup.self,
         ResourceSpec.IAMRole.self,
+        ResourceSpec.ServiceLinkedRole.self,
         ResourceSpec.Cluster.self,
         ResourceSpec.AccessEntry.self,
         ResourceSpec.NodeGroup.self,
