@@ -137,7 +137,13 @@ extension ResourceSpec.NodeGroup: ManagedResource {
         return .done("node group \(name) is ACTIVE")
     }
 
-    /// Labels (removing ones no longer asked for), taints and scaling in one `UpdateNodegroupConfig`, then tags.
+    /// Labels and taints (removing the ones no longer asked for), and scaling in one `UpdateNodegroupConfig`, then
+    /// tags.
+    ///
+    /// `addOrUpdateTaints` only adds or changes: a taint whose key (or effect) changed in platform.yaml would stay on
+    /// the nodes next to the new one unless it is named in `removeTaints`. EKS tells taints apart by key and effect
+    /// (moto's `update_nodegroup_config` does the same, as does terraform-provider-aws's node group update), so a
+    /// current taint is removed when no desired taint has its key and effect, and a changed value is an update.
     package func update(
         _ resource: DesiredResource,
         physicalID: String,
@@ -149,12 +155,19 @@ extension ResourceSpec.NodeGroup: ManagedResource {
         let cluster = context.cluster
         let current = try await eks.describeNodegroup(clusterName: cluster, nodegroupName: name)
         let removed = (current.labels ?? [:]).keys.filter { labels[$0] == nil }.sorted()
+        let desiredTaints = taints.map { EKSTaint(key: $0.key, value: $0.value, effect: $0.effect) }
+        let removedTaints = (current.taints ?? []).filter { have in
+            !desiredTaints.contains { $0.key == have.key && $0.effect == have.effect }
+        }
         _ = try await eks.updateNodegroupConfig(
             clusterName: cluster,
             nodegroupName: name,
             EKSNodegroupConfigUpdate(
                 labels: .init(addOrUpdateLabels: labels, removeLabels: removed.isEmpty ? nil : removed),
-                taints: .init(addOrUpdateTaints: taints.map { EKSTaint(key: $0.key, value: $0.value, effect: $0.effect) }),
+                taints: .init(
+                    addOrUpdateTaints: desiredTaints,
+                    removeTaints: removedTaints.isEmpty ? nil : removedTaints
+                ),
                 scalingConfig: EKSScalingConfig(minSize: minSize, maxSize: maxSize, desiredSize: desiredSize),
                 clientRequestToken: nil
             )
