@@ -184,3 +184,74 @@ class RealAwsBehaviour:
         except (KeyError, AttributeError):
             return False
         return bus is not None and isinstance(name, str) and name in bus.rules
+
+
+class IamPropagation:
+    """IAM is eventually consistent: a role created or changed moments ago is not yet usable by other services.
+
+    With `iamPropagationRequests` N > 0, every IAM change to a role (CreateRole, AttachRolePolicy, PutRolePolicy,
+    UpdateAssumeRolePolicy) makes the next N EKS creates that name that role fail with 400 `InvalidParameterException`,
+    worded as EKS words it (sources in docs/emulator.md):
+
+    - CreateCluster: "roleArn, ARN, does not exist" (terraform-provider-aws, internal/service/eks/cluster.go);
+    - CreatePodIdentityAssociation: "Role provided in the request does not exist" (pod_identity_association.go);
+    - CreateNodegroup: "The provided role doesn't have the Amazon EKS Managed Policies associated with it. ..."
+      (eksctl's IAM policies documentation).
+
+    Counted in requests, not seconds, so that runs are deterministic and tests need not wait.
+    """
+
+    _ROLE_CHANGES = {"CreateRole", "AttachRolePolicy", "PutRolePolicy", "UpdateAssumeRolePolicy"}
+    _ROLE_MEMBER = {"CreateCluster": "roleArn", "CreatePodIdentityAssociation": "roleArn", "CreateNodegroup": "nodeRole"}
+
+    def __init__(self, requests: Callable[[], int], account_for: Callable[[Request], str]) -> None:
+        import threading
+
+        self._requests = requests
+        self._account_for = account_for
+        self._lock = threading.Lock()
+        self._pending: dict[tuple[str, str], int] = {}
+
+    def reset(self) -> None:
+        with self._lock:
+            self._pending.clear()
+
+    def note(self, request: Request, call: AwsCall, response: Response) -> None:
+        """After an IAM request: a successful change to a role starts its propagation countdown."""
+        count = self._requests()
+        if call.service != "iam" or call.operation not in self._ROLE_CHANGES or response.status != 200 or count <= 0:
+            return
+        name = (form_parameters(request).get("RoleName") or [""])[0]
+        if name:
+            with self._lock:
+                self._pending[(self._account_for(request), name)] = count
+
+    def refusal(self, request: Request, call: AwsCall) -> Response | None:
+        """Before an EKS create: the error EKS gives while the role it names has not propagated, or None."""
+        member = self._ROLE_MEMBER.get(call.operation or "")
+        if call.service != "eks" or member is None:
+            return None
+        try:
+            payload: Any = json.loads(request.body or b"{}")
+        except ValueError:
+            return None
+        arn = payload.get(member) if isinstance(payload, dict) else None
+        if not isinstance(arn, str) or "/" not in arn:
+            return None
+        key = (self._account_for(request), arn.rsplit("/", 1)[-1])
+        with self._lock:
+            remaining = self._pending.get(key, 0)
+            if remaining <= 0:
+                return None
+            self._pending[key] = remaining - 1
+        from .eks import invalid_parameter
+
+        if call.operation == "CreateCluster":
+            message = f"roleArn, {arn}, does not exist"
+        elif call.operation == "CreatePodIdentityAssociation":
+            message = "Role provided in the request does not exist"
+        else:
+            message = ("The provided role doesn't have the Amazon EKS Managed Policies associated with it. Please "
+                       "ensure the following policies [arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy, "
+                       "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly] are attached")
+        return invalid_parameter(message).response()

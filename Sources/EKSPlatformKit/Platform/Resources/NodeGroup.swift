@@ -112,21 +112,23 @@ extension ResourceSpec.NodeGroup: ManagedResource {
             if subnetIDs.isEmpty {
                 for subnet in subnets { subnetIDs.append(try await context.registry.require(subnet)) }
             }
-            _ = try await eks.createNodegroup(
-                clusterName: cluster,
-                EKSCreateNodegroupRequest(
-                    nodegroupName: name,
-                    scalingConfig: EKSScalingConfig(minSize: minSize, maxSize: maxSize, desiredSize: desiredSize),
-                    subnets: subnetIDs,
-                    instanceTypes: instanceTypes,
-                    amiType: amiType,
-                    nodeRole: context.platform.roleARN(try await context.registry.require(role)),
-                    labels: labels,
-                    taints: taints.map { EKSTaint(key: $0.key, value: $0.value, effect: $0.effect) },
-                    tags: resource.tags,
-                    clientRequestToken: resource.idempotencyToken
-                )
+            let roleName = try await context.registry.require(role)
+            let request = EKSCreateNodegroupRequest(
+                nodegroupName: name,
+                scalingConfig: EKSScalingConfig(minSize: minSize, maxSize: maxSize, desiredSize: desiredSize),
+                subnets: subnetIDs,
+                instanceTypes: instanceTypes,
+                amiType: amiType,
+                nodeRole: context.platform.roleARN(roleName),
+                labels: labels,
+                taints: taints.map { EKSTaint(key: $0.key, value: $0.value, effect: $0.effect) },
+                tags: resource.tags,
+                clientRequestToken: resource.idempotencyToken
             )
+            // The node role was made moments ago: EKS refuses it until IAM has propagated it.
+            _ = try await context.whileIAMPropagates(role: roleName, operation: "CreateNodegroup", resource: resource.id) {
+                try await eks.createNodegroup(clusterName: cluster, request)
+            }
         }
         await context.registry.record(resource.id, physicalID: name)
         try await eks.waitUntilNodegroupActive(
