@@ -80,7 +80,8 @@ public struct PlatformEngine: Sendable {
         let observed = try await observer.observe(config)
         let blueprint = try Blueprint(
             config: config,
-            zones: try Blueprint.resolveZones(for: config, available: observed.availableZones)
+            zones: try Blueprint.resolveZones(for: config, available: observed.availableZones),
+            callerARN: observed.context.callerARN
         )
         let plan = Planner.plan(blueprint, observed: observed)
         return PlannedChanges(observed: observed, blueprint: blueprint, plan: plan)
@@ -105,7 +106,8 @@ public struct PlatformEngine: Sendable {
         let observed = try await AWSPlatformObserver(session: session).observe(config)
         let blueprint = try Blueprint(
             config: config,
-            zones: try Blueprint.resolveZones(for: config, available: observed.availableZones)
+            zones: try Blueprint.resolveZones(for: config, available: observed.availableZones),
+            callerARN: observed.context.callerARN
         )
         return PreparedTeardown(observed: observed, blueprint: blueprint, teardown: TeardownPlan(blueprint: blueprint))
     }

@@ -8,7 +8,7 @@ package enum Planner {
     package static func plan(_ config: PlatformConfig, observer: any PlatformObserver) async throws -> (Blueprint, Plan) {
         let observed = try await observer.observe(config)
         let zones = try Blueprint.resolveZones(for: config, available: observed.availableZones)
-        let blueprint = try Blueprint(config: config, zones: zones)
+        let blueprint = try Blueprint(config: config, zones: zones, callerARN: observed.context.callerARN)
         return (blueprint, plan(blueprint, observed: observed))
     }
 
