@@ -30,7 +30,9 @@ struct EventRuleEmulatorTests {
 
     @Test("a cluster name over 34 characters: every rule (some with hashed names) is observed, and down deletes all")
     func longClusterNameRulesAreObservedAndDeleted() async throws {
-        let emulator = try await SharedAWSEmulator.shared.get()
+        // Its own emulator: tests on the shared one inject one-shot faults into the calls this test makes.
+        let emulator = try await AWSEmulator.start()
+        defer { emulator.stop() }
         let session = try AWSSession(emulator.sessionOptions(region: "us-west-2"))
         let name = "long-\(UUID().uuidString.prefix(8).lowercased())-cluster-name-of-forty-char"
         #expect(name.count == 40)
@@ -63,7 +65,9 @@ struct EventRuleEmulatorTests {
 
     @Test("tags changed or removed in platform.yaml are changed or removed on the rules (PutRule ignores them)")
     func ruleTagsFollowPlatformYAML() async throws {
-        let emulator = try await SharedAWSEmulator.shared.get()
+        // Its own emulator: tests on the shared one inject one-shot faults into the calls this test makes.
+        let emulator = try await AWSEmulator.start()
+        defer { emulator.stop() }
         let session = try AWSSession(emulator.sessionOptions(region: "us-west-2"))
         let name = "tags-\(UUID().uuidString.prefix(8).lowercased())"
         var config = EngineFixtures.config(name: name, gitops: false)

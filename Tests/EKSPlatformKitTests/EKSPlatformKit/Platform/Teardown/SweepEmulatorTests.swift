@@ -9,7 +9,9 @@ import Testing
 struct SweepEmulatorTests {
     @Test("the instance-profile sweep finds Karpenter's profile by its tag, which only GetInstanceProfile returns")
     func instanceProfileSweepReadsTags() async throws {
-        let emulator = try await SharedAWSEmulator.shared.get()
+        // Its own emulator: tests on the shared one inject one-shot faults into the calls this test makes.
+        let emulator = try await AWSEmulator.start()
+        defer { emulator.stop() }
         let session = try AWSSession(emulator.sessionOptions(region: "us-west-2"))
         let cluster = "sweep-\(UUID().uuidString.prefix(8).lowercased())"
         let iam = session.iam
