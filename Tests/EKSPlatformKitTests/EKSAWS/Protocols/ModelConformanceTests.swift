@@ -734,11 +734,12 @@ struct ModelConformanceTests {
                 ("GetQueueAttributes", { _ = try await sqs.getQueueAttributes(queueUrl: url) }),
                 ("SetQueueAttributes", { try await sqs.setQueueAttributes(queueUrl: url, attributes: ["Policy": "{}"]) }),
                 ("TagQueue", { try await sqs.tagQueue(queueUrl: url, tags: ["a": "b"]) }),
+                ("UntagQueue", { try await sqs.untagQueue(queueUrl: url, tagKeys: ["a"]) }),
                 ("ListQueueTags", { _ = try await sqs.listQueueTags(queueUrl: url) }),
                 ("DeleteQueue", { try await sqs.deleteQueue(queueUrl: url) }),
             ]
         }
-        #expect(sqs.count == 7)
+        #expect(sqs.count == 8)
         for (operation, request, _) in sqs {
             let problems = sqsModel.checkJSONProtocol(request, operation: operation)
             #expect(problems.isEmpty, "\(problems)")

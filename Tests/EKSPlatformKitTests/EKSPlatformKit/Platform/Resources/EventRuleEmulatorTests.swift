@@ -63,7 +63,7 @@ struct EventRuleEmulatorTests {
         #expect(left.filter { ruleNames.contains($0) } == [], "down leaves no rule behind")
     }
 
-    @Test("tags changed or removed in platform.yaml are changed or removed on the rules (PutRule ignores them)")
+    @Test("tags changed or removed in platform.yaml are changed or removed on the rules (PutRule ignores them) and queue")
     func ruleTagsFollowPlatformYAML() async throws {
         // Its own emulator: tests on the shared one inject one-shot faults into the calls this test makes.
         let emulator = try await AWSEmulator.start()
@@ -82,12 +82,18 @@ struct EventRuleEmulatorTests {
         let ruleChange = try #require(plan.changes.first { $0.id == ResourceID(.eventRule, "SpotInterrupt") })
         #expect(ruleChange.action == .update)
         #expect(ruleChange.reasons == ["tags differ: team=platform, cost-center=42 → team=infra, cost-center (removed)"])
+        let queueChange = try #require(plan.changes.first { $0.id == ResourceID(.sqsQueue, "interruption") })
+        #expect(queueChange.reasons == ["tags differ: team=platform, cost-center=42 → team=infra, cost-center (removed)"])
         let second = try await Self.upQueueAndRules(config, session: session)
         #expect(second.isSuccess, "\(second.failed)")
         let tags = try await Self.tags(ofRule: rule, session)
         #expect(tags["team"] == "infra")
         #expect(tags["cost-center"] == nil)
         #expect(tags["eksplatform.io/cluster"] == name)
+        let queueURL = try await session.sqs.getQueueUrl(queueName: Blueprint.Names(cluster: name).interruptionQueue)
+        let queueTags = try await session.sqs.listQueueTags(queueUrl: queueURL)
+        #expect(queueTags["team"] == "infra" && queueTags["cost-center"] == nil, "\(queueTags)")
+        #expect(queueTags.keys.contains { $0.hasPrefix("eksplatform.io/applied/") }, "the rules' records stay")
         let (_, settled) = try await Planner.plan(config, observer: AWSPlatformObserver(session: session))
         #expect(settled.changes.filter { [.sqsQueue, .eventRule].contains($0.id.kind) && $0.action != .noop }.isEmpty)
     }
