@@ -151,7 +151,8 @@ class Emulator:
 
     def __init__(self, args: Any) -> None:
         from . import motopatches
-        from .eks import EksExtension  # imports moto, so only after the environment is prepared
+        from .eks import EksExtension, account_for  # imports moto, so only after the environment is prepared
+        from .realaws import IamPropagation, RealAwsBehaviour
 
         motopatches.apply()
         self.config = ConfigHolder(runtime_config_from(args))
@@ -159,6 +160,8 @@ class Emulator:
         self.faults = FaultEngine(seed)
         self.moto = MotoBridge()
         self.eks = EksExtension(self.moto, lambda: self.config.get().transition_polls)
+        self.real_aws = RealAwsBehaviour(self.moto, account_for)
+        self.iam_propagation = IamPropagation(lambda: self.config.get().iam_propagation_requests, account_for)
         self.eks.reset(seed)
         self._log_lock = threading.Lock()
         self._log: list[LogEntry] = []
@@ -179,6 +182,7 @@ class Emulator:
         """Everything the emulator adds goes back to its start state (moto has already been reset)."""
         seed = self.config.get().seed
         self.eks.reset(seed)
+        self.iam_propagation.reset()
         self.faults.clear_rules()
         self.faults.reseed(seed)
         self._seed_moto(seed)
@@ -242,8 +246,10 @@ class Emulator:
     def _dispatch(self, request: Request, call: AwsCall) -> Response:
         try:
             if call.service == "eks":
-                return self.eks.handle(request)
-            return self.moto(request)
+                return self.iam_propagation.refusal(request, call) or self.eks.handle(request)
+            response = self.real_aws.handle(request, call) if self.real_aws.handles(call) else self.moto(request)
+            self.iam_propagation.note(request, call, response)
+            return response
         except Exception:  # noqa: BLE001 - an emulator bug is answered like a moto crash, and still logged
             LOG.error("emulator failed on %s %s:\n%s", request.method, request.path, traceback.format_exc())
             return html_error_response()

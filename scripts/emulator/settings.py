@@ -49,6 +49,8 @@ _FLAGS: list[tuple[str, Any, Any, str]] = [
     ("error-rate", _rate, 0.0, "probability that an AWS request gets a 503"),
     ("reset-rate", _rate, 0.0, "probability that an AWS request gets its connection reset"),
     ("transition-polls", _non_negative_int, 0, "Describe calls that report CREATING/DELETING before the final state"),
+    ("iam-propagation-requests", _non_negative_int, 0,
+     "EKS creates naming a role refused (as EKS refuses a role too new to use) after each IAM change to that role"),
     ("account-id", str, None, "AWS account id (default: moto's 123456789012)"),
     ("parent-pid", _non_negative_int, 0, "stop when this process is gone (tests pass their own pid); 0 = never"),
 ]
@@ -81,6 +83,7 @@ class RuntimeConfig:
     reset_rate: float = 0.0
     seed: int | None = None
     transition_polls: int = 0
+    iam_propagation_requests: int = 0
 
     _JSON_NAMES = {
         "latencyMs": "latency_ms",
@@ -89,6 +92,7 @@ class RuntimeConfig:
         "resetRate": "reset_rate",
         "seed": "seed",
         "transitionPolls": "transition_polls",
+        "iamPropagationRequests": "iam_propagation_requests",
     }
 
     def to_json(self) -> dict[str, Any]:
@@ -108,9 +112,9 @@ class RuntimeConfig:
             if attr == "seed":
                 if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
                     raise ValueError("seed must be an integer or null")
-            elif attr == "transition_polls":
+            elif attr in ("transition_polls", "iam_propagation_requests"):
                 if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                    raise ValueError("transitionPolls must be an integer >= 0")
+                    raise ValueError(f"{key} must be an integer >= 0")
             else:
                 if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
                     raise ValueError(f"{key} must be a number >= 0")
@@ -146,4 +150,5 @@ def runtime_config_from(args: argparse.Namespace) -> RuntimeConfig:
         reset_rate=float(args.reset_rate),
         seed=args.seed,
         transition_polls=int(args.transition_polls),
+        iam_propagation_requests=int(args.iam_propagation_requests),
     )

@@ -11,6 +11,9 @@ public struct EventBridgeClient: Sendable {
     public init(client: AWSClient) { self.client = client }
 
     /// `PutRule` (create or update); returns the rule ARN.
+    ///
+    /// `tags` only apply when the call creates the rule: EventBridge ignores them for a rule that exists, whose tags
+    /// change with ``tagResource(resourceARN:tags:)`` and ``untagResource(resourceARN:tagKeys:)``.
     public func putRule(
         name: String,
         eventPattern: String? = nil,
@@ -134,6 +137,15 @@ public struct EventBridgeClient: Sendable {
             var Tags: [EventBridgeTag]
         }
         let _: Empty = try await send("TagResource", Input(ResourceARN: resourceARN, Tags: EventBridgeTag.from(tags)))
+    }
+
+    /// `UntagResource`: removes the tags `keys` (keys the resource does not have are ignored).
+    public func untagResource(resourceARN: String, tagKeys: [String]) async throws {
+        struct Input: Encodable {
+            var ResourceARN: String
+            var TagKeys: [String]
+        }
+        let _: Empty = try await send("UntagResource", Input(ResourceARN: resourceARN, TagKeys: tagKeys.sorted()))
     }
 
     /// `ListTagsForResource`.

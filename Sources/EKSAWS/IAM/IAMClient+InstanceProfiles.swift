@@ -75,7 +75,8 @@ extension IAMClient {
         try await listInstanceProfilesForRolePages(roleName: roleName).allItems()
     }
 
-    /// `ListInstanceProfiles` as pages (Karpenter's profiles are found by their tags, which are decoded).
+    /// `ListInstanceProfiles` as pages. IAM leaves the tags out of this listing (they are decoded if present, but AWS
+    /// sends none): read a profile's tags with ``getInstanceProfile(instanceProfileName:)``.
     public func listInstanceProfilesPages(
         pathPrefix: String? = nil,
         maxItems: Int? = nil

@@ -35,6 +35,17 @@ public struct IAMClient: Sendable {
         return try IAMRole(try child(result, "Role", "CreateRole"), operation: "CreateRole")
     }
 
+    /// `CreateServiceLinkedRole`: the role the service `awsServiceName` (`spot.amazonaws.com`) uses in this account.
+    /// IAM names it (`AWSServiceRoleForEC2Spot`). When it exists, IAM answers `InvalidInput` saying the name "has
+    /// been taken" (see ``AWSServiceError/isServiceLinkedRoleTaken``).
+    public func createServiceLinkedRole(awsServiceName: String, description: String? = nil) async throws -> IAMRole {
+        var p = QueryParameters(.query)
+        p.set("AWSServiceName", awsServiceName)
+        p.set("Description", description)
+        let result = try await send("CreateServiceLinkedRole", p)
+        return try IAMRole(try child(result, "Role", "CreateServiceLinkedRole"), operation: "CreateServiceLinkedRole")
+    }
+
     /// `GetRole`.
     public func getRole(roleName: String) async throws -> IAMRole {
         var p = QueryParameters(.query)

@@ -82,6 +82,15 @@ public struct SQSClient: Sendable {
         let _: Empty = try await send("TagQueue", Input(QueueUrl: queueUrl, Tags: tags))
     }
 
+    /// `UntagQueue`: removes the tags `tagKeys` (keys the queue does not have are ignored).
+    public func untagQueue(queueUrl: String, tagKeys: [String]) async throws {
+        struct Input: Encodable {
+            var QueueUrl: String
+            var TagKeys: [String]
+        }
+        let _: Empty = try await send("UntagQueue", Input(QueueUrl: queueUrl, TagKeys: tagKeys.sorted()))
+    }
+
     /// `ListQueueTags`.
     public func listQueueTags(queueUrl: String) async throws -> [String: String] {
         struct Input: Encodable { var QueueUrl: String }

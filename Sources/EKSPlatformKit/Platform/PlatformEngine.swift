@@ -83,7 +83,8 @@ public struct PlatformEngine: Sendable {
         let observed = try await observer.observe(config)
         let blueprint = try Blueprint(
             config: config,
-            zones: try Blueprint.resolveZones(for: config, available: observed.availableZones)
+            zones: try Blueprint.resolveZones(for: config, available: observed.availableZones),
+            callerARN: observed.context.callerARN
         )
         if let refusal = PlanRefusal.check(config, observed: observed).first { throw refusal }
         let plan = Planner.plan(blueprint, observed: observed)
@@ -109,7 +110,8 @@ public struct PlatformEngine: Sendable {
         let observed = try await AWSPlatformObserver(session: session).observe(config)
         let blueprint = try Blueprint(
             config: config,
-            zones: try Blueprint.resolveZones(for: config, available: observed.availableZones)
+            zones: try Blueprint.resolveZones(for: config, available: observed.availableZones),
+            callerARN: observed.context.callerARN
         )
         return PreparedTeardown(observed: observed, blueprint: blueprint, teardown: TeardownPlan(blueprint: blueprint))
     }

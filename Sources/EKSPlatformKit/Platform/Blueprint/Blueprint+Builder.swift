@@ -14,6 +14,29 @@ extension Blueprint {
     /// The EventBridge target id used for every interruption rule.
     public static let interruptionTargetID = "KarpenterInterruptionQueueTarget"
 
+    /// The prefix of the access entries made for the identity running platformctl.
+    public static let operatorEntryPrefix = "operator-"
+
+    /// The name of the access entry for the caller `arn`: `operator-` and a hash of the ARN (never the ARN itself,
+    /// which holds the account id).
+    public static func operatorEntryName(_ arn: String) -> String {
+        operatorEntryPrefix + StableNames.hash([arn], length: 8)
+    }
+
+    /// Whether `admins` already gives the caller `arn` access: an `arn` entry equal to it (with or without the
+    /// role's path), or a `role` entry with its role's name.
+    public static func admins(_ admins: [PlatformConfig.Principal], cover arn: String) -> Bool {
+        let resource = ARN(parsing: arn)?.resource ?? ""
+        let roleName = resource.hasPrefix("role/") ? resource.split(separator: "/").last.map(String.init) : nil
+        let pathless = roleName.map { arn.replacingOccurrences(of: resource, with: "role/\($0)") }
+        return admins.contains { admin in
+            switch admin {
+            case .role(let name): return name == roleName
+            case .arn(let listed): return listed == arn || listed == pathless
+            }
+        }
+    }
+
     /// Managed policies of the EKS cluster role.
     public static let clusterRolePolicies = ["AmazonEKSClusterPolicy"]
     /// Managed policies of the system node role and the Karpenter node role.
@@ -33,6 +56,8 @@ extension Blueprint {
         let zones: [String]
         let names: Names
         var resources: [DesiredResource] = []
+        /// The identity running platformctl, if known (see ``Blueprint/init(config:zones:callerARN:)``).
+        var callerARN: String?
 
         init(config: PlatformConfig, zones: [String]) {
             self.config = config
@@ -332,6 +357,23 @@ extension Blueprint {
                 )
             }
 
+            // The cluster is created with bootstrapClusterCreatorAdminPermissions off, so the identity running `up`
+            // has no access to it unless spec.access.admins names it: on EKS it would get 401 from the cluster it
+            // just made (and the in-cluster steps would fail). It gets an admin entry of its own.
+            if let callerARN, !Blueprint.admins(spec.access.admins, cover: callerARN) {
+                let id = ResourceID(.accessEntry, Blueprint.operatorEntryName(callerARN))
+                add(
+                    id,
+                    ResourceSpec.AccessEntry(
+                        principal: .caller,
+                        type: "STANDARD",
+                        accessPolicies: ["AmazonEKSClusterAdminPolicy"]
+                    ),
+                    tags: tags(id),
+                    dependsOn: [Self.cluster]
+                )
+            }
+
             // Add-ons the nodes need before they can become Ready come first; the others after the node group.
             let beforeCompute: Set<String> = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"]
             var earlyAddons: [ResourceID] = []
@@ -430,6 +472,13 @@ extension Blueprint {
                 }
                 // terraform-aws-eks: the node access entry waits for the queue policy ("too quickly, it fails").
                 nodeEntryDependencies.append(Self.queue)
+            }
+
+            // EC2 launches Spot Instances only when the account has its service-linked role (Karpenter's
+            // troubleshooting guide, "Missing Service Linked Role"); ensured, never deleted.
+            if config.spec.karpenter.nodePool.capacityTypes.contains("spot") {
+                let spotRole = ResourceID(.serviceLinkedRole, "spot")
+                add(spotRole, ResourceSpec.ServiceLinkedRole.ec2Spot, tags: tags(spotRole))
             }
 
             let nodeEntry = ResourceID(.accessEntry, "karpenter-node")

@@ -20,12 +20,18 @@ public struct Blueprint: Sendable, Equatable {
     public var names: Names { Names(cluster: config.name) }
 
     /// Derives the blueprint.
-    /// - Parameter zones: the zones to use (see ``resolveZones(for:available:)``).
+    /// - Parameters:
+    ///   - zones: the zones to use (see ``resolveZones(for:available:)``).
+    ///   - callerARN: the IAM ARN of the identity running platformctl (``PlatformContext/callerARN``). When
+    ///     `spec.access.admins` does not cover it, the blueprint adds an admin access entry for it: the cluster is
+    ///     created without EKS's creator entry, so otherwise that identity would be refused by the cluster it made.
+    ///     Only a hash of it is kept (the entry's name); the ARN itself is rendered from the context at apply time.
     /// - Throws: ``BlueprintError`` when the VPC CIDR is too small for the subnets.
-    public init(config: PlatformConfig, zones: [String]) throws {
+    public init(config: PlatformConfig, zones: [String], callerARN: String? = nil) throws {
         self.config = config
         self.zones = zones
         var builder = Builder(config: config, zones: zones)
+        builder.callerARN = callerARN
         try builder.buildNetwork()
         builder.buildIAM()
         builder.buildCluster()

@@ -8,12 +8,16 @@ public struct PlatformContext: Sendable, Equatable {
     /// The partition, e.g. `aws`, `aws-cn`, `aws-us-gov`.
     public var partition: String
     public var region: String
+    /// The IAM ARN of the identity running platformctl (a role's ARN with its path for an assumed-role session, a
+    /// user's ARN); `nil` when it has none EKS can map (the root user, a federated user) or it is not known.
+    public var callerARN: String?
 
     /// Creates a context.
-    public init(accountID: String, partition: String = "aws", region: String) {
+    public init(accountID: String, partition: String = "aws", region: String, callerARN: String? = nil) {
         self.accountID = accountID
         self.partition = partition
         self.region = region
+        self.callerARN = callerARN
     }
 
     /// The partition of a region (`cn-*` → `aws-cn`, `us-gov-*` → `aws-us-gov`, otherwise `aws`).

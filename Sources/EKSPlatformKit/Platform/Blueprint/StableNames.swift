@@ -27,6 +27,15 @@ public enum StableNames {
         hash(["eksplatform", cluster, resource.description], length: 32)
     }
 
+    /// The longest prefix all of `names` share (`""` for none).
+    public static func commonPrefix(of names: [String]) -> String {
+        guard var prefix = names.first else { return "" }
+        for name in names.dropFirst() {
+            prefix = String(zip(prefix, name).prefix { $0 == $1 }.map(\.0))
+        }
+        return prefix
+    }
+
     /// `prefix + name + suffix` if it fits in `limit` characters; otherwise the name is shortened and an 8-character
     /// hash of the full name is appended, so distinct long names stay distinct and the result is stable.
     public static func bounded(prefix: String = "", _ name: String, suffix: String = "", limit: Int) -> String {

@@ -27,6 +27,30 @@ package struct AWSPlatformObserver: PlatformObserver {
         self.fullRefresh = fullRefresh
     }
 
+    /// The IAM ARN EKS knows the caller `arn` (from `GetCallerIdentity`) by, or `nil` for one it cannot map.
+    ///
+    /// An assumed-role session (`arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION`) is its role, whose ARN carries the
+    /// role's path; the session ARN drops it, so the role is read with `GetRole` (when that is refused, the ARN
+    /// without a path is used). A user is its user ARN (moto spells
+    /// it with `sts`). The root user and federated users have no access entry of their own: `nil`.
+    package static func principalARN(ofCaller arn: String, iam: IAMClient) async throws -> String? {
+        guard let parsed = ARN(parsing: arn) else { return nil }
+        let parts = parsed.resource.split(separator: "/").map(String.init)
+        if parsed.service == "sts", parts.first == "assumed-role", parts.count >= 3 {
+            do {
+                return try await iam.getRole(roleName: parts[1]).arn
+            } catch let error as AWSServiceError where error.isNotFound || error.code.hasPrefix("AccessDenied") {
+                // Not allowed to read its own role (or moto's AssumeRole of a role that does not exist): the ARN
+                // without a path, which is the role's ARN unless the role has a path.
+                return "arn:\(parsed.partition):iam::\(parsed.account):role/\(parts[1])"
+            }
+        }
+        if parts.first == "user", parts.count >= 2, ["iam", "sts"].contains(parsed.service) {
+            return "arn:\(parsed.partition):iam::\(parsed.account):\(parsed.resource)"
+        }
+        return nil
+    }
+
     /// Whether `error` is an AWS "does not exist" answer (``AWSServiceError/isNotFound``).
     package static func isNotFound(_ error: any Error) -> Bool { (error as? AWSServiceError)?.isNotFound == true }
 
@@ -35,7 +59,12 @@ package struct AWSPlatformObserver: PlatformObserver {
     package func observe(_ config: PlatformConfig) async throws -> ObservedState {
         let identity = try await session.callerIdentity()
         let partition = ARN(parsing: identity.arn)?.partition ?? PlatformContext.partition(forRegion: config.spec.region)
-        let context = PlatformContext(accountID: identity.account, partition: partition, region: config.spec.region)
+        let context = PlatformContext(
+            accountID: identity.account,
+            partition: partition,
+            region: config.spec.region,
+            callerARN: try await Self.principalARN(ofCaller: identity.arn, iam: session.iam)
+        )
 
         let scope = ObservationScope(
             session: session,
@@ -100,7 +129,7 @@ package struct AWSPlatformObserver: PlatformObserver {
 
         init(config: PlatformConfig, zones: [String], context: PlatformContext) {
             guard let resolved = try? Blueprint.resolveZones(for: config, available: zones),
-                let blueprint = try? Blueprint(config: config, zones: resolved)
+                let blueprint = try? Blueprint(config: config, zones: resolved, callerARN: context.callerARN)
             else { return }
             for resource in blueprint.resources where AppliedRecord.holder(of: resource.id.kind) != nil {
                 digests[resource.id] = AppliedRecord.digest(of: resource, in: context)

@@ -8,7 +8,7 @@ package enum Planner {
     package static func plan(_ config: PlatformConfig, observer: any PlatformObserver) async throws -> (Blueprint, Plan) {
         let observed = try await observer.observe(config)
         let zones = try Blueprint.resolveZones(for: config, available: observed.availableZones)
-        let blueprint = try Blueprint(config: config, zones: zones)
+        let blueprint = try Blueprint(config: config, zones: zones, callerARN: observed.context.callerARN)
         return (blueprint, plan(blueprint, observed: observed))
     }
 
@@ -33,7 +33,10 @@ package enum Planner {
                 reasons.append(difference(key.name, have: have, want: want))
                 if immutable.contains(key) { replace = true }
             }
-            if existing.tagsRead, let tagReason = tagDifference(have: existing.tags, want: resource.tags) {
+            let ownsEveryTag = ResourceKinds.type(of: resource.id.kind)?.ownsEveryTag ?? false
+            if existing.tagsRead,
+                let tagReason = tagDifference(have: existing.tags, want: resource.tags, removingOthers: ownsEveryTag)
+            {
                 reasons.append(tagReason)
             }
             if reasons.isEmpty, existing.record == .stale {
@@ -109,13 +112,22 @@ package enum Planner {
         return "\(key) differs: \(have.isEmpty ? "(empty)" : have) → \(want.isEmpty ? "(empty)" : want)"
     }
 
-    /// `tags differ: team=a → team=b` over the desired keys; extra observed tags are ignored.
-    static func tagDifference(have: [String: String], want: [String: String]) -> String? {
+    /// `tags differ: team=a → team=b` over the desired keys. Extra observed tags are ignored, unless
+    /// `removingOthers` (the kind owns every tag): then each one not written by AWS (`aws:`) or holding an
+    /// ``AppliedRecord`` is a difference too (`cost-center=x → cost-center (removed)`).
+    static func tagDifference(have: [String: String], want: [String: String], removingOthers: Bool = false) -> String? {
         var from: [String] = []
         var to: [String] = []
         for key in want.keys.sorted() where have[key] != want[key] {
             from.append(have[key].map { "\(key)=\($0)" } ?? "\(key) (missing)")
             to.append("\(key)=\(want[key] ?? "")")
+        }
+        if removingOthers {
+            for key in have.keys.sorted()
+            where want[key] == nil && !key.hasPrefix("aws:") && !key.hasPrefix(AppliedRecord.tagPrefix) {
+                from.append("\(key)=\(have[key] ?? "")")
+                to.append("\(key) (removed)")
+            }
         }
         guard !to.isEmpty else { return nil }
         return "tags differ: \(from.joined(separator: ", ")) → \(to.joined(separator: ", "))"

@@ -24,6 +24,8 @@ extension ResourceSpec {
         case arn(String)
         /// A role the platform creates.
         case role(ResourceID, name: String)
+        /// The identity running platformctl (``PlatformContext/callerARN``).
+        case caller
     }
 
     /// An EKS access entry with cluster-scoped access policies (the cluster uses access entries only).
@@ -54,6 +56,7 @@ extension ResourceSpec {
             case .roleName(let name): return context.roleARN(name)
             case .arn(let arn): return arn
             case .role(_, let name): return context.roleARN(name)
+            case .caller: return context.callerARN ?? ""
             }
         }
     }
@@ -63,7 +66,8 @@ extension ResourceSpec.AccessEntry: ManagedResource {
     package static var recordHolder: AppliedRecord.Holder? { .cluster }
 
     /// `ListAccessEntries`; per entry `DescribeAccessEntry` and `ListAssociatedAccessPolicies` unless the record on
-    /// the cluster matches. Entries without the platform's resource tag are EKS's own (node roles, the creator).
+    /// the cluster matches. Entries without the platform's resource tag are EKS's own (node roles, the creator); the
+    /// entry made for another identity that ran `up` is left out, so it is never deleted as an orphan.
     package static func observe(in scope: ObservationScope) async throws -> [ObservedResource] {
         let eks = scope.session.eks
         let name = scope.cluster
@@ -79,6 +83,8 @@ extension ResourceSpec.AccessEntry: ManagedResource {
             async let policies = eks.listAssociatedAccessPolicies(clusterName: name, principalArn: principal)
             let entry = try await eks.describeAccessEntry(clusterName: name, principalArn: principal)
             guard let id = (entry.tags?[PlatformTags.resource]).flatMap(ResourceID.init(parsing:)) else { return nil }
+            // Another operator's entry (made when they ran `up`) stays theirs: never planned for deletion.
+            if id.name.hasPrefix(Blueprint.operatorEntryPrefix), principal != scope.context.callerARN { return nil }
             return ObservedResource(
                 id: id,
                 physicalID: principal,

@@ -118,27 +118,29 @@ extension ResourceSpec.Cluster: ManagedResource {
             var groups: [String] = []
             for group in securityGroups { groups.append(try await context.registry.require(group)) }
             let roleName = try await context.registry.require(role)
-            _ = try await eks.createCluster(
-                EKSCreateClusterRequest(
-                    name: name,
-                    version: version,
-                    roleArn: context.platform.roleARN(roleName),
-                    resourcesVpcConfig: EKSVpcConfigRequest(
-                        subnetIds: subnetIDs,
-                        securityGroupIds: groups,
-                        endpointPublicAccess: endpointPublic,
-                        endpointPrivateAccess: endpointPrivate,
-                        publicAccessCidrs: endpointPublic ? publicAccessCIDRs : nil
-                    ),
-                    logging: EKSLogging(clusterLogging: [EKSLogSetup(types: logging, enabled: true)]),
-                    clientRequestToken: resource.idempotencyToken,
-                    tags: resource.tags,
-                    accessConfig: EKSAccessConfig(
-                        authenticationMode: authenticationMode,
-                        bootstrapClusterCreatorAdminPermissions: false
-                    )
+            let request = EKSCreateClusterRequest(
+                name: name,
+                version: version,
+                roleArn: context.platform.roleARN(roleName),
+                resourcesVpcConfig: EKSVpcConfigRequest(
+                    subnetIds: subnetIDs,
+                    securityGroupIds: groups,
+                    endpointPublicAccess: endpointPublic,
+                    endpointPrivateAccess: endpointPrivate,
+                    publicAccessCidrs: endpointPublic ? publicAccessCIDRs : nil
+                ),
+                logging: EKSLogging(clusterLogging: [EKSLogSetup(types: logging, enabled: true)]),
+                clientRequestToken: resource.idempotencyToken,
+                tags: resource.tags,
+                accessConfig: EKSAccessConfig(
+                    authenticationMode: authenticationMode,
+                    bootstrapClusterCreatorAdminPermissions: false
                 )
             )
+            // The role was made moments ago: EKS refuses it until IAM has propagated it.
+            _ = try await context.whileIAMPropagates(role: roleName, operation: "CreateCluster", resource: resource.id) {
+                try await eks.createCluster(request)
+            }
         }
         await context.registry.record(resource.id, physicalID: name)
         try await eks.waitUntilClusterActive(name: name, options: context.waiterOptions(what: "cluster ACTIVE"))

@@ -39,16 +39,25 @@ extension ResourceSpec {
 extension ResourceSpec.EventRule: ManagedResource {
     package static var recordHolder: AppliedRecord.Holder? { .queue }
 
-    /// `ListRules` by the platform's name prefix; each rule's target and tags unless its record on the queue matches.
+    /// The platform writes every tag of its rules: a tag dropped from platform.yaml is removed from them.
+    package static var ownsEveryTag: Bool { true }
+
+    /// `ListRules` by the prefix all five rule names share; each rule's target and tags unless its record on the
+    /// queue matches.
+    ///
+    /// The prefix is computed from the names themselves: past 64 characters a name is shortened and hashed
+    /// (``StableNames/bounded(prefix:_:suffix:limit:)``), so with a cluster name over 34 characters some rules no
+    /// longer start with `Karpenter-<cluster>`. A rule read in full is the platform's only when its
+    /// `eksplatform.io/cluster` tag names this cluster (one with the same name owned by another is left alone).
     package static func observe(in scope: ObservationScope) async throws -> [ObservedResource] {
         let events = scope.session.eventBridge
         let names = scope.names
-        async let listed = events.listRules(namePrefix: StableNames.bounded(prefix: "Karpenter-", names.cluster, limit: 64))
-        let queueTags = try await ResourceSpec.Queue.find(in: scope)?.tags ?? [:]
         let byName = Dictionary(
             Blueprint.interruptionEvents.map { (names.eventRule($0.key), $0.key) },
             uniquingKeysWith: { first, _ in first }
         )
+        async let listed = events.listRules(namePrefix: StableNames.commonPrefix(of: byName.keys.sorted()))
+        let queueTags = try await ResourceSpec.Queue.find(in: scope)?.tags ?? [:]
         let owned = try await listed.compactMap { rule in byName[rule.name].map { (rule, ResourceID(.eventRule, $0)) } }
         return try await AWSPlatformObserver.concurrently(owned) { rule, id in
             let pattern = PolicyDocument.canonical(rule.eventPattern)
@@ -65,6 +74,7 @@ extension ResourceSpec.EventRule: ManagedResource {
             async let targets = events.listTargetsByRule(rule: rule.name)
             var tags: [String: String] = [:]
             if let arn = rule.arn { tags = try await events.listTagsForResource(resourceARN: arn) }
+            guard tags[PlatformTags.cluster] == scope.cluster else { return nil }
             let target = try await targets.first { $0.id == Blueprint.interruptionTargetID }
             return ObservedResource(
                 id: id,
@@ -77,10 +87,12 @@ extension ResourceSpec.EventRule: ManagedResource {
         }
     }
 
-    /// `PutRule` and `PutTargets` are idempotent: creating and updating are the same calls.
+    /// `PutRule` and `PutTargets` are idempotent: creating and updating are the same calls. PutRule's tags only
+    /// count when it creates the rule (EventBridge ignores them for an existing one), so the tags are then brought
+    /// in line with `TagResource` and `UntagResource`.
     package func create(_ resource: DesiredResource, in context: ResourceContext) async throws -> StepOutcome {
         let events = context.session.eventBridge
-        _ = try await events.putRule(
+        let arn = try await events.putRule(
             name: ruleName,
             eventPattern: eventPattern,
             state: "ENABLED",
@@ -99,8 +111,20 @@ extension ResourceSpec.EventRule: ManagedResource {
                 operation: "PutTargets"
             )
         }
+        try await Self.reconcileTags(of: arn, to: resource.tags, events: events)
         await context.registry.record(resource.id, physicalID: ruleName)
         return .done("rule \(ruleName) → queue \(queueName)")
+    }
+
+    /// Makes the tags of the rule `arn` exactly `desired` (AWS's own `aws:` tags are not the platform's to touch).
+    static func reconcileTags(of arn: String, to desired: [String: String], events: EventBridgeClient) async throws {
+        let have = try await events.listTagsForResource(resourceARN: arn)
+        let changed = desired.filter { have[$0.key] != $0.value }
+        let extra = have.keys.filter {
+            desired[$0] == nil && !$0.hasPrefix("aws:") && !$0.hasPrefix(AppliedRecord.tagPrefix)
+        }
+        if !changed.isEmpty { try await events.tagResource(resourceARN: arn, tags: changed) }
+        if !extra.isEmpty { try await events.untagResource(resourceARN: arn, tagKeys: extra) }
     }
 
     /// The record lives in the queue's tags (`ListQueueTags` is read anyway).

@@ -112,21 +112,23 @@ extension ResourceSpec.NodeGroup: ManagedResource {
             if subnetIDs.isEmpty {
                 for subnet in subnets { subnetIDs.append(try await context.registry.require(subnet)) }
             }
-            _ = try await eks.createNodegroup(
-                clusterName: cluster,
-                EKSCreateNodegroupRequest(
-                    nodegroupName: name,
-                    scalingConfig: EKSScalingConfig(minSize: minSize, maxSize: maxSize, desiredSize: desiredSize),
-                    subnets: subnetIDs,
-                    instanceTypes: instanceTypes,
-                    amiType: amiType,
-                    nodeRole: context.platform.roleARN(try await context.registry.require(role)),
-                    labels: labels,
-                    taints: taints.map { EKSTaint(key: $0.key, value: $0.value, effect: $0.effect) },
-                    tags: resource.tags,
-                    clientRequestToken: resource.idempotencyToken
-                )
+            let roleName = try await context.registry.require(role)
+            let request = EKSCreateNodegroupRequest(
+                nodegroupName: name,
+                scalingConfig: EKSScalingConfig(minSize: minSize, maxSize: maxSize, desiredSize: desiredSize),
+                subnets: subnetIDs,
+                instanceTypes: instanceTypes,
+                amiType: amiType,
+                nodeRole: context.platform.roleARN(roleName),
+                labels: labels,
+                taints: taints.map { EKSTaint(key: $0.key, value: $0.value, effect: $0.effect) },
+                tags: resource.tags,
+                clientRequestToken: resource.idempotencyToken
             )
+            // The node role was made moments ago: EKS refuses it until IAM has propagated it.
+            _ = try await context.whileIAMPropagates(role: roleName, operation: "CreateNodegroup", resource: resource.id) {
+                try await eks.createNodegroup(clusterName: cluster, request)
+            }
         }
         await context.registry.record(resource.id, physicalID: name)
         try await eks.waitUntilNodegroupActive(
@@ -137,7 +139,13 @@ extension ResourceSpec.NodeGroup: ManagedResource {
         return .done("node group \(name) is ACTIVE")
     }
 
-    /// Labels (removing ones no longer asked for), taints and scaling in one `UpdateNodegroupConfig`, then tags.
+    /// Labels and taints (removing the ones no longer asked for), and scaling in one `UpdateNodegroupConfig`, then
+    /// tags.
+    ///
+    /// `addOrUpdateTaints` only adds or changes: a taint whose key (or effect) changed in platform.yaml would stay on
+    /// the nodes next to the new one unless it is named in `removeTaints`. EKS tells taints apart by key and effect
+    /// (moto's `update_nodegroup_config` does the same, as does terraform-provider-aws's node group update), so a
+    /// current taint is removed when no desired taint has its key and effect, and a changed value is an update.
     package func update(
         _ resource: DesiredResource,
         physicalID: String,
@@ -149,12 +157,19 @@ extension ResourceSpec.NodeGroup: ManagedResource {
         let cluster = context.cluster
         let current = try await eks.describeNodegroup(clusterName: cluster, nodegroupName: name)
         let removed = (current.labels ?? [:]).keys.filter { labels[$0] == nil }.sorted()
+        let desiredTaints = taints.map { EKSTaint(key: $0.key, value: $0.value, effect: $0.effect) }
+        let removedTaints = (current.taints ?? []).filter { have in
+            !desiredTaints.contains { $0.key == have.key && $0.effect == have.effect }
+        }
         _ = try await eks.updateNodegroupConfig(
             clusterName: cluster,
             nodegroupName: name,
             EKSNodegroupConfigUpdate(
                 labels: .init(addOrUpdateLabels: labels, removeLabels: removed.isEmpty ? nil : removed),
-                taints: .init(addOrUpdateTaints: taints.map { EKSTaint(key: $0.key, value: $0.value, effect: $0.effect) }),
+                taints: .init(
+                    addOrUpdateTaints: desiredTaints,
+                    removeTaints: removedTaints.isEmpty ? nil : removedTaints
+                ),
                 scalingConfig: EKSScalingConfig(minSize: minSize, maxSize: maxSize, desiredSize: desiredSize),
                 clientRequestToken: nil
             )

@@ -90,14 +90,22 @@ extension ResourceSpec.PodIdentityAssociation: ManagedResource {
         if let existing {
             associationID = existing.associationId
         } else {
-            associationID = try await eks.createPodIdentityAssociation(
-                clusterName: context.cluster,
-                namespace: namespace,
-                serviceAccount: serviceAccount,
-                roleArn: context.platform.roleARN(roleName),
-                tags: resource.tags,
-                clientRequestToken: resource.idempotencyToken
-            ).associationId
+            let cluster = context.cluster
+            let roleARN = context.platform.roleARN(roleName)
+            associationID = try await context.whileIAMPropagates(
+                role: roleName,
+                operation: "CreatePodIdentityAssociation",
+                resource: resource.id
+            ) {
+                try await eks.createPodIdentityAssociation(
+                    clusterName: cluster,
+                    namespace: namespace,
+                    serviceAccount: serviceAccount,
+                    roleArn: roleARN,
+                    tags: resource.tags,
+                    clientRequestToken: resource.idempotencyToken
+                ).associationId
+            }
         }
         await context.registry.record(resource.id, physicalID: associationID)
         return existing == nil ? .done("created \(associationID)") : .unchanged("\(associationID) already exists")

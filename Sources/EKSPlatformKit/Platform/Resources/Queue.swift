@@ -51,6 +51,10 @@ extension ResourceSpec {
 }
 
 extension ResourceSpec.Queue: ManagedResource {
+    /// The queue is the platform's alone: a tag dropped from platform.yaml is removed from it (the rules' records
+    /// it holds are not tags of platform.yaml and are kept).
+    package static var ownsEveryTag: Bool { true }
+
     /// The queue found by name: URL, attributes and tags (read once; the rules' records live in its tags).
     package struct Found: Sendable {
         package var resource: ObservedResource
@@ -105,6 +109,10 @@ extension ResourceSpec.Queue: ManagedResource {
         let sqs = context.session.sqs
         try await sqs.setQueueAttributes(queueUrl: physicalID, attributes: attributes(in: context.platform))
         try await sqs.tagQueue(queueUrl: physicalID, tags: resource.tags)
+        let extra = try await sqs.listQueueTags(queueUrl: physicalID).keys.filter {
+            resource.tags[$0] == nil && !$0.hasPrefix("aws:") && !$0.hasPrefix(AppliedRecord.tagPrefix)
+        }
+        if !extra.isEmpty { try await sqs.untagQueue(queueUrl: physicalID, tagKeys: extra) }
         return .done("updated queue \(queueName)")
     }
 

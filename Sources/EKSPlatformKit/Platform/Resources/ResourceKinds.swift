@@ -15,6 +15,7 @@ package enum ResourceKinds {
         ResourceSpec.RouteTable.self,
         ResourceSpec.SecurityGroup.self,
         ResourceSpec.IAMRole.self,
+        ResourceSpec.ServiceLinkedRole.self,
         ResourceSpec.Cluster.self,
         ResourceSpec.AccessEntry.self,
         ResourceSpec.NodeGroup.self,
@@ -58,13 +59,23 @@ package struct ObservationScope: Sendable {
         try await reads.value(key, read)
     }
 
-    /// The region's available zones (`DescribeAvailabilityZones`, read once).
+    /// The region's available Availability Zones (`DescribeAvailabilityZones`, read once).
+    ///
+    /// Only zones of type `availability-zone` that need no opt-in: the answer also lists the Local and Wavelength
+    /// Zones the account opted in to (`us-west-2-lax-1a` sorts before `us-west-2a`), and EKS places neither its
+    /// control plane nor managed node groups there, so counting them would put a subnet of the cluster in one.
     package func availableZones() async throws -> [String] {
         try await shared("ec2.DescribeAvailabilityZones") { [session] in
-            try await session.ec2.describeAvailabilityZones(filters: [EC2Filter(name: "state", values: ["available"])])
-                .map(\.zoneName)
+            try await session.ec2.describeAvailabilityZones(filters: Self.availabilityZoneFilters).map(\.zoneName)
         }
     }
+
+    /// Available, plain Availability Zones of the region (no Local or Wavelength Zones).
+    package static let availabilityZoneFilters = [
+        EC2Filter(name: "state", values: ["available"]),
+        EC2Filter(name: "zone-type", values: ["availability-zone"]),
+        EC2Filter(name: "opt-in-status", values: ["opt-in-not-required"]),
+    ]
 
     /// Digests of the desired state of the kinds that keep an ``AppliedRecord`` (none for a full refresh); they need
     /// the zones, so kinds that do not compare records never wait for them.

@@ -39,6 +39,11 @@ package protocol ManagedResource: ResourceSpecification {
     /// Where the kind keeps its ``AppliedRecord``; `nil` when batched reads observe it in full.
     static var recordHolder: AppliedRecord.Holder? { get }
 
+    /// Whether every tag of the kind's resources is the platform's (apart from AWS's `aws:` tags and
+    /// ``AppliedRecord``s), so that a tag missing from the desired ones is removed. `false` by default: others tag
+    /// EC2 resources and roles too (Karpenter, EKS, the account's own tagging), and those tags are left alone.
+    static var ownsEveryTag: Bool { get }
+
     /// Observes every resource of the kind the platform owns. Properties marked ``PropertyKey/isReference`` may hold
     /// physical ids or ARNs; the observer translates them (see ``references(to:in:)``).
     static func observe(in scope: ObservationScope) async throws -> [ObservedResource]
@@ -63,6 +68,8 @@ package protocol ManagedResource: ResourceSpecification {
 
 extension ManagedResource {
     package static var recordHolder: AppliedRecord.Holder? { nil }
+
+    package static var ownsEveryTag: Bool { false }
 
     package static func references(to resource: ObservedResource, in context: PlatformContext) -> [String] { [] }
 

@@ -237,6 +237,27 @@ package struct AWSTeardownProvider: TeardownProvider {
         try await Self.partGone { try await iam.deleteInstanceProfile(instanceProfileName: name) }
     }
 
+    /// The account's instance profiles that carry the tag key `key` (Karpenter tags the ones it creates with
+    /// `kubernetes.io/cluster/<name>`).
+    ///
+    /// `ListInstanceProfiles` returns no tags (the IAM API reference says listing operations return a subset of the
+    /// attributes, tags not among them), so each listed profile is read with `GetInstanceProfile`, eight at a time.
+    /// A profile deleted between the two calls is skipped.
+    func instanceProfiles(tagged key: String) async throws -> [IAMInstanceProfile] {
+        let iam = session.iam
+        let names = try await iam.listInstanceProfiles().map(\.instanceProfileName)
+        var found: [IAMInstanceProfile] = []
+        var start = names.startIndex
+        while start < names.endIndex {
+            let batch = Array(names[start..<min(start + 8, names.endIndex)])
+            start += batch.count
+            found += try await AWSPlatformObserver.concurrently(batch) { name in
+                try await ifExists { try await iam.getInstanceProfile(instanceProfileName: name) }
+            }
+        }
+        return found.filter { profile in profile.tags.contains { $0.key == key } }
+    }
+
     /// Runs one part of a deletion (detaching a policy, removing an association), treating "not found" as done.
     ///
     /// When the answer to such a call is lost after IAM or EC2 performed it, the client's retry is told the policy
@@ -282,9 +303,7 @@ package struct AWSTeardownProvider: TeardownProvider {
                 swept.append(template.launchTemplateName)
             }
         case .instanceProfiles:
-            let iam = session.iam
-            for profile in try await iam.listInstanceProfiles()
-            where profile.tags.contains(where: { $0.key == clusterTag }) {
+            for profile in try await instanceProfiles(tagged: clusterTag) {
                 try await deleteInstanceProfile(profile)
                 swept.append(profile.instanceProfileName)
             }

@@ -734,11 +734,12 @@ struct ModelConformanceTests {
                 ("GetQueueAttributes", { _ = try await sqs.getQueueAttributes(queueUrl: url) }),
                 ("SetQueueAttributes", { try await sqs.setQueueAttributes(queueUrl: url, attributes: ["Policy": "{}"]) }),
                 ("TagQueue", { try await sqs.tagQueue(queueUrl: url, tags: ["a": "b"]) }),
+                ("UntagQueue", { try await sqs.untagQueue(queueUrl: url, tagKeys: ["a"]) }),
                 ("ListQueueTags", { _ = try await sqs.listQueueTags(queueUrl: url) }),
                 ("DeleteQueue", { try await sqs.deleteQueue(queueUrl: url) }),
             ]
         }
-        #expect(sqs.count == 7)
+        #expect(sqs.count == 8)
         for (operation, request, _) in sqs {
             let problems = sqsModel.checkJSONProtocol(request, operation: operation)
             #expect(problems.isEmpty, "\(problems)")
@@ -785,12 +786,16 @@ struct ModelConformanceTests {
                     { try await events.tagResource(resourceARN: "arn:aws:events:us-west-2:1:rule/r", tags: ["a": "b"]) }
                 ),
                 (
+                    "UntagResource",
+                    { try await events.untagResource(resourceARN: "arn:aws:events:us-west-2:1:rule/r", tagKeys: ["a"]) }
+                ),
+                (
                     "ListTagsForResource",
                     { _ = try await events.listTagsForResource(resourceARN: "arn:aws:events:us-west-2:1:rule/r") }
                 ),
             ]
         }
-        #expect(events.count == 9)
+        #expect(events.count == 10)
         for (operation, request, _) in events {
             let problems = eventsModel.checkJSONProtocol(request, operation: operation)
             #expect(problems.isEmpty, "\(problems)")

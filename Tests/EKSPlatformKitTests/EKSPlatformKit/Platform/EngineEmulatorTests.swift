@@ -24,6 +24,22 @@ struct EngineEmulatorTests {
         return entries.map { ($0["service"] as? String ?? "?", $0["operation"] as? String ?? "?") }
     }
 
+    @Test("zones: the opted-in Local Zone EC2 lists (and that sorts first) is never given a subnet")
+    func localZonesAreNotCounted() async throws {
+        let emulator = try await AWSEmulator.start()
+        defer { emulator.stop() }
+        let session = try AWSSession(emulator.sessionOptions(region: "us-west-2"))
+        let listed = try await session.ec2.describeAvailabilityZones().map(\.zoneName)
+        #expect(listed.sorted().first == "us-west-2-lax-1a", "EC2 lists opted-in Local Zones unless filtered: \(listed)")
+
+        let config = EngineFixtures.config(name: "zones", gitops: false)
+        let observed = try await AWSPlatformObserver(session: session).observe(config)
+        #expect(observed.availableZones.sorted() == ["us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d"])
+        let (blueprint, _) = try await Planner.plan(config, observer: AWSPlatformObserver(session: session))
+        let zones = Set(blueprint.resources.compactMap { ($0.spec as? ResourceSpec.Subnet)?.zone })
+        #expect(zones == ["us-west-2a", "us-west-2b", "us-west-2c"])
+    }
+
     @Test("up from empty creates every resource with its tags; a second up makes no mutating call")
     func upTwice() async throws {
         let emulator = try await AWSEmulator.start()
@@ -35,7 +51,8 @@ struct EngineEmulatorTests {
         let executor = Executor(runner: GraphRunner(maxConcurrency: 4) { _ in try await Task.sleep(for: .milliseconds(5)) })
 
         let (blueprint, plan) = try await Planner.plan(config, observer: observer)
-        #expect(plan.counts == [.create: 32])
+        // The platform's 32 resources, plus the admin access entry of the identity running `up` (moto's user/moto).
+        #expect(plan.counts == [.create: 32 + 1])
         let observed = try await observer.observe(config)
         let events = RecordingEvents()
         let summary = try await executor.up(
@@ -168,7 +185,8 @@ struct EngineCLIEmulatorTests {
         let plan = try await CLI.run(["plan"] + common + ["--detailed-exitcode"], environment: env)
         #expect(plan.status == 2, "\(plan.stderr)")
         #expect(plan.stdout.contains("  + vpc/main\n      does not exist"))
-        #expect(plan.stdout.contains("Plan: 32 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged."))
+        // The last of the 33 is the admin access entry of the identity running platformctl (not in access.admins).
+        #expect(plan.stdout.contains("Plan: 33 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged."))
 
         let refused = try await CLI.run(["up"] + common, environment: env)
         #expect(refused.status != 0)

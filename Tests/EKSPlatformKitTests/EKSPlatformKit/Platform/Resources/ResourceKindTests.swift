@@ -10,6 +10,13 @@ import Testing
 /// observer can see.
 @Suite("Engine: resource kinds", .serialized)
 struct ResourceKindTests {
+    /// `config` with every kind in its blueprint: Spot in the NodePool adds EC2 Spot's service-linked role.
+    static func everyKind(_ config: PlatformConfig = EngineFixtures.config()) -> PlatformConfig {
+        var config = config
+        config.spec.karpenter.nodePool.capacityTypes = ["on-demand", "spot"]
+        return config
+    }
+
     @Test("every kind is registered once, parses back, and declares only immutable properties it compares")
     func registry() throws {
         let kinds = ResourceKinds.all.map { $0.kind }
@@ -24,7 +31,7 @@ struct ResourceKindTests {
         #expect(kinds == kinds.sorted())
         #expect(kinds.allSatisfy { $0 < .kubernetesObject })
 
-        let blueprint = try EngineFixtures.blueprint()
+        let blueprint = try EngineFixtures.blueprint(Self.everyKind())
         let present = Set(blueprint.resources.map(\.id.kind))
         #expect(present == Set(kinds), "the fixture blueprint lacks \(Set(kinds).subtracting(present))")
         for resource in blueprint.resources {
@@ -40,7 +47,7 @@ struct ResourceKindTests {
         let emulator = try await AWSEmulator.start()
         defer { emulator.stop() }
         let session = try AWSSession(emulator.sessionOptions(region: "us-west-2"))
-        let config = EngineFixtures.config(name: "kinds", gitops: false)
+        let config = Self.everyKind(EngineFixtures.config(name: "kinds", gitops: false))
         let engine = PlatformEngine(config: config, session: session, parallelism: 8)
         let planned = try await engine.plan()
         let summary = try await engine.apply(planned, events: RecordingEvents())
