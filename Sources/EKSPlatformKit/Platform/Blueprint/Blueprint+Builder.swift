@@ -39,10 +39,14 @@ extension Blueprint {
 
     /// Managed policies of the EKS cluster role.
     public static let clusterRolePolicies = ["AmazonEKSClusterPolicy"]
-    /// Managed policies of the system node role and the Karpenter node role.
+    /// Managed policies of the system node role (and the base of the Karpenter node role's).
     public static let nodeRolePolicies = [
         "AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly", "AmazonEKS_CNI_Policy",
     ]
+    /// Managed policies of the Karpenter node role: the node policies plus `AmazonSSMManagedInstanceCore`, as the
+    /// `KarpenterNodeRole` of Karpenter's getting-started CloudFormation template has it (SSM Session Manager
+    /// access to nodes, and what the AMIs' SSM agent needs).
+    public static let karpenterNodeRolePolicies = nodeRolePolicies + ["AmazonSSMManagedInstanceCore"]
     /// Control plane log types enabled on the cluster.
     public static let clusterLogTypes = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
     /// Add-ons that run as Deployments and therefore need a toleration for the system taint.
@@ -298,7 +302,7 @@ extension Blueprint {
                         )
                     ]
                 ),
-                (Self.karpenterNodeRole, names.karpenterNodeRole, ec2Trust, Blueprint.nodeRolePolicies, [:]),
+                (Self.karpenterNodeRole, names.karpenterNodeRole, ec2Trust, Blueprint.karpenterNodeRolePolicies, [:]),
             ]
             for (id, name, trust, managed, inline) in roles {
                 add(

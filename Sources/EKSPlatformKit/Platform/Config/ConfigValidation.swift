@@ -104,7 +104,11 @@ public enum ConfigValidation {
             return "unknown AMI family \"\(parts[0])\"; use one of \(amiAliasFamilies.joined(separator: ", "))"
         }
         if parts[0].hasPrefix("windows") {
-            return parts[1] == "latest" ? nil : "Windows aliases only support @latest"
+            // Karpenter accepts the alias, but this platform's NodePool requires kubernetes.io/os=linux and the
+            // Karpenter node role's access entry is EC2_LINUX (Windows nodes need EC2_WINDOWS), so Windows nodes
+            // would never be launched or never join. Refused until both are supported.
+            return "Windows nodes are not supported by this platform (its NodePool selects Linux and the node role's "
+                + "access entry is EC2_LINUX); use al2023@latest or bottlerocket@latest"
         }
         if parts[1] == "latest" || matches(parts[1], "v[0-9]{8}") || matches(parts[1], "v[0-9]+\\.[0-9]+\\.[0-9]+") {
             return nil

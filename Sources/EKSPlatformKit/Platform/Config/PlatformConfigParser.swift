@@ -338,7 +338,18 @@ struct PlatformConfigParser {
         }
         if let nat = try network.string("natGateways") {
             guard let value = PlatformConfig.NATGateways(rawValue: nat) else {
-                throw network.error(.invalidValue, at: "natGateways", "unsupported value \"\(nat)\"; use single, perZone or none")
+                throw network.error(.invalidValue, at: "natGateways", "unsupported value \"\(nat)\"; use single or perZone")
+            }
+            // Without a NAT gateway, nodes in the private subnets reach nothing outside the VPC: no image pulls
+            // (ECR), no tokens (STS), no Karpenter (EC2, SQS), no joining (EKS). A private cluster needs the VPC
+            // endpoints EKS's "private clusters" page lists, which this platform does not create (yet).
+            guard value != .none else {
+                throw network.error(
+                    .invalidValue,
+                    at: "natGateways",
+                    "none would leave the nodes without any route to ECR, STS, EC2, SQS or EKS: this platform does not "
+                        + "create the VPC endpoints a private cluster needs; use single (one shared NAT gateway) or perZone"
+                )
             }
             result.natGateways = value
         }

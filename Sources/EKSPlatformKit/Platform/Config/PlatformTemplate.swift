@@ -28,7 +28,7 @@ public enum PlatformTemplate {
               network:
                 vpcCIDR: 10.42.0.0/16            # /16 to /23; subnets are carved from it deterministically
                 availabilityZones: 3             # a count (2-6) or a list, e.g. [\(region)a, \(region)b]
-                natGateways: single              # single | perZone | none
+                natGateways: single              # single | perZone
                 # existing: { vpcID: vpc-0123456789abcdef0, privateSubnetIDs: [subnet-…, subnet-…], publicSubnetIDs: [] }
               endpointAccess: { public: true, private: true, publicCIDRs: [0.0.0.0/0] }
               systemNodeGroup:                   # the managed node group for add-ons, Flux and Karpenter only

@@ -151,6 +151,13 @@ struct BlueprintTests {
         #expect(
             node.tags == ["team": "platform", "eksplatform.io/cluster": "dev", "eksplatform.io/resource": "iamRole/system-node"]
         )
+        // The Karpenter node role has SSM core too, as Karpenter's own CloudFormation gives its node role.
+        let karpenterNode = try #require(blueprint.resource(ResourceID(.iamRole, "karpenter-node")))
+        #expect(
+            karpenterNode.spec.properties(in: EngineFixtures.context).byName["managedPolicies"]
+                == "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly,arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy,"
+                + "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy,arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+        )
     }
 
     @Test("the Karpenter controller policy: 17 statements + the queue statement, scoped, account filled in at run time")

@@ -183,7 +183,9 @@ struct PlatformConfigTests {
         #expect(error.message.contains("not a Kubernetes quantity"))
     }
 
-    @Test(arguments: ["al2024@latest", "ubuntu@latest", "al2023", "windows2022@v20240101", "al2023@yesterday"])
+    @Test(arguments: [
+        "al2024@latest", "ubuntu@latest", "al2023", "windows2022@v20240101", "al2023@yesterday", "windows2025@latest",
+    ])
     func badAMIAlias(alias: String) throws {
         let error = try #require(Self.error(spec: "  karpenter:\n    nodeClass: { amiAlias: \"\(alias)\" }\n"))
         #expect(error.path == "spec.karpenter.nodeClass.amiAlias")
@@ -197,7 +199,7 @@ struct PlatformConfigTests {
         #expect(error.message.contains("al2, al2023, bottlerocket, windows2019, windows2022, windows2025"))
     }
 
-    @Test(arguments: ["al2023@v20240703", "bottlerocket@v1.20.4", "windows2025@latest", "al2@latest"])
+    @Test(arguments: ["al2023@v20240703", "bottlerocket@v1.20.4", "al2@latest"])
     func goodAMIAlias(alias: String) throws {
         let config = try PlatformConfig.parse(
             Self.minimal + "  karpenter:\n    nodeClass: { amiAlias: \"\(alias)\" }\n",
@@ -275,6 +277,11 @@ struct PlatformConfigTests {
         #expect(region.path == "spec.region" && region.message.contains("did you mean us-west-2?"))
         let cidr = try #require(Self.error(spec: "  network: { vpcCIDR: 10.42.0.0/24 }\n"))
         #expect(cidr.message.contains("/16 to /23"))
+        // Issue 13: Windows aliases and natGateways none would build a platform whose nodes never work.
+        let windows = try #require(Self.error(spec: "  karpenter:\n    nodeClass: { amiAlias: windows2022@latest }\n"))
+        #expect(windows.message.contains("Windows nodes are not supported"))
+        let noNAT = try #require(Self.error(spec: "  network: { natGateways: none }\n"))
+        #expect(noNAT.path == "spec.network.natGateways" && noNAT.message.contains("VPC endpoints"))
         let empty = try #require(Self.parseError("\n"))
         #expect(empty.message.contains("platformctl init"))
     }
