@@ -528,6 +528,13 @@ class EksExtension:
         if version not in ekscatalog.KUBERNETES_VERSIONS or not _is_next_minor(current, version):
             raise invalid_parameter(f"Unsupported Kubernetes minor version update from {current} to {version}",
                                     clusterName=name)
+        # EKS refuses to move the control plane on while a managed node group is still on an older minor
+        # (terraform-provider-aws#19478; EKS user guide "Update existing cluster to new Kubernetes version").
+        behind = sorted(n for n, group in cluster.nodegroups.items() if _minor(str(group.version)) < _minor(current))
+        if behind:
+            raise invalid_parameter(
+                f"Nodegroups {', '.join(behind)} must be updated to match cluster version {current} before updating "
+                f"cluster version", clusterName=name)
         cluster.version = version
         update = self._record_update(state, "VersionUpdate",
                                      [("Version", version), ("PlatformVersion", str(cluster.platformVersion))])

@@ -70,5 +70,30 @@ extension EKSClient {
         return out.update
     }
 
+    /// `UpdateNodegroupVersion`: the node group's Kubernetes version (at most the cluster's, one minor at a time
+    /// from the node group's) and, with `releaseVersion`, a specific AMI release; EKS replaces the nodes, draining
+    /// them with respect for PodDisruptionBudgets unless `force`.
+    public func updateNodegroupVersion(
+        clusterName: String,
+        nodegroupName: String,
+        version: String? = nil,
+        releaseVersion: String? = nil,
+        force: Bool = false
+    ) async throws -> EKSUpdate {
+        struct Body: Encodable {
+            var version: String?
+            var releaseVersion: String?
+            var force: Bool
+            var clientRequestToken: String
+        }
+        let out: UpdateOutput = try await send(
+            "UpdateNodegroupVersion",
+            "POST",
+            "/clusters/\(Self.segment(clusterName))/node-groups/\(Self.segment(nodegroupName))/update-version",
+            body: Body(version: version, releaseVersion: releaseVersion, force: force, clientRequestToken: Self.token())
+        )
+        return out.update
+    }
+
     struct NodegroupOutput: Decodable { var nodegroup: EKSNodegroup }
 }

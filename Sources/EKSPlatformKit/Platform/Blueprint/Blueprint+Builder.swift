@@ -412,7 +412,8 @@ extension Blueprint {
                     desiredSize: group.size.desired,
                     maxSize: group.size.max,
                     taints: [config.systemTaint.eksTaint],
-                    labels: group.labels
+                    labels: group.labels,
+                    version: config.spec.kubernetesVersion
                 ),
                 tags: tags(nodeGroup),
                 dependsOn: [Self.cluster, Self.systemNodeRole] + earlyAddons + privateRouteTables

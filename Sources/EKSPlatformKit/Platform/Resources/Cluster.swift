@@ -7,7 +7,7 @@ extension ResourceKind {
 }
 
 extension PropertyKey {
-    /// The cluster's Kubernetes version (`1.NN`).
+    /// The Kubernetes version (`1.NN`) of the cluster or of a node group.
     public static let version = PropertyKey("version")
     /// The IAM role of a cluster or node group.
     public static let role = PropertyKey("role", reference: true)
@@ -187,6 +187,16 @@ extension ResourceSpec.Cluster: ManagedResource {
                     what: "the Kubernetes version of cluster \(name) from \(currentVersion) to \(version) (EKS only "
                         + "upgrades, one minor version at a time)"
                 )
+            }
+            // EKS refuses the next minor while a managed node group is still on an older one, so a jump of two
+            // minors brings the node groups along between the steps (the last step's follow-up is the node group's
+            // own update, which runs after this one).
+            for group in try await eks.listNodegroups(clusterName: name) {
+                let described = try await eks.describeNodegroup(clusterName: name, nodegroupName: group)
+                if let groupVersion = described.version, groupVersion != currentVersion {
+                    try await ResourceSpec.NodeGroup.upgrade(group, to: currentVersion, in: context)
+                    done.append("node group \(group) \(currentVersion)")
+                }
             }
             try await finish(try await eks.updateClusterVersion(name: name, version: next), "version \(next)")
             currentVersion = next

@@ -47,6 +47,9 @@ extension ResourceSpec {
         public var taints: [SystemTaint.EKSTaint]
         /// Kubernetes labels.
         public var labels: [String: String]
+        /// The Kubernetes version (`1.NN`): the cluster's, which the node group follows after each control-plane
+        /// upgrade.
+        public var version: String
 
         /// Registered as `nodeGroup` in ``ResourceKinds/all``.
         public static var kind: ResourceKind { .nodeGroup }
@@ -67,6 +70,7 @@ extension ResourceSpec {
                 .maxSize: String(maxSize),
                 .taints: PropertyValue.list(taints.map { "\($0.key)=\($0.value ?? ""):\($0.effect)" }),
                 .labels: PropertyValue.list(labels.map { "\($0.key)=\($0.value)" }),
+                .version: version,
             ]
         }
     }
@@ -97,6 +101,7 @@ extension ResourceSpec.NodeGroup: ManagedResource {
                         (group.taints ?? []).map { "\($0.key ?? "")=\($0.value ?? ""):\($0.effect ?? "")" }
                     ),
                     .labels: PropertyValue.list((group.labels ?? [:]).map { "\($0.key)=\($0.value)" }),
+                    .version: group.version ?? "",
                 ],
                 tags: group.tags ?? [:],
                 status: group.status.rawValue
@@ -155,32 +160,78 @@ extension ResourceSpec.NodeGroup: ManagedResource {
     {
         let eks = context.session.eks
         let cluster = context.cluster
-        let current = try await eks.describeNodegroup(clusterName: cluster, nodegroupName: name)
+        var current = try await eks.describeNodegroup(clusterName: cluster, nodegroupName: name)
+        var done: [String] = []
+        // The control plane was upgraded first (the node group depends on the cluster); the nodes follow to the
+        // same minor. EKS replaces them, draining each with respect for PodDisruptionBudgets.
+        if let running = current.version, running != version {
+            try await Self.upgrade(name, to: version, in: context)
+            done.append("Kubernetes \(version)")
+            current = try await eks.describeNodegroup(clusterName: cluster, nodegroupName: name)
+        }
         let removed = (current.labels ?? [:]).keys.filter { labels[$0] == nil }.sorted()
         let desiredTaints = taints.map { EKSTaint(key: $0.key, value: $0.value, effect: $0.effect) }
         let removedTaints = (current.taints ?? []).filter { have in
             !desiredTaints.contains { $0.key == have.key && $0.effect == have.effect }
         }
-        _ = try await eks.updateNodegroupConfig(
-            clusterName: cluster,
-            nodegroupName: name,
-            EKSNodegroupConfigUpdate(
-                labels: .init(addOrUpdateLabels: labels, removeLabels: removed.isEmpty ? nil : removed),
-                taints: .init(
-                    addOrUpdateTaints: desiredTaints,
-                    removeTaints: removedTaints.isEmpty ? nil : removedTaints
-                ),
-                scalingConfig: EKSScalingConfig(minSize: minSize, maxSize: maxSize, desiredSize: desiredSize),
-                clientRequestToken: nil
+        let scaling = current.scalingConfig
+        let configChanged =
+            !removed.isEmpty || !removedTaints.isEmpty || (current.labels ?? [:]) != labels
+            || Set((current.taints ?? []).map { "\($0.key ?? "")=\($0.value ?? ""):\($0.effect ?? "")" })
+                != Set(desiredTaints.map { "\($0.key ?? "")=\($0.value ?? ""):\($0.effect ?? "")" })
+            || scaling?.minSize != minSize || scaling?.maxSize != maxSize || scaling?.desiredSize != desiredSize
+        if configChanged {
+            done.append("configuration")
+            _ = try await eks.updateNodegroupConfig(
+                clusterName: cluster,
+                nodegroupName: name,
+                EKSNodegroupConfigUpdate(
+                    labels: .init(addOrUpdateLabels: labels, removeLabels: removed.isEmpty ? nil : removed),
+                    taints: .init(
+                        addOrUpdateTaints: desiredTaints,
+                        removeTaints: removedTaints.isEmpty ? nil : removedTaints
+                    ),
+                    scalingConfig: EKSScalingConfig(minSize: minSize, maxSize: maxSize, desiredSize: desiredSize),
+                    clientRequestToken: nil
+                )
             )
-        )
+        }
         try await eks.tagResource(resourceArn: current.nodegroupArn ?? "", tags: resource.tags)
         try await eks.waitUntilNodegroupActive(
             clusterName: cluster,
             nodegroupName: name,
             options: context.waiterOptions(what: "node group \(name) update")
         )
-        return .done("updated node group \(name)")
+        return .done("updated node group \(name)" + (done.isEmpty ? " (tags)" : ": " + done.joined(separator: ", ")))
+    }
+
+    /// `UpdateNodegroupVersion` of node group `name` to `version`, waited for until the update succeeded and the
+    /// node group is ACTIVE again. Also used by the cluster's upgrade between two minors, because EKS refuses to move
+    /// the control plane on while a node group is on an older minor (terraform-provider-aws#19478).
+    static func upgrade(_ name: String, to version: String, in context: ResourceContext) async throws {
+        let eks = context.session.eks
+        let cluster = context.cluster
+        let update = try await eks.updateNodegroupVersion(clusterName: cluster, nodegroupName: name, version: version)
+        try await context.step.wait(for: "node group \(name): Kubernetes \(version)", timeout: .seconds(3600)) {
+            let state = try await eks.describeUpdate(name: cluster, updateId: update.id, nodegroupName: name)
+            switch state.status {
+            case .successful: return .ready
+            case .failed, .cancelled:
+                let reasons = (state.errors ?? []).compactMap { $0.errorMessage ?? $0.errorCode }
+                throw ClusterUpdateError(
+                    cluster: cluster,
+                    what: "node group \(name) to Kubernetes \(version)",
+                    status: state.status,
+                    reasons: reasons
+                )
+            default: return .pending(state.status.rawValue)
+            }
+        }
+        try await eks.waitUntilNodegroupActive(
+            clusterName: cluster,
+            nodegroupName: name,
+            options: context.waiterOptions(what: "node group \(name) ACTIVE")
+        )
     }
 
     package static func delete(_ id: ResourceID, physicalID: String, in context: ResourceContext) async throws {

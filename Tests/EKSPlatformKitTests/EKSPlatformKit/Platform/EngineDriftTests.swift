@@ -237,7 +237,8 @@ struct EngineDriftTests {
         upgraded.spec.kubernetesVersion = "1.34"
         upgraded.spec.endpointAccess.publicCIDRs = ["203.0.113.0/24"]
         let (_, clusterPlan) = try await Planner.plan(upgraded, observer: observer)
-        #expect(Self.changes(clusterPlan) == ["update cluster/main"])
+        // The node group follows the control plane to the new minor (issue 17).
+        #expect(Self.changes(clusterPlan) == ["update cluster/main", "update nodeGroup/system"])
         #expect(
             clusterPlan.changes.first { $0.id == ResourceID(.cluster, "main") }?.reasons == [
                 "logging differ: (none) → scheduler", "publicAccessCIDRs differs: 0.0.0.0/0 → 203.0.113.0/24",
@@ -246,11 +247,14 @@ struct EngineDriftTests {
         )
         _ = try await emulator.post("/_emulator/requests/clear", body: "{}")
         let clusterUp = try await Self.up(upgraded, observer: observer, provider: provider)
-        #expect(clusterUp.succeeded == ["update cluster/main"], "\(clusterUp.failed)")
+        #expect(clusterUp.succeeded == ["update cluster/main", "update nodeGroup/system"], "\(clusterUp.failed)")
         let clusterCalls = try await Self.requests(emulator).filter { $0.hasPrefix("eks:Update") }
         #expect(
-            clusterCalls == ["eks:UpdateClusterVersion", "eks:UpdateClusterConfig", "eks:UpdateClusterConfig"],
-            "one update per kind of change"
+            clusterCalls == [
+                "eks:UpdateClusterVersion", "eks:UpdateClusterConfig", "eks:UpdateClusterConfig",
+                "eks:UpdateNodegroupVersion",
+            ],
+            "one update per kind of change, the node group's version after the control plane's"
         )
         let updatedCluster = try await session.eks.describeCluster(name: Self.cluster)
         #expect(updatedCluster.version == "1.34")

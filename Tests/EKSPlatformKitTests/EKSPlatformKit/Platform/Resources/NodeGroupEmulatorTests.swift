@@ -34,4 +34,39 @@ struct NodeGroupEmulatorTests {
         #expect(settled.plan.changes.first { $0.id == ResourceID(.nodeGroup, "system") }?.action == .noop)
         try await session.shutdown()
     }
+
+    /// Issue 17: one version bump, one `up`: control plane and node group move together, minor by minor, in the
+    /// order EKS accepts (the emulator refuses UpdateClusterVersion while a node group is on an older minor).
+    @Test("1.32 → 1.34 in one up: cluster 1.33, node group 1.33, cluster 1.34, node group 1.34; then nothing to do")
+    func twoMinorUpgradeBringsTheNodeGroupAlong() async throws {
+        let emulator = try await AWSEmulator.start()
+        defer { emulator.stop() }
+        let session = try AWSSession(emulator.sessionOptions(region: "us-west-2"))
+        var config = EngineFixtures.config(name: "upgrade", gitops: false)
+        config.spec.kubernetesVersion = "1.32"
+        let first = try await PlatformEngine(config: config, session: session, parallelism: 8).plan()
+        let created = try await PlatformEngine(config: config, session: session, parallelism: 8)
+            .apply(first, events: NullEventHandler())
+        #expect(created.isSuccess, "\(created.failed)")
+        #expect(try await session.eks.describeNodegroup(clusterName: "upgrade", nodegroupName: "system").version == "1.32")
+
+        config.spec.kubernetesVersion = "1.34"
+        let engine = PlatformEngine(config: config, session: session, parallelism: 8)
+        let planned = try await engine.plan()
+        #expect(planned.plan.changes.first { $0.id == ResourceID(.nodeGroup, "system") }?.action == .update)
+        _ = try await emulator.post("/_emulator/requests/clear", body: "{}")
+        let upgraded = try await engine.apply(planned, events: NullEventHandler())
+        #expect(upgraded.isSuccess, "\(upgraded.failed)")
+        let versionCalls = try await EngineEmulatorTests.operations(emulator).filter {
+            $0 == "UpdateClusterVersion" || $0 == "UpdateNodegroupVersion"
+        }
+        #expect(
+            versionCalls == ["UpdateClusterVersion", "UpdateNodegroupVersion", "UpdateClusterVersion", "UpdateNodegroupVersion"]
+        )
+        #expect(try await session.eks.describeCluster(name: "upgrade").version == "1.34")
+        #expect(try await session.eks.describeNodegroup(clusterName: "upgrade", nodegroupName: "system").version == "1.34")
+        let settled = try await engine.plan()
+        #expect(!settled.plan.hasChanges, "\(settled.plan.changes.filter { $0.action != .noop })")
+        try await session.shutdown()
+    }
 }
