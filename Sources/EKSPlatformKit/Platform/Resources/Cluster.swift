@@ -200,6 +200,7 @@ extension ResourceSpec.Cluster: ManagedResource {
             }
             try await finish(try await eks.updateClusterVersion(name: name, version: next), "version \(next)")
             currentVersion = next
+            done += try await Self.upgradeAddons(cluster: name, to: next, in: context)
         }
 
         let vpc = current.resourcesVpcConfig
@@ -241,6 +242,45 @@ extension ResourceSpec.Cluster: ManagedResource {
         return .done(
             done.isEmpty ? "updated the tags of cluster \(name)" : "updated cluster \(name): \(done.joined(separator: ", "))"
         )
+    }
+
+    /// After the control plane reached `version`: every installed add-on whose version is not the one EKS marks as
+    /// default for that minor (`DescribeAddonVersions`) is updated to it, waited for, before the node groups follow
+    /// — the order of the EKS user guide's "Update existing cluster to new Kubernetes version" (control plane, then
+    /// add-ons, then nodes). `PRESERVE` keeps configuration people changed in the cluster. Returns what changed.
+    static func upgradeAddons(cluster: String, to version: String, in context: ResourceContext) async throws -> [String] {
+        let eks = context.session.eks
+        var changed: [String] = []
+        for addon in try await eks.listAddons(clusterName: cluster).sorted() {
+            let installed = try await eks.describeAddon(clusterName: cluster, addonName: addon).addonVersion
+            let catalogue = try await eks.describeAddonVersions(addonName: addon, kubernetesVersion: version)
+            let preferred = catalogue.flatMap { $0.addonVersions ?? [] }.first { info in
+                info.compatibilities?.contains { $0.clusterVersion == version && $0.defaultVersion == true } == true
+            }
+            guard let target = preferred?.addonVersion, target != installed else { continue }
+            let update = try await eks.updateAddon(
+                clusterName: cluster,
+                addonName: addon,
+                EKSAddonRequest(addonVersion: target, resolveConflicts: "PRESERVE")
+            )
+            try await context.step.wait(for: "add-on \(addon) \(target)", timeout: .seconds(1800)) {
+                let state = try await eks.describeUpdate(name: cluster, updateId: update.id, addonName: addon)
+                switch state.status {
+                case .successful: return .ready
+                case .failed, .cancelled:
+                    let reasons = (state.errors ?? []).compactMap { $0.errorMessage ?? $0.errorCode }
+                    throw ClusterUpdateError(
+                        cluster: cluster,
+                        what: "add-on \(addon) to \(target)",
+                        status: state.status,
+                        reasons: reasons
+                    )
+                default: return .pending(state.status.rawValue)
+                }
+            }
+            changed.append("\(addon) \(target)")
+        }
+        return changed
     }
 
     /// The next minor version after `current` when `target` is later (`1.31` → `1.32` toward `1.33`), else `nil`.

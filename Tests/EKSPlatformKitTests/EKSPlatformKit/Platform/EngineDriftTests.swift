@@ -251,10 +251,10 @@ struct EngineDriftTests {
         let clusterCalls = try await Self.requests(emulator).filter { $0.hasPrefix("eks:Update") }
         #expect(
             clusterCalls == [
-                "eks:UpdateClusterVersion", "eks:UpdateClusterConfig", "eks:UpdateClusterConfig",
+                "eks:UpdateClusterVersion", "eks:UpdateAddon", "eks:UpdateClusterConfig", "eks:UpdateClusterConfig",
                 "eks:UpdateNodegroupVersion",
             ],
-            "one update per kind of change, the node group's version after the control plane's"
+            "one update per kind of change: version, kube-proxy's 1.34 default, endpoint, logging; then the node group"
         )
         let updatedCluster = try await session.eks.describeCluster(name: Self.cluster)
         #expect(updatedCluster.version == "1.34")

@@ -37,7 +37,7 @@ struct NodeGroupEmulatorTests {
 
     /// Issue 17: one version bump, one `up`: control plane and node group move together, minor by minor, in the
     /// order EKS accepts (the emulator refuses UpdateClusterVersion while a node group is on an older minor).
-    @Test("1.32 → 1.34 in one up: cluster 1.33, node group 1.33, cluster 1.34, node group 1.34; then nothing to do")
+    @Test("1.32 → 1.34 in one up: cluster, add-ons, node group per minor; then nothing to do")
     func twoMinorUpgradeBringsTheNodeGroupAlong() async throws {
         let emulator = try await AWSEmulator.start()
         defer { emulator.stop() }
@@ -58,11 +58,18 @@ struct NodeGroupEmulatorTests {
         let upgraded = try await engine.apply(planned, events: NullEventHandler())
         #expect(upgraded.isSuccess, "\(upgraded.failed)")
         let versionCalls = try await EngineEmulatorTests.operations(emulator).filter {
-            $0 == "UpdateClusterVersion" || $0 == "UpdateNodegroupVersion"
+            ["UpdateClusterVersion", "UpdateAddon", "UpdateNodegroupVersion"].contains($0)
         }
+        // Control plane, then the add-ons whose default changes with the minor (coredns, kube-proxy, vpc-cni at
+        // 1.33; kube-proxy at 1.34, in the emulator's catalogue), then the nodes; then the next minor.
         #expect(
-            versionCalls == ["UpdateClusterVersion", "UpdateNodegroupVersion", "UpdateClusterVersion", "UpdateNodegroupVersion"]
+            versionCalls == [
+                "UpdateClusterVersion", "UpdateAddon", "UpdateAddon", "UpdateAddon", "UpdateNodegroupVersion",
+                "UpdateClusterVersion", "UpdateAddon", "UpdateNodegroupVersion",
+            ]
         )
+        let kubeProxy = try await session.eks.describeAddon(clusterName: "upgrade", addonName: "kube-proxy")
+        #expect(kubeProxy.addonVersion?.hasPrefix("v1.34.") == true, "\(kubeProxy.addonVersion ?? "-")")
         #expect(try await session.eks.describeCluster(name: "upgrade").version == "1.34")
         #expect(try await session.eks.describeNodegroup(clusterName: "upgrade", nodegroupName: "system").version == "1.34")
         let settled = try await engine.plan()
