@@ -22,7 +22,13 @@ public final class LoopbackHTTPServer: Sendable {
 
     /// Starts listening; `respond` receives the request line (`GET /path HTTP/1.1`) and returns the whole response
     /// (status line, headers, blank line, body).
-    public init(respond: @escaping @Sendable (String) -> String) throws {
+    public convenience init(respond: @escaping @Sendable (String) -> String) throws {
+        try self.init(respondToHead: { head in respond(head.components(separatedBy: "\r\n").first ?? "") })
+    }
+
+    /// Like ``init(respond:)``, but `respondToHead` receives the whole request head (request line and headers, as
+    /// sent), for fakes that check a token or an authorization header.
+    public init(respondToHead respond: @escaping @Sendable (String) -> String) throws {
         let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestSupportError("socket() failed: errno \(errno)") }
         var address = sockaddr_in()
@@ -85,8 +91,9 @@ public final class LoopbackHTTPServer: Sendable {
             }
             let text = String(decoding: received, as: UTF8.self)
             let line = text.components(separatedBy: "\r\n").first ?? ""
+            let head = text.components(separatedBy: "\r\n\r\n").first ?? text
             state.withLock { $0.requestLines.append(line) }
-            let answer = Array(respond(line).utf8)
+            let answer = Array(respond(head).utf8)
             _ = answer.withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
             close(client)
         }

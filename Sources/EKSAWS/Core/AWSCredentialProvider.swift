@@ -162,12 +162,15 @@ public struct AWSCredentialContext: Sendable {
         )
     }
 
-    /// The default chain: environment variables, web identity from the environment, then the selected profile.
+    /// The default chain, in the SDKs' order: environment variables, web identity from the environment, the selected
+    /// profile, then container credentials (ECS, EKS Pod Identity) and the EC2 instance role (IMDSv2).
     public func defaultChain() -> AWSCredentialChain {
         AWSCredentialChain([
             EnvironmentCredentialSource(environment: environment),
             WebIdentityCredentialSource(context: self),
             ProfileCredentialSource(context: self, profile: shared.profileName),
+            ContainerCredentialSource(context: self),
+            InstanceMetadataCredentialSource(context: self),
         ])
     }
 }

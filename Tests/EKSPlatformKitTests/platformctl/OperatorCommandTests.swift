@@ -70,7 +70,8 @@ struct OperatorCommandTests {
         let env = OperatorFixture.parseEnv(run.stdout)
         var expected = fixture.environment
         expected.removeValue(forKey: "AWS_PROFILE")
-        let added = Set(env.keys).subtracting(expected.keys)
+        // AWS_EC2_METADATA_DISABLED comes from CLI.run's base environment (and passes through, like KEEP_ME).
+        let added = Set(env.keys).subtracting(expected.keys).subtracting(["AWS_EC2_METADATA_DISABLED"])
         #expect(
             added == [
                 "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_DEFAULT_REGION",

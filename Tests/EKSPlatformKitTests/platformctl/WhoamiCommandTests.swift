@@ -12,7 +12,12 @@ enum CLI {
         environment: [String: String] = [:],
         stdin: [UInt8] = []
     ) async throws -> (status: Int32, stdout: String, stderr: String) {
-        var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": "/nonexistent"]
+        // No instance role from the machine the tests run on, even on EC2: the metadata source is off unless a test
+        // turns it back on.
+        var env = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": "/nonexistent",
+            "AWS_EC2_METADATA_DISABLED": "true",
+        ]
         env.merge(environment) { _, new in new }
         let result = try await Subprocess.run([binary] + arguments, environment: env, stdin: stdin)
         return (result.status, String(decoding: result.stdout, as: UTF8.self), String(decoding: result.stderr, as: UTF8.self))

@@ -27,8 +27,12 @@ struct TemporaryHome {
         return path
     }
 
+    /// HOME and PATH only, and no instance role from the machine the tests run on.
     var environment: [String: String] {
-        ["HOME": url.path, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
+        [
+            "HOME": url.path, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+            "AWS_EC2_METADATA_DISABLED": "true",
+        ]
     }
 
     func remove() { try? FileManager.default.removeItem(at: url) }
