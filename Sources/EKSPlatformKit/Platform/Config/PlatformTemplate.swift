@@ -33,7 +33,7 @@ public enum PlatformTemplate {
               endpointAccess: { public: true, private: true, publicCIDRs: [0.0.0.0/0] }
               systemNodeGroup:                   # the managed node group for add-ons, Flux and Karpenter only
                 instanceTypes: [m6i.large]
-                size: { min: 2, desired: 2, max: 3 }   # min <= desired <= max
+                size: { min: 2, desired: 2, max: 3 }   # min <= desired <= max; desired applies at creation only
                 amiType: AL2023_x86_64_STANDARD
                 taint: { key: CriticalAddonsOnly, value: "true", effect: NoSchedule }   # NoSchedule | PreferNoSchedule | NoExecute
                 labels: { eksplatform.io/pool: system }

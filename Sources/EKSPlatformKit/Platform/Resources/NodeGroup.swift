@@ -13,7 +13,7 @@ extension PropertyKey {
     public static let amiType = PropertyKey("amiType")
     /// A node group's minimum size.
     public static let minSize = PropertyKey("minSize")
-    /// A node group's desired size.
+    /// A node group's desired size (used at creation only; see ``ResourceSpec/NodeGroup/desiredSize``).
     public static let desiredSize = PropertyKey("desiredSize")
     /// A node group's maximum size.
     public static let maxSize = PropertyKey("maxSize")
@@ -39,7 +39,9 @@ extension ResourceSpec {
         public var amiType: String
         /// The fewest nodes.
         public var minSize: Int
-        /// The nodes wanted now.
+        /// The nodes to start with. After creation the desired size belongs to people and autoscalers: it is not
+        /// compared, and an update never resends it (it would undo their scaling) unless new bounds require it —
+        /// terraform-aws-eks's managed node groups ignore `desired_size` changes for the same reason.
         public var desiredSize: Int
         /// The most nodes.
         public var maxSize: Int
@@ -66,7 +68,6 @@ extension ResourceSpec {
                 .instanceTypes: instanceTypes.joined(separator: ","),
                 .amiType: amiType,
                 .minSize: String(minSize),
-                .desiredSize: String(desiredSize),
                 .maxSize: String(maxSize),
                 .taints: PropertyValue.list(taints.map { "\($0.key)=\($0.value ?? ""):\($0.effect)" }),
                 .labels: PropertyValue.list(labels.map { "\($0.key)=\($0.value)" }),
@@ -95,7 +96,6 @@ extension ResourceSpec.NodeGroup: ManagedResource {
                     .instanceTypes: (group.instanceTypes ?? []).joined(separator: ","),
                     .amiType: group.amiType ?? "",
                     .minSize: group.scalingConfig?.minSize.map(String.init) ?? "",
-                    .desiredSize: group.scalingConfig?.desiredSize.map(String.init) ?? "",
                     .maxSize: group.scalingConfig?.maxSize.map(String.init) ?? "",
                     .taints: PropertyValue.list(
                         (group.taints ?? []).map { "\($0.key ?? "")=\($0.value ?? ""):\($0.effect ?? "")" }
@@ -179,7 +179,10 @@ extension ResourceSpec.NodeGroup: ManagedResource {
             !removed.isEmpty || !removedTaints.isEmpty || (current.labels ?? [:]) != labels
             || Set((current.taints ?? []).map { "\($0.key ?? "")=\($0.value ?? ""):\($0.effect ?? "")" })
                 != Set(desiredTaints.map { "\($0.key ?? "")=\($0.value ?? ""):\($0.effect ?? "")" })
-            || scaling?.minSize != minSize || scaling?.maxSize != maxSize || scaling?.desiredSize != desiredSize
+            || scaling?.minSize != minSize || scaling?.maxSize != maxSize
+        // The live desired size stays unless the new bounds exclude it; then it moves to the nearest bound.
+        let liveDesired = scaling?.desiredSize ?? desiredSize
+        let clampedDesired = min(max(liveDesired, minSize), maxSize)
         if configChanged {
             done.append("configuration")
             _ = try await eks.updateNodegroupConfig(
@@ -191,7 +194,11 @@ extension ResourceSpec.NodeGroup: ManagedResource {
                         addOrUpdateTaints: desiredTaints,
                         removeTaints: removedTaints.isEmpty ? nil : removedTaints
                     ),
-                    scalingConfig: EKSScalingConfig(minSize: minSize, maxSize: maxSize, desiredSize: desiredSize),
+                    scalingConfig: EKSScalingConfig(
+                        minSize: minSize,
+                        maxSize: maxSize,
+                        desiredSize: clampedDesired == liveDesired ? nil : clampedDesired
+                    ),
                     clientRequestToken: nil
                 )
             )

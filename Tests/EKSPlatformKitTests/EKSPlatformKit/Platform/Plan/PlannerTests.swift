@@ -54,7 +54,7 @@ struct PlannerTests {
         let plan = Planner.plan(try EngineFixtures.blueprint(config), observed: EngineFixtures.matching(before))
         #expect(
             plan.change(ResourceID(.nodeGroup, "system"))?.reasons == [
-                "desiredSize differs: 2 → 3", "maxSize differs: 3 → 4", "tags differ: team=platform → team=infra",
+                "maxSize differs: 3 → 4", "tags differ: team=platform → team=infra",
             ]
         )
         #expect(plan.change(ResourceID(.vpc, "main"))?.reasons == ["tags differ: team=platform → team=infra"])

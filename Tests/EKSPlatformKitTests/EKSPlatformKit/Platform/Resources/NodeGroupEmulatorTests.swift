@@ -76,4 +76,32 @@ struct NodeGroupEmulatorTests {
         #expect(!settled.plan.hasChanges, "\(settled.plan.changes.filter { $0.action != .noop })")
         try await session.shutdown()
     }
+
+    /// Issue 17: "updates change only what differs": scaling done outside platformctl survives a plan and an update.
+    @Test("a desired size changed by an autoscaler is not planned back, and a new max does not resend it")
+    func desiredSizeBelongsToTheAutoscaler() async throws {
+        let emulator = try await AWSEmulator.start()
+        defer { emulator.stop() }
+        let session = try AWSSession(emulator.sessionOptions(region: "us-west-2"))
+        var config = EngineFixtures.config(name: "scaling", gitops: false)
+        let first = try await PlatformEngine(config: config, session: session, parallelism: 8).plan()
+        #expect(try await PlatformEngine(config: config, session: session).apply(first, events: NullEventHandler()).isSuccess)
+        // An autoscaler (or a person) scales the group to 3.
+        _ = try await session.eks.updateNodegroupConfig(
+            clusterName: "scaling",
+            nodegroupName: "system",
+            EKSNodegroupConfigUpdate(scalingConfig: EKSScalingConfig(desiredSize: 3))
+        )
+        let quiet = try await PlatformEngine(config: config, session: session).plan()
+        #expect(quiet.plan.changes.first { $0.id == ResourceID(.nodeGroup, "system") }?.action == .noop)
+
+        config.spec.systemNodeGroup.size = .init(min: 2, desired: 2, max: 5)
+        let engine = PlatformEngine(config: config, session: session)
+        let planned = try await engine.plan()
+        #expect(planned.plan.changes.first { $0.id == ResourceID(.nodeGroup, "system") }?.reasons == ["maxSize differs: 3 → 5"])
+        #expect(try await engine.apply(planned, events: NullEventHandler()).isSuccess)
+        let scaling = try await session.eks.describeNodegroup(clusterName: "scaling", nodegroupName: "system").scalingConfig
+        #expect(scaling == EKSScalingConfig(minSize: 2, maxSize: 5, desiredSize: 3), "the autoscaler's 3 stays")
+        try await session.shutdown()
+    }
 }
