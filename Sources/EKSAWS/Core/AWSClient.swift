@@ -217,7 +217,7 @@ public final class AWSClient: Sendable {
                 let (retryable, cost) = AWSRetryStrategy.classify(error)
                 guard retryable, attempt < retry.maxAttempts else {
                     observer?(record)
-                    throw error
+                    throw await Self.namingCredentialSource(error, provider: credentialProvider)
                 }
                 guard await retry.quota.acquire(cost) else {
                     observer?(record)
@@ -277,6 +277,29 @@ public final class AWSClient: Sendable {
     }
 
     /// Transport and response errors from the transport do not know the call; name its service and operation.
+    /// For an expired or unknown token, says where the credentials came from and how to renew them there: AWS's own
+    /// message ("The security token included in the request is expired") names neither.
+    static func namingCredentialSource(_ error: any Error, provider: any AWSCredentialProvider) async -> any Error {
+        guard var serviceError = error as? AWSServiceError, AWSServiceError.credentialCodes.contains(serviceError.code),
+            let source = try? await provider.credentials().source
+        else { return error }
+        let lowered = source.lowercased()
+        let fix: String
+        if lowered.contains("sso") {
+            fix = "run `aws sso login` for that profile again"
+        } else if lowered.contains("platformctl role") {
+            fix = "start a new `platformctl shell` (or drop the cached role credentials)"
+        } else if lowered.contains("environment") {
+            fix = "renew AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN (or unset them to use a profile)"
+        } else if lowered.contains("credential_process") {
+            fix = "check what the credential_process command returns"
+        } else {
+            fix = "renew them there"
+        }
+        serviceError.message += " (the credentials came from \(source); \(fix))"
+        return serviceError
+    }
+
     static func naming(_ error: any Error, service: String, operation: String) -> any Error {
         guard var clientError = error as? AWSClientError, clientError.service == nil,
             [.transport, .invalidResponse].contains(clientError.code)

@@ -26,6 +26,12 @@ public struct AWSServiceError: Error, Sendable, Equatable {
     }
 
     /// Throttling codes of the AWS "standard" retry mode.
+    /// Codes that mean the signing credentials are expired or unknown to AWS: the fix is at their source.
+    public static let credentialCodes: Set<String> = [
+        "ExpiredToken", "ExpiredTokenException", "TokenRefreshRequired", "InvalidClientTokenId",
+        "UnrecognizedClientException", "InvalidToken",
+    ]
+
     public static let throttlingCodes: Set<String> = [
         "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
         "TooManyRequestsException", "ProvisionedThroughputExceededException", "TransactionInProgressException",

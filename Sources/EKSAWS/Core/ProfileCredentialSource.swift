@@ -203,7 +203,11 @@ public enum CredentialProcess {
 
     /// Runs `command` (split like a shell would, but not run through one) and parses its output.
     /// - Throws: ``AWSClientError`` quoting the process's stderr — never its stdout, which may hold secrets.
-    public static func run(_ command: String, environment: [String: String]) async throws -> AWSCredentials {
+    public static func run(
+        _ command: String,
+        environment: [String: String],
+        now: @Sendable () -> Date = { Date() }
+    ) async throws -> AWSCredentials {
         let words = try ShellWords.split(command)
         guard !words.isEmpty else {
             throw AWSClientError(.credentialSource, "credential_process is empty; give it a command to run")
@@ -241,6 +245,14 @@ public enum CredentialProcess {
                 throw AWSClientError(
                     .credentialSource,
                     "credential_process `\(words[0])` printed an Expiration that is not ISO 8601"
+                )
+            }
+            // Expired on arrival: signing with it would only get ExpiredToken from AWS, far from the cause.
+            guard date > now() else {
+                throw AWSClientError(
+                    .credentialSource,
+                    "credential_process `\(words[0])` returned credentials that expired at \(raw); fix or refresh "
+                        + "what the process reads (an SSO login, a cache) and try again"
                 )
             }
             expiration = date

@@ -143,6 +143,10 @@ struct CredentialChainTests {
         )
         let failing = try home.script("fail.sh", "echo 'LEAKED-SECRET-ON-STDOUT'\necho 'op: not signed in' >&2\nexit 3")
         let garbage = try home.script("garbage.sh", "echo 'LEAKED-SECRET-ON-STDOUT'\necho 'warning: odd' >&2")
+        let stale = try home.script(
+            "stale.sh",
+            #"echo '{"Version": 1, "AccessKeyId": "ASIASTALE00000000001", "SecretAccessKey": "s", "Expiration": "2020-01-01T00:00:00Z"}'"#
+        )
         try """
         [default]
         credential_process = \(good) --flag "quoted arg"
@@ -150,6 +154,8 @@ struct CredentialChainTests {
         credential_process = \(failing)
         [profile garbage]
         credential_process = \(garbage)
+        [profile stale]
+        credential_process = \(stale)
         """.write(to: home.url.appendingPathComponent(".aws/config"), atomically: true, encoding: .utf8)
         let credentials = try await resolve(home.environment)
         #expect(credentials.accessKeyID == "ASIAPROCESS000000001" && credentials.sessionToken == "tok")
@@ -161,6 +167,9 @@ struct CredentialChainTests {
         #expect(invalid?.message.contains("did not print the expected JSON") == true)
         #expect(invalid?.message.contains("warning: odd") == true)
         #expect(invalid?.message.contains("LEAKED") == false)
+        // Issue 16: an answer that has already expired is refused where it comes from, not by AWS later.
+        let expired = await #expect(throws: AWSClientError.self) { try await resolve(home.environment, profile: "stale") }
+        #expect(expired?.message.contains("returned credentials that expired at 2020-01-01T00:00:00Z") == true)
     }
 
     @Test("role_arn + source_profile (+ external_id, session name, duration, MFA) through STS on the emulator")

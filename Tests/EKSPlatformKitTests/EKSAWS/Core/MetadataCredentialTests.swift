@@ -118,4 +118,27 @@ struct MetadataCredentialTests {
         #expect(try await Self.resolve(env).accessKeyID == "AKIAENVIRONMENT00001")
         #expect(server.connections == 0, "the metadata service is not asked when an earlier source answers")
     }
+
+    /// Issue 16: ExpiredToken names where the credentials came from and what renews them.
+    @Test func expiredTokenNamesTheSource() async throws {
+        let body =
+            #"<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>"#
+            + #"<Code>ExpiredToken</Code><Message>The security token included in the request is expired</Message>"#
+            + #"</Error><RequestId>r-1</RequestId></ErrorResponse>"#
+        let server = try LoopbackHTTPServer(respond: { _ in
+            "HTTP/1.1 400 Bad Request\r\nContent-Type: text/xml\r\nContent-Length: \(body.utf8.count)\r\n"
+                + "Connection: close\r\n\r\n\(body)"
+        })
+        defer { server.stop() }
+        let env = Self.bare([
+            "AWS_ACCESS_KEY_ID": "ASIAEXPIRED000000001", "AWS_SECRET_ACCESS_KEY": "s", "AWS_SESSION_TOKEN": "old",
+            "AWS_ENDPOINT_URL": "http://127.0.0.1:\(server.port)",
+        ])
+        let session = try AWSSession(AWSSessionOptions(region: "us-west-2", environment: env))
+        defer { Task { try? await session.shutdown() } }
+        let error = await #expect(throws: AWSServiceError.self) { _ = try await session.sts.getCallerIdentity() }
+        #expect(error?.code == "ExpiredToken")
+        #expect(error?.message.contains("the credentials came from environment;") == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains("renew AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN") == true)
+    }
 }
