@@ -92,6 +92,22 @@ public struct AWSServiceDescriptor: Sendable, Equatable {
         apiVersion: "2012-11-05",
         wireProtocol: .json(version: "1.0", targetPrefix: "AmazonSQS")
     )
+    /// AWS IAM Identity Center's portal (`GetRoleCredentials`; unsigned, a bearer token instead).
+    public static let sso = AWSServiceDescriptor(
+        signingName: "awsssoportal",
+        endpointPrefix: "portal.sso",
+        serviceID: "SSO",
+        apiVersion: "2019-06-10",
+        wireProtocol: .restJSON
+    )
+    /// IAM Identity Center's OIDC service (`CreateToken`, to refresh an SSO access token).
+    public static let ssoOIDC = AWSServiceDescriptor(
+        signingName: "sso-oauth",
+        endpointPrefix: "oidc",
+        serviceID: "SSO OIDC",
+        apiVersion: "2019-06-10",
+        wireProtocol: .restJSON
+    )
     /// Amazon EventBridge.
     public static let eventBridge = AWSServiceDescriptor(
         signingName: "events",

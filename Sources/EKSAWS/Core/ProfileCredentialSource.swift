@@ -43,6 +43,9 @@ public struct ProfileCredentialSource: AWSCredentialSource {
         if let roleARN = settings["role_arn"] {
             return try await assumeRole(roleARN: roleARN, settings: settings, profile: profile, visited: visited)
         }
+        if let sso = try SSOProfile(profile: profile, settings: settings, shared: shared) {
+            return try await sso.credentials(context: context)
+        }
         if let tokenFile = settings["web_identity_token_file"] {
             guard let roleARN = settings["role_arn"] else {
                 throw AWSClientError(.credentialSource, "profile \"\(profile)\": web_identity_token_file needs role_arn")

@@ -13,6 +13,8 @@ public struct SharedConfigFile: Sendable, Equatable {
     public var profiles: [String: Section] = [:]
     /// `[services NAME]` sections by name.
     public var services: [String: Section] = [:]
+    /// `[sso-session NAME]` sections (config file only).
+    public var ssoSessions: [String: Section] = [:]
     /// The file the data came from, for messages.
     public var path: String
 
@@ -84,6 +86,7 @@ public struct SharedConfigFile: Sendable, Equatable {
             switch kind {
             case "profile": profiles[name, default: [:]][storedKey] = value
             case "services": services[name, default: [:]][storedKey] = value
+            case "sso-session": ssoSessions[name, default: [:]][storedKey] = value
             default: break
             }
         }
