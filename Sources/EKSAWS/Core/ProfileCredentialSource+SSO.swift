@@ -57,6 +57,18 @@ struct SSOProfile: Sendable {
         return "\(home)/.aws/sso/cache/\(digest).json"
     }
 
+    /// A client for the portal and OIDC calls, which are not SigV4-signed (a bearer token or client secret instead).
+    static func unsignedClient(region: AWSRegion, context: AWSCredentialContext) -> AWSClient {
+        AWSClient(
+            region: region,
+            credentialProvider: StaticCredentialProvider(AWSCredentials(accessKeyID: "", secretAccessKey: "", source: "none")),
+            endpoints: context.endpoints,
+            retry: context.retry,
+            transport: context.transport,
+            clock: context.clock
+        )
+    }
+
     /// What to run when the token is missing or cannot be refreshed.
     var loginHint: String { "run `aws sso login --profile \(profile)`" }
 
@@ -66,14 +78,7 @@ struct SSOProfile: Sendable {
         let file = cacheFile(home: home)
         let region = try AWSRegion(self.region, allowUnknown: context.endpoints.hasCustomEndpoint(for: .sso))
         let token = try await accessToken(file: file, region: region, context: context)
-        let client = AWSClient(
-            region: region,
-            credentialProvider: StaticCredentialProvider(AWSCredentials(accessKeyID: "", secretAccessKey: "", source: "none")),
-            endpoints: context.endpoints,
-            retry: context.retry,
-            transport: context.transport,
-            clock: context.clock
-        )
+        let client = Self.unsignedClient(region: region, context: context)
         var call = AWSCall(
             operation: "GetRoleCredentials",
             method: "GET",
@@ -143,14 +148,7 @@ struct SSOProfile: Sendable {
             var expiresIn: Int?
             var refreshToken: String?
         }
-        let client = AWSClient(
-            region: region,
-            credentialProvider: StaticCredentialProvider(AWSCredentials(accessKeyID: "", secretAccessKey: "", source: "none")),
-            endpoints: context.endpoints,
-            retry: context.retry,
-            transport: context.transport,
-            clock: context.clock
-        )
+        let client = Self.unsignedClient(region: region, context: context)
         var call = AWSCall(
             operation: "CreateToken",
             method: "POST",

@@ -165,16 +165,7 @@ extension ResourceSpec.Cluster: ManagedResource {
 
         func finish(_ update: EKSUpdate?, _ what: String) async throws {
             guard let update else { return }
-            try await context.step.wait(for: "cluster \(name): \(what)", timeout: .seconds(3600)) {
-                let state = try await eks.describeUpdate(name: name, updateId: update.id)
-                switch state.status {
-                case .successful: return .ready
-                case .failed, .cancelled:
-                    let reasons = (state.errors ?? []).compactMap { $0.errorMessage ?? $0.errorCode }
-                    throw ClusterUpdateError(cluster: name, what: what, status: state.status, reasons: reasons)
-                default: return .pending(state.status.rawValue)
-                }
-            }
+            try await Self.waitForUpdate(update, cluster: name, waitingFor: "cluster \(name): \(what)", what: what, in: context)
             try await eks.waitUntilClusterActive(name: name, options: context.waiterOptions(what: "cluster ACTIVE"))
             done.append(what)
         }
@@ -244,6 +235,36 @@ extension ResourceSpec.Cluster: ManagedResource {
         )
     }
 
+    /// Polls `DescribeUpdate` for `update` (of the cluster, or of one of its node groups or add-ons) until it
+    /// succeeded, reporting `waitingFor`; a failed or cancelled update throws ``ClusterUpdateError`` with EKS's reasons
+    /// for `what`.
+    static func waitForUpdate(
+        _ update: EKSUpdate,
+        cluster: String,
+        nodegroup: String? = nil,
+        addon: String? = nil,
+        waitingFor: String,
+        what: String,
+        in context: ResourceContext
+    ) async throws {
+        let eks = context.session.eks
+        try await context.step.wait(for: waitingFor, timeout: .seconds(3600)) {
+            let state = try await eks.describeUpdate(
+                name: cluster,
+                updateId: update.id,
+                nodegroupName: nodegroup,
+                addonName: addon
+            )
+            switch state.status {
+            case .successful: return .ready
+            case .failed, .cancelled:
+                let reasons = (state.errors ?? []).compactMap { $0.errorMessage ?? $0.errorCode }
+                throw ClusterUpdateError(cluster: cluster, what: what, status: state.status, reasons: reasons)
+            default: return .pending(state.status.rawValue)
+            }
+        }
+    }
+
     /// After the control plane reached `version`: every installed add-on whose version is not the one EKS marks as
     /// default for that minor (`DescribeAddonVersions`) is updated to it, waited for, before the node groups follow
     /// — the order of the EKS user guide's "Update existing cluster to new Kubernetes version" (control plane, then
@@ -263,21 +284,14 @@ extension ResourceSpec.Cluster: ManagedResource {
                 addonName: addon,
                 EKSAddonRequest(addonVersion: target, resolveConflicts: "PRESERVE")
             )
-            try await context.step.wait(for: "add-on \(addon) \(target)", timeout: .seconds(1800)) {
-                let state = try await eks.describeUpdate(name: cluster, updateId: update.id, addonName: addon)
-                switch state.status {
-                case .successful: return .ready
-                case .failed, .cancelled:
-                    let reasons = (state.errors ?? []).compactMap { $0.errorMessage ?? $0.errorCode }
-                    throw ClusterUpdateError(
-                        cluster: cluster,
-                        what: "add-on \(addon) to \(target)",
-                        status: state.status,
-                        reasons: reasons
-                    )
-                default: return .pending(state.status.rawValue)
-                }
-            }
+            try await Self.waitForUpdate(
+                update,
+                cluster: cluster,
+                addon: addon,
+                waitingFor: "add-on \(addon) \(target)",
+                what: "add-on \(addon) to \(target)",
+                in: context
+            )
             changed.append("\(addon) \(target)")
         }
         return changed

@@ -219,21 +219,14 @@ extension ResourceSpec.NodeGroup: ManagedResource {
         let eks = context.session.eks
         let cluster = context.cluster
         let update = try await eks.updateNodegroupVersion(clusterName: cluster, nodegroupName: name, version: version)
-        try await context.step.wait(for: "node group \(name): Kubernetes \(version)", timeout: .seconds(3600)) {
-            let state = try await eks.describeUpdate(name: cluster, updateId: update.id, nodegroupName: name)
-            switch state.status {
-            case .successful: return .ready
-            case .failed, .cancelled:
-                let reasons = (state.errors ?? []).compactMap { $0.errorMessage ?? $0.errorCode }
-                throw ClusterUpdateError(
-                    cluster: cluster,
-                    what: "node group \(name) to Kubernetes \(version)",
-                    status: state.status,
-                    reasons: reasons
-                )
-            default: return .pending(state.status.rawValue)
-            }
-        }
+        try await ResourceSpec.Cluster.waitForUpdate(
+            update,
+            cluster: cluster,
+            nodegroup: name,
+            waitingFor: "node group \(name): Kubernetes \(version)",
+            what: "node group \(name) to Kubernetes \(version)",
+            in: context
+        )
         try await eks.waitUntilNodegroupActive(
             clusterName: cluster,
             nodegroupName: name,

@@ -83,7 +83,8 @@ struct ExecutorTests {
     func partialUpdate() async throws {
         let before = try EngineFixtures.blueprint()
         var config = EngineFixtures.config()
-        config.spec.systemNodeGroup.size = .init(min: 2, desired: 3, max: 3)
+        // A new maximum (the desired size alone is no longer compared after creation).
+        config.spec.systemNodeGroup.size = .init(min: 2, desired: 2, max: 4)
         let after = try EngineFixtures.blueprint(config)
         let observed = EngineFixtures.matching(before)
         let plan = Planner.plan(after, observed: observed)
