@@ -55,6 +55,17 @@ func validateTrustedAccounts(_ accounts: [String]) throws {
 
 /// Asks on the controlling terminal, if there is one.
 enum TerminalPrompt {
+    /// One line typed on `tty` (byte by byte, so nothing after the newline is consumed), spaces trimmed.
+    static func readLine(from tty: FileHandle) -> String {
+        var line: [UInt8] = []
+        while true {
+            let byte = tty.readData(ofLength: 1)
+            guard let first = byte.first, first != UInt8(ascii: "\n") else { break }
+            line.append(first)
+        }
+        return String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+    }
+
     /// "Assume a role in account X?" — `false` without a terminal, so non-interactive runs refuse.
     static let approveForeignAccount: @Sendable (String) async throws -> Bool = { roleARN in
         guard let tty = FileHandle(forUpdatingAtPath: "/dev/tty") else { return false }
@@ -65,13 +76,7 @@ enum TerminalPrompt {
                     + "Assume it with your credentials? [y/N] ").utf8
             )
         )
-        var line: [UInt8] = []
-        while true {
-            let byte = tty.readData(ofLength: 1)
-            guard let first = byte.first, first != UInt8(ascii: "\n") else { break }
-            line.append(first)
-        }
-        let answer = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespaces).lowercased()
+        let answer = readLine(from: tty).lowercased()
         return answer == "y" || answer == "yes"
     }
 
@@ -80,13 +85,7 @@ enum TerminalPrompt {
             throw CLIError(message: "an MFA code is needed for \(serial) but there is no terminal to ask on")
         }
         tty.write(Data("MFA code for \(Console.redactor.redact(serial)): ".utf8))
-        var line: [UInt8] = []
-        while true {
-            let byte = tty.readData(ofLength: 1)
-            guard let first = byte.first, first != UInt8(ascii: "\n") else { break }
-            line.append(first)
-        }
-        let code = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        let code = readLine(from: tty)
         guard code.count == 6, code.allSatisfy(\.isNumber) else { throw CLIError(message: "an MFA code is six digits") }
         return code
     }
