@@ -106,3 +106,32 @@ func printHeader(
         )
     )
 }
+
+/// Runs `body` holding the platform's run lock: removes a stale lock first with `--force-unlock`, waits up to
+/// `--lock-timeout` for another run, and says on stderr whose lock it waited for, removed or took over.
+func withPlatformLock<T: Sendable>(
+    _ engine: PlatformEngine,
+    command: String,
+    options: LockOptions,
+    _ body: @escaping @Sendable () async throws -> T
+) async throws -> T {
+    let lock = engine.lock()
+    @Sendable func say(_ line: String) {
+        FileHandle.standardError.write(Data((Console.redactor.redact(line) + "\n").utf8))
+    }
+    do {
+        if options.forceUnlock, let removed = try await lock.forceUnlock() {
+            say("removed the run lock held by \(removed.summary)")
+        }
+        let wait = try options.wait
+        return try await lock.withLock(
+            command: command,
+            wait: wait,
+            waiting: { say("waiting up to \(options.lockTimeout) for the run lock held by \($0.summary)") },
+            tookOver: { say("took over a stale run lock (its lease ran out, or its process is gone): \($0.summary)") },
+            body
+        )
+    } catch let error as PlatformLockError {
+        throw CLIError(error)
+    }
+}

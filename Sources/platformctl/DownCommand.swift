@@ -27,6 +27,7 @@ struct Down: AsyncParsableCommand {
     var kubeconfig: String?
 
     @OptionGroup var steps: ParallelismOptions
+    @OptionGroup var lock: LockOptions
 
     func run() async throws {
         try await Console.reportingErrorsAsJSON(output.output == .json) { try await runReporting() }
@@ -43,39 +44,43 @@ struct Down: AsyncParsableCommand {
             header: "down",
             observer: { printer.retrying($0) }
         ) { engine in
-            let prepared: PlatformEngine.PreparedTeardown
-            do { prepared = try await engine.prepareTeardown(events: printer) } catch { throw CLIError(error) }
-            let name = engine.config.name
-            if output.output == .text {
-                print(
-                    Console.redactor.redact(
-                        "Teardown of \(name): \(prepared.observed.resources.count) resources found by tags"
-                    )
-                )
-                for stage in prepared.teardown.stages { print("  \(stage.name): \(stage.title)") }
-            }
-            let region = engine.session.region.name
-            guard try confirm("Destroy platform \(name) in \(region)? Type its name to confirm:", yes: yes, typing: name)
-            else {
-                throw CLIError(message: "cancelled; nothing was deleted")
-            }
-            printer.expect(steps: prepared.teardown.actions.count)
-            let heartbeat = printer.startHeartbeat()
-            defer { heartbeat.cancel() }
-            do {
-                return try await runCancellableOnInterrupt(command: "down") {
-                    try await engine.teardown(prepared, events: printer) { error in
-                        let message = Console.redactor.redact("\(error)")
-                        FileHandle.standardError.write(
-                            Data(
-                                ("warning: cannot reach the cluster (\(message)); Kubernetes steps are skipped and the "
-                                    + "sweeps remove what Karpenter left\n").utf8
-                            )
+            let json = output.output == .json
+            let yes = self.yes
+            return try await withPlatformLock(engine, command: "down", options: lock) { () -> ExecutionSummary in
+                let prepared: PlatformEngine.PreparedTeardown
+                do { prepared = try await engine.prepareTeardown(events: printer) } catch { throw CLIError(error) }
+                let name = engine.config.name
+                if !json {
+                    print(
+                        Console.redactor.redact(
+                            "Teardown of \(name): \(prepared.observed.resources.count) resources found by tags"
                         )
-                    }
+                    )
+                    for stage in prepared.teardown.stages { print("  \(stage.name): \(stage.title)") }
                 }
-            } catch {
-                throw CLIError(error)
+                let region = engine.session.region.name
+                guard try confirm("Destroy platform \(name) in \(region)? Type its name to confirm:", yes: yes, typing: name)
+                else {
+                    throw CLIError(message: "cancelled; nothing was deleted")
+                }
+                printer.expect(steps: prepared.teardown.actions.count)
+                let heartbeat = printer.startHeartbeat()
+                defer { heartbeat.cancel() }
+                do {
+                    return try await runCancellableOnInterrupt(command: "down") {
+                        try await engine.teardown(prepared, events: printer) { error in
+                            let message = Console.redactor.redact("\(error)")
+                            FileHandle.standardError.write(
+                                Data(
+                                    ("warning: cannot reach the cluster (\(message)); Kubernetes steps are skipped and the "
+                                        + "sweeps remove what Karpenter left\n").utf8
+                                )
+                            )
+                        }
+                    }
+                } catch {
+                    throw CLIError(error)
+                }
             }
         }
         if !summary.isSuccess { throw ExitCode(1) }

@@ -137,3 +137,48 @@ func insecureHTTPAllowed(
 ) -> Bool {
     flag || ["1", "true", "yes"].contains(environment["PLATFORMCTL_ALLOW_INSECURE_HTTP"]?.lowercased() ?? "")
 }
+
+/// `up` and `down` take the platform's run lock (``PlatformLock``) before they read or write anything.
+struct LockOptions: ParsableArguments {
+    @Option(
+        name: .customLong("lock-timeout"),
+        help: "How long to wait for another run's lock before stopping (e.g. 0, 90s, 5m; default 0)."
+    )
+    var lockTimeout: String = "0"
+
+    @Flag(
+        name: .customLong("force-unlock"),
+        help: "Remove the platform's run lock first, whoever holds it (only when that run is known to be gone)."
+    )
+    var forceUnlock = false
+
+    /// `lockTimeout` as a duration.
+    var wait: Duration {
+        get throws {
+            guard let duration = Self.parseDuration(lockTimeout) else {
+                throw ValidationError(
+                    "--lock-timeout \"\(lockTimeout)\" is not a duration; give seconds or a number with s, m or h "
+                        + "(e.g. 90s, 5m), at most 24h"
+                )
+            }
+            return duration
+        }
+    }
+
+    func validate() throws { _ = try wait }
+
+    /// `"90"`, `"90s"`, `"5m"`, `"1h"` → a duration of at most a day; anything else is `nil`.
+    static func parseDuration(_ text: String) -> Duration? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        var digits = Substring(trimmed)
+        var unit = 1
+        if let last = trimmed.last, let scale = ["s": 1, "m": 60, "h": 3600][String(last)] {
+            unit = scale
+            digits = digits.dropLast()
+        }
+        guard !digits.isEmpty, digits.allSatisfy(\.isASCII), let value = Int(digits), value >= 0,
+            value <= 86_400 / unit
+        else { return nil }
+        return .seconds(value * unit)
+    }
+}

@@ -41,6 +41,7 @@ struct Up: AsyncParsableCommand {
     var fullRefresh = false
 
     @OptionGroup var steps: ParallelismOptions
+    @OptionGroup var lock: LockOptions
 
     func run() async throws {
         try await Console.reportingErrorsAsJSON(output.output == .json) { try await runReporting() }
@@ -66,31 +67,38 @@ struct Up: AsyncParsableCommand {
                     message: "preflight found \(findings.count) problem(s) (listed above); nothing was changed"
                 )
             }
-            // Ctrl-C while observing ends with the resume hint too (not by the signal's default action).
-            let planned = try await runCancellableOnInterrupt(command: "up") {
-                do { return try await engine.plan(events: printer) } catch { throw CLIError(error) }
-            }
-            // Text output prints the whole plan, whose last line is the summary; JSON lines get it as an event.
-            let plan = planned.plan
-            if output.output == .text {
-                print(PlanPrinter.text(plan, colour: colour && isatty(STDOUT_FILENO) == 1))
-            } else {
-                printer.handle(.planComputed(summary: plan.summary, changes: plan.changes.filter { $0.action != .noop }.count))
-            }
-            guard plan.hasChanges else { return nil }
-            let target = "cluster \(engine.config.name) in \(engine.session.region.name)"
-            guard try confirm("Apply these changes to \(target)?", yes: yes) else {
-                throw CLIError(message: "cancelled; nothing was changed")
-            }
-            printer.expect(steps: plan.changes.filter { $0.action != .noop }.count)
-            let heartbeat = printer.startHeartbeat()
-            defer { heartbeat.cancel() }
-            do {
-                return try await runCancellableOnInterrupt(command: "up") {
-                    try await engine.apply(planned, events: printer)
+            let json = output.output == .json
+            let yes = self.yes
+            // Taken before the plan is read, so the plan cannot go stale under another run's writes.
+            return try await withPlatformLock(engine, command: "up", options: lock) { () -> ExecutionSummary? in
+                // Ctrl-C while observing ends with the resume hint too (not by the signal's default action).
+                let planned = try await runCancellableOnInterrupt(command: "up") {
+                    do { return try await engine.plan(events: printer) } catch { throw CLIError(error) }
                 }
-            } catch {
-                throw CLIError(error)
+                // Text output prints the whole plan, whose last line is the summary; JSON lines get it as an event.
+                let plan = planned.plan
+                if !json {
+                    print(PlanPrinter.text(plan, colour: colour && isatty(STDOUT_FILENO) == 1))
+                } else {
+                    printer.handle(
+                        .planComputed(summary: plan.summary, changes: plan.changes.filter { $0.action != .noop }.count)
+                    )
+                }
+                guard plan.hasChanges else { return nil }
+                let target = "cluster \(engine.config.name) in \(engine.session.region.name)"
+                guard try confirm("Apply these changes to \(target)?", yes: yes) else {
+                    throw CLIError(message: "cancelled; nothing was changed")
+                }
+                printer.expect(steps: plan.changes.filter { $0.action != .noop }.count)
+                let heartbeat = printer.startHeartbeat()
+                defer { heartbeat.cancel() }
+                do {
+                    return try await runCancellableOnInterrupt(command: "up") {
+                        try await engine.apply(planned, events: printer)
+                    }
+                } catch {
+                    throw CLIError(error)
+                }
             }
         }
         if let summary, !summary.isSuccess { throw ExitCode(1) }
@@ -142,6 +150,7 @@ struct Status: AsyncParsableCommand {
                     PolicyDocument.canonicalJSON([
                         "cluster": .string(platform.name), "endpoint": .string(observed.clusterEndpoint ?? ""),
                         "resources": .array(rows),
+                        "lock": .string(status.lock.map { $0.summary } ?? ""),
                         "inCluster": .array(
                             ((inCluster?.kustomizations ?? []) + (inCluster?.nodePools ?? []) + (inCluster?.nodeClaims ?? []))
                                 .map {
@@ -162,6 +171,10 @@ struct Status: AsyncParsableCommand {
         } else {
             print(Console.redactor.redact("platform \(platform.name) in \(platform.spec.region): \(plan.summary)"))
             for line in lines { print(Console.redactor.redact(line)) }
+            if let holder = status.lock {
+                let state = holder.expires < Date() ? "expired lease (the next run takes it over)" : "held"
+                print(Console.redactor.redact("\nrun lock: \(state): \(holder.summary)"))
+            }
             if let inCluster {
                 let entries = inCluster.kustomizations + inCluster.nodePools + inCluster.nodeClaims
                 print("\nin the cluster (READY, AGE, MESSAGE):")

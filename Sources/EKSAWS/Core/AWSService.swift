@@ -116,4 +116,12 @@ public struct AWSServiceDescriptor: Sendable, Equatable {
         apiVersion: "2015-10-07",
         wireProtocol: .json(version: "1.1", targetPrefix: "AWSEvents")
     )
+    /// AWS Systems Manager (Parameter Store holds the platform's run lock).
+    public static let ssm = AWSServiceDescriptor(
+        signingName: "ssm",
+        endpointPrefix: "ssm",
+        serviceID: "SSM",
+        apiVersion: "2014-11-06",
+        wireProtocol: .json(version: "1.1", targetPrefix: "AmazonSSM")
+    )
 }

@@ -9,4 +9,6 @@ extension AWSSession {
     public var sqs: SQSClient { SQSClient(client: client) }
     /// An EventBridge client.
     public var eventBridge: EventBridgeClient { EventBridgeClient(client: client) }
+    /// An SSM (Parameter Store) client.
+    public var ssm: SSMClient { SSMClient(client: client) }
 }

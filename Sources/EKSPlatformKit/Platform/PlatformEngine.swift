@@ -66,6 +66,13 @@ public struct PlatformEngine: Sendable {
         public var plan: Plan
         /// Flux Kustomizations and Karpenter NodePools/NodeClaims, when the cluster was reachable.
         public var inCluster: ClusterStatus?
+        /// Who holds the platform's run lock, if anyone (an expired lease included).
+        public var lock: PlatformLock.Holder?
+    }
+
+    /// The platform's run lock (``PlatformLock``), tagged as the platform's.
+    public func lock(lease: Duration = PlatformLock.defaultLease) -> PlatformLock {
+        PlatformLock(cluster: config.name, session: session, tags: [PlatformTags.cluster: config.name], lease: lease)
     }
 
     /// The in-cluster objects' applier and observer, when the config has a gitops section and a connection is given.
@@ -148,6 +155,7 @@ public struct PlatformEngine: Sendable {
         if planned.observed.clusterEndpoint != nil, let cluster {
             inCluster = try? await ClusterStatus.read(try await cluster.client())
         }
-        return Status(observed: planned.observed, plan: planned.plan, inCluster: inCluster)
+        let holder = try await lock().holder()
+        return Status(observed: planned.observed, plan: planned.plan, inCluster: inCluster, lock: holder)
     }
 }
