@@ -14,6 +14,7 @@ struct CLIError: Error, CustomStringConvertible {
         if (error as? FluxRelease.VerificationError)?.code == "flux.unpinned" {
             return " (`platformctl pin-flux --config FILE` downloads the manifest and prints the sha256 line)"
         }
+        if error is UpgradeInsightError { return " (--ignore-insights goes on)" }
         switch (error as? PlatformLockError)?.kind {
         case .held?: return " (`--lock-timeout 10m` waits for it; `--force-unlock` removes it when that run is gone)"
         case .unreadable?: return " (`--force-unlock` removes it)"

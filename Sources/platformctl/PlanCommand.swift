@@ -86,7 +86,9 @@ struct PlanCommand: AsyncParsableCommand {
                 // Problems that would stop `up` later are findings here; the plan is still shown.
                 let findings = await engine.preflight()
                 reportPreflight(findings, json: output.output == .json)
-                return (findings, try await engine.plan().plan)
+                let planned = try await engine.plan()
+                reportInsights(planned.upgradeInsights, json: output.output == .json)
+                return (findings, planned.plan)
             }
         } catch let error as ExitCode {
             throw error
@@ -124,4 +126,28 @@ func reportPreflight(_ findings: [PreflightFinding], json: Bool) {
             FileHandle.standardError.write(Data("preflight: \(Console.redactor.redact(finding.description))\n".utf8))
         }
     }
+}
+
+/// Prints EKS's upgrade insights for a planned version change: `upgrade insight: STATUS VERSION NAME…` lines on stderr
+/// (or one line saying none fails), or `upgradeInsight` JSON lines on stdout.
+func reportInsights(_ insights: UpgradeInsights?, json: Bool) {
+    guard let insights else { return }
+    if json {
+        for (insight, line) in zip(insights.findings, insights.lines) {
+            let object: JSONValue = [
+                "event": "upgradeInsight", "status": .string(insight.insightStatus?.status ?? "UNKNOWN"),
+                "kubernetesVersion": .string(insight.kubernetesVersion ?? ""), "name": .string(insight.name ?? ""),
+                "message": .string(Console.redactor.redact(line)),
+            ]
+            print(PolicyDocument.canonicalJSON(object))
+        }
+        return
+    }
+    var text = "upgrade insights for Kubernetes \(insights.from) → \(insights.to) (EKS ListInsights): "
+    text += insights.findings.isEmpty ? "all passing\n" : "\(insights.findings.count) not passing\n"
+    for line in insights.lines { text += "upgrade insight: \(line)\n" }
+    if insights.hasErrors {
+        text += "`up` stops before changing anything while an insight is ERROR (--ignore-insights goes on)\n"
+    }
+    FileHandle.standardError.write(Data(Console.redactor.redact(text).utf8))
 }

@@ -43,6 +43,12 @@ struct Up: AsyncParsableCommand {
     @OptionGroup var steps: ParallelismOptions
     @OptionGroup var lock: LockOptions
 
+    @Flag(
+        name: .customLong("ignore-insights"),
+        help: "Upgrade even when EKS's upgrade insights report an ERROR for the new Kubernetes version."
+    )
+    var ignoreInsights = false
+
     func run() async throws {
         try await Console.reportingErrorsAsJSON(output.output == .json) { try await runReporting() }
     }
@@ -69,11 +75,16 @@ struct Up: AsyncParsableCommand {
             }
             let json = output.output == .json
             let yes = self.yes
+            let ignoreInsights = self.ignoreInsights
             // Taken before the plan is read, so the plan cannot go stale under another run's writes.
             return try await withPlatformLock(engine, command: "up", options: lock) { () -> ExecutionSummary? in
                 // Ctrl-C while observing ends with the resume hint too (not by the signal's default action).
                 let planned = try await runCancellableOnInterrupt(command: "up") {
                     do { return try await engine.plan(events: printer) } catch { throw CLIError(error) }
+                }
+                reportInsights(planned.upgradeInsights, json: json)
+                if let insights = planned.upgradeInsights, insights.hasErrors, !ignoreInsights {
+                    throw CLIError(UpgradeInsightError(insights: insights))
                 }
                 // Text output prints the whole plan, whose last line is the summary; JSON lines get it as an event.
                 let plan = planned.plan
@@ -94,7 +105,7 @@ struct Up: AsyncParsableCommand {
                 defer { heartbeat.cancel() }
                 do {
                     return try await runCancellableOnInterrupt(command: "up") {
-                        try await engine.apply(planned, events: printer)
+                        try await engine.apply(planned, events: printer, ignoringInsightErrors: ignoreInsights)
                     }
                 } catch {
                     throw CLIError(error)

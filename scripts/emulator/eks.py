@@ -170,6 +170,8 @@ class EksExtension:
             self._deleting_nodegroups: dict[tuple[str, str, str, str], tuple[dict[str, Any], Countdown]] = {}
             # (account, region, operation, token) -> (fingerprint of the input, identity of the object created)
             self._tokens: dict[tuple[str, str, str, str], tuple[str, Any]] = {}
+            self._planted_insights: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+            self._insight_ids: dict[tuple[str, str, str], dict[str, str]] = {}
 
     def operation_for(self, request: Request) -> str | None:
         match = self.model.match(request.method, request.path)
@@ -539,6 +541,81 @@ class EksExtension:
         update = self._record_update(state, "VersionUpdate",
                                      [("Version", version), ("PlatformVersion", str(cluster.platformVersion))])
         return json_response(200, {"update": update})
+
+    # ------------------------------------------------------------------------------------------------------------------
+    # Upgrade insights
+
+    # The checks EKS runs for the next minor (EKS user guide, "Prepare for Kubernetes version upgrades ... with
+    # cluster insights" and "View cluster insights"); they pass unless a test plants a finding.
+    _INSIGHT_CHECKS = [
+        ("Deprecated APIs removed in Kubernetes v{version}",
+         "Checks for usage of deprecated APIs that are scheduled for removal in Kubernetes v{version}."),
+        ("Kubelet version skew", "Checks for kubelet versions of worker nodes in the cluster to see if an upgrade "
+                                 "would cause the version skew policy to be violated."),
+        ("EKS add-on version compatibility",
+         "Checks version of installed EKS add-ons to ensure they are compatible with the next Kubernetes version."),
+        ("Cluster health issues", "Checks for any cluster health issues that prevent successful upgrade."),
+    ]
+
+    def plant_insight(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Adds (or replaces by name) an upgrade insight for a cluster: the control endpoint tests use."""
+        with self._lock:
+            account = str(body.get("account") or "123456789012")
+            key = (account, str(body.get("region") or "us-west-2"), str(body["cluster"]))
+            status = str(body.get("status") or "ERROR")
+            if status not in ("PASSING", "WARNING", "ERROR", "UNKNOWN"):
+                raise ValueError(f"insight status {status!r} is not PASSING, WARNING, ERROR or UNKNOWN")
+            insight = {
+                "id": self._uuid(), "name": str(body["name"]), "category": "UPGRADE_READINESS",
+                "kubernetesVersion": str(body.get("kubernetesVersion") or ""),
+                "description": str(body.get("description") or ""),
+                "recommendation": str(body.get("recommendation") or ""),
+                "insightStatus": {"status": status, "reason": str(body.get("reason") or "")},
+                "lastRefreshTime": _now(), "lastTransitionTime": _now(),
+                "resources": body.get("resources") or [],
+            }
+            planted = self._planted_insights.setdefault(key, [])
+            planted[:] = [existing for existing in planted if existing["name"] != insight["name"]] + [insight]
+            return insight
+
+    def _insights(self, ctx: Context, name: str) -> list[dict[str, Any]]:
+        cluster, _ = self._require_cluster(ctx, name)
+        current = _minor(str(cluster.version))
+        following = f"{current[0]}.{current[1] + 1}"
+        ids = self._insight_ids.setdefault(ctx.key(name), {})
+        generated = []
+        for title, description in self._INSIGHT_CHECKS:
+            title = title.format(version=following)
+            generated.append({
+                "id": ids.setdefault(title, self._uuid()), "name": title, "category": "UPGRADE_READINESS",
+                "kubernetesVersion": following, "description": description.format(version=following),
+                "recommendation": "No action required.",
+                "insightStatus": {"status": "PASSING", "reason": "No issues found."},
+                "lastRefreshTime": _now(), "lastTransitionTime": _now(), "resources": [],
+            })
+        planted = self._planted_insights.get(ctx.key(name), [])
+        names = {insight["name"] for insight in planted}
+        return [insight for insight in generated if insight["name"] not in names] + planted
+
+    def _op_ListInsights(self, ctx: Context) -> Response:
+        """Filters by category, Kubernetes version and status as ListInsights' InsightsFilter documents."""
+        insights = self._insights(ctx, ctx.params["clusterName"])
+        wanted = ctx.params.get("filter") or {}
+        if wanted.get("categories"):
+            insights = [i for i in insights if i["category"] in wanted["categories"]]
+        if wanted.get("kubernetesVersions"):
+            insights = [i for i in insights if i["kubernetesVersion"] in wanted["kubernetesVersions"]]
+        if wanted.get("statuses"):
+            insights = [i for i in insights if i["insightStatus"]["status"] in wanted["statuses"]]
+        summaries = [{k: v for k, v in i.items() if k not in ("recommendation", "resources")} for i in insights]
+        page, token = _paginate(summaries, ctx.params)
+        return json_response(200, {"insights": page, "nextToken": token})
+
+    def _op_DescribeInsight(self, ctx: Context) -> Response:
+        for insight in self._insights(ctx, ctx.params["clusterName"]):
+            if insight["id"] == ctx.params["id"]:
+                return json_response(200, {"insight": insight})
+        raise not_found(f"No insight found for id {ctx.params['id']}.", clusterName=ctx.params["clusterName"])
 
     def _find_update(self, ctx: Context, state: ClusterState) -> UpdateRecord:
         for record in state.updates:

@@ -297,6 +297,11 @@ class Emulator:
             if path == "/_emulator/faults" and method == "DELETE":
                 self.faults.clear_rules()
                 return json_response(200, {"rules": []})
+            if path == "/_emulator/insights" and method == "POST":
+                body = _json_body(request)
+                if not isinstance(body, dict) or not body.get("cluster") or not body.get("name"):
+                    raise ValueError("an insight needs at least {\"cluster\": ..., \"name\": ...}")
+                return json_response(200, {"insight": self.eks.plant_insight(body)})
             if path == "/_emulator/faults" and method == "GET":
                 return json_response(200, {"rules": self.faults.rules()})
         except ValueError as error:

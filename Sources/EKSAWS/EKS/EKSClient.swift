@@ -176,7 +176,8 @@ public struct EKSClient: Sendable {
         _ method: String,
         _ path: String,
         query: [(String, String)] = [],
-        body: Input?
+        body: Input?,
+        mutating: Bool? = nil
     ) async throws -> Output {
         var headers: [(name: String, value: String)] = []
         var bytes: [UInt8] = []
@@ -191,7 +192,7 @@ public struct EKSClient: Sendable {
             query: query,
             headers: headers,
             body: bytes,
-            isMutating: !(method == "GET")
+            isMutating: mutating ?? (method != "GET")
         )
         return try await client.executeJSON(call, service: Self.service)
     }

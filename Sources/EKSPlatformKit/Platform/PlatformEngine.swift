@@ -46,6 +46,8 @@ public struct PlatformEngine: Sendable {
         public var blueprint: Blueprint
         /// The changes, with reasons.
         public var plan: Plan
+        /// EKS's upgrade insights for the versions the plan moves the cluster through; `nil` without an upgrade.
+        public var upgradeInsights: UpgradeInsights? = nil
     }
 
     /// A teardown ready to run: what was found, and the stages that remove it.
@@ -95,14 +97,23 @@ public struct PlatformEngine: Sendable {
         )
         if let refusal = PlanRefusal.check(config, observed: observed).first { throw refusal }
         let plan = Planner.plan(blueprint, observed: observed)
-        return PlannedChanges(observed: observed, blueprint: blueprint, plan: plan)
+        let insights = try await UpgradeInsights.read(config, observed: observed, eks: session.eks)
+        return PlannedChanges(observed: observed, blueprint: blueprint, plan: plan, upgradeInsights: insights)
     }
 
     /// Executes `planned` (a plan from ``plan(events:)``): every change in dependency order, concurrently where
     /// independent; events report each step. A plan without changes does nothing.
-    /// - Throws: ``Executor/RefusedError`` when the plan needs a replacement.
-    public func apply(_ planned: PlannedChanges, events: any EventHandler) async throws -> ExecutionSummary {
-        try await Executor(runner: GraphRunner(maxConcurrency: parallelism)).up(
+    /// - Throws: ``Executor/RefusedError`` when the plan needs a replacement; ``UpgradeInsightError`` before any change
+    ///   when an upgrade insight is an `ERROR`, unless `ignoringInsightErrors`.
+    public func apply(
+        _ planned: PlannedChanges,
+        events: any EventHandler,
+        ignoringInsightErrors: Bool = false
+    ) async throws -> ExecutionSummary {
+        if let insights = planned.upgradeInsights, insights.hasErrors, !ignoringInsightErrors {
+            throw UpgradeInsightError(insights: insights)
+        }
+        return try await Executor(runner: GraphRunner(maxConcurrency: parallelism)).up(
             plan: planned.plan,
             blueprint: planned.blueprint,
             observed: planned.observed,

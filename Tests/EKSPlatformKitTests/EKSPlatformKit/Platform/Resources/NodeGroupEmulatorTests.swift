@@ -54,6 +54,9 @@ struct NodeGroupEmulatorTests {
         let engine = PlatformEngine(config: config, session: session, parallelism: 8)
         let planned = try await engine.plan()
         #expect(planned.plan.changes.first { $0.id == ResourceID(.nodeGroup, "system") }?.action == .update)
+        // EKS's upgrade checks for the minors on the way all pass here.
+        #expect(planned.upgradeInsights?.from == "1.32" && planned.upgradeInsights?.to == "1.34")
+        #expect(planned.upgradeInsights?.findings == [])
         _ = try await emulator.post("/_emulator/requests/clear", body: "{}")
         let upgraded = try await engine.apply(planned, events: NullEventHandler())
         #expect(upgraded.isSuccess, "\(upgraded.failed)")
@@ -74,6 +77,63 @@ struct NodeGroupEmulatorTests {
         #expect(try await session.eks.describeNodegroup(clusterName: "upgrade", nodegroupName: "system").version == "1.34")
         let settled = try await engine.plan()
         #expect(!settled.plan.hasChanges, "\(settled.plan.changes.filter { $0.action != .noop })")
+        try await session.shutdown()
+    }
+
+    /// Issue 17: an ERROR upgrade insight (EKS found something the next minor breaks) stops the upgrade before any
+    /// write, naming the insight and EKS's recommendation; a WARNING is shown and does not stop it.
+    @Test("a planted ERROR upgrade insight stops up before any write; once ignored knowingly, the upgrade runs")
+    func errorInsightStopsTheUpgrade() async throws {
+        let emulator = try await AWSEmulator.start()
+        defer { emulator.stop() }
+        let session = try AWSSession(emulator.sessionOptions(region: "us-west-2"))
+        var config = EngineFixtures.config(name: "insight", gitops: false)
+        config.spec.kubernetesVersion = "1.32"
+        let first = try await PlatformEngine(config: config, session: session, parallelism: 8).plan()
+        #expect(first.upgradeInsights == nil, "nothing to upgrade yet")
+        let created = try await PlatformEngine(config: config, session: session, parallelism: 8)
+            .apply(first, events: NullEventHandler())
+        #expect(created.isSuccess, "\(created.failed)")
+
+        for (name, status, version) in [
+            ("Deprecated APIs removed in Kubernetes v1.33", "ERROR", "1.33"), ("Kubelet version skew", "WARNING", "1.34"),
+            ("Deprecated APIs removed in Kubernetes v1.36", "ERROR", "1.36"),
+        ] {
+            let body: JSONValue = [
+                "cluster": "insight", "account": .string(AWSEmulator.accountID), "region": "us-west-2",
+                "name": .string(name), "status": .string(status), "kubernetesVersion": .string(version),
+                "reason": "Deprecated API usage detected within last 30 days.",
+                "recommendation": "Update manifests and API clients to use newer Kubernetes APIs.",
+            ]
+            _ = try await emulator.post("/_emulator/insights", body: PolicyDocument.canonicalJSON(body))
+        }
+        config.spec.kubernetesVersion = "1.34"
+        let engine = PlatformEngine(config: config, session: session, parallelism: 8)
+        let planned = try await engine.plan()
+        let insights = try #require(planned.upgradeInsights)
+        // Only the minors this upgrade moves through (1.33, 1.34): the 1.36 finding is not this upgrade's.
+        #expect(
+            insights.findings.map { $0.name ?? "" } == ["Deprecated APIs removed in Kubernetes v1.33", "Kubelet version skew"]
+        )
+        #expect(insights.hasErrors)
+        #expect(
+            insights.lines.first
+                == "ERROR 1.33 Deprecated APIs removed in Kubernetes v1.33: Deprecated API usage detected within last 30 "
+                + "days. Recommendation: Update manifests and API clients to use newer Kubernetes APIs."
+        )
+        _ = try await emulator.post("/_emulator/requests/clear", body: "{}")
+        let stopped = await ClientTests.error(UpgradeInsightError.self) {
+            _ = try await engine.apply(planned, events: NullEventHandler())
+        }
+        #expect(
+            stopped?.description.hasPrefix("upgrade.insight-error: EKS reports 1 upgrade insight(s) with status ERROR") == true
+        )
+        #expect(try await EngineEmulatorTests.operations(emulator).isEmpty, "not a single request, let alone a write")
+        #expect(try await session.eks.describeCluster(name: "insight").version == "1.32")
+
+        let upgraded = try await engine.apply(planned, events: NullEventHandler(), ignoringInsightErrors: true)
+        #expect(upgraded.isSuccess, "\(upgraded.failed)")
+        #expect(try await session.eks.describeCluster(name: "insight").version == "1.34")
         try await session.shutdown()
     }
 
