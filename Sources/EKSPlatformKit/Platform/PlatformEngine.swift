@@ -96,6 +96,7 @@ public struct PlatformEngine: Sendable {
             callerARN: observed.context.callerARN
         )
         if let refusal = PlanRefusal.check(config, observed: observed).first { throw refusal }
+        if let refusal = try await PlanRefusal.checkAddonPins(config, eks: session.eks).first { throw refusal }
         let plan = Planner.plan(blueprint, observed: observed)
         let insights = try await UpgradeInsights.read(config, observed: observed, eks: session.eks)
         return PlannedChanges(observed: observed, blueprint: blueprint, plan: plan, upgradeInsights: insights)

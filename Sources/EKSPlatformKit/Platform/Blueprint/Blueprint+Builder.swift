@@ -331,7 +331,8 @@ extension Blueprint {
                     endpointPrivate: spec.endpointAccess.private,
                     publicAccessCIDRs: spec.endpointAccess.public ? spec.endpointAccess.publicCIDRs : [],
                     authenticationMode: "API",
-                    logging: Blueprint.clusterLogTypes
+                    logging: Blueprint.clusterLogTypes,
+                    pinnedAddonVersions: spec.addonVersions
                 ),
                 tags: tags(Self.cluster),
                 dependsOn: [Self.clusterRole, Self.nodeSecurityGroup] + privateSubnetIDs
@@ -388,7 +389,11 @@ extension Blueprint {
                 if Blueprint.addonsNeedingTolerations.contains(name) {
                     configuration = PolicyDocument.canonicalJSON(config.systemTaint.addonConfigurationValues)
                 }
-                let addon = ResourceSpec.Addon(name: name, configurationValues: configuration)
+                let addon = ResourceSpec.Addon(
+                    name: name,
+                    configurationValues: configuration,
+                    version: spec.addonVersions[name]
+                )
                 if beforeCompute.contains(name) {
                     add(id, addon, tags: tags(id), dependsOn: [Self.cluster])
                     earlyAddons.append(id)

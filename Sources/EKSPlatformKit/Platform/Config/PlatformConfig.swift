@@ -42,6 +42,9 @@ public struct PlatformConfig: Sendable, Equatable {
         public var systemNodeGroup: SystemNodeGroup = SystemNodeGroup()
         /// EKS add-ons. Default `[vpc-cni, kube-proxy, coredns, eks-pod-identity-agent]`.
         public var addons: [String] = Spec.defaultAddons
+        /// Add-on versions pinned in platform.yaml (`- { name: coredns, version: v1.11.4-eksbuild.2 }`). An add-on
+        /// without a pin gets the version EKS marks as default for the cluster's Kubernetes version.
+        public var addonVersions: [String: String] = [:]
         /// Cluster access.
         public var access: Access = Access()
         public var karpenter: Karpenter = Karpenter()

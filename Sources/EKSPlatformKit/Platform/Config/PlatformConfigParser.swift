@@ -228,7 +228,8 @@ struct PlatformConfigParser {
         ) {
             result.systemNodeGroup = try parseSystemNodeGroup(group)
         }
-        if let addons = try spec.strings("addons") {
+        if let (addons, versions) = try parseAddons(spec) {
+            result.addonVersions = versions
             for (index, addon) in addons.enumerated() where !ConfigValidation.matches(addon, "[a-z0-9][a-z0-9-]*") {
                 throw spec.error(
                     .invalidValue,
@@ -489,6 +490,42 @@ struct PlatformConfigParser {
             result.labels = labels
         }
         return result
+    }
+
+    /// `spec.addons`: names, or `{ name, version }` entries that pin a version (`v1.11.4-eksbuild.2`).
+    func parseAddons(_ spec: ConfigMapping) throws -> ([String], [String: String])? {
+        guard let node = spec.value("addons") else { return nil }
+        guard case .sequence(let sequence) = node else {
+            throw spec.error(
+                .wrongType,
+                at: "addons",
+                "expected a list of add-on names or { name, version } entries, found \(ConfigMapping.describe(node))"
+            )
+        }
+        var names: [String] = []
+        var versions: [String: String] = [:]
+        for (index, item) in sequence.enumerated() {
+            let path = "\(spec.fieldPath("addons"))[\(index)]"
+            if case .mapping = item {
+                let entry = try ConfigMapping(item, path: path, file: spec.file, known: ["name", "version"])
+                let name = try entry.requiredString("name", hint: "give the add-on's name, e.g. name: coredns")
+                if let version = try entry.string("version") {
+                    guard ConfigValidation.matches(version, "v[0-9]+\\.[0-9]+\\.[0-9]+(-eksbuild\\.[0-9]+)?") else {
+                        throw entry.error(
+                            .invalidValue,
+                            at: "version",
+                            "\"\(version)\" is not an EKS add-on version; use the form EKS lists, e.g. "
+                                + "v1.11.4-eksbuild.2 (aws eks describe-addon-versions --addon-name \(name))"
+                        )
+                    }
+                    versions[name] = version
+                }
+                names.append(name)
+            } else {
+                names.append(try ConfigMapping.scalarString(item, file: spec.file, path: path))
+            }
+        }
+        return (names, versions)
     }
 
     private func parseAccess(_ access: ConfigMapping) throws -> PlatformConfig.Access {

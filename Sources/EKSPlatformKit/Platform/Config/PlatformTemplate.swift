@@ -37,7 +37,8 @@ public enum PlatformTemplate {
                 amiType: AL2023_x86_64_STANDARD
                 taint: { key: CriticalAddonsOnly, value: "true", effect: NoSchedule }   # NoSchedule | PreferNoSchedule | NoExecute
                 labels: { eksplatform.io/pool: system }
-              addons: [vpc-cni, kube-proxy, coredns, eks-pod-identity-agent]   # eks-pod-identity-agent is needed by Karpenter
+              # eks-pod-identity-agent is needed by Karpenter; { name: coredns, version: v1.12.1-eksbuild.2 } pins a version
+              addons: [vpc-cni, kube-proxy, coredns, eks-pod-identity-agent]
               access:
                 admins: [ { role: PlatformAdmin } ]   # role names (ARNs are built from the account id at run time) or { arn: … }
               karpenter:

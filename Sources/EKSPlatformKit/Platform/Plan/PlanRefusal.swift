@@ -32,6 +32,38 @@ public struct PlanRefusal: Error, Sendable, Equatable, CustomStringConvertible {
         return refusals
     }
 
+    /// The refusals for add-on versions pinned in platform.yaml that EKS does not run on the Kubernetes version
+    /// platform.yaml asks for (`DescribeAddonVersions` with that version, one call per pinned add-on; none without
+    /// pins). EKS would refuse the create or the update half-way through a run; this says so before anything starts,
+    /// with the versions that would do.
+    static func checkAddonPins(_ config: PlatformConfig, eks: EKSClient) async throws -> [PlanRefusal] {
+        let wanted = config.spec.kubernetesVersion
+        var refusals: [PlanRefusal] = []
+        for (addon, pin) in config.spec.addonVersions.sorted(by: { $0.key < $1.key }) {
+            let versions = try await eks.describeAddonVersions(addonName: addon, kubernetesVersion: wanted)
+                .flatMap { $0.addonVersions ?? [] }
+            let runs = versions.filter { info in info.compatibilities?.contains { $0.clusterVersion == wanted } == true }
+            guard !runs.contains(where: { $0.addonVersion == pin }) else { continue }
+            let choices = runs.prefix(3).map(\.addonVersion)
+            let fallback = runs.first { info in
+                info.compatibilities?.contains { $0.clusterVersion == wanted && $0.defaultVersion == true } == true
+            }
+            refusals.append(
+                PlanRefusal(
+                    code: "plan.addon-version",
+                    message: "add-on \(addon) is pinned to \(pin) in platform.yaml, which EKS does not run on Kubernetes "
+                        + "\(wanted); "
+                        + (choices.isEmpty
+                            ? "EKS lists no version of it for \(wanted)"
+                            : "pin one of \(choices.joined(separator: ", "))"
+                                + (fallback.map { " (EKS's default is \($0.addonVersion))" } ?? "")
+                                + ", or drop the version to follow EKS's default")
+                )
+            )
+        }
+        return refusals
+    }
+
     /// The minor number of `1.NN`.
     static func minor(_ version: String) -> Int? {
         let parts = version.split(separator: ".")

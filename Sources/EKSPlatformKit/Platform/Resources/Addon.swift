@@ -9,6 +9,8 @@ extension ResourceKind {
 extension PropertyKey {
     /// An add-on's `configurationValues` (canonical JSON, empty for none).
     public static let configurationValues = PropertyKey("configurationValues")
+    /// An add-on's version (compared only when platform.yaml pins one).
+    public static let addonVersion = PropertyKey("addonVersion")
 }
 
 extension ResourceSpec {
@@ -20,6 +22,9 @@ extension ResourceSpec {
         public var configurationValues: String?
         /// Conflict resolution on create/update.
         public var resolveConflicts: String = "OVERWRITE"
+        /// The version pinned in platform.yaml; `nil` leaves it to EKS's default for the Kubernetes version (and to
+        /// the upgrade, which moves unpinned add-ons to each new minor's default).
+        public var version: String? = nil
 
         /// Registered as `addon` in ``ResourceKinds/all``.
         public static var kind: ResourceKind { .addon }
@@ -28,7 +33,9 @@ extension ResourceSpec {
 
         /// What the planner compares with the observed resource, in the observer's spelling.
         public func properties(in context: PlatformContext) -> ResourceProperties {
-            [.configurationValues: configurationValues ?? ""]
+            var properties: ResourceProperties = [.configurationValues: configurationValues ?? ""]
+            if let version { properties[.addonVersion] = version }
+            return properties
         }
     }
 }
@@ -52,7 +59,10 @@ extension ResourceSpec.Addon: ManagedResource {
             return ObservedResource(
                 id: id,
                 physicalID: addonName,
-                properties: [.configurationValues: PolicyDocument.canonical(addon.configurationValues)],
+                properties: [
+                    .configurationValues: PolicyDocument.canonical(addon.configurationValues),
+                    .addonVersion: addon.addonVersion ?? "",
+                ],
                 tags: addon.tags ?? [:],
                 status: addon.status.rawValue,
                 record: try await scope.stateAfterFullRead(id)
@@ -68,6 +78,7 @@ extension ResourceSpec.Addon: ManagedResource {
                 clusterName: cluster,
                 EKSAddonRequest(
                     addonName: name,
+                    addonVersion: version,
                     resolveConflicts: resolveConflicts,
                     clientRequestToken: resource.idempotencyToken,
                     tags: resource.tags,
@@ -101,18 +112,27 @@ extension ResourceSpec.Addon: ManagedResource {
             try await eks.tagResource(resourceArn: arn, tags: resource.tags)
             changed.append("tags")
         }
-        if PolicyDocument.canonical(current.configurationValues) != PolicyDocument.canonical(configurationValues) {
+        let configurationDiffers =
+            PolicyDocument.canonical(current.configurationValues) != PolicyDocument.canonical(configurationValues)
+        let versionDiffers = version != nil && current.addonVersion != version
+        if configurationDiffers || versionDiffers {
+            // One UpdateAddon for both: EKS runs one update per add-on at a time.
             _ = try await eks.updateAddon(
                 clusterName: cluster,
                 addonName: name,
-                EKSAddonRequest(resolveConflicts: resolveConflicts, configurationValues: configurationValues ?? "")
+                EKSAddonRequest(
+                    addonVersion: versionDiffers ? version : nil,
+                    resolveConflicts: resolveConflicts,
+                    configurationValues: configurationDiffers ? (configurationValues ?? "") : nil
+                )
             )
             try await eks.waitUntilAddonActive(
                 clusterName: cluster,
                 addonName: name,
                 options: context.waiterOptions(what: "add-on \(name) update")
             )
-            changed.append("configuration")
+            if configurationDiffers { changed.append("configuration") }
+            if versionDiffers, let version { changed.append("version \(version)") }
         }
         return changed.isEmpty
             ? .unchanged("add-on \(name) already matches")

@@ -48,6 +48,9 @@ extension ResourceSpec {
         public var authenticationMode: String
         /// Control plane log types enabled.
         public var logging: [String]
+        /// Add-on versions pinned in platform.yaml: an upgrade moves those add-ons to the pin at its last minor (and
+        /// to each minor's default on the way), the others to each minor's default. Not compared: the add-ons are.
+        public var pinnedAddonVersions: [String: String] = [:]
 
         /// Registered as `cluster` in ``ResourceKinds/all``.
         public static var kind: ResourceKind { .cluster }
@@ -191,7 +194,12 @@ extension ResourceSpec.Cluster: ManagedResource {
             }
             try await finish(try await eks.updateClusterVersion(name: name, version: next), "version \(next)")
             currentVersion = next
-            done += try await Self.upgradeAddons(cluster: name, to: next, in: context)
+            done += try await Self.upgradeAddons(
+                cluster: name,
+                to: next,
+                pinned: pinnedAddonVersions,
+                in: context
+            )
         }
 
         let vpc = current.resourcesVpcConfig
@@ -268,17 +276,31 @@ extension ResourceSpec.Cluster: ManagedResource {
     /// After the control plane reached `version`: every installed add-on whose version is not the one EKS marks as
     /// default for that minor (`DescribeAddonVersions`) is updated to it, waited for, before the node groups follow
     /// — the order of the EKS user guide's "Update existing cluster to new Kubernetes version" (control plane, then
-    /// add-ons, then nodes). `PRESERVE` keeps configuration people changed in the cluster. Returns what changed.
-    static func upgradeAddons(cluster: String, to version: String, in context: ResourceContext) async throws -> [String] {
+    /// add-ons, then nodes). An add-on in `pinned` goes to its pinned version instead wherever that version supports
+    /// the minor. `PRESERVE` keeps configuration people changed in the cluster. Returns what changed.
+    static func upgradeAddons(
+        cluster: String,
+        to version: String,
+        pinned: [String: String] = [:],
+        in context: ResourceContext
+    ) async throws -> [String] {
         let eks = context.session.eks
         var changed: [String] = []
         for addon in try await eks.listAddons(clusterName: cluster).sorted() {
             let installed = try await eks.describeAddon(clusterName: cluster, addonName: addon).addonVersion
             let catalogue = try await eks.describeAddonVersions(addonName: addon, kubernetesVersion: version)
-            let preferred = catalogue.flatMap { $0.addonVersions ?? [] }.first { info in
-                info.compatibilities?.contains { $0.clusterVersion == version && $0.defaultVersion == true } == true
+                .flatMap { $0.addonVersions ?? [] }
+            func supports(_ info: EKSAddonVersionInfo, asDefault: Bool) -> Bool {
+                info.compatibilities?.contains {
+                    $0.clusterVersion == version && (!asDefault || $0.defaultVersion == true)
+                } == true
             }
-            guard let target = preferred?.addonVersion, target != installed else { continue }
+            // The pin wherever it runs on this minor (moving through the default and back could be a downgrade,
+            // which EKS does not do for add-ons); otherwise this minor's default.
+            let pin = pinned[addon].flatMap { pin in catalogue.first { $0.addonVersion == pin && supports($0, asDefault: false) }
+            }
+            let target = (pin ?? catalogue.first { supports($0, asDefault: true) })?.addonVersion
+            guard let target, target != installed else { continue }
             let update = try await eks.updateAddon(
                 clusterName: cluster,
                 addonName: addon,

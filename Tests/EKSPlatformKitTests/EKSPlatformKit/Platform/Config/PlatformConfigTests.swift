@@ -139,6 +139,38 @@ struct PlatformConfigTests {
         #expect(error.message.hasSuffix("remove at least 2"))
     }
 
+    /// Issue 17: add-ons as names or `{ name, version }` entries that pin a version.
+    @Test func addonVersionsCanBePinned() throws {
+        let config = try PlatformConfig.parse(
+            Self.minimal
+                + "  addons:\n    - vpc-cni\n    - { name: coredns, version: v1.11.4-eksbuild.22 }\n"
+                + "    - name: kube-proxy\n    - eks-pod-identity-agent\n",
+            file: "p.yaml"
+        )
+        #expect(config.spec.addons == ["vpc-cni", "coredns", "kube-proxy", "eks-pod-identity-agent"])
+        #expect(config.spec.addonVersions == ["coredns": "v1.11.4-eksbuild.22"])
+        let blueprint = try Blueprint(config: config, zones: ["us-west-2a", "us-west-2b", "us-west-2c"])
+        let coredns = try #require(
+            blueprint.resources.first { $0.id == ResourceID(.addon, "coredns") }?.spec as? ResourceSpec.Addon
+        )
+        #expect(coredns.version == "v1.11.4-eksbuild.22")
+        #expect(coredns.properties(in: EngineFixtures.context)[.addonVersion] == "v1.11.4-eksbuild.22")
+        let vpcCNI = try #require(
+            blueprint.resources.first { $0.id == ResourceID(.addon, "vpc-cni") }?.spec as? ResourceSpec.Addon
+        )
+        #expect(vpcCNI.properties(in: EngineFixtures.context)[.addonVersion] == nil, "unpinned: EKS's default, never compared")
+
+        let bad = try #require(
+            Self.error(spec: "  addons:\n    - eks-pod-identity-agent\n    - { name: coredns, version: 1.11 }\n")
+        )
+        #expect(bad.path == "spec.addons[1].version")
+        #expect(bad.message.contains("is not an EKS add-on version; use the form EKS lists, e.g. v1.11.4-eksbuild.2"))
+        let unknown = try #require(Self.error(spec: "  addons:\n    - { name: coredns, verison: v1.1.1 }\n"))
+        #expect(unknown.path == "spec.addons[0].verison" && unknown.message.contains("did you mean \"version\"?"))
+        let nameless = try #require(Self.error(spec: "  addons:\n    - { version: v1.1.1 }\n"))
+        #expect(nameless.path == "spec.addons[0].name")
+    }
+
     @Test func invalidTaintEffect() throws {
         let error = try #require(
             Self.error(spec: "  systemNodeGroup:\n    taint:\n      key: CriticalAddonsOnly\n      effect: NoScheduel\n")

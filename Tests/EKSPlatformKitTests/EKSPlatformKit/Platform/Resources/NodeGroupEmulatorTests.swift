@@ -80,6 +80,62 @@ struct NodeGroupEmulatorTests {
         try await session.shutdown()
     }
 
+    /// Issue 17: pinned add-on versions survive an upgrade: the pin is applied wherever it runs on the minor, and a
+    /// pin EKS does not run on the new version is refused by plan with the versions that would do.
+    @Test("pinned add-ons: 1.32 → 1.34 with new pins in one up; an old pin left in place is refused at plan time")
+    func pinnedAddonsFollowTheUpgrade() async throws {
+        let emulator = try await AWSEmulator.start()
+        defer { emulator.stop() }
+        let session = try AWSSession(emulator.sessionOptions(region: "us-west-2"))
+        var config = EngineFixtures.config(name: "pins", gitops: false)
+        config.spec.kubernetesVersion = "1.32"
+        // Not the 1.32 defaults (v1.32.6-eksbuild.8, v1.11.4-eksbuild.22): an older kube-proxy, pinned.
+        config.spec.addonVersions = ["kube-proxy": "v1.32.6-eksbuild.8", "coredns": "v1.11.4-eksbuild.22"]
+        let first = try await PlatformEngine(config: config, session: session, parallelism: 8).plan()
+        let created = try await PlatformEngine(config: config, session: session, parallelism: 8)
+            .apply(first, events: NullEventHandler())
+        #expect(created.isSuccess, "\(created.failed)")
+        #expect(
+            try await session.eks.describeAddon(clusterName: "pins", addonName: "coredns").addonVersion == "v1.11.4-eksbuild.22"
+        )
+
+        config.spec.kubernetesVersion = "1.34"
+        let refusal = await ClientTests.error(PlanRefusal.self) {
+            _ = try await PlatformEngine(config: config, session: session, parallelism: 8).plan()
+        }
+        #expect(refusal?.code == "plan.addon-version")
+        #expect(
+            refusal?.message.hasPrefix(
+                "add-on coredns is pinned to v1.11.4-eksbuild.22 in platform.yaml, which EKS does not run on Kubernetes 1.34; "
+                    + "pin one of v1.12.3-eksbuild.1, v1.12.1-eksbuild.2 (EKS's default is v1.12.3-eksbuild.1)"
+            ) == true,
+            "\(refusal?.message ?? "-")"
+        )
+
+        // New pins for 1.34: coredns's (not the default) runs on 1.33 too, so the upgrade never passes through
+        // another version; kube-proxy's runs on 1.34 only, so 1.33 gets that minor's default first.
+        config.spec.addonVersions = ["kube-proxy": "v1.34.0-eksbuild.4", "coredns": "v1.12.1-eksbuild.2"]
+        let engine = PlatformEngine(config: config, session: session, parallelism: 8)
+        let planned = try await engine.plan()
+        _ = try await emulator.post("/_emulator/requests/clear", body: "{}")
+        let upgraded = try await engine.apply(planned, events: NullEventHandler())
+        #expect(upgraded.isSuccess, "\(upgraded.failed)")
+        let order = try await EngineEmulatorTests.operations(emulator).filter {
+            ["UpdateClusterVersion", "UpdateAddon", "UpdateNodegroupVersion"].contains($0)
+        }
+        #expect(order.first == "UpdateClusterVersion" && order.last == "UpdateNodegroupVersion", "\(order)")
+        #expect(order.filter { $0 == "UpdateClusterVersion" }.count == 2)
+        for (addon, version) in config.spec.addonVersions {
+            #expect(try await session.eks.describeAddon(clusterName: "pins", addonName: addon).addonVersion == version)
+        }
+        #expect(try await session.eks.describeNodegroup(clusterName: "pins", nodegroupName: "system").version == "1.34")
+        let settled = try await engine.plan()
+        #expect(!settled.plan.hasChanges, "\(settled.plan.changes.filter { $0.action != .noop })")
+        let full = try await PlatformEngine(config: config, session: session, parallelism: 8, fullRefresh: true).plan()
+        #expect(!full.plan.hasChanges, "read in full: \(full.plan.changes.filter { $0.action != .noop })")
+        try await session.shutdown()
+    }
+
     /// Issue 17: an ERROR upgrade insight (EKS found something the next minor breaks) stops the upgrade before any
     /// write, naming the insight and EKS's recommendation; a WARNING is shown and does not stop it.
     @Test("a planted ERROR upgrade insight stops up before any write; once ignored knowingly, the upgrade runs")
