@@ -1,7 +1,7 @@
 import EKSPlatformKit
 import Foundation
 
-/// Renders a ``Plan`` for people (`+ ~ -/+ -` with reasons) or machines (JSON); everything is redacted.
+/// Renders a ``Plan`` for people (`+ ~ -/+ +/- -` with reasons) or machines (JSON); everything is redacted.
 enum PlanPrinter {
     /// ANSI colours per action (only used on a TTY without `NO_COLOR`).
     static func colour(_ action: Plan.Action) -> String {
@@ -17,7 +17,9 @@ enum PlanPrinter {
     static func text(_ plan: Plan, colour useColour: Bool, verbose: Bool = false) -> String {
         var lines: [String] = []
         for change in plan.changes where verbose || change.action != .noop {
-            let symbol = change.action.symbol
+            // Terraform's notation: `-/+` destroys then creates, `+/-` creates the replacement first.
+            let symbol =
+                change.action == .replace && Planner.replacesBeforeDestroying(change.id.kind) ? "+/-" : change.action.symbol
             let head = String(repeating: " ", count: max(0, 3 - symbol.count)) + "\(symbol) \(change.id)"
             lines.append(useColour && change.action != .noop ? "\(colour(change.action))\(head)\u{1B}[0m" : head)
             for reason in change.reasons { lines.append("      \(reason)") }

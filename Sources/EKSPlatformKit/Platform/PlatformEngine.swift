@@ -98,6 +98,7 @@ public struct PlatformEngine: Sendable {
         if let refusal = PlanRefusal.check(config, observed: observed).first { throw refusal }
         if let refusal = try await PlanRefusal.checkAddonPins(config, eks: session.eks).first { throw refusal }
         let plan = Planner.plan(blueprint, observed: observed)
+        if let refusal = PlanRefusal.replacements(in: plan) { throw refusal }
         let insights = try await UpgradeInsights.read(config, observed: observed, eks: session.eks)
         return PlannedChanges(observed: observed, blueprint: blueprint, plan: plan, upgradeInsights: insights)
     }

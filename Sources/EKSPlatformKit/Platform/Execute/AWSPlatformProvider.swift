@@ -59,6 +59,11 @@ package struct AWSPlatformProvider: PlatformProvider {
         if change.action == .update, let physicalID = change.physicalID {
             await context.registry.record(resource.id, physicalID: physicalID)
             outcome = try await spec.update(resource, physicalID: physicalID, in: resourceContext)
+        } else if change.action == .replace, let physicalID = change.physicalID {
+            guard let replaceable = spec as? any CreateBeforeDestroyResource else {
+                throw UnsupportedUpdateError(resource: resource.id, what: "a replacement (it cannot be replaced in place)")
+            }
+            outcome = try await replaceable.replace(resource, physicalID: physicalID, in: resourceContext)
         } else {
             outcome = try await spec.create(resource, in: resourceContext)
         }

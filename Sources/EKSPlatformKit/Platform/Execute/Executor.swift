@@ -21,7 +21,8 @@ package struct Executor: Sendable {
 
     /// The steps for `plan`: every non-no-op change, depending on the steps of its (changed) dependencies;
     /// in-cluster objects after the node group, in order; deletions of orphans last, one after another.
-    /// - Throws: ``RefusedError`` when the plan needs a replacement (never done implicitly).
+    /// - Throws: ``RefusedError`` when the plan needs a replacement of a kind that cannot be replaced
+    ///   create-before-destroy (never done implicitly).
     package static func steps(
         for plan: Plan,
         blueprint: Blueprint,
@@ -29,7 +30,9 @@ package struct Executor: Sendable {
         provider: any PlatformProvider,
         registry: ResourceRegistry
     ) throws -> [ExecutionStep] {
-        let replacements = plan.changes.filter { $0.action == .replace }
+        let replacements = plan.changes.filter {
+            $0.action == .replace && !Planner.replacesBeforeDestroying($0.id.kind)
+        }
         guard replacements.isEmpty else {
             let list = replacements.map { "\($0.id) (\($0.reasons.joined(separator: "; ")))" }.joined(separator: ", ")
             throw RefusedError(

@@ -64,6 +64,22 @@ public struct PlanRefusal: Error, Sendable, Equatable, CustomStringConvertible {
         return refusals
     }
 
+    /// A replacement `up` would refuse (a kind that cannot be replaced create-before-destroy, such as the VPC or the
+    /// cluster): refused here, so `plan` never shows a change that `up` then will not make.
+    package static func replacements(in plan: Plan) -> PlanRefusal? {
+        let refused = plan.changes.filter { $0.action == .replace && !Planner.replacesBeforeDestroying($0.id.kind) }
+        guard !refused.isEmpty else { return nil }
+        let list = refused.map { change in
+            "\(change.id) (\(change.reasons.dropLast().joined(separator: "; ")))"
+        }
+        return PlanRefusal(
+            code: "plan.replacement",
+            message: "these cannot change in place and platformctl does not re-create them under a running platform: "
+                + list.joined(separator: ", ")
+                + "; change platform.yaml back, or create a new platform under another name and move to it"
+        )
+    }
+
     /// The minor number of `1.NN`.
     static func minor(_ version: String) -> Int? {
         let parts = version.split(separator: ".")

@@ -47,7 +47,7 @@ package enum Planner {
                 Plan.Change(
                     id: resource.id,
                     action: action,
-                    reasons: replace ? reasons + ["cannot change in place: the resource must be re-created"] : reasons,
+                    reasons: replace ? reasons + [Self.replacementReason(resource.id.kind)] : reasons,
                     physicalID: existing.physicalID
                 )
             )
@@ -90,6 +90,18 @@ package enum Planner {
 
     /// The reason given for re-applying a resource that matches platform.yaml but whose ``AppliedRecord`` is missing
     /// or out of date (typically after an interrupted run), so that later plans can skip reading it in full.
+    /// Whether a kind is replaced create-before-destroy (``CreateBeforeDestroyResource``): its replacement runs.
+    package static func replacesBeforeDestroying(_ kind: ResourceKind) -> Bool {
+        ResourceKinds.type(of: kind) is any CreateBeforeDestroyResource.Type
+    }
+
+    /// The last reason of a replacement: how it will be done, or that `up` will not do it.
+    static func replacementReason(_ kind: ResourceKind) -> String {
+        replacesBeforeDestroying(kind)
+            ? "cannot change in place: a replacement is created and ready before the old one is deleted"
+            : "cannot change in place: the resource must be re-created"
+    }
+
     package static let staleRecordReason =
         "matches platform.yaml, but platformctl's record of applying it is missing or out of date; re-applied to record it"
 

@@ -84,9 +84,20 @@ extension ResourceSpec.NodeGroup: ManagedResource {
         let name = scope.cluster
         guard try await ResourceSpec.Cluster.describe(in: scope) != nil else { return [] }
         let listed = try await eks.listNodegroups(clusterName: name)
-        return try await AWSPlatformObserver.concurrently(listed) { groupName in
-            let group = try await eks.describeNodegroup(clusterName: name, nodegroupName: groupName)
-            guard let id = (group.tags?[PlatformTags.resource]).flatMap(ResourceID.init(parsing:)) else { return nil }
+        let groups = try await AWSPlatformObserver.concurrently(listed) { groupName in
+            try await eks.describeNodegroup(clusterName: name, nodegroupName: groupName)
+        }
+        // Two groups with one resource tag are a replacement an interrupted run did not finish: the newest is the
+        // node group; the others are observed under a name of their own, so the plan deletes them (orphans go last).
+        let newestFirst = groups.sorted {
+            ($0.createdAt ?? .distantPast, $0.nodegroupName) > ($1.createdAt ?? .distantPast, $1.nodegroupName)
+        }
+        var seen: Set<String> = []
+        return newestFirst.compactMap { group in
+            guard let tag = group.tags?[PlatformTags.resource], var id = ResourceID(parsing: tag) else { return nil }
+            if !seen.insert(tag).inserted {
+                id = ResourceID(.nodeGroup, "\(id.name)\(Self.leftoverSeparator)\(group.nodegroupName)")
+            }
             return ObservedResource(
                 id: id,
                 physicalID: group.nodegroupName,
@@ -107,6 +118,19 @@ extension ResourceSpec.NodeGroup: ManagedResource {
                 status: group.status.rawValue
             )
         }
+    }
+
+    /// Joins a node group's resource name and its AWS name in the id of a replaced group left behind.
+    static let leftoverSeparator = "@"
+
+    /// The name of a replacement: the resource name and a digest of the fields that forced it (`system-1a2b3c`), so
+    /// a re-run after an interruption finds the replacement it already started.
+    func replacementName() -> String {
+        let fields = [
+            role.description, existingSubnetIDs.isEmpty ? PropertyValue.ids(subnets) : PropertyValue.list(existingSubnetIDs),
+            instanceTypes.joined(separator: ","), amiType,
+        ]
+        return "\(name)-\(StableNames.hash(fields, length: 6))"
     }
 
     package func create(_ resource: DesiredResource, in context: ResourceContext) async throws -> StepOutcome {
@@ -160,6 +184,8 @@ extension ResourceSpec.NodeGroup: ManagedResource {
     {
         let eks = context.session.eks
         let cluster = context.cluster
+        // The name AWS knows: "system", or the name a create-before-destroy replacement gave it.
+        let name = physicalID
         var current = try await eks.describeNodegroup(clusterName: cluster, nodegroupName: name)
         var done: [String] = []
         // The control plane was upgraded first (the node group depends on the cluster); the nodes follow to the
@@ -234,13 +260,55 @@ extension ResourceSpec.NodeGroup: ManagedResource {
         )
     }
 
+    /// Deletes the node group and waits until it is gone. Deleting the node group itself (not a leftover) also
+    /// deletes any replaced group an interrupted replacement left with the same resource tag, so the cluster can go.
     package static func delete(_ id: ResourceID, physicalID: String, in context: ResourceContext) async throws {
         let eks = context.session.eks
-        _ = try await eks.deleteNodegroup(clusterName: context.cluster, nodegroupName: physicalID)
-        try await eks.waitUntilNodegroupDeleted(
-            clusterName: context.cluster,
-            nodegroupName: physicalID,
-            options: context.waiterOptions(what: "\(id) deleted")
+        var names = [physicalID]
+        if !id.name.contains(leftoverSeparator) {
+            for other in try await eks.listNodegroups(clusterName: context.cluster) where other != physicalID {
+                let group = try await eks.describeNodegroup(clusterName: context.cluster, nodegroupName: other)
+                if group.tags?[PlatformTags.resource] == id.description { names.append(other) }
+            }
+        }
+        for name in names {
+            do {
+                _ = try await eks.deleteNodegroup(clusterName: context.cluster, nodegroupName: name)
+            } catch  where AWSPlatformObserver.isNotFound(error) && name != physicalID {
+                continue
+            }
+        }
+        for name in names {
+            try await eks.waitUntilNodegroupDeleted(
+                clusterName: context.cluster,
+                nodegroupName: name,
+                options: context.waiterOptions(what: "node group \(name) deleted")
+            )
+        }
+    }
+}
+
+extension ResourceSpec.NodeGroup: CreateBeforeDestroyResource {
+    /// A change of instance types, AMI type, subnets or role: EKS cannot change those in place, so a new node group
+    /// (named by ``replacementName()``) is created and waited for until ACTIVE, and only then is the old one deleted
+    /// — EKS drains its nodes respecting PodDisruptionBudgets, and the system pods move to the new nodes, which carry
+    /// the same taint and labels. At no point is there no system node group.
+    package func replace(
+        _ resource: DesiredResource,
+        physicalID: String,
+        in context: ResourceContext
+    ) async throws
+        -> StepOutcome
+    {
+        var replacement = self
+        replacement.name = replacementName()
+        if replacement.name == physicalID { replacement.name = name }  // back to the original fields: the first name
+        _ = try await replacement.create(resource, in: context)
+        try await Self.delete(
+            ResourceID(.nodeGroup, "\(resource.id.name)\(Self.leftoverSeparator)\(physicalID)"),
+            physicalID: physicalID,
+            in: context
         )
+        return .done("replaced node group \(physicalID) with \(replacement.name) (ACTIVE before \(physicalID) was deleted)")
     }
 }

@@ -35,6 +35,14 @@ extension ResourceSpecification where Self: Equatable {
 public enum ResourceSpec {}
 
 /// A kind's whole lifecycle in AWS. One type per kind implements it, in one file; ``ResourceKinds/all`` lists them.
+/// A kind whose immutable fields change without an outage: the replacement is created (under a new name) and ready
+/// before the resource it replaces is deleted — Terraform's `create_before_destroy`, and what the planner prints as
+/// `+/-`. Kinds without it are never replaced implicitly.
+package protocol CreateBeforeDestroyResource: ManagedResource {
+    /// Creates the replacement, waits until it is usable, then deletes `physicalID` and waits until it is gone.
+    func replace(_ resource: DesiredResource, physicalID: String, in context: ResourceContext) async throws -> StepOutcome
+}
+
 package protocol ManagedResource: ResourceSpecification {
     /// Where the kind keeps its ``AppliedRecord``; `nil` when batched reads observe it in full.
     static var recordHolder: AppliedRecord.Holder? { get }

@@ -84,6 +84,26 @@ struct PlannerTests {
                 registry: ResourceRegistry(observed: observed)
             )
         }
+        // plan itself refuses it (issue 17: never plan what up refuses), naming the resource and the difference.
+        let refusal = try #require(PlanRefusal.replacements(in: plan))
+        #expect(refusal.code == "plan.replacement")
+        #expect(refusal.message.contains("vpc/main (cidr differs: 10.42.0.0/16 → 10.50.0.0/16)"))
+
+        // The node group is replaced create-before-destroy: planned as such, and not refused.
+        var types = EngineFixtures.config()
+        types.spec.systemNodeGroup.instanceTypes = ["m7i.large"]
+        let nodes = Planner.plan(try EngineFixtures.blueprint(types), observed: observed)
+        #expect(nodes.change(ResourceID(.nodeGroup, "system"))?.action == .replace)
+        #expect(PlanRefusal.replacements(in: nodes) == nil)
+        #expect(
+            try Executor.steps(
+                for: nodes,
+                blueprint: try EngineFixtures.blueprint(types),
+                observed: observed,
+                provider: RecordingProvider(),
+                registry: ResourceRegistry(observed: observed)
+            ).map(\.id) == ["replace nodeGroup/system"]
+        )
     }
 
     @Test("owned resources no longer desired are deleted, with the reason")

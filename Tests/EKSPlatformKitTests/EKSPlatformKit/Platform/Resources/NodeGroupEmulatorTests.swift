@@ -80,6 +80,74 @@ struct NodeGroupEmulatorTests {
         try await session.shutdown()
     }
 
+    /// Issue 17: "replacement without down": instance types (immutable in EKS) change by create-before-destroy.
+    @Test("new instance types: the replacement node group is ACTIVE before the old one is deleted; then nothing to do")
+    func instanceTypeChangeReplacesCreateBeforeDestroy() async throws {
+        let emulator = try await AWSEmulator.start()
+        defer { emulator.stop() }
+        let session = try AWSSession(emulator.sessionOptions(region: "us-west-2"))
+        var config = EngineFixtures.config(name: "cbd", gitops: false)
+        let first = try await PlatformEngine(config: config, session: session, parallelism: 8).plan()
+        let created = try await PlatformEngine(config: config, session: session, parallelism: 8)
+            .apply(first, events: NullEventHandler())
+        #expect(created.isSuccess, "\(created.failed)")
+
+        config.spec.systemNodeGroup.instanceTypes = ["m7i.large"]
+        let engine = PlatformEngine(config: config, session: session, parallelism: 8)
+        let planned = try await engine.plan()
+        let change = try #require(planned.plan.changes.first { $0.id == ResourceID(.nodeGroup, "system") })
+        #expect(change.action == .replace)
+        #expect(change.reasons.last == "cannot change in place: a replacement is created and ready before the old one is deleted")
+        _ = try await emulator.post("/_emulator/requests/clear", body: "{}")
+        let replaced = try await engine.apply(planned, events: NullEventHandler())
+        #expect(replaced.isSuccess, "\(replaced.failed)")
+        let log = try await EngineEmulatorTests.operations(emulator)
+        let create = try #require(log.firstIndex(of: "CreateNodegroup"))
+        let delete = try #require(log.firstIndex(of: "DeleteNodegroup"))
+        #expect(create < delete)
+        #expect(log[create..<delete].contains("DescribeNodegroup"), "waited for ACTIVE in between: \(log)")
+        let groups = try await session.eks.listNodegroups(clusterName: "cbd")
+        #expect(groups.count == 1 && groups.first?.hasPrefix("system-") == true, "\(groups)")
+        let group = try await session.eks.describeNodegroup(clusterName: "cbd", nodegroupName: groups.first ?? "")
+        #expect(group.instanceTypes == ["m7i.large"])
+        #expect(group.taints?.first?.key == "CriticalAddonsOnly")
+        let settled = try await engine.plan()
+        #expect(!settled.plan.hasChanges, "\(settled.plan.changes.filter { $0.action != .noop })")
+
+        // A later in-place change goes to the replacement's name; and a replacement left half-done (the old group
+        // still there, as after a SIGKILL between create and delete) is finished by the next up.
+        config.spec.systemNodeGroup.size = .init(min: 2, desired: 2, max: 5)
+        let later = PlatformEngine(config: config, session: session, parallelism: 8)
+        let old = try await session.eks.describeNodegroup(clusterName: "cbd", nodegroupName: groups.first ?? "")
+        try await Task.sleep(for: .seconds(1.1))  // EKS's createdAt has second resolution here
+        _ = try await session.eks.createNodegroup(
+            clusterName: "cbd",
+            EKSCreateNodegroupRequest(
+                nodegroupName: "system-newer",
+                scalingConfig: EKSScalingConfig(minSize: 2, maxSize: 5, desiredSize: 2),
+                subnets: old.subnets ?? [],
+                instanceTypes: ["m7i.large"],
+                amiType: old.amiType,
+                nodeRole: old.nodeRole ?? "",
+                labels: old.labels,
+                taints: old.taints,
+                tags: old.tags
+            )
+        )
+        let resumed = try await later.plan()
+        let leftover = ResourceID(.nodeGroup, "system@\(groups.first ?? "")")
+        #expect(
+            resumed.plan.changes.first { $0.id == leftover }?.action == .delete,
+            "\(resumed.plan.changes.filter { $0.action != .noop })"
+        )
+        #expect(resumed.plan.changes.first { $0.id == ResourceID(.nodeGroup, "system") }?.action == .noop)
+        let finished = try await later.apply(resumed, events: NullEventHandler())
+        #expect(finished.isSuccess, "\(finished.failed)")
+        #expect(try await session.eks.listNodegroups(clusterName: "cbd") == ["system-newer"])
+        #expect(!(try await later.plan().plan.hasChanges))
+        try await session.shutdown()
+    }
+
     /// Issue 17: pinned add-on versions survive an upgrade: the pin is applied wherever it runs on the minor, and a
     /// pin EKS does not run on the new version is refused by plan with the versions that would do.
     @Test("pinned add-ons: 1.32 → 1.34 with new pins in one up; an old pin left in place is refused at plan time")
