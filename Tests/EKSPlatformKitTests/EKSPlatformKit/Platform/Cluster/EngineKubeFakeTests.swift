@@ -55,6 +55,20 @@ struct EngineKubeFakeTests {
             )
             #expect(summary.isSuccess, "\(summary.failed)")
             try await Self.expectFluxInstalled(kube, config: config)
+            // The install is recorded (its digest stamped on the namespace) only after every controller was watched
+            // until it rolled out.
+            let log = fake.requestLog
+            let stamp = try #require(
+                log.lastIndex { $0.method == "PATCH" && $0.path == "/api/v1/namespaces/flux-system" },
+                "the install's digest was never stamped"
+            )
+            for controller in ["helm-controller", "kustomize-controller", "notification-controller", "source-controller"] {
+                let waited = log[..<stamp].contains {
+                    $0.method == "GET" && $0.path.hasPrefix("/apis/apps/v1/namespaces/flux-system/deployments")
+                        && ($0.path.hasSuffix("/\(controller)") || $0.query.contains(controller))
+                }
+                #expect(waited, "up did not wait for \(controller) to roll out")
+            }
 
             let vars = try #require(
                 fake.object(apiVersion: "v1", kind: "ConfigMap", namespace: "flux-system", name: "platform-vars")
