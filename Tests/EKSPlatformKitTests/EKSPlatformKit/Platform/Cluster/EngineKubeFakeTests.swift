@@ -206,6 +206,61 @@ struct EngineKubeFakeTests {
         return .object(fields)
     }
 
+    @Test("down's Flux stage removes every object of the real manifest, cluster-scoped RBAC included")
+    func fluxStageRemovesTheWholeInstall() async throws {
+        var config = EngineFixtures.config(name: "un")
+        config.spec.gitops?.flux = try FluxInstallManifest.fluxSettings()
+        let blueprint = try EngineFixtures.blueprint(config)
+        let objects = try #require(blueprint.cluster)
+        let text = String(decoding: try FluxInstallManifest.bytes(), as: UTF8.self)
+        let documents = try objects.fluxInstallDocuments(text).documents.filter { $0 != .null }
+        let fake = try await Self.startFake()
+        let kube = try KubeClient(KubeClientConfiguration(server: try #require(URL(string: fake.baseURL))))
+        do {
+            try await kube.applyManifest(documents: documents, force: true)
+            let session = try AWSSession(
+                AWSSessionOptions(region: "us-west-2", environment: [:], credentials: AWSEmulator.credentials)
+            )
+            let summary = try await Executor().down(
+                teardown: TeardownPlan(stages: TeardownPlan(blueprint: blueprint).stages.filter { $0.name == "flux" }),
+                config: config,
+                observed: ObservedState(
+                    context: EngineFixtures.context,
+                    availableZones: EngineFixtures.zones,
+                    resources: [],
+                    clusterEndpoint: fake.baseURL
+                ),
+                provider: AWSTeardownProvider(session: session, kube: kube),
+                events: NullEventHandler()
+            )
+            #expect(summary.isSuccess, "\(summary.failed)")
+            var left: [String] = []
+            for document in documents {
+                let kind = document["kind"]?.stringValue ?? ""
+                let name = document["metadata"]?["name"]?.stringValue ?? ""
+                let found: JSONValue?
+                do {
+                    found = try await kube.get(
+                        apiVersion: document["apiVersion"]?.stringValue ?? "",
+                        kind: kind,
+                        name: name,
+                        namespace: document["metadata"]?["namespace"]?.stringValue
+                    )
+                } catch let error as KubeClientError where error.code == .unknownKind {
+                    found = nil
+                }
+                if found != nil { left.append("\(kind) \(name)") }
+            }
+            #expect(left == [], "left behind by down")
+        } catch {
+            try? await kube.shutdown()
+            await fake.shutdown()
+            throw error
+        }
+        try? await kube.shutdown()
+        await fake.shutdown()
+    }
+
     @Test("an edited sync path: the digest check cannot see it; a full refresh reports it and up restores it")
     func fullRefreshRepairsTheSyncPath() async throws {
         var config = EngineFixtures.config(name: "fr")
