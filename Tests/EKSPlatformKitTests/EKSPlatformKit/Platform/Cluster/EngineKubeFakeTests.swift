@@ -261,7 +261,7 @@ struct EngineKubeFakeTests {
         await fake.shutdown()
     }
 
-    @Test("an edited sync path: the digest check cannot see it; a full refresh reports it and up restores it")
+    @Test("an edited sync path or platform-vars value: the digest check cannot see it; a full refresh reports and up restores it")
     func fullRefreshRepairsTheSyncPath() async throws {
         var config = EngineFixtures.config(name: "fr")
         config.spec.gitops?.flux = try FluxInstallManifest.fluxSettings()
@@ -282,7 +282,7 @@ struct EngineKubeFakeTests {
         func plan(_ observer: KubeClusterObjects) async throws -> (Plan, ObservedState) {
             var observed = EngineFixtures.matching(blueprint, endpoint: endpoint)
             observed.resources.removeAll { $0.id.kind == .kubernetesObject }
-            observed.resources += try await observer.observe(config, endpoint: endpoint)
+            observed.resources += try await observer.observe(config, endpoint: endpoint, context: EngineFixtures.context)
             return (Planner.plan(blueprint, observed: observed), observed)
         }
         func up(_ observer: KubeClusterObjects) async throws {
@@ -330,6 +330,28 @@ struct EngineKubeFakeTests {
             try await up(refreshing)
             #expect(try await syncPath() == "./kube/clusters/fr")
             #expect(!(try await plan(refreshing).0.hasChanges))
+
+            // platform-vars too, named by key only (its values hold the account id).
+            _ = try await kube.patch(
+                apiVersion: "v1",
+                kind: "ConfigMap",
+                name: "platform-vars",
+                namespace: "flux-system",
+                patch: ["data": ["CLUSTER_ENDPOINT": "https://elsewhere.example"]],
+                fieldManager: "kubectl-edit"
+            )
+            #expect(!(try await plan(digestOnly).0.hasChanges))
+            let vars = try await plan(refreshing).0.changes.filter { $0.action != .noop }
+            #expect(vars.map(\.id) == [ClusterObjects.platformVars])
+            #expect(vars.first?.reasons == ["data.CLUSTER_ENDPOINT differs from the value up writes"])
+            try await up(refreshing)
+            let restored = try await kube.get(
+                apiVersion: "v1",
+                kind: "ConfigMap",
+                name: "platform-vars",
+                namespace: "flux-system"
+            )
+            #expect(restored?["data"]?["CLUSTER_ENDPOINT"]?.stringValue == endpoint)
         } catch {
             try? await kube.shutdown()
             await fake.shutdown()
