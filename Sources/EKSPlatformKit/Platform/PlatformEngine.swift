@@ -79,7 +79,7 @@ public struct PlatformEngine: Sendable {
 
     /// The in-cluster objects' applier and observer, when the config has a gitops section and a connection is given.
     var clusterObjects: KubeClusterObjects? {
-        config.spec.gitops == nil ? nil : cluster?.objects()
+        config.spec.gitops == nil ? nil : cluster?.objects(fullRefresh: fullRefresh)
     }
 
     /// Observes the platform and plans the changes that would make it match the configuration.

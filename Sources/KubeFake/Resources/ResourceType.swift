@@ -193,6 +193,16 @@ extension ResourceType {
             shortNames: ["ev"]
         ),
         ResourceType(
+            group: "",
+            version: "v1",
+            plural: "resourcequotas",
+            singular: "resourcequota",
+            kind: "ResourceQuota",
+            namespaced: true,
+            shortNames: ["quota"],
+            hasStatusSubresource: true
+        ),
+        ResourceType(
             group: "apps",
             version: "v1",
             plural: "deployments",
@@ -235,6 +245,47 @@ extension ResourceType {
             shortNames: ["sts"],
             categories: ["all"],
             hasStatusSubresource: true
+        ),
+        ResourceType(
+            group: "networking.k8s.io",
+            version: "v1",
+            plural: "networkpolicies",
+            singular: "networkpolicy",
+            kind: "NetworkPolicy",
+            namespaced: true,
+            shortNames: ["netpol"]
+        ),
+        ResourceType(
+            group: "rbac.authorization.k8s.io",
+            version: "v1",
+            plural: "clusterroles",
+            singular: "clusterrole",
+            kind: "ClusterRole",
+            namespaced: false
+        ),
+        ResourceType(
+            group: "rbac.authorization.k8s.io",
+            version: "v1",
+            plural: "clusterrolebindings",
+            singular: "clusterrolebinding",
+            kind: "ClusterRoleBinding",
+            namespaced: false
+        ),
+        ResourceType(
+            group: "rbac.authorization.k8s.io",
+            version: "v1",
+            plural: "roles",
+            singular: "role",
+            kind: "Role",
+            namespaced: true
+        ),
+        ResourceType(
+            group: "rbac.authorization.k8s.io",
+            version: "v1",
+            plural: "rolebindings",
+            singular: "rolebinding",
+            kind: "RoleBinding",
+            namespaced: true
         ),
         ResourceType(
             group: "apiextensions.k8s.io",

@@ -92,9 +92,10 @@ public final class ClusterConnection: Sendable {
     }
 
     /// The engine's in-cluster objects (Flux install, credentials, sync objects, `platform-vars`) over this
-    /// connection; the Flux manifest is downloaded through the session's transport.
-    package func objects() -> KubeClusterObjects {
-        KubeClusterObjects(
+    /// connection; the Flux manifest is downloaded through the session's transport. `fullRefresh` compares the sync
+    /// objects' content instead of trusting their digest annotations.
+    package func objects(fullRefresh: Bool = false) -> KubeClusterObjects {
+        var objects = KubeClusterObjects(
             client: { try await self.client() },
             endpoint: { [session, clusterName] in
                 try await session.eks.describeCluster(name: clusterName).endpoint ?? ""
@@ -102,6 +103,8 @@ public final class ClusterConnection: Sendable {
             loadManifest: { [session] in try await KubeClusterObjects.download($0, using: session.transport) },
             redactor: session.redactor
         )
+        objects.fullRefresh = fullRefresh
+        return objects
     }
 
     /// Closes the client if one was made.

@@ -3,6 +3,15 @@ import EKSKubernetes
 import Foundation
 
 extension ClusterObjects {
+    /// Where Flux's controllers run: the toleration of the system taint and the system node group's labels as node
+    /// selector. The engine's first install and the kustomize patch in `clusters/<name>/flux-system/` both use it, so
+    /// Flux reconciling itself from git changes nothing the engine installed.
+    public static func fluxControllerPlacement(
+        _ config: PlatformConfig
+    ) -> (toleration: core.v1.Toleration, nodeSelector: [String: String]) {
+        (config.systemTaint.toleration, config.spec.systemNodeGroup.labels)
+    }
+
     /// Flux's `install.yaml` made ready for this platform: every controller Deployment in `flux-system` tolerates the
     /// system taint and is pinned to the system node group's labels, because the system nodes are the only nodes that
     /// exist until Karpenter (which Flux installs) launches others.
@@ -15,8 +24,9 @@ extension ClusterObjects {
         } catch {
             throw KubeClientError(.invalidObject, "the Flux manifest \(fluxManifest.url) is not valid YAML: \(error)")
         }
-        let toleration = try JSONValue(encoding: config.systemTaint.toleration)
-        let selector = config.spec.systemNodeGroup.labels
+        let placement = Self.fluxControllerPlacement(config)
+        let toleration = try JSONValue(encoding: placement.toleration)
+        let selector = placement.nodeSelector
         var controllers: [String] = []
         let patched = documents.map { document -> JSONValue in
             guard document["kind"]?.stringValue == "Deployment",

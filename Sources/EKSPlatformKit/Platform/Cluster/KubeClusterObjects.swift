@@ -18,6 +18,10 @@ package struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
         @Sendable (PlatformConfig.Credentials, _ repositoryURL: String) async throws -> (
             identity: String, knownHosts: String
         )
+    /// Compare the live GitRepository, Kustomization and `platform-vars` with what the engine applies, instead of
+    /// trusting their digest annotations (an in-cluster edit leaves the annotation as it was); differences become
+    /// the ``PropertyKey/drift`` property, which the planner reports and `up` repairs.
+    package var fullRefresh = false
 
     /// Creates the applier/observer for an existing client.
     package init(
@@ -140,7 +144,11 @@ package struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
     // MARK: observe
 
     /// The in-cluster objects of `config` with their `digest` annotations (missing ones are left out).
-    package func observe(_ config: PlatformConfig, endpoint: String) async throws -> [ObservedResource] {
+    package func observe(
+        _ config: PlatformConfig,
+        endpoint: String,
+        context: PlatformContext?
+    ) async throws -> [ObservedResource] {
         let kube = try await client()
         let namespace = ClusterObjects.fluxNamespace
         let targets: [(ResourceID, String, String, String?, String)] = [
@@ -163,15 +171,63 @@ package struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
             }
             guard let object else { continue }
             let digest = object["metadata"]?["annotations"]?[ClusterObjects.digestAnnotation]?.stringValue ?? ""
+            var properties: ResourceProperties = [.digest: digest]
+            if fullRefresh, let desired = try desiredSyncObject(id, config) {
+                let drift = Self.drift(desired: desired["spec"], live: object["spec"], path: "spec")
+                if !drift.isEmpty { properties[.drift] = drift.joined(separator: "\n") }
+            }
+            if fullRefresh, id == ClusterObjects.platformVars, let context, let gitops = config.spec.gitops {
+                // Key names only: the values hold the account id.
+                let wanted = ClusterObjects(config: config, gitops: gitops).platformVariables(
+                    context: context,
+                    endpoint: endpoint
+                )
+                let live = object["data"]?.objectValue ?? [:]
+                let drift = wanted.keys.sorted().compactMap { key -> String? in
+                    guard live[key]?.stringValue != wanted[key] else { return nil }
+                    return live[key] == nil ? "data.\(key) is missing" : "data.\(key) differs from the value up writes"
+                }
+                if !drift.isEmpty { properties[.drift] = drift.joined(separator: "\n") }
+            }
             result.append(
                 ObservedResource(
                     id: id,
                     physicalID: "\(kind) \(objectNamespace.map { "\($0)/" } ?? "")\(name)",
-                    properties: [.digest: digest]
+                    properties: properties
                 )
             )
         }
         return result
+    }
+
+    /// The GitRepository or Kustomization the engine applies for `id`; `nil` for the other objects (the install
+    /// manifest would have to be downloaded to compare, the Secret's content is never read back, and `platform-vars`
+    /// is compared key by key).
+    private func desiredSyncObject(_ id: ResourceID, _ config: PlatformConfig) throws -> JSONValue? {
+        guard let gitops = config.spec.gitops else { return nil }
+        let objects = ClusterObjects(config: config, gitops: gitops)
+        switch id {
+        case ClusterObjects.gitRepositoryID: return try JSONValue(encoding: objects.gitRepository)
+        case ClusterObjects.kustomizationID: return try JSONValue(encoding: objects.kustomization)
+        default: return nil
+        }
+    }
+
+    /// Every field `desired` sets that `live` holds differently, as `spec.path differs: live → desired`. Fields only
+    /// the live object has (defaults, other managers' fields) are not differences; lists compare whole.
+    static func drift(desired: JSONValue?, live: JSONValue?, path: String) -> [String] {
+        guard let desired else { return [] }
+        if case .object(let wanted) = desired, case .object = live ?? .object([:]) {
+            return wanted.keys.sorted().flatMap { key in
+                drift(desired: wanted[key], live: live?[key], path: "\(path).\(key)")
+            }
+        }
+        guard live != desired else { return [] }
+        func text(_ value: JSONValue?) -> String {
+            guard let value else { return "(none)" }
+            return value.stringValue ?? PolicyDocument.canonicalJSON(value)
+        }
+        return ["\(path) differs: \(text(live)) → \(text(desired))"]
     }
 
     // MARK: defaults

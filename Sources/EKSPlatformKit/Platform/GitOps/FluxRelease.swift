@@ -81,6 +81,28 @@ public struct FluxRelease: Sendable, Equatable {
         try await KubeClusterObjects.download(location)
     }
 
+    /// The install manifest after its digest was checked: the only form the renderer accepts for Flux's components in
+    /// git, so what Flux later reconciles from git is byte-for-byte what the pin names.
+    public struct VerifiedManifest: Sendable, Equatable {
+        /// The Flux version the configuration pins (e.g. `v2.9.4`).
+        public var version: String
+        /// The SHA-256 of ``text`` (lowercase hex).
+        public var sha256: String
+        /// The manifest, exactly as downloaded.
+        public var text: String
+    }
+
+    /// Checks `bytes` like ``verify(_:warn:)`` and returns them as a ``VerifiedManifest``.
+    /// - Throws: ``VerificationError`` `flux.unpinned` or `flux.digest-mismatch`.
+    public func verified(_ bytes: [UInt8], warn: (String) -> Void = { _ in }) throws -> VerifiedManifest {
+        try verify(bytes, warn: warn)
+        return VerifiedManifest(
+            version: version,
+            sha256: StableNames.sha256Hex(bytes),
+            text: String(decoding: bytes, as: UTF8.self)
+        )
+    }
+
     /// Checks `bytes` (the downloaded manifest) against the pin. Without a pin (allowed only by
     /// `insecureAllowUnpinned`) the manifest is used and `warn` hears why that is risky; a digest that differs from
     /// the pin is always refused.

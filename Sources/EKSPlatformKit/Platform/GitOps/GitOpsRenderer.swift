@@ -5,7 +5,8 @@ import EKSKubernetes
 ///
 /// Layout (paths relative to the output directory, which sits at ``PlatformConfig/Repository/treeRoot`` in the repo):
 /// - `clusters/<name>/`: Flux Kustomizations `karpenter` → `nodepools` → `workloads`, ordered with `dependsOn`,
-///   each substituting variables from the `platform-vars` ConfigMap;
+///   each substituting variables from the `platform-vars` ConfigMap; with the pinned Flux manifest, also
+///   `flux-system/` (Flux's components and sync objects, so Flux manages itself);
 /// - `platform/karpenter/`: `OCIRepository` + `HelmRelease` for the Karpenter chart (plus `values.yaml` for helm users);
 /// - `platform/nodepools/`: `EC2NodeClass` + `NodePool`;
 /// - `platform/workloads/`: a namespace, an ubuntu Pod and Deployment that must land on Karpenter nodes.
@@ -109,7 +110,15 @@ public enum GitOpsRenderer {
     }
 
     /// Renders every file of the tree, sorted by path.
-    public static func render(_ config: PlatformConfig) throws -> [RenderedFile] {
+    ///
+    /// With `fluxComponents` (the pinned install manifest, verified), `clusters/<name>/flux-system/` is rendered too
+    /// and listed in `clusters/<name>/kustomization.yaml`, so Flux manages itself from git
+    /// (``fluxSystemFiles(_:components:)``); without it the tree holds only the platform's own objects.
+    /// - Throws: ``FluxComponentsError`` when `fluxComponents` is not what the configuration pins.
+    public static func render(
+        _ config: PlatformConfig,
+        fluxComponents: FluxRelease.VerifiedManifest? = nil
+    ) throws -> [RenderedFile] {
         let root = config.spec.gitops?.repository.treeRoot ?? "kube"
         let platformPath = root.isEmpty ? "./platform" : "./\(root)/platform"
         let cluster = "clusters/\(config.name)"
@@ -124,10 +133,12 @@ public enum GitOpsRenderer {
         for kustomization in kustomizations {
             try add("\(cluster)/\(kustomization.metadata.name ?? "").yaml", [kustomization])
         }
-        try add(
-            "\(cluster)/kustomization.yaml",
-            [KustomizeConfig(resources: kustomizations.map { "\($0.metadata.name ?? "").yaml" })]
-        )
+        var clusterResources = kustomizations.map { "\($0.metadata.name ?? "").yaml" }
+        if let fluxComponents {
+            files += try fluxSystemFiles(config, components: fluxComponents)
+            clusterResources.append(fluxSystemFolder)
+        }
+        try add("\(cluster)/kustomization.yaml", [KustomizeConfig(resources: clusterResources)])
 
         // platform/karpenter/
         let values = karpenterValues(config)

@@ -85,7 +85,7 @@ package struct AWSPlatformObserver: PlatformObserver {
         let cluster = try await ResourceSpec.Cluster.describe(in: scope)
         let endpoint = cluster?.endpoint
         if let clusterObjects, let endpoint {
-            resources += try await clusterObjects.observe(config, endpoint: endpoint)
+            resources += try await clusterObjects.observe(config, endpoint: endpoint, context: context)
         }
         return ObservedState(context: context, availableZones: zones, resources: resources, clusterEndpoint: endpoint)
     }
@@ -170,6 +170,14 @@ package struct AWSPlatformObserver: PlatformObserver {
 
 /// Observes the engine's in-cluster objects (digest annotations) through a Kubernetes client.
 package protocol ClusterObjectObserver: Sendable {
-    /// The in-cluster objects of `config`'s platform, with their `digest` property.
-    func observe(_ config: PlatformConfig, endpoint: String) async throws -> [ObservedResource]
+    /// The in-cluster objects of `config`'s platform, with their `digest` property; `context` (the account and
+    /// region) lets a full refresh compare `platform-vars` with the values the engine would write.
+    func observe(_ config: PlatformConfig, endpoint: String, context: PlatformContext?) async throws -> [ObservedResource]
+}
+
+extension ClusterObjectObserver {
+    /// The in-cluster objects of `config`'s platform, without the account context.
+    package func observe(_ config: PlatformConfig, endpoint: String) async throws -> [ObservedResource] {
+        try await observe(config, endpoint: endpoint, context: nil)
+    }
 }

@@ -61,12 +61,14 @@ package enum Planner {
                     changes.append(Plan.Change(id: id, action: .create, reasons: [reason]))
                     continue
                 }
-                let same = existing.properties[.digest] == digest
+                let drift = (existing.properties[.drift] ?? "").split(separator: "\n").map(String.init)
+                let same = existing.properties[.digest] == digest && drift.isEmpty
                 changes.append(
                     Plan.Change(
                         id: id,
                         action: same ? .noop : .update,
-                        reasons: same ? [] : ["content differs from what platformctl last applied"],
+                        reasons: same
+                            ? [] : drift.isEmpty ? ["content differs from what platformctl last applied"] : drift,
                         physicalID: existing.physicalID
                     )
                 )

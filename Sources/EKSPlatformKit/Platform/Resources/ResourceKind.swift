@@ -76,6 +76,9 @@ public struct PropertyKey: Sendable, Hashable, Comparable, CustomStringConvertib
 
     /// The digest of an in-cluster object as platformctl last applied it.
     public static let digest = PropertyKey("digest")
+    /// How an in-cluster object differs from what platformctl applies (`spec.path differs: a → b`, one per line),
+    /// found by a full-refresh observation; empty or absent when it matches.
+    public static let drift = PropertyKey("drift")
 }
 
 /// The comparable form of a resource: property key → canonical string value.

@@ -200,7 +200,25 @@ package struct AWSTeardownProvider: TeardownProvider {
                 guard let name = crd["metadata"]?["name"]?.stringValue else { continue }
                 try await kube.delete(apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", name: name)
             }
-            return .done("deleted namespace flux-system\(deleted ? "" : " (already gone)") and \(crds.count) Flux CRDs")
+            // The install's cluster-scoped RBAC outlives the namespace; `flux uninstall` removes it by these labels.
+            var rbac = 0
+            for kind in ["ClusterRoleBinding", "ClusterRole"] {
+                let items = try await kube.list(
+                    apiVersion: "rbac.authorization.k8s.io/v1",
+                    kind: kind,
+                    labelSelector: "app.kubernetes.io/instance=\(ClusterObjects.fluxNamespace),app.kubernetes.io/part-of=flux"
+                ).items
+                for item in items {
+                    guard let name = item["metadata"]?["name"]?.stringValue else { continue }
+                    if try await kube.delete(apiVersion: "rbac.authorization.k8s.io/v1", kind: kind, name: name) {
+                        rbac += 1
+                    }
+                }
+            }
+            return .done(
+                "deleted namespace flux-system\(deleted ? "" : " (already gone)"), \(crds.count) Flux CRDs and "
+                    + "\(rbac) cluster roles and bindings"
+            )
         default:
             return .unchanged("not a Kubernetes action")
         }

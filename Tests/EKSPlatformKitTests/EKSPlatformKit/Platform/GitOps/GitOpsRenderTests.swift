@@ -190,12 +190,13 @@ struct GitOpsRenderTests {
         #expect(!RenderPaths.files(under: directory).contains { $0.hasPrefix("clusters/demo/") })
     }
 
-    @Test func renderCommandWritesTheTreeAndNothingOnInvalidConfig() throws {
+    @Test func renderCommandWritesTheTreeAndNothingOnInvalidConfig() async throws {
         let directory = try RenderPaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let output = directory.appendingPathComponent("kube")
         var command = try Render.parse(["--config", RenderPaths.examplePlatform.path, "--output-dir", output.path])
-        try command.run()
+        // Examples/platform.yaml pins no Flux manifest, so no flux-system/ (this repository's kube/).
+        try await command.run()
         #expect(RenderPaths.files(under: output) == (try Self.exampleFiles()).map(\.path))
 
         let bad = directory.appendingPathComponent("bad.yaml")
@@ -203,8 +204,10 @@ struct GitOpsRenderTests {
             .replacingOccurrences(of: "effect: NoSchedule }", with: "effect: Never }")
         try text.write(to: bad, atomically: true, encoding: .utf8)
         let empty = directory.appendingPathComponent("empty")
-        command = try Render.parse(["--config", bad.path, "--output-dir", empty.path])
-        #expect(throws: (any Error).self) { try command.run() }
+        let badCommand = try Render.parse(["--config", bad.path, "--output-dir", empty.path])
+        await #expect(throws: (any Error).self) {
+            var command = badCommand; try await command.run()
+        }
         #expect(!FileManager.default.fileExists(atPath: empty.path))
         do {
             _ = try PlatformConfig.load(contentsOf: bad)
