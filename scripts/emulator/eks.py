@@ -543,6 +543,33 @@ class EksExtension:
         return json_response(200, {"update": update})
 
     # ------------------------------------------------------------------------------------------------------------------
+    # Kubernetes versions on offer
+
+    def _op_DescribeClusterVersions(self, ctx: Context) -> Response:
+        """The versions the catalogue holds: the newest three in standard support (the newest the default), the older
+        ones in extended support — the shape of the EKS user guide's "Understand the Kubernetes version lifecycle on
+        EKS". `clusterVersions`, `versionStatus` and `defaultOnly` filter; `includeAll` adds nothing here because
+        the catalogue holds no unsupported version."""
+        versions = list(reversed(ekscatalog.KUBERNETES_VERSIONS))
+        entries = []
+        for index, version in enumerate(versions):
+            status = "STANDARD_SUPPORT" if index < 3 else "EXTENDED_SUPPORT"
+            entries.append({
+                "clusterVersion": version, "clusterType": "eks", "defaultPlatformVersion": "eks.1",
+                "defaultVersion": index == 0, "status": status.lower().replace("_", "-"), "versionStatus": status,
+                "kubernetesPatchVersion": f"{version}.0",
+            })
+        wanted = ctx.params.get("clusterVersions") or []
+        if wanted:
+            entries = [entry for entry in entries if entry["clusterVersion"] in wanted]
+        if ctx.params.get("versionStatus"):
+            entries = [entry for entry in entries if entry["versionStatus"] == ctx.params["versionStatus"]]
+        if ctx.params.get("defaultOnly"):
+            entries = [entry for entry in entries if entry["defaultVersion"]]
+        page, token = _paginate(entries, ctx.params)
+        return json_response(200, {"clusterVersions": page, "nextToken": token})
+
+    # ------------------------------------------------------------------------------------------------------------------
     # Upgrade insights
 
     # The checks EKS runs for the next minor (EKS user guide, "Prepare for Kubernetes version upgrades ... with

@@ -96,6 +96,9 @@ public struct PlatformEngine: Sendable {
             callerARN: observed.context.callerARN
         )
         if let refusal = PlanRefusal.check(config, observed: observed).first { throw refusal }
+        if let refusal = try await PlanRefusal.checkKubernetesVersion(config, observed: observed, eks: session.eks) {
+            throw refusal
+        }
         if let refusal = try await PlanRefusal.checkAddonPins(config, eks: session.eks).first { throw refusal }
         let plan = Planner.plan(blueprint, observed: observed)
         if let refusal = PlanRefusal.replacements(in: plan) { throw refusal }

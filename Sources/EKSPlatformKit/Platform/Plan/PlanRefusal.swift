@@ -64,6 +64,32 @@ public struct PlanRefusal: Error, Sendable, Equatable, CustomStringConvertible {
         return refusals
     }
 
+    /// The Kubernetes version EKS must offer before a cluster is created at it or moved to it: the offline table
+    /// `validate` uses ages, so a plan that creates or upgrades the cluster asks `DescribeClusterVersions` (one read,
+    /// none when the version is already running) and refuses a version the region does not offer, naming those it
+    /// does.
+    static func checkKubernetesVersion(
+        _ config: PlatformConfig,
+        observed: ObservedState,
+        eks: EKSClient
+    ) async throws -> PlanRefusal? {
+        let wanted = config.spec.kubernetesVersion
+        guard observed.resource(ResourceID(.cluster, "main"))?.properties[.version] != wanted else { return nil }
+        let offered = try await eks.describeClusterVersions()
+        if let match = offered.first(where: { $0.clusterVersion == wanted }), match.versionStatus != "UNSUPPORTED" {
+            return nil
+        }
+        let available = offered.filter { $0.versionStatus != "UNSUPPORTED" }.map(\.clusterVersion)
+            .sorted { (minor($0) ?? 0) > (minor($1) ?? 0) }
+        let fallback = offered.first { $0.defaultVersion == true }?.clusterVersion
+        return PlanRefusal(
+            code: "plan.kubernetes-version",
+            message: "EKS does not offer Kubernetes \(wanted) in \(observed.context.region) (DescribeClusterVersions); "
+                + "set spec.kubernetesVersion to one it offers: \(available.joined(separator: ", "))"
+                + (fallback.map { " (default \($0))" } ?? "")
+        )
+    }
+
     /// A replacement `up` would refuse (a kind that cannot be replaced create-before-destroy, such as the VPC or the
     /// cluster): refused here, so `plan` never shows a change that `up` then will not make.
     package static func replacements(in plan: Plan) -> PlanRefusal? {

@@ -24,6 +24,29 @@ struct EngineEmulatorTests {
         return entries.map { ($0["service"] as? String ?? "?", $0["operation"] as? String ?? "?") }
     }
 
+    /// Issue 16: the offline version table ages; a plan that creates (or upgrades) the cluster asks EKS.
+    @Test("a Kubernetes version the region does not offer is refused by plan before any write, naming those it does")
+    func kubernetesVersionNotOffered() async throws {
+        let emulator = try await AWSEmulator.start()
+        defer { emulator.stop() }
+        let session = try AWSSession(emulator.sessionOptions(region: "us-west-2"))
+        var config = EngineFixtures.config(name: "future", gitops: false)
+        config.spec.kubernetesVersion = "1.35"  // within validate's offline table, not offered by this region
+        let refusal = await ClientTests.error(PlanRefusal.self) {
+            _ = try await PlatformEngine(config: config, session: session).plan()
+        }
+        #expect(refusal?.code == "plan.kubernetes-version")
+        #expect(
+            refusal?.message
+                == "EKS does not offer Kubernetes 1.35 in us-west-2 (DescribeClusterVersions); set spec.kubernetesVersion "
+                + "to one it offers: 1.34, 1.33, 1.32, 1.31, 1.30, 1.29, 1.28 (default 1.34)"
+        )
+        #expect(try await Self.operations(emulator).filter { !Self.isRead($0) }.isEmpty)
+        config.spec.kubernetesVersion = "1.34"
+        _ = try await PlatformEngine(config: config, session: session).plan()
+        try await session.shutdown()
+    }
+
     @Test("zones: the opted-in Local Zone EC2 lists (and that sorts first) is never given a subnet")
     func localZonesAreNotCounted() async throws {
         let emulator = try await AWSEmulator.start()
