@@ -166,6 +166,7 @@ class Emulator:
         self._log_lock = threading.Lock()
         self._log: list[LogEntry] = []
         self._seq = 0
+        self._kill: dict[str, int] | None = None  # POST /_emulator/kill: {pid, after, seen, signal}
         self.stopping = threading.Event()
         self._seed_moto(seed)
 
@@ -189,6 +190,7 @@ class Emulator:
         with self._log_lock:
             self._log.clear()
             self._seq = 0
+            self._kill = None
 
     def respond(self, request: Request) -> Response:
         if request.path.startswith("/_emulator"):
@@ -241,7 +243,26 @@ class Emulator:
             self._seq += 1
             self._log.append(LogEntry(self._seq, request.method, call.service, call.operation, request.path,
                                       None if fault == "reset" else response.status, fault, call.region))
+            self._kill_after_write(call, fault)
         return response
+
+    def _kill_after_write(self, call: AwsCall, fault: str | None) -> None:
+        """The crash placement of `POST /_emulator/kill`: after the Nth request that changes something has been
+        carried out, and before its answer is sent, the registered process gets its signal — the write happened,
+        the caller never learns of it. Called with the log lock held."""
+        if self._kill is None or fault is not None or not call.operation:
+            return
+        if call.operation.startswith(("Describe", "List", "Get")):
+            return
+        self._kill["seen"] += 1
+        if self._kill["seen"] >= self._kill["after"]:
+            pid, number = self._kill["pid"], self._kill["signal"]
+            self._kill = None
+            try:
+                os.kill(pid, number)
+                LOG.info("sent signal %d to pid %d after its mutating request %s", number, pid, call.operation)
+            except ProcessLookupError:
+                LOG.info("pid %d was gone before its kill", pid)
 
     def _dispatch(self, request: Request, call: AwsCall) -> Response:
         try:
@@ -297,6 +318,19 @@ class Emulator:
             if path == "/_emulator/faults" and method == "DELETE":
                 self.faults.clear_rules()
                 return json_response(200, {"rules": []})
+            if path == "/_emulator/kill" and method == "POST":
+                body = _json_body(request)
+                if not isinstance(body, dict) or not isinstance(body.get("pid"), int) or body["pid"] <= 1 \
+                        or not isinstance(body.get("afterMutations"), int) or body["afterMutations"] < 1:
+                    raise ValueError("expected {\"pid\": PID > 1, \"afterMutations\": N >= 1, \"signal\": 9}")
+                number = int(body.get("signal", 9))
+                with self._log_lock:
+                    self._kill = {"pid": body["pid"], "after": body["afterMutations"], "seen": 0, "signal": number}
+                return json_response(200, {"armed": True})
+            if path == "/_emulator/kill" and method == "DELETE":
+                with self._log_lock:
+                    self._kill = None
+                return json_response(200, {"armed": False})
             if path == "/_emulator/insights" and method == "POST":
                 body = _json_body(request)
                 if not isinstance(body, dict) or not body.get("cluster") or not body.get("name"):
