@@ -418,7 +418,8 @@ extension Blueprint {
                     maxSize: group.size.max,
                     taints: [config.systemTaint.eksTaint],
                     labels: group.labels,
-                    version: config.spec.kubernetesVersion
+                    version: config.spec.kubernetesVersion,
+                    pinnedAddonVersions: spec.addonVersions
                 ),
                 tags: tags(nodeGroup),
                 dependsOn: [Self.cluster, Self.systemNodeRole] + earlyAddons + privateRouteTables

@@ -52,6 +52,8 @@ extension ResourceSpec {
         /// The Kubernetes version (`1.NN`): the cluster's, which the node group follows after each control-plane
         /// upgrade.
         public var version: String
+        /// Add-on versions pinned in platform.yaml, for the add-on catch-up before a node upgrade (not compared).
+        public var pinnedAddonVersions: [String: String] = [:]
 
         /// Registered as `nodeGroup` in ``ResourceKinds/all``.
         public static var kind: ResourceKind { .nodeGroup }
@@ -191,6 +193,16 @@ extension ResourceSpec.NodeGroup: ManagedResource {
         // The control plane was upgraded first (the node group depends on the cluster); the nodes follow to the
         // same minor. EKS replaces them, draining each with respect for PodDisruptionBudgets.
         if let running = current.version, running != version {
+            // Control plane → add-ons → nodes. The cluster's step moves the add-ons right after the control plane,
+            // but a run killed in between leaves a cluster that is already at the version (so no cluster step is
+            // planned again) with add-ons of the old minor: catch them up here, before the nodes.
+            let caughtUp = try await ResourceSpec.Cluster.upgradeAddons(
+                cluster: cluster,
+                to: version,
+                pinned: pinnedAddonVersions,
+                in: context
+            )
+            done += caughtUp.map { "add-on \($0)" }
             try await Self.upgrade(name, to: version, in: context)
             done.append("Kubernetes \(version)")
             current = try await eks.describeNodegroup(clusterName: cluster, nodegroupName: name)
