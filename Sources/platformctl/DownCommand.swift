@@ -45,30 +45,32 @@ struct Down: AsyncParsableCommand {
             observer: { printer.retrying($0) }
         ) { engine in
             let json = output.output == .json
-            let yes = self.yes
-            return try await withPlatformLock(engine, command: "down", options: lock) { () -> ExecutionSummary in
-                let prepared: PlatformEngine.PreparedTeardown
-                do { prepared = try await engine.prepareTeardown(events: printer) } catch { throw CLIError(error) }
-                let name = engine.config.name
-                if !json {
-                    print(
-                        Console.redactor.redact(
-                            "Teardown of \(name): \(prepared.observed.resources.count) resources found by tags"
-                        )
+            let prepared: PlatformEngine.PreparedTeardown
+            do { prepared = try await engine.prepareTeardown(events: printer) } catch { throw CLIError(error) }
+            let name = engine.config.name
+            if !json {
+                print(
+                    Console.redactor.redact(
+                        "Teardown of \(name): \(prepared.observed.resources.count) resources found by tags"
                     )
-                    for stage in prepared.teardown.stages { print("  \(stage.name): \(stage.title)") }
-                }
-                let region = engine.session.region.name
-                guard try confirm("Destroy platform \(name) in \(region)? Type its name to confirm:", yes: yes, typing: name)
-                else {
-                    throw CLIError(message: "cancelled; nothing was deleted")
-                }
-                printer.expect(steps: prepared.teardown.actions.count)
+                )
+                for stage in prepared.teardown.stages { print("  \(stage.name): \(stage.title)") }
+            }
+            let region = engine.session.region.name
+            guard try confirm("Destroy platform \(name) in \(region)? Type its name to confirm:", yes: yes, typing: name)
+            else {
+                throw CLIError(message: "cancelled; nothing was deleted")
+            }
+            return try await withPlatformLock(engine, command: "down", options: lock) { () -> ExecutionSummary in
+                // Observed again under the lock, so what another run created meanwhile goes too.
+                let locked: PlatformEngine.PreparedTeardown
+                do { locked = try await engine.prepareTeardown() } catch { throw CLIError(error) }
+                printer.expect(steps: locked.teardown.actions.count)
                 let heartbeat = printer.startHeartbeat()
                 defer { heartbeat.cancel() }
                 do {
                     return try await runCancellableOnInterrupt(command: "down") {
-                        try await engine.teardown(prepared, events: printer) { error in
+                        try await engine.teardown(locked, events: printer) { error in
                             let message = Console.redactor.redact("\(error)")
                             FileHandle.standardError.write(
                                 Data(

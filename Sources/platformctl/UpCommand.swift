@@ -74,38 +74,47 @@ struct Up: AsyncParsableCommand {
                 )
             }
             let json = output.output == .json
-            let yes = self.yes
+            // Ctrl-C while observing ends with the resume hint too (not by the signal's default action).
+            let planned = try await runCancellableOnInterrupt(command: "up") {
+                do { return try await engine.plan(events: printer) } catch { throw CLIError(error) }
+            }
+            reportInsights(planned.upgradeInsights, json: json)
+            if let insights = planned.upgradeInsights, insights.hasErrors, !ignoreInsights {
+                throw CLIError(UpgradeInsightError(insights: insights))
+            }
+            // Text output prints the whole plan, whose last line is the summary; JSON lines get it as an event.
+            let plan = planned.plan
+            if !json {
+                print(PlanPrinter.text(plan, colour: colour && isatty(STDOUT_FILENO) == 1))
+            } else {
+                printer.handle(
+                    .planComputed(summary: plan.summary, changes: plan.changes.filter { $0.action != .noop }.count)
+                )
+            }
+            // Nothing to change: no lock, not a single write.
+            guard plan.hasChanges else { return nil }
+            let target = "cluster \(engine.config.name) in \(engine.session.region.name)"
+            guard try confirm("Apply these changes to \(target)?", yes: yes) else {
+                throw CLIError(message: "cancelled; nothing was changed")
+            }
             let ignoreInsights = self.ignoreInsights
-            // Taken before the plan is read, so the plan cannot go stale under another run's writes.
             return try await withPlatformLock(engine, command: "up", options: lock) { () -> ExecutionSummary? in
-                // Ctrl-C while observing ends with the resume hint too (not by the signal's default action).
-                let planned = try await runCancellableOnInterrupt(command: "up") {
-                    do { return try await engine.plan(events: printer) } catch { throw CLIError(error) }
+                // Observed again under the lock: another run may have changed the platform since the plan was shown.
+                let locked = try await runCancellableOnInterrupt(command: "up") {
+                    do { return try await engine.plan(events: NullEventHandler()) } catch { throw CLIError(error) }
                 }
-                reportInsights(planned.upgradeInsights, json: json)
-                if let insights = planned.upgradeInsights, insights.hasErrors, !ignoreInsights {
-                    throw CLIError(UpgradeInsightError(insights: insights))
-                }
-                // Text output prints the whole plan, whose last line is the summary; JSON lines get it as an event.
-                let plan = planned.plan
-                if !json {
-                    print(PlanPrinter.text(plan, colour: colour && isatty(STDOUT_FILENO) == 1))
-                } else {
-                    printer.handle(
-                        .planComputed(summary: plan.summary, changes: plan.changes.filter { $0.action != .noop }.count)
+                guard Self.sameChanges(locked.plan, plan) else {
+                    throw CLIError(
+                        message: "the platform changed after the plan was shown (another run?); nothing was changed; "
+                            + "run `platformctl up` again to see the new plan"
                     )
-                }
-                guard plan.hasChanges else { return nil }
-                let target = "cluster \(engine.config.name) in \(engine.session.region.name)"
-                guard try confirm("Apply these changes to \(target)?", yes: yes) else {
-                    throw CLIError(message: "cancelled; nothing was changed")
                 }
                 printer.expect(steps: plan.changes.filter { $0.action != .noop }.count)
                 let heartbeat = printer.startHeartbeat()
                 defer { heartbeat.cancel() }
                 do {
                     return try await runCancellableOnInterrupt(command: "up") {
-                        try await engine.apply(planned, events: printer, ignoringInsightErrors: ignoreInsights)
+                        try await engine.apply(locked, events: printer, ignoringInsightErrors: ignoreInsights)
                     }
                 } catch {
                     throw CLIError(error)
@@ -113,6 +122,16 @@ struct Up: AsyncParsableCommand {
             }
         }
         if let summary, !summary.isSuccess { throw ExitCode(1) }
+    }
+}
+
+extension Up {
+    /// Whether two plans make the same changes (ids and actions; reasons may word a wait differently).
+    static func sameChanges(_ lhs: Plan, _ rhs: Plan) -> Bool {
+        func changes(_ plan: Plan) -> [String] {
+            plan.changes.filter { $0.action != .noop }.map { "\($0.action.rawValue) \($0.id)" }.sorted()
+        }
+        return changes(lhs) == changes(rhs)
     }
 }
 

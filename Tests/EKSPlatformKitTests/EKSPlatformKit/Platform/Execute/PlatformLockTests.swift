@@ -171,15 +171,15 @@ struct ConcurrentRunsTests {
         holder.standardOutput = FileHandle.nullDevice
         holder.standardError = FileHandle.nullDevice
         try holder.run()
-        let parameter = PlatformLock.parameterName(cluster: "twice")
-        var locked = false
-        for _ in 0..<400 where !locked {
-            locked = try await session.ssm.getParameter(name: parameter) != nil
-            if !locked { try await Task.sleep(for: .milliseconds(10)) }
-        }
-        #expect(locked, "the run took the lock")
-        kill(holder.processIdentifier, SIGKILL)
+        // Killed by the emulator right after its second write (the lock, then the node group update) is carried out.
+        _ = try await emulator.post(
+            "/_emulator/kill",
+            body: #"{"pid": \#(holder.processIdentifier), "afterMutations": 2, "signal": 9}"#
+        )
         holder.waitUntilExit()
+        #expect(holder.terminationReason == .uncaughtSignal && holder.terminationStatus == SIGKILL)
+        let parameter = PlatformLock.parameterName(cluster: "twice")
+        #expect(try await session.ssm.getParameter(name: parameter) != nil, "the killed run's lock is left behind")
         let status = try await CLI.run(
             ["status", "--config", path, "--endpoint-url", emulator.endpoint.absoluteString],
             environment: env
@@ -195,15 +195,19 @@ struct ConcurrentRunsTests {
             #"{"acquired":"2026-01-01T00:00:00Z","command":"down","expires":""# + expires
             + #"","host":"ci-runner-7","owner":"arn:aws:iam::\#(AWSEmulator.accountID):user/ci","pid":4242,"token":"t"}"#
         try await session.ssm.putParameter(name: parameter, value: foreign)
-        let blocked = try await CLI.run(["up"] + common, environment: env)
+        // An up with nothing to change takes no lock (and writes nothing), so these runs have a change to make.
+        let bigger = ["--config", changed, "--endpoint-url", emulator.endpoint.absoluteString, "--yes"]
+        let idle = try await CLI.run(["up"] + common, environment: env)
+        #expect(idle.status == 0 && idle.stdout.contains("No changes"), "\(idle.stderr)")
+        let blocked = try await CLI.run(["up"] + bigger, environment: env)
         #expect(blocked.status == 1)
         #expect(blocked.stderr.contains("locked by another run: down by arn:aws:iam::************:user/ci on ci-runner-7"))
         #expect(!blocked.stderr.contains(AWSEmulator.accountID))
-        let forced = try await CLI.run(["up", "--force-unlock"] + common, environment: env)
+        let forced = try await CLI.run(["up", "--force-unlock"] + bigger, environment: env)
         #expect(forced.status == 0, "\(forced.stderr)")
         #expect(forced.stderr.contains("removed the run lock held by down by arn:aws:iam::************:user/ci"))
         let plan = try await CLI.run(
-            ["plan", "--detailed-exitcode", "--config", path, "--endpoint-url", emulator.endpoint.absoluteString],
+            ["plan", "--detailed-exitcode", "--config", changed, "--endpoint-url", emulator.endpoint.absoluteString],
             environment: env
         )
         #expect(plan.status == 0, "the forced run finished the platform: \(plan.stdout)")
