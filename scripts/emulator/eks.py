@@ -361,12 +361,59 @@ class EksExtension:
         )
         self._clusters[key] = state
         self._remember_token(ctx, name)
+        group_id = self._create_cluster_security_group(ctx, name)
+        if group_id is not None:
+            payload["cluster"].setdefault("resourcesVpcConfig", {})["clusterSecurityGroupId"] = group_id
         if state.access_config["authenticationMode"] != "CONFIG_MAP" \
                 and state.access_config["bootstrapClusterCreatorAdminPermissions"]:
             self._bootstrap_creator_access(ctx, state, name)
         payload["cluster"]["status"] = "CREATING"
         self._decorate_cluster(state, payload["cluster"], consume=False)
         return self._rewrite(response, payload)
+
+    def _create_cluster_security_group(self, ctx: Context, cluster: str) -> str | None:
+        """The cluster security group EKS creates with every cluster (EKS user guide, "View Amazon EKS security group
+        requirements for clusters"): named `eks-cluster-sg-CLUSTER-UNIQUEID`, all traffic in from itself, all traffic
+        out, tagged `aws:eks:cluster-name`, `kubernetes.io/cluster/CLUSTER=owned` and `Name`; its id is
+        `resourcesVpcConfig.clusterSecurityGroupId`. EKS puts the control plane's network interfaces and the nodes of
+        every managed node group without a launch template in it. Made in moto's EC2 backend directly, because
+        `CreateTags` refuses the `aws:` prefix to callers. `None` when the cluster's subnets are unknown to EC2."""
+        from moto.ec2.models import ec2_backends
+
+        moto_cluster = self._moto_cluster(ctx, cluster)
+        subnets = list(((moto_cluster.resources_vpc_config or {}) if moto_cluster else {}).get("subnetIds") or [])
+        try:
+            ec2 = ec2_backends[ctx.account][ctx.region]
+            vpc_id = ec2.get_subnet(subnets[0]).vpc_id if subnets else None
+        except Exception:  # noqa: BLE001 - moto does not validate subnets; without one there is no VPC to use
+            vpc_id = None
+        if moto_cluster is None or vpc_id is None:
+            return None
+        name = f"eks-cluster-sg-{cluster}-{self._rng.randrange(10**9, 10**10)}"
+        group = ec2.create_security_group(
+            name,
+            "EKS created security group applied to ENI that is attached to EKS Control Plane master nodes, as well as "
+            "any managed workloads.",
+            vpc_id=vpc_id,
+            tags={"aws:eks:cluster-name": cluster, f"kubernetes.io/cluster/{cluster}": "owned", "Name": name},
+        )
+        ec2.authorize_security_group_ingress(group.id, "-1", None, None, [], source_groups=[{"GroupId": group.id}])
+        moto_cluster.resources_vpc_config = dict(moto_cluster.resources_vpc_config or {},
+                                                 clusterSecurityGroupId=group.id, vpcId=vpc_id)
+        return group.id
+
+    def _delete_cluster_security_group(self, ctx: Context, cluster: dict[str, Any]) -> None:
+        """EKS deletes the cluster security group with the cluster; a group still referenced elsewhere stays (EC2
+        refuses the deletion), as it would on AWS."""
+        from moto.ec2.models import ec2_backends
+
+        group_id = (cluster.get("resourcesVpcConfig") or {}).get("clusterSecurityGroupId")
+        if not group_id:
+            return
+        try:
+            ec2_backends[ctx.account][ctx.region].delete_security_group(group_id=group_id)
+        except Exception:  # noqa: BLE001 - already gone, or still in use
+            pass
 
     def _caller_principal(self, ctx: Context) -> str:
         """The IAM ARN of the caller, as EKS records the cluster creator (moto's STS decides who the caller is)."""
@@ -444,6 +491,7 @@ class EksExtension:
         state = self._clusters.pop(ctx.key(name), None)
         self._decorate_cluster(state, payload["cluster"], consume=False)
         payload["cluster"]["status"] = "DELETING"
+        self._delete_cluster_security_group(ctx, payload["cluster"])
         self._forget_tokens(ctx, name)
         for key in [k for k in self._deleting_nodegroups if k[:3] == ctx.key(name)]:
             del self._deleting_nodegroups[key]
