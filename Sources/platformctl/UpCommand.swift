@@ -142,6 +142,15 @@ struct Status: AsyncParsableCommand {
                     PolicyDocument.canonicalJSON([
                         "cluster": .string(platform.name), "endpoint": .string(observed.clusterEndpoint ?? ""),
                         "resources": .array(rows),
+                        "reachability": .array(
+                            (status.reachability?.checks ?? []).map {
+                                [
+                                    "from": .string($0.from), "to": .string($0.to), "port": .number(Double($0.port)),
+                                    "protocols": .array($0.transports.map { .string($0.rawValue) }),
+                                    "reachable": .bool($0.isReachable),
+                                ]
+                            }
+                        ),
                         "inCluster": .array(
                             ((inCluster?.kustomizations ?? []) + (inCluster?.nodePools ?? []) + (inCluster?.nodeClaims ?? []))
                                 .map {
@@ -162,6 +171,10 @@ struct Status: AsyncParsableCommand {
         } else {
             print(Console.redactor.redact("platform \(platform.name) in \(platform.spec.region): \(plan.summary)"))
             for line in lines { print(Console.redactor.redact(line)) }
+            if let reachability = status.reachability {
+                print("\nnetwork paths (security groups):")
+                for check in reachability.checks { print("  \(check)") }
+            }
             if let inCluster {
                 let entries = inCluster.kustomizations + inCluster.nodePools + inCluster.nodeClaims
                 print("\nin the cluster (READY, AGE, MESSAGE):")

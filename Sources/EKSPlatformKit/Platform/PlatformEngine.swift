@@ -66,6 +66,9 @@ public struct PlatformEngine: Sendable {
         public var plan: Plan
         /// Flux Kustomizations and Karpenter NodePools/NodeClaims, when the cluster was reachable.
         public var inCluster: ClusterStatus?
+        /// Whether the security groups let Karpenter's nodes, the system nodes and the control plane reach each other
+        /// on the ports the cluster needs; `nil` before the cluster exists.
+        public var reachability: NodeReachability?
     }
 
     /// The in-cluster objects' applier and observer, when the config has a gitops section and a connection is given.
@@ -148,6 +151,7 @@ public struct PlatformEngine: Sendable {
         if planned.observed.clusterEndpoint != nil, let cluster {
             inCluster = try? await ClusterStatus.read(try await cluster.client())
         }
-        return Status(observed: planned.observed, plan: planned.plan, inCluster: inCluster)
+        let reachability = try await NodeReachability.read(config: config, session: session)
+        return Status(observed: planned.observed, plan: planned.plan, inCluster: inCluster, reachability: reachability)
     }
 }

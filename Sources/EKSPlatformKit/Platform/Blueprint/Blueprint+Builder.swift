@@ -486,6 +486,14 @@ extension Blueprint {
                 add(spotRole, ResourceSpec.ServiceLinkedRole.ec2Spot, tags: tags(spotRole))
             }
 
+            // Karpenter's nodes join EKS's cluster security group, where the system nodes are (see AddedTags), and
+            // existing subnets get the discovery and load-balancer tags the platform's own subnets carry. Tags on
+            // resources the platform does not own: none of the platform's own tags go there.
+            for added in ResourceSpec.AddedTags.desired(for: config) {
+                let dependsOn = added.target == .clusterSecurityGroup ? [Self.cluster] : []
+                add(ResourceSpec.AddedTags.id(added.target), added, tags: [:], dependsOn: dependsOn)
+            }
+
             let nodeEntry = ResourceID(.accessEntry, "karpenter-node")
             add(
                 nodeEntry,

@@ -23,6 +23,7 @@ package enum ResourceKinds {
         ResourceSpec.PodIdentityAssociation.self,
         ResourceSpec.Queue.self,
         ResourceSpec.EventRule.self,
+        ResourceSpec.AddedTags.self,
     ]
 
     /// Each kind's position in ``all``; in-cluster objects come last.

@@ -185,8 +185,9 @@ public struct TeardownPlan: Sendable, Equatable {
         stages.append(
             Stage(
                 name: "access",
-                title: "delete add-ons, the Pod Identity association and access entries",
-                actions: ids([.addon, .podIdentityAssociation, .accessEntry])
+                title: "delete add-ons, the Pod Identity association and access entries; remove the tags added to "
+                    + "resources the platform does not own",
+                actions: ids([.addon, .podIdentityAssociation, .accessEntry, .addedTags])
             )
         )
         stages.append(Stage(name: "cluster", title: "delete the EKS cluster", actions: ids([.cluster])))
