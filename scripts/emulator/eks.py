@@ -361,6 +361,7 @@ class EksExtension:
         )
         self._clusters[key] = state
         self._remember_token(ctx, name)
+        self._ensure_log_group(ctx, name, ctx.params.get("logging"))
         group_id = self._create_cluster_security_group(ctx, name)
         if group_id is not None:
             payload["cluster"].setdefault("resourcesVpcConfig", {})["clusterSecurityGroupId"] = group_id
@@ -401,6 +402,24 @@ class EksExtension:
         moto_cluster.resources_vpc_config = dict(moto_cluster.resources_vpc_config or {},
                                                  clusterSecurityGroupId=group.id, vpcId=vpc_id)
         return group.id
+
+    @staticmethod
+    def _ensure_log_group(ctx: Context, cluster: str, logging: dict[str, Any] | None) -> None:
+        """With a control-plane log type enabled, EKS sends the logs to `/aws/eks/CLUSTER/cluster` and creates that
+        group when it does not exist, without a retention policy, so CloudWatch keeps the events forever (EKS user
+        guide, "Send control plane logs to CloudWatch Logs"; terraform-provider-aws's `aws_eks_cluster` documentation
+        creates the group before the cluster "to prevent ordering issues with EKS automatically creating the log group
+        first"). EKS leaves the group behind when the cluster is deleted."""
+        from moto.logs.models import logs_backends
+
+        enabled = [t for setup in (logging or {}).get("clusterLogging") or [] if setup.get("enabled")
+                   for t in setup.get("types") or []]
+        if not enabled:
+            return
+        backend = logs_backends[ctx.account][ctx.region]
+        name = f"/aws/eks/{cluster}/cluster"
+        if name not in backend.groups:
+            backend.create_log_group(name, tags={})
 
     def _delete_cluster_security_group(self, ctx: Context, cluster: dict[str, Any]) -> None:
         """EKS deletes the cluster security group with the cluster; a group still referenced elsewhere stays (EC2
@@ -538,6 +557,7 @@ class EksExtension:
                 if kinds:
                     merged.append({"types": kinds, "enabled": enabled})
             cluster.logging = {"clusterLogging": merged}
+            self._ensure_log_group(ctx, name, cluster.logging)
         if access and access.get("authenticationMode"):
             state.access_config["authenticationMode"] = access["authenticationMode"]
             update = self._record_update(state, "AccessConfigUpdate",
