@@ -12,7 +12,7 @@ public enum AWSProtocol: Sendable, Equatable {
 
 /// What the client needs to know about one AWS service.
 public struct AWSServiceDescriptor: Sendable, Equatable {
-    /// The SigV4 signing name (`ec2`, `iam`, `sts`, `eks`, `sqs`, `events`).
+    /// The SigV4 signing name (`ec2`, `iam`, `sts`, `eks`, `sqs`, `events`, `logs`).
     public var signingName: String
     /// The endpoint prefix (`ec2.REGION.amazonaws.com`).
     public var endpointPrefix: String
@@ -115,5 +115,13 @@ public struct AWSServiceDescriptor: Sendable, Equatable {
         serviceID: "EventBridge",
         apiVersion: "2015-10-07",
         wireProtocol: .json(version: "1.1", targetPrefix: "AWSEvents")
+    )
+    /// Amazon CloudWatch Logs (the cluster's control-plane log group).
+    public static let cloudWatchLogs = AWSServiceDescriptor(
+        signingName: "logs",
+        endpointPrefix: "logs",
+        serviceID: "CloudWatch Logs",
+        apiVersion: "2014-03-28",
+        wireProtocol: .json(version: "1.1", targetPrefix: "Logs_20140328")
     )
 }

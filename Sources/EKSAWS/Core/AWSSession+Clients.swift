@@ -9,4 +9,6 @@ extension AWSSession {
     public var sqs: SQSClient { SQSClient(client: client) }
     /// An EventBridge client.
     public var eventBridge: EventBridgeClient { EventBridgeClient(client: client) }
+    /// A CloudWatch Logs client.
+    public var cloudWatchLogs: CloudWatchLogsClient { CloudWatchLogsClient(client: client) }
 }

@@ -47,8 +47,8 @@ extension Blueprint {
     /// `KarpenterNodeRole` of Karpenter's getting-started CloudFormation template has it (SSM Session Manager
     /// access to nodes, and what the AMIs' SSM agent needs).
     public static let karpenterNodeRolePolicies = nodeRolePolicies + ["AmazonSSMManagedInstanceCore"]
-    /// Control plane log types enabled on the cluster.
-    public static let clusterLogTypes = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
+    /// Every control-plane log type EKS has (those not in `spec.controlPlaneLogs.types` are switched off).
+    public static let clusterLogTypes = PlatformConfig.ControlPlaneLogs.allTypes
     /// Add-ons that run as Deployments and therefore need a toleration for the system taint.
     public static let addonsNeedingTolerations: Set<String> = ["coredns", "metrics-server"]
     /// The Kubernetes namespace and service account of the Karpenter controller.
@@ -80,6 +80,7 @@ extension Blueprint {
         static let karpenterControllerRole = ResourceID(.iamRole, "karpenter-controller")
         static let karpenterNodeRole = ResourceID(.iamRole, "karpenter-node")
         static let cluster = ResourceID(.cluster, "main")
+        static let logGroup = ResourceID(.logGroup, "cluster")
         static let queue = ResourceID(.sqsQueue, "interruption")
 
         static func subnet(public isPublic: Bool, _ zone: String) -> ResourceID {
@@ -318,6 +319,15 @@ extension Blueprint {
         mutating func buildCluster() {
             let spec = config.spec
             let cluster = config.name
+            // Before the cluster: EKS would otherwise make the group itself, keeping the logs forever.
+            add(
+                Self.logGroup,
+                ResourceSpec.LogGroup(
+                    name: ResourceSpec.LogGroup.name(cluster: cluster),
+                    retentionInDays: spec.controlPlaneLogs.retentionDays
+                ),
+                tags: tags(Self.logGroup)
+            )
             add(
                 Self.cluster,
                 ResourceSpec.Cluster(
@@ -331,10 +341,10 @@ extension Blueprint {
                     endpointPrivate: spec.endpointAccess.private,
                     publicAccessCIDRs: spec.endpointAccess.public ? spec.endpointAccess.publicCIDRs : [],
                     authenticationMode: "API",
-                    logging: Blueprint.clusterLogTypes
+                    logging: spec.controlPlaneLogs.types
                 ),
                 tags: tags(Self.cluster),
-                dependsOn: [Self.clusterRole, Self.nodeSecurityGroup] + privateSubnetIDs
+                dependsOn: [Self.clusterRole, Self.nodeSecurityGroup, Self.logGroup] + privateSubnetIDs
             )
 
             for admin in spec.access.admins {

@@ -16,6 +16,7 @@ package enum ResourceKinds {
         ResourceSpec.SecurityGroup.self,
         ResourceSpec.IAMRole.self,
         ResourceSpec.ServiceLinkedRole.self,
+        ResourceSpec.LogGroup.self,
         ResourceSpec.Cluster.self,
         ResourceSpec.AccessEntry.self,
         ResourceSpec.NodeGroup.self,

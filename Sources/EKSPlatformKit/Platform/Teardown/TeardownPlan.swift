@@ -198,6 +198,12 @@ public struct TeardownPlan: Sendable, Equatable {
                 actions: ids([.eventRule]) + ids([.sqsQueue]) + ids([.iamRole])
             )
         )
+        // After the cluster, which writes to it until it is gone; left in place when platform.yaml asks to keep it.
+        if !blueprint.config.spec.controlPlaneLogs.keepOnDown {
+            stages.append(
+                Stage(name: "logs", title: "delete the control-plane log group", actions: ids([.logGroup]))
+            )
+        }
         // Leftovers that would block the network (instances, their ENIs and security groups) are swept before it.
         stages.append(
             Stage(

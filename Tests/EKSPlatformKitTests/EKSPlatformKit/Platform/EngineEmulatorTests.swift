@@ -51,8 +51,8 @@ struct EngineEmulatorTests {
         let executor = Executor(runner: GraphRunner(maxConcurrency: 4) { _ in try await Task.sleep(for: .milliseconds(5)) })
 
         let (blueprint, plan) = try await Planner.plan(config, observer: observer)
-        // The platform's 33 resources, plus the admin access entry of the identity running `up` (moto's user/moto).
-        #expect(plan.counts == [.create: 33 + 1])
+        // The platform's 34 resources, plus the admin access entry of the identity running `up` (moto's user/moto).
+        #expect(plan.counts == [.create: 34 + 1])
         let observed = try await observer.observe(config)
         let events = RecordingEvents()
         let summary = try await executor.up(
@@ -185,8 +185,8 @@ struct EngineCLIEmulatorTests {
         let plan = try await CLI.run(["plan"] + common + ["--detailed-exitcode"], environment: env)
         #expect(plan.status == 2, "\(plan.stderr)")
         #expect(plan.stdout.contains("  + vpc/main\n      does not exist"))
-        // The last of the 34 is the admin access entry of the identity running platformctl (not in access.admins).
-        #expect(plan.stdout.contains("Plan: 34 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged."))
+        // The last of the 35 is the admin access entry of the identity running platformctl (not in access.admins).
+        #expect(plan.stdout.contains("Plan: 35 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged."))
 
         let refused = try await CLI.run(["up"] + common, environment: env)
         #expect(refused.status != 0)

@@ -53,7 +53,7 @@ struct BlueprintTests {
                 "elasticIP/nat-us-west-2a", "natGateway/us-west-2a", "routeTable/private",
                 "securityGroup/node",
                 "iamRole/cluster", "iamRole/system-node", "iamRole/karpenter-controller", "iamRole/karpenter-node",
-                "cluster/main", "accessEntry/admin-role-PlatformAdmin",
+                "logGroup/cluster", "cluster/main", "accessEntry/admin-role-PlatformAdmin",
                 "addon/vpc-cni", "addon/kube-proxy", "addon/eks-pod-identity-agent",
                 "nodeGroup/system", "addon/coredns",
                 "podIdentityAssociation/karpenter",
@@ -216,7 +216,7 @@ struct BlueprintTests {
                 "subnets": "subnet/private-us-west-2a,subnet/private-us-west-2b,subnet/private-us-west-2c",
                 "securityGroups": "securityGroup/node", "endpointPublic": "true", "endpointPrivate": "true",
                 "publicAccessCIDRs": "0.0.0.0/0", "authenticationMode": "API",
-                "logging": "api,audit,authenticator,controllerManager,scheduler",
+                "logging": "api,audit,authenticator",
             ]
         )
         let admin = try #require(blueprint.resource(ResourceID(.accessEntry, "admin-role-PlatformAdmin")))

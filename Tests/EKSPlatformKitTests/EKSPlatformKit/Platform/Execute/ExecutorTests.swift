@@ -19,7 +19,7 @@ struct ExecutorTests {
         )
         #expect(summary.isSuccess, "\(summary)")
         let log = provider.log.entries
-        #expect(log.count == 38)
+        #expect(log.count == 39)
         func position(_ entry: String) -> Int { log.firstIndex(of: entry) ?? -1 }
         for resource in blueprint.resources {
             for dependency in resource.dependsOn {
@@ -133,7 +133,7 @@ struct TeardownPlanTests {
         #expect(
             teardown.stages.map(\.name) == [
                 "workloads", "nodepools", "nodeclasses", "karpenter", "flux", "nodegroup", "access", "cluster",
-                "karpenter-aws", "sweep-compute", "nat", "sweep-network", "network", "vpc",
+                "karpenter-aws", "logs", "sweep-compute", "nat", "sweep-network", "network", "vpc",
             ]
         )
         // Every platform Kustomization that could re-apply NodePools or Karpenter is suspended before anything is
