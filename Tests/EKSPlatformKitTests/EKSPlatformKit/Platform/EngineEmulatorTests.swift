@@ -219,6 +219,10 @@ struct EngineCLIEmulatorTests {
         let status = try await CLI.run(["status"] + common, environment: env)
         #expect(status.status == 0)
         #expect(status.stdout.contains("cluster/main"))
+        // The security groups as AWS has them: Karpenter's nodes share the cluster security group with the system nodes.
+        #expect(status.stdout.contains("network paths (security groups):"))
+        #expect(status.stdout.contains("  Karpenter nodes → CoreDNS on the system nodes (UDP/TCP 53): reachable\n"))
+        #expect(!status.stdout.contains("BLOCKED"), "\(status.stdout)")
         #expect(status.stdout.contains("in sync"))
         #expect(!status.stdout.contains(AWSEmulator.accountID))
     }
