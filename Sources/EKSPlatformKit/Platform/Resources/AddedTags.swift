@@ -107,10 +107,25 @@ extension ResourceSpec.AddedTags: ManagedResource {
     /// cluster security group with one `DescribeSecurityGroups`, the subnets with one `DescribeSubnets` by `subnet-id`
     /// filter (an unknown id is simply not returned; the plan-time checks name it).
     package static func observe(in scope: ObservationScope) async throws -> [ObservedResource] {
-        guard let cluster = try await ResourceSpec.Cluster.describe(in: scope) else { return [] }
         let ec2 = scope.session.ec2
-        let clusterTags = cluster.tags ?? [:]
         let record = recordKey(cluster: scope.cluster)
+        guard let cluster = try await ResourceSpec.Cluster.describe(in: scope) else {
+            // No cluster, so no records on it: a `down` interrupted after the cluster went still finds the user's
+            // subnets by the record on them (one `DescribeSubnets`, with `network.existing` only).
+            guard scope.config.spec.network.existing != nil else { return [] }
+            let tagged = try await ec2.describeSubnets(filters: [EC2Filter(name: "tag-key", values: [record])])
+            return tagged.compactMap { subnet in
+                let keys = recordedKeys(subnet.tags.first { $0.key == record }?.value)
+                guard !keys.isEmpty else { return nil }
+                return ObservedResource(
+                    id: id(.subnet(subnet.subnetId)),
+                    physicalID: subnet.subnetId,
+                    properties: [.taggedKeys: PropertyValue.list(keys)],
+                    tagsRead: false
+                )
+            }
+        }
+        let clusterTags = cluster.tags ?? [:]
         let desired = Dictionary(
             desired(for: scope.config).map { (id($0.target), $0) },
             uniquingKeysWith: { first, _ in first }
