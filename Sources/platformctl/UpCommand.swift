@@ -181,6 +181,15 @@ struct Status: AsyncParsableCommand {
                         "cluster": .string(platform.name), "endpoint": .string(observed.clusterEndpoint ?? ""),
                         "resources": .array(rows),
                         "lock": .string(status.lock.map { $0.summary } ?? ""),
+                        "reachability": .array(
+                            (status.reachability?.checks ?? []).map {
+                                [
+                                    "from": .string($0.from), "to": .string($0.to), "port": .number(Double($0.port)),
+                                    "protocols": .array($0.transports.map { .string($0.rawValue) }),
+                                    "reachable": .bool($0.isReachable),
+                                ]
+                            }
+                        ),
                         "inCluster": .array(
                             ((inCluster?.kustomizations ?? []) + (inCluster?.nodePools ?? []) + (inCluster?.nodeClaims ?? []))
                                 .map {
@@ -204,6 +213,10 @@ struct Status: AsyncParsableCommand {
             if let holder = status.lock {
                 let state = holder.expires < Date() ? "expired lease (the next run takes it over)" : "held"
                 print(Console.redactor.redact("\nrun lock: \(state): \(holder.summary)"))
+            }
+            if let reachability = status.reachability {
+                print("\nnetwork paths (security groups):")
+                for check in reachability.checks { print("  \(check)") }
             }
             if let inCluster {
                 let entries = inCluster.kustomizations + inCluster.nodePools + inCluster.nodeClaims

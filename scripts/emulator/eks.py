@@ -363,12 +363,78 @@ class EksExtension:
         )
         self._clusters[key] = state
         self._remember_token(ctx, name)
+        self._ensure_log_group(ctx, name, ctx.params.get("logging"))
+        group_id = self._create_cluster_security_group(ctx, name)
+        if group_id is not None:
+            payload["cluster"].setdefault("resourcesVpcConfig", {})["clusterSecurityGroupId"] = group_id
         if state.access_config["authenticationMode"] != "CONFIG_MAP" \
                 and state.access_config["bootstrapClusterCreatorAdminPermissions"]:
             self._bootstrap_creator_access(ctx, state, name)
         payload["cluster"]["status"] = "CREATING"
         self._decorate_cluster(state, payload["cluster"], consume=False)
         return self._rewrite(response, payload)
+
+    def _create_cluster_security_group(self, ctx: Context, cluster: str) -> str | None:
+        """The cluster security group EKS creates with every cluster (EKS user guide, "View Amazon EKS security group
+        requirements for clusters"): named `eks-cluster-sg-CLUSTER-UNIQUEID`, all traffic in from itself, all traffic
+        out, tagged `aws:eks:cluster-name`, `kubernetes.io/cluster/CLUSTER=owned` and `Name`; its id is
+        `resourcesVpcConfig.clusterSecurityGroupId`. EKS puts the control plane's network interfaces and the nodes of
+        every managed node group without a launch template in it. Made in moto's EC2 backend directly, because
+        `CreateTags` refuses the `aws:` prefix to callers. `None` when the cluster's subnets are unknown to EC2."""
+        from moto.ec2.models import ec2_backends
+
+        moto_cluster = self._moto_cluster(ctx, cluster)
+        subnets = list(((moto_cluster.resources_vpc_config or {}) if moto_cluster else {}).get("subnetIds") or [])
+        try:
+            ec2 = ec2_backends[ctx.account][ctx.region]
+            vpc_id = ec2.get_subnet(subnets[0]).vpc_id if subnets else None
+        except Exception:  # noqa: BLE001 - moto does not validate subnets; without one there is no VPC to use
+            vpc_id = None
+        if moto_cluster is None or vpc_id is None:
+            return None
+        name = f"eks-cluster-sg-{cluster}-{self._rng.randrange(10**9, 10**10)}"
+        group = ec2.create_security_group(
+            name,
+            "EKS created security group applied to ENI that is attached to EKS Control Plane master nodes, as well as "
+            "any managed workloads.",
+            vpc_id=vpc_id,
+            tags={"aws:eks:cluster-name": cluster, f"kubernetes.io/cluster/{cluster}": "owned", "Name": name},
+        )
+        ec2.authorize_security_group_ingress(group.id, "-1", None, None, [], source_groups=[{"GroupId": group.id}])
+        moto_cluster.resources_vpc_config = dict(moto_cluster.resources_vpc_config or {},
+                                                 clusterSecurityGroupId=group.id, vpcId=vpc_id)
+        return group.id
+
+    @staticmethod
+    def _ensure_log_group(ctx: Context, cluster: str, logging: dict[str, Any] | None) -> None:
+        """With a control-plane log type enabled, EKS sends the logs to `/aws/eks/CLUSTER/cluster` and creates that
+        group when it does not exist, without a retention policy, so CloudWatch keeps the events forever (EKS user
+        guide, "Send control plane logs to CloudWatch Logs"; terraform-provider-aws's `aws_eks_cluster` documentation
+        creates the group before the cluster "to prevent ordering issues with EKS automatically creating the log group
+        first"). EKS leaves the group behind when the cluster is deleted."""
+        from moto.logs.models import logs_backends
+
+        enabled = [t for setup in (logging or {}).get("clusterLogging") or [] if setup.get("enabled")
+                   for t in setup.get("types") or []]
+        if not enabled:
+            return
+        backend = logs_backends[ctx.account][ctx.region]
+        name = f"/aws/eks/{cluster}/cluster"
+        if name not in backend.groups:
+            backend.create_log_group(name, tags={})
+
+    def _delete_cluster_security_group(self, ctx: Context, cluster: dict[str, Any]) -> None:
+        """EKS deletes the cluster security group with the cluster; a group still referenced elsewhere stays (EC2
+        refuses the deletion), as it would on AWS."""
+        from moto.ec2.models import ec2_backends
+
+        group_id = (cluster.get("resourcesVpcConfig") or {}).get("clusterSecurityGroupId")
+        if not group_id:
+            return
+        try:
+            ec2_backends[ctx.account][ctx.region].delete_security_group(group_id=group_id)
+        except Exception:  # noqa: BLE001 - already gone, or still in use
+            pass
 
     def _caller_principal(self, ctx: Context) -> str:
         """The IAM ARN of the caller, as EKS records the cluster creator (moto's STS decides who the caller is)."""
@@ -446,6 +512,7 @@ class EksExtension:
         state = self._clusters.pop(ctx.key(name), None)
         self._decorate_cluster(state, payload["cluster"], consume=False)
         payload["cluster"]["status"] = "DELETING"
+        self._delete_cluster_security_group(ctx, payload["cluster"])
         self._forget_tokens(ctx, name)
         for key in [k for k in self._deleting_nodegroups if k[:3] == ctx.key(name)]:
             del self._deleting_nodegroups[key]
@@ -492,6 +559,7 @@ class EksExtension:
                 if kinds:
                     merged.append({"types": kinds, "enabled": enabled})
             cluster.logging = {"clusterLogging": merged}
+            self._ensure_log_group(ctx, name, cluster.logging)
         if access and access.get("authenticationMode"):
             state.access_config["authenticationMode"] = access["authenticationMode"]
             update = self._record_update(state, "AccessConfigUpdate",

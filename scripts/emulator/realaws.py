@@ -67,6 +67,7 @@ class RealAwsBehaviour:
             ("iam", "ListInstanceProfiles"): self._list_instance_profiles,
             ("events", "PutRule"): self._put_rule,
             ("iam", "CreateServiceLinkedRole"): self._create_service_linked_role,
+            ("ec2", "TerminateInstances"): self._terminate_instances,
         }
         import moto.iam.models as iam_models
 
@@ -147,6 +148,19 @@ class RealAwsBehaviour:
         if response.status == 200:
             response.body = _TAGS_ELEMENT.sub(b"", response.body)
         return response
+
+    # ------------------------------------------------------------------------------------------------------------------
+    # EC2 TerminateInstances
+
+    def _terminate_instances(self, request: Request, call: AwsCall) -> Response:
+        """At most 1000 instance ids per call (botocore's EC2 model, `TerminateInstancesRequest.InstanceIds`:
+        "Constraints: Up to 1000 instance IDs"); moto takes any number."""
+        ids = [key for key in form_parameters(request) if re.fullmatch(r"InstanceId\.\d+", key)]
+        if len(ids) > 1000:
+            return error_response(call, 400, "InvalidParameterValue",
+                                  f"The request has {len(ids)} instance IDs; TerminateInstances takes up to 1000.",
+                                  "", True)
+        return self._moto(request)
 
     # ------------------------------------------------------------------------------------------------------------------
     # IAM CreateServiceLinkedRole

@@ -12,7 +12,7 @@ public enum AWSProtocol: Sendable, Equatable {
 
 /// What the client needs to know about one AWS service.
 public struct AWSServiceDescriptor: Sendable, Equatable {
-    /// The SigV4 signing name (`ec2`, `iam`, `sts`, `eks`, `sqs`, `events`).
+    /// The SigV4 signing name (`ec2`, `iam`, `sts`, `eks`, `sqs`, `events`, `logs`).
     public var signingName: String
     /// The endpoint prefix (`ec2.REGION.amazonaws.com`).
     public var endpointPrefix: String
@@ -123,5 +123,13 @@ public struct AWSServiceDescriptor: Sendable, Equatable {
         serviceID: "SSM",
         apiVersion: "2014-11-06",
         wireProtocol: .json(version: "1.1", targetPrefix: "AmazonSSM")
+    )
+    /// Amazon CloudWatch Logs (the cluster's control-plane log group).
+    public static let cloudWatchLogs = AWSServiceDescriptor(
+        signingName: "logs",
+        endpointPrefix: "logs",
+        serviceID: "CloudWatch Logs",
+        apiVersion: "2014-03-28",
+        wireProtocol: .json(version: "1.1", targetPrefix: "Logs_20140328")
     )
 }

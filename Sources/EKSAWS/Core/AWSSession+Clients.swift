@@ -11,4 +11,6 @@ extension AWSSession {
     public var eventBridge: EventBridgeClient { EventBridgeClient(client: client) }
     /// An SSM (Parameter Store) client.
     public var ssm: SSMClient { SSMClient(client: client) }
+    /// A CloudWatch Logs client.
+    public var cloudWatchLogs: CloudWatchLogsClient { CloudWatchLogsClient(client: client) }
 }

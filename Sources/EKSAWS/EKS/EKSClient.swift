@@ -126,6 +126,16 @@ public struct EKSClient: Sendable {
         let _: Empty = try await send("TagResource", "POST", "/tags/\(Self.segment(resourceArn))", body: Body(tags: tags))
     }
 
+    /// `UntagResource`: removes `tagKeys` (absent keys are no error).
+    public func untagResource(resourceArn: String, tagKeys: [String]) async throws {
+        let _: Empty = try await send(
+            "UntagResource",
+            "DELETE",
+            "/tags/\(Self.segment(resourceArn))",
+            query: tagKeys.sorted().map { ("tagKeys", $0) }
+        )
+    }
+
     // MARK: - Wire
 
     struct Empty: Decodable {}

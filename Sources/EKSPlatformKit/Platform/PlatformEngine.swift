@@ -70,6 +70,9 @@ public struct PlatformEngine: Sendable {
         public var inCluster: ClusterStatus?
         /// Who holds the platform's run lock, if anyone (an expired lease included).
         public var lock: PlatformLock.Holder?
+        /// Whether the security groups let Karpenter's nodes, the system nodes and the control plane reach each other
+        /// on the ports the cluster needs; `nil` before the cluster exists.
+        public var reachability: NodeReachability?
     }
 
     /// The platform's run lock (``PlatformLock``), tagged as the platform's.
@@ -172,6 +175,13 @@ public struct PlatformEngine: Sendable {
             inCluster = try? await ClusterStatus.read(try await cluster.client())
         }
         let holder = try await lock().holder()
-        return Status(observed: planned.observed, plan: planned.plan, inCluster: inCluster, lock: holder)
+        let reachability = try await NodeReachability.read(config: config, session: session)
+        return Status(
+            observed: planned.observed,
+            plan: planned.plan,
+            inCluster: inCluster,
+            lock: holder,
+            reachability: reachability
+        )
     }
 }

@@ -47,8 +47,8 @@ extension Blueprint {
     /// `KarpenterNodeRole` of Karpenter's getting-started CloudFormation template has it (SSM Session Manager
     /// access to nodes, and what the AMIs' SSM agent needs).
     public static let karpenterNodeRolePolicies = nodeRolePolicies + ["AmazonSSMManagedInstanceCore"]
-    /// Control plane log types enabled on the cluster.
-    public static let clusterLogTypes = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
+    /// Every control-plane log type EKS has (those not in `spec.controlPlaneLogs.types` are switched off).
+    public static let clusterLogTypes = PlatformConfig.ControlPlaneLogs.allTypes
     /// Add-ons that run as Deployments and therefore need a toleration for the system taint.
     public static let addonsNeedingTolerations: Set<String> = ["coredns", "metrics-server"]
     /// The Kubernetes namespace and service account of the Karpenter controller.
@@ -80,6 +80,7 @@ extension Blueprint {
         static let karpenterControllerRole = ResourceID(.iamRole, "karpenter-controller")
         static let karpenterNodeRole = ResourceID(.iamRole, "karpenter-node")
         static let cluster = ResourceID(.cluster, "main")
+        static let logGroup = ResourceID(.logGroup, "cluster")
         static let queue = ResourceID(.sqsQueue, "interruption")
 
         static func subnet(public isPublic: Bool, _ zone: String) -> ResourceID {
@@ -318,6 +319,15 @@ extension Blueprint {
         mutating func buildCluster() {
             let spec = config.spec
             let cluster = config.name
+            // Before the cluster: EKS would otherwise make the group itself, keeping the logs forever.
+            add(
+                Self.logGroup,
+                ResourceSpec.LogGroup(
+                    name: ResourceSpec.LogGroup.name(cluster: cluster),
+                    retentionInDays: spec.controlPlaneLogs.retentionDays
+                ),
+                tags: tags(Self.logGroup)
+            )
             add(
                 Self.cluster,
                 ResourceSpec.Cluster(
@@ -331,11 +341,11 @@ extension Blueprint {
                     endpointPrivate: spec.endpointAccess.private,
                     publicAccessCIDRs: spec.endpointAccess.public ? spec.endpointAccess.publicCIDRs : [],
                     authenticationMode: "API",
-                    logging: Blueprint.clusterLogTypes,
+                    logging: spec.controlPlaneLogs.types,
                     pinnedAddonVersions: spec.addonVersions
                 ),
                 tags: tags(Self.cluster),
-                dependsOn: [Self.clusterRole, Self.nodeSecurityGroup] + privateSubnetIDs
+                dependsOn: [Self.clusterRole, Self.nodeSecurityGroup, Self.logGroup] + privateSubnetIDs
             )
 
             for admin in spec.access.admins {
@@ -490,6 +500,14 @@ extension Blueprint {
             if config.spec.karpenter.nodePool.capacityTypes.contains("spot") {
                 let spotRole = ResourceID(.serviceLinkedRole, "spot")
                 add(spotRole, ResourceSpec.ServiceLinkedRole.ec2Spot, tags: tags(spotRole))
+            }
+
+            // Karpenter's nodes join EKS's cluster security group, where the system nodes are (see AddedTags), and
+            // existing subnets get the discovery and load-balancer tags the platform's own subnets carry. Tags on
+            // resources the platform does not own: none of the platform's own tags go there.
+            for added in ResourceSpec.AddedTags.desired(for: config) {
+                let dependsOn = added.target == .clusterSecurityGroup ? [Self.cluster] : []
+                add(ResourceSpec.AddedTags.id(added.target), added, tags: [:], dependsOn: dependsOn)
             }
 
             let nodeEntry = ResourceID(.accessEntry, "karpenter-node")

@@ -52,6 +52,8 @@ public struct PlatformConfig: Sendable, Equatable {
         public var gitops: GitOps?
         /// Tags added to every AWS resource. Default none.
         public var tags: [String: String] = [:]
+        /// The control plane's logs in CloudWatch Logs.
+        public var controlPlaneLogs: ControlPlaneLogs = ControlPlaneLogs()
 
         /// The default add-ons.
         public static let defaultAddons = ["vpc-cni", "kube-proxy", "coredns", "eks-pod-identity-agent"]
@@ -108,6 +110,27 @@ public struct PlatformConfig: Sendable, Equatable {
             self.privateSubnetIDs = privateSubnetIDs
             self.publicSubnetIDs = publicSubnetIDs
         }
+    }
+
+    /// `spec.controlPlaneLogs`: which control-plane logs EKS sends to the log group `/aws/eks/<name>/cluster`, how long
+    /// CloudWatch keeps them, and whether `down` keeps the group.
+    public struct ControlPlaneLogs: Sendable, Equatable {
+        /// The log types EKS knows: `api`, `audit`, `authenticator`, `controllerManager`, `scheduler`.
+        public static let allTypes = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
+
+        /// The types enabled. Default `[api, audit, authenticator]` (terraform-aws-eks's default: who called the API,
+        /// what they did, how IAM identities were mapped; the scheduler and controller manager logs are verbose and
+        /// rarely read).
+        public var types: [String] = ["api", "audit", "authenticator"]
+        /// Days CloudWatch Logs keeps the events; one of the values CloudWatch accepts (1, 3, 5, 7, 14, 30, 60, 90,
+        /// 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653). Default `90`, as
+        /// terraform-aws-eks (a group EKS makes itself keeps everything forever).
+        public var retentionDays: Int = 90
+        /// Leave the log group (and its events) in place on `down`. Default `false`.
+        public var keepOnDown: Bool = false
+
+        /// Creates the defaults.
+        public init() {}
     }
 
     /// `spec.endpointAccess`.

@@ -155,7 +155,7 @@ struct PlatformConfigParser {
 
     static let specFields = [
         "region", "kubernetesVersion", "network", "endpointAccess", "systemNodeGroup", "addons", "access", "karpenter",
-        "gitops", "tags",
+        "gitops", "tags", "controlPlaneLogs",
     ]
 
     private func yamlError(_ error: YamlError) -> ConfigError {
@@ -258,6 +258,9 @@ struct PlatformConfigParser {
         if let gitops = try spec.mapping("gitops", known: ["flux", "repository", "credentials"]) {
             result.gitops = try parseGitOps(gitops, name: name)
         }
+        if let logs = try spec.mapping("controlPlaneLogs", known: ["types", "retentionDays", "keepOnDown"]) {
+            result.controlPlaneLogs = try parseControlPlaneLogs(logs)
+        }
         if let tags = try spec.stringMap("tags") {
             for key in tags.keys.sorted() {
                 let value = tags[key] ?? ""
@@ -272,8 +275,12 @@ struct PlatformConfigParser {
             }
             result.tags = tags
             // The EKS cluster carries the most tags: these, ownership (2) and one applied record per add-on, access
-            // entry (admins + the Karpenter node role) and the Karpenter Pod Identity association (AppliedRecord).
-            let own = 2 + result.addons.count + result.access.admins.count + 1 + 1
+            // entry (admins + the Karpenter node role), the Karpenter Pod Identity association and each resource the
+            // platform adds tags to (the cluster security group, existing subnets) (AppliedRecord).
+            let existingSubnets =
+                (result.network.existing?.privateSubnetIDs.count ?? 0)
+                + (result.network.existing?.publicSubnetIDs.count ?? 0)
+            let own = 2 + result.addons.count + result.access.admins.count + 1 + 1 + 1 + existingSubnets
             if tags.count + own > 50 {
                 throw spec.error(
                     .invalidValue,
@@ -284,6 +291,38 @@ struct PlatformConfigParser {
                 )
             }
         }
+        return result
+    }
+
+    private func parseControlPlaneLogs(_ logs: ConfigMapping) throws -> PlatformConfig.ControlPlaneLogs {
+        var result = PlatformConfig.ControlPlaneLogs()
+        if let types = try logs.strings("types") {
+            let allowed = PlatformConfig.ControlPlaneLogs.allTypes
+            for type in types where !allowed.contains(type) {
+                let suggestion = ConfigMapping.closest(to: type, in: allowed).map { " (did you mean \($0)?)" } ?? ""
+                throw logs.error(
+                    .invalidValue,
+                    at: "types",
+                    "\"\(type)\" is not an EKS control-plane log type\(suggestion); use any of \(allowed.joined(separator: ", "))"
+                )
+            }
+            if Set(types).count != types.count {
+                throw logs.error(.invalidValue, at: "types", "a log type is listed twice; list each once")
+            }
+            result.types = types
+        }
+        if let days = try logs.int("retentionDays") {
+            guard CloudWatchLogsClient.retentionDays.contains(days) else {
+                let allowed = CloudWatchLogsClient.retentionDays.sorted().map(String.init).joined(separator: ", ")
+                throw logs.error(
+                    .invalidValue,
+                    at: "retentionDays",
+                    "CloudWatch Logs keeps events for one of \(allowed) days, not \(days)"
+                )
+            }
+            result.retentionDays = days
+        }
+        if let keep = try logs.bool("keepOnDown") { result.keepOnDown = keep }
         return result
     }
 

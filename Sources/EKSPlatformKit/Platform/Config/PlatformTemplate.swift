@@ -55,6 +55,10 @@ public enum PlatformTemplate {
                 repository: { url: ssh://git@github.com/acme/platform.git, branch: main, path: kube/clusters/\(name) }
                 credentials: { sshPrivateKey: "op://Platform/flux-deploy-key/private key" }   # or { file: ~/.ssh/flux }
               tags: { team: platform }                   # added to every AWS resource
+              controlPlaneLogs:                          # CloudWatch log group /aws/eks/<name>/cluster
+                types: [api, audit, authenticator]       # also controllerManager, scheduler; [] sends none
+                retentionDays: 90
+                keepOnDown: false                        # true leaves the group and its events after down
             """ + "\n"
     }
 }

@@ -75,6 +75,7 @@ package struct AWSPlatformObserver: PlatformObserver {
             reads: SharedReads()
         )
         async let zoneList = scope.availableZones()
+        async let existingNetwork = Self.existingNetworkFacts(config, session: session)
         // Every kind at once: a kind that needs another's read (the cluster, the queue) awaits that one read.
         let perKind = try await Self.concurrently(ResourceKinds.all) { kind in
             try await kind.observe(in: scope).map { (kind, $0) }
@@ -87,7 +88,28 @@ package struct AWSPlatformObserver: PlatformObserver {
         if let clusterObjects, let endpoint {
             resources += try await clusterObjects.observe(config, endpoint: endpoint, context: context)
         }
-        return ObservedState(context: context, availableZones: zones, resources: resources, clusterEndpoint: endpoint)
+        return ObservedState(
+            context: context,
+            availableZones: zones,
+            resources: resources,
+            clusterEndpoint: endpoint,
+            existingNetwork: try await existingNetwork
+        )
+    }
+
+    /// With `network.existing`: its subnets (one `DescribeSubnets` by `subnet-id` filter, which leaves unknown ids out
+    /// instead of failing) and its VPC's route tables (one `DescribeRouteTables`).
+    static func existingNetworkFacts(
+        _ config: PlatformConfig,
+        session: AWSSession
+    ) async throws -> ObservedState.ExistingNetworkFacts? {
+        guard let existing = config.spec.network.existing else { return nil }
+        let ec2 = session.ec2
+        async let subnets = ec2.describeSubnets(filters: [
+            EC2Filter(name: "subnet-id", values: existing.privateSubnetIDs + existing.publicSubnetIDs)
+        ])
+        let tables = try await ec2.describeRouteTables(filters: [EC2Filter(name: "vpc-id", values: [existing.vpcID])])
+        return ObservedState.ExistingNetworkFacts(subnets: try await subnets, routeTables: tables)
     }
 
     /// `found` with every reference property (``PropertyKey/isReference``) translated: each item of a

@@ -60,18 +60,37 @@ public struct ObservedState: Sendable, Equatable {
     public var resources: [ObservedResource]
     /// The cluster's API endpoint, once the cluster exists.
     public var clusterEndpoint: String?
+    /// With `network.existing`: the subnets it lists that EC2 knows, and the route tables of its VPC (the plan-time
+    /// checks of ``PlanRefusal`` read them); `nil` otherwise.
+    public var existingNetwork: ExistingNetworkFacts?
+
+    /// What EC2 says about the subnets and VPC of `network.existing`.
+    public struct ExistingNetworkFacts: Sendable, Equatable {
+        /// The listed subnets that exist (an unknown id is missing here).
+        public var subnets: [EC2Subnet]
+        /// Every route table of the given VPC.
+        public var routeTables: [EC2RouteTable]
+
+        /// Creates the facts.
+        public init(subnets: [EC2Subnet], routeTables: [EC2RouteTable]) {
+            self.subnets = subnets
+            self.routeTables = routeTables
+        }
+    }
 
     /// Creates an observed state.
     public init(
         context: PlatformContext,
         availableZones: [String],
         resources: [ObservedResource],
-        clusterEndpoint: String? = nil
+        clusterEndpoint: String? = nil,
+        existingNetwork: ExistingNetworkFacts? = nil
     ) {
         self.context = context
         self.availableZones = availableZones
         self.resources = resources
         self.clusterEndpoint = clusterEndpoint
+        self.existingNetwork = existingNetwork
     }
 
     /// The observed resource with `id`, if any.

@@ -132,7 +132,7 @@ extension ResourceSpec.Cluster: ManagedResource {
                     endpointPrivateAccess: endpointPrivate,
                     publicAccessCidrs: endpointPublic ? publicAccessCIDRs : nil
                 ),
-                logging: EKSLogging(clusterLogging: [EKSLogSetup(types: logging, enabled: true)]),
+                logging: logging.isEmpty ? nil : EKSLogging(clusterLogging: [EKSLogSetup(types: logging, enabled: true)]),
                 clientRequestToken: resource.idempotencyToken,
                 tags: resource.tags,
                 accessConfig: EKSAccessConfig(

@@ -16,6 +16,7 @@ package enum ResourceKinds {
         ResourceSpec.SecurityGroup.self,
         ResourceSpec.IAMRole.self,
         ResourceSpec.ServiceLinkedRole.self,
+        ResourceSpec.LogGroup.self,
         ResourceSpec.Cluster.self,
         ResourceSpec.AccessEntry.self,
         ResourceSpec.NodeGroup.self,
@@ -23,6 +24,7 @@ package enum ResourceKinds {
         ResourceSpec.PodIdentityAssociation.self,
         ResourceSpec.Queue.self,
         ResourceSpec.EventRule.self,
+        ResourceSpec.AddedTags.self,
     ]
 
     /// Each kind's position in ``all``; in-cluster objects come last.

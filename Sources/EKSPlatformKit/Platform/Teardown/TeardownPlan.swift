@@ -185,8 +185,9 @@ public struct TeardownPlan: Sendable, Equatable {
         stages.append(
             Stage(
                 name: "access",
-                title: "delete add-ons, the Pod Identity association and access entries",
-                actions: ids([.addon, .podIdentityAssociation, .accessEntry])
+                title: "delete add-ons, the Pod Identity association and access entries; remove the tags added to "
+                    + "resources the platform does not own",
+                actions: ids([.addon, .podIdentityAssociation, .accessEntry, .addedTags])
             )
         )
         stages.append(Stage(name: "cluster", title: "delete the EKS cluster", actions: ids([.cluster])))
@@ -197,6 +198,12 @@ public struct TeardownPlan: Sendable, Equatable {
                 actions: ids([.eventRule]) + ids([.sqsQueue]) + ids([.iamRole])
             )
         )
+        // After the cluster, which writes to it until it is gone; left in place when platform.yaml asks to keep it.
+        if !blueprint.config.spec.controlPlaneLogs.keepOnDown {
+            stages.append(
+                Stage(name: "logs", title: "delete the control-plane log group", actions: ids([.logGroup]))
+            )
+        }
         // Leftovers that would block the network (instances, their ENIs and security groups) are swept before it.
         stages.append(
             Stage(

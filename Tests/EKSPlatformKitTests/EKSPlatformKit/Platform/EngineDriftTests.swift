@@ -37,7 +37,7 @@ struct EngineDriftTests {
         )
     }
 
-    @Test("records make a no-op plan 22 reads; drift is planned exactly and repaired; down sweeps Karpenter's leftovers")
+    @Test("records make a no-op plan 24 reads; drift is planned exactly and repaired; down sweeps Karpenter's leftovers")
     func lifecycle() async throws {
         let emulator = try await AWSEmulator.start()
         defer { emulator.stop() }
@@ -128,8 +128,9 @@ struct EngineDriftTests {
             #expect(targets.map(\.arn) == [context.queueARN(names.interruptionQueue)], "\(rule.name)")
         }
 
-        // 2. A no-op plan: 22 reads, every one a batched or per-service call, none per recorded resource (the
-        // session already knows its caller, so GetCallerIdentity is not asked again).
+        // 2. A no-op plan: 24 reads, every one a batched or per-service call, none per recorded resource (the
+        // session already knows its caller, so GetCallerIdentity is not asked again); the log group costs two (its
+        // retention, then its tags).
         _ = try await emulator.post("/_emulator/requests/clear", body: "{}")
         let (_, quiet) = try await Planner.plan(config, observer: observer)
         #expect(Self.changes(quiet) == [])
@@ -144,9 +145,10 @@ struct EngineDriftTests {
                 "iam:GetRole": 4, "eks:DescribeCluster": 1, "eks:ListNodegroups": 1, "eks:DescribeNodegroup": 1,
                 "eks:ListAddons": 1, "eks:ListAccessEntries": 1, "eks:ListPodIdentityAssociations": 1,
                 "sqs:GetQueueUrl": 1, "sqs:GetQueueAttributes": 1, "sqs:ListQueueTags": 1, "events:ListRules": 1,
+                "logs:DescribeLogGroups": 1, "logs:ListTagsForResource": 1,
             ]
         )
-        #expect(reads.count == 22)
+        #expect(reads.count == 24)
         // A full refresh reads every recorded resource too, and agrees that nothing changed.
         _ = try await emulator.post("/_emulator/requests/clear", body: "{}")
         let (_, fullQuiet) = try await Planner.plan(config, observer: fullObserver)
@@ -225,13 +227,13 @@ struct EngineDriftTests {
         _ = try await emulator.post("/_emulator/requests/clear", body: "{}")
         let (_, settled) = try await Planner.plan(config, observer: observer)
         #expect(Self.changes(settled) == [])
-        #expect(try await Self.requests(emulator).count == 22)
+        #expect(try await Self.requests(emulator).count == 24)
 
         // 6. Cluster settings change in place: a minor version upgrade and endpoint CIDRs from platform.yaml, and
         // control-plane logging switched off outside platformctl; each becomes its own EKS update, waited for.
         try await session.eks.updateClusterConfig(
             name: Self.cluster,
-            logging: EKSLogging(clusterLogging: [EKSLogSetup(types: ["scheduler"], enabled: false)])
+            logging: EKSLogging(clusterLogging: [EKSLogSetup(types: ["audit"], enabled: false)])
         )
         var upgraded = config
         upgraded.spec.kubernetesVersion = "1.34"
@@ -241,7 +243,7 @@ struct EngineDriftTests {
         #expect(Self.changes(clusterPlan) == ["update cluster/main", "update nodeGroup/system"])
         #expect(
             clusterPlan.changes.first { $0.id == ResourceID(.cluster, "main") }?.reasons == [
-                "logging differ: (none) → scheduler", "publicAccessCIDRs differs: 0.0.0.0/0 → 203.0.113.0/24",
+                "logging differ: (none) → audit", "publicAccessCIDRs differs: 0.0.0.0/0 → 203.0.113.0/24",
                 "version differs: 1.33 → 1.34",
             ]
         )

@@ -74,8 +74,8 @@ struct EngineEmulatorTests {
         let executor = Executor(runner: GraphRunner(maxConcurrency: 4) { _ in try await Task.sleep(for: .milliseconds(5)) })
 
         let (blueprint, plan) = try await Planner.plan(config, observer: observer)
-        // The platform's 32 resources, plus the admin access entry of the identity running `up` (moto's user/moto).
-        #expect(plan.counts == [.create: 32 + 1])
+        // The platform's 34 resources, plus the admin access entry of the identity running `up` (moto's user/moto).
+        #expect(plan.counts == [.create: 34 + 1])
         let observed = try await observer.observe(config)
         let events = RecordingEvents()
         let summary = try await executor.up(
@@ -208,8 +208,8 @@ struct EngineCLIEmulatorTests {
         let plan = try await CLI.run(["plan"] + common + ["--detailed-exitcode"], environment: env)
         #expect(plan.status == 2, "\(plan.stderr)")
         #expect(plan.stdout.contains("  + vpc/main\n      does not exist"))
-        // The last of the 33 is the admin access entry of the identity running platformctl (not in access.admins).
-        #expect(plan.stdout.contains("Plan: 33 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged."))
+        // The last of the 35 is the admin access entry of the identity running platformctl (not in access.admins).
+        #expect(plan.stdout.contains("Plan: 35 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged."))
 
         let refused = try await CLI.run(["up"] + common, environment: env)
         #expect(refused.status != 0)
@@ -242,6 +242,10 @@ struct EngineCLIEmulatorTests {
         let status = try await CLI.run(["status"] + common, environment: env)
         #expect(status.status == 0)
         #expect(status.stdout.contains("cluster/main"))
+        // The security groups as AWS has them: Karpenter's nodes share the cluster security group with the system nodes.
+        #expect(status.stdout.contains("network paths (security groups):"))
+        #expect(status.stdout.contains("  Karpenter nodes → CoreDNS on the system nodes (UDP/TCP 53): reachable\n"))
+        #expect(!status.stdout.contains("BLOCKED"), "\(status.stdout)")
         #expect(status.stdout.contains("in sync"))
         #expect(!status.stdout.contains(AWSEmulator.accountID))
     }

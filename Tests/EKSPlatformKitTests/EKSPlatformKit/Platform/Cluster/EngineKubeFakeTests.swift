@@ -405,8 +405,8 @@ struct EngineEndToEndTests {
         do {
             let up = try await CLI.run(["up", "--yes"] + common, environment: env)
             #expect(up.status == 0, "\(up.stderr)")
-            // 37 and the admin access entry of the identity running `up` (not in access.admins).
-            #expect(up.stdout.contains("Plan: 38 to create"))
+            // 39 and the admin access entry of the identity running `up` (not in access.admins).
+            #expect(up.stdout.contains("Plan: 40 to create"))
             #expect(!up.stderr.contains("test\n") && !up.stderr.contains(AWSEmulator.accountID))
             #expect(fake.object(apiVersion: "v1", kind: "ConfigMap", namespace: "flux-system", name: "platform-vars") != nil)
             #expect(fake.object(apiVersion: "v1", kind: "Secret", namespace: "flux-system", name: "flux-system") != nil)

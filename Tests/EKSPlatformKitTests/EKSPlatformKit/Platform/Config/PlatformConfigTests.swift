@@ -130,12 +130,13 @@ struct PlatformConfigTests {
         func tags(_ count: Int) -> String {
             "  tags:\n" + (0..<count).map { "    tag\($0): v\n" }.joined()
         }
-        // Default add-ons (4), no admins: platformctl adds 2 ownership tags and 4 + 1 + 1 applied records.
-        #expect(Self.error(spec: tags(42)) == nil)
-        let error = try #require(Self.error(spec: tags(44)))
+        // Default add-ons (4), no admins: platformctl adds 2 ownership tags and 4 + 1 + 1 applied records, and one
+        // for the tag it adds to the cluster security group.
+        #expect(Self.error(spec: tags(41)) == nil)
+        let error = try #require(Self.error(spec: tags(43)))
         #expect(error.code == .invalidValue)
         #expect(error.path == "spec.tags")
-        #expect(error.message.hasPrefix("44 tags plus the 8 platformctl puts on the EKS cluster"))
+        #expect(error.message.hasPrefix("43 tags plus the 9 platformctl puts on the EKS cluster"))
         #expect(error.message.hasSuffix("remove at least 2"))
     }
 
@@ -169,6 +170,26 @@ struct PlatformConfigTests {
         #expect(unknown.path == "spec.addons[0].verison" && unknown.message.contains("did you mean \"version\"?"))
         let nameless = try #require(Self.error(spec: "  addons:\n    - { version: v1.1.1 }\n"))
         #expect(nameless.path == "spec.addons[0].name")
+    }
+
+    @Test func controlPlaneLogsDefaultsAndChoices() throws {
+        let defaults = try PlatformConfig.parse(Self.minimal, file: "ok.yaml").spec.controlPlaneLogs
+        #expect(defaults.types == ["api", "audit", "authenticator"])
+        #expect(defaults.retentionDays == 90)
+        #expect(!defaults.keepOnDown)
+        let chosen = try PlatformConfig.parse(
+            Self.minimal + "  controlPlaneLogs: { types: [api, scheduler], retentionDays: 365, keepOnDown: true }\n",
+            file: "ok.yaml"
+        ).spec.controlPlaneLogs
+        #expect(chosen.types == ["api", "scheduler"] && chosen.retentionDays == 365 && chosen.keepOnDown)
+
+        let days = try #require(Self.error(spec: "  controlPlaneLogs: { retentionDays: 100 }\n"))
+        #expect(days.path == "spec.controlPlaneLogs.retentionDays")
+        #expect(days.message.contains("one of 1, 3, 5, 7, 14, 30, 60, 90, 120"))
+        #expect(days.message.hasSuffix("not 100"))
+        let type = try #require(Self.error(spec: "  controlPlaneLogs: { types: [api, schedular] }\n"))
+        #expect(type.path == "spec.controlPlaneLogs.types")
+        #expect(type.message.contains("\"schedular\" is not an EKS control-plane log type (did you mean scheduler?)"))
     }
 
     @Test func invalidTaintEffect() throws {

@@ -19,7 +19,7 @@ struct ExecutorTests {
         )
         #expect(summary.isSuccess, "\(summary)")
         let log = provider.log.entries
-        #expect(log.count == 37)
+        #expect(log.count == 39)
         func position(_ entry: String) -> Int { log.firstIndex(of: entry) ?? -1 }
         for resource in blueprint.resources {
             for dependency in resource.dependsOn {
@@ -133,7 +133,7 @@ struct TeardownPlanTests {
         #expect(
             teardown.stages.map(\.name) == [
                 "workloads", "nodepools", "nodeclasses", "karpenter", "flux", "nodegroup", "access", "cluster",
-                "karpenter-aws", "sweep-compute", "nat", "sweep-network", "network", "vpc",
+                "karpenter-aws", "logs", "sweep-compute", "nat", "sweep-network", "network", "vpc",
             ]
         )
         // Every platform Kustomization that could re-apply NodePools or Karpenter is suspended before anything is
@@ -159,7 +159,8 @@ struct TeardownPlanTests {
         )
         #expect(
             teardown.stages[6].actions.map(\.description) == [
-                "delete accessEntry/karpenter-node", "delete podIdentityAssociation/karpenter", "delete addon/coredns",
+                "delete accessEntry/karpenter-node", "delete addedTags/cluster-security-group",
+                "delete podIdentityAssociation/karpenter", "delete addon/coredns",
                 "delete addon/eks-pod-identity-agent", "delete addon/kube-proxy", "delete addon/vpc-cni",
                 "delete accessEntry/admin-role-PlatformAdmin",
             ]

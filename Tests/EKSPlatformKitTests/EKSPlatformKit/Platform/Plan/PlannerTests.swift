@@ -18,7 +18,7 @@ struct PlannerTests {
         )
         #expect(plan.changes.last?.reasons == ["the cluster does not exist yet"])
         #expect(plan.hasChanges)
-        #expect(plan.summary == "Plan: 37 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged.")
+        #expect(plan.summary == "Plan: 39 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged.")
     }
 
     @Test("everything observed as desired: no changes (extra AWS tags are ignored)")
@@ -26,7 +26,7 @@ struct PlannerTests {
         let blueprint = try EngineFixtures.blueprint()
         let plan = Planner.plan(blueprint, observed: EngineFixtures.matching(blueprint))
         #expect(!plan.hasChanges)
-        #expect(plan.counts == [.noop: 37])
+        #expect(plan.counts == [.noop: 39])
         #expect(plan.change(ResourceID(.vpc, "main"))?.physicalID == "phys-main")
     }
 
@@ -58,7 +58,7 @@ struct PlannerTests {
             ]
         )
         #expect(plan.change(ResourceID(.vpc, "main"))?.reasons == ["tags differ: team=platform → team=infra"])
-        #expect(plan.counts[.update] == 32)
+        #expect(plan.counts[.update] == 33)
     }
 
     @Test("an immutable difference is a replacement, which the executor refuses")
@@ -138,7 +138,7 @@ struct PlannerTests {
         )
         let (blueprint, plan) = try await Planner.plan(config, observer: observer)
         #expect(blueprint.zones == EngineFixtures.zones)
-        #expect(plan.counts[.create] == 37)
+        #expect(plan.counts[.create] == 39)
     }
 
     @Test("an in-cluster object whose digest changed is updated")
