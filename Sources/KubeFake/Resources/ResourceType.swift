@@ -236,6 +236,49 @@ extension ResourceType {
             categories: ["all"],
             hasStatusSubresource: true
         ),
+        // RBAC and disruption budgets: what Helm charts (Karpenter's) and Flux's install manifest create.
+        ResourceType(
+            group: "rbac.authorization.k8s.io",
+            version: "v1",
+            plural: "clusterroles",
+            singular: "clusterrole",
+            kind: "ClusterRole",
+            namespaced: false
+        ),
+        ResourceType(
+            group: "rbac.authorization.k8s.io",
+            version: "v1",
+            plural: "clusterrolebindings",
+            singular: "clusterrolebinding",
+            kind: "ClusterRoleBinding",
+            namespaced: false
+        ),
+        ResourceType(
+            group: "rbac.authorization.k8s.io",
+            version: "v1",
+            plural: "roles",
+            singular: "role",
+            kind: "Role",
+            namespaced: true
+        ),
+        ResourceType(
+            group: "rbac.authorization.k8s.io",
+            version: "v1",
+            plural: "rolebindings",
+            singular: "rolebinding",
+            kind: "RoleBinding",
+            namespaced: true
+        ),
+        ResourceType(
+            group: "policy",
+            version: "v1",
+            plural: "poddisruptionbudgets",
+            singular: "poddisruptionbudget",
+            kind: "PodDisruptionBudget",
+            namespaced: true,
+            shortNames: ["pdb"],
+            hasStatusSubresource: true
+        ),
         ResourceType(
             group: "apiextensions.k8s.io",
             version: "v1",
