@@ -423,4 +423,125 @@ struct ClusterTwinTests {
         try await cluster.api.delete("karpenter.sh/v1", "NodePool", namespace: nil, name: tag)
         try await twin.run(timeout: .seconds(30)) { _ in try await aws.karpenterInstances(nodePool: tag).isEmpty }
     }
+
+    /// Suspend stops a Kustomization from repairing what it owns; deleting it prunes its inventory, the HelmRelease's
+    /// finalizer uninstalls the release (the chart's objects and release Secrets go, its CRDs stay), and only then do
+    /// the Flux objects disappear.
+    @Test func suspendPruneAndUninstall() async throws {
+        let helm = try #require(await ClusterTwin.installHelm(), "helm could not be installed (shared/tools/install-helm)")
+        let cluster = try await TwinCluster.start()
+        defer { Task { await cluster.stop() } }
+        let config = try cluster.writeRenderedTree()
+        // Only the karpenter Kustomization: a cluster folder of its own.
+        let only = cluster.checkout.appendingPathComponent("only-karpenter")
+        try FileManager.default.createDirectory(at: only, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: cluster.checkout.appendingPathComponent("kube/clusters/\(config.name)/karpenter.yaml"),
+            to: only.appendingPathComponent("karpenter.yaml")
+        )
+        try await cluster.bootstrap(
+            path: "./only-karpenter",
+            variables: [
+                "CLUSTER_NAME": config.name, "CLUSTER_ENDPOINT": "https://example", "KARPENTER_QUEUE_NAME": config.name,
+                "KARPENTER_NODE_ROLE_NAME": "node",
+            ]
+        )
+        let twin = ClusterTwin(
+            api: cluster.api,
+            options: .init(
+                checkout: cluster.checkout,
+                charts: [
+                    TwinCluster.karpenterChartURL: try #require(TwinCluster.shared).appendingPathComponent(
+                        "charts/karpenter-1.14.1"
+                    )
+                ],
+                helm: helm
+            )
+        )
+        try await twin.registerNodes(
+            names: ["system-a", "system-b"],
+            labels: ["eksplatform.io/pool": "system"],
+            taints: [("CriticalAddonsOnly", "true", "NoSchedule")]
+        )
+        let kustomizeAPI = "kustomize.toolkit.fluxcd.io/v1"
+        try await twin.run(timeout: .seconds(90)) { twin in
+            try await twin.isReady(kustomizeAPI, "Kustomization", namespace: "flux-system", name: "karpenter")
+        }
+        #expect(
+            try await cluster.api.list("v1", "Secret", namespace: "kube-system", labelSelector: "owner=helm,name=karpenter").count
+                == 1
+        )
+
+        // Suspended: a deleted OCIRepository stays deleted; resumed: it is applied again.
+        try await cluster.api.mergePatch(
+            kustomizeAPI,
+            "Kustomization",
+            namespace: "flux-system",
+            name: "karpenter",
+            patch: ["spec": ["suspend": true]],
+            fieldManager: "test"
+        )
+        try await cluster.api.delete("source.toolkit.fluxcd.io/v1", "OCIRepository", namespace: "kube-system", name: "karpenter")
+        try await cluster.api.mergePatch(
+            kustomizeAPI,
+            "Kustomization",
+            namespace: "flux-system",
+            name: "karpenter",
+            patch: ["metadata": ["annotations": ["reconcile.fluxcd.io/requestedAt": "now"]]],
+            fieldManager: "test"
+        )
+        for _ in 0..<3 { try await twin.reconcileOnce() }
+        #expect(try await cluster.object("source.toolkit.fluxcd.io/v1", "OCIRepository", "kube-system", "karpenter") == nil)
+        try await cluster.api.mergePatch(
+            kustomizeAPI,
+            "Kustomization",
+            namespace: "flux-system",
+            name: "karpenter",
+            patch: ["spec": ["suspend": false]],
+            fieldManager: "test"
+        )
+        try await twin.run(timeout: .seconds(30)) { twin in
+            try await twin.api.get("source.toolkit.fluxcd.io/v1", "OCIRepository", namespace: "kube-system", name: "karpenter")
+                != nil
+        }
+
+        // Deleting the Kustomization: prune, then helm uninstall through the HelmRelease's finalizer.
+        cluster.fake.clearRequestLog()
+        try await cluster.api.delete(kustomizeAPI, "Kustomization", namespace: "flux-system", name: "karpenter")
+        #expect(
+            try await cluster.object(kustomizeAPI, "Kustomization", "flux-system", "karpenter") != nil,
+            "held by its finalizer"
+        )
+        try await twin.run(timeout: .seconds(30)) { twin in
+            let release = try await twin.api.get(
+                "helm.toolkit.fluxcd.io/v2",
+                "HelmRelease",
+                namespace: "kube-system",
+                name: "karpenter"
+            )
+            let kustomization = try await twin.api.get(kustomizeAPI, "Kustomization", namespace: "flux-system", name: "karpenter")
+            return release == nil && kustomization == nil
+        }
+        #expect(try await cluster.object("apps/v1", "Deployment", "kube-system", "karpenter") == nil)
+        #expect(try await cluster.object("v1", "ServiceAccount", "kube-system", "karpenter") == nil)
+        #expect(
+            try await cluster.api.list("v1", "Secret", namespace: "kube-system", labelSelector: "owner=helm,name=karpenter")
+                .isEmpty
+        )
+        #expect(
+            try await cluster.object("apiextensions.k8s.io/v1", "CustomResourceDefinition", nil, "nodepools.karpenter.sh") != nil
+        )
+        // The order in the request log: the chart's Deployment goes before the HelmRelease's finalizer is removed.
+        let deletes = cluster.fake.requestLog.filter { $0.method == "DELETE" }.map(\.path)
+        let deployment = deletes.firstIndex { $0.hasSuffix("/deployments/karpenter") }
+        let release = deletes.firstIndex { $0.hasSuffix("/helmreleases/karpenter") }
+        #expect(release != nil && deployment != nil && (release ?? 0) < (deployment ?? 0), "\(deletes)")
+        let finalizerRemoved = cluster.fake.requestLog.lastIndex {
+            $0.method == "PATCH" && $0.path.hasSuffix("/helmreleases/karpenter")
+        }
+        let deploymentDeleted = cluster.fake.requestLog.firstIndex {
+            $0.method == "DELETE" && $0.path.hasSuffix("/deployments/karpenter")
+        }
+        #expect((deploymentDeleted ?? Int.max) < (finalizerRemoved ?? Int.min))
+    }
 }
