@@ -372,6 +372,51 @@ extension ClusterTwin {
         }
     }
 
+    /// Registers one Node per instance the EKS managed node group would run (`scalingConfig.desiredSize`), as their
+    /// kubelets would: the group's labels plus the ones EKS adds (`eks.amazonaws.com/nodegroup`,
+    /// `eks.amazonaws.com/capacityType`), its taints with EKS's effect names mapped to Kubernetes' (`NO_SCHEDULE` →
+    /// `NoSchedule`, EKS API reference "Taint"), spread over the group's subnets' zones. Returns the Node names.
+    @discardableResult
+    public func registerNodeGroupNodes(clusterName: String, nodegroupName: String) async throws -> [String] {
+        let session = try session()
+        let group = try await session.eks.describeNodegroup(clusterName: clusterName, nodegroupName: nodegroupName)
+        let subnets = try await session.ec2.describeSubnets(subnetIds: group.subnets ?? [])
+        let count = group.scalingConfig?.desiredSize ?? 0
+        let effects = ["NO_SCHEDULE": "NoSchedule", "NO_EXECUTE": "NoExecute", "PREFER_NO_SCHEDULE": "PreferNoSchedule"]
+        let taints: [KubeFakeJSON] = (group.taints ?? []).map { taint in
+            var json: KubeFakeJSON = [
+                "key": .string(taint.key ?? ""), "effect": .string(effects[taint.effect ?? ""] ?? taint.effect ?? ""),
+            ]
+            if let value = taint.value { json["value"] = .string(value) }
+            return json
+        }
+        var names: [String] = []
+        for index in 0..<count {
+            let subnet = subnets.isEmpty ? nil : subnets[index % subnets.count]
+            let address = "10.42.\(200 + index / 250).\(index % 250 + 4)"
+            let name = "ip-\(address.replacingOccurrences(of: ".", with: "-")).\(options.region).compute.internal"
+            var labels = group.labels ?? [:]
+            labels["eks.amazonaws.com/nodegroup"] = nodegroupName
+            labels["eks.amazonaws.com/capacityType"] = "ON_DEMAND"
+            labels["kubernetes.io/hostname"] = name
+            labels["kubernetes.io/os"] = "linux"
+            labels["kubernetes.io/arch"] = "amd64"
+            labels["topology.kubernetes.io/zone"] = subnet?.availabilityZone ?? "\(options.region)a"
+            try await createNode(
+                name: name,
+                labels: labels,
+                taints: taints,
+                cpu: "2",
+                memory: "7910Mi",
+                address: address,
+                providerID: nil
+            )
+            names.append(name)
+        }
+        note("node group \(nodegroupName): \(names.count) Nodes registered")
+        return names
+    }
+
     func createNode(
         name: String,
         labels: [String: String],

@@ -274,12 +274,35 @@ struct ClusterTwinTests {
                 clusterName: config.name
             )
         )
-        // The system node group's two nodes: its label and taint (platform.yaml's system pool).
-        try await twin.registerNodes(
-            names: ["ip-10-42-0-10.\(region).compute.internal", "ip-10-42-0-11.\(region).compute.internal"],
-            labels: ["eksplatform.io/pool": "system", "eks.amazonaws.com/nodegroup": "system"],
-            taints: [("CriticalAddonsOnly", "true", "NoSchedule")]
+        // The system node group (platform.yaml's label and taint) in the emulator; its Nodes register in the twin.
+        let system = config.spec.systemNodeGroup
+        let subnets = try await aws.session.ec2.describeSubnets(filters: [
+            EC2Filter(name: "tag:karpenter.sh/discovery", values: [config.name])
+        ])
+        _ = try await aws.session.eks.createCluster(
+            EKSCreateClusterRequest(
+                name: config.name,
+                roleArn: "arn:aws:iam::123456789012:role/cluster",
+                resourcesVpcConfig: EKSVpcConfigRequest(subnetIds: subnets.map(\.subnetId))
+            )
         )
+        _ = try await aws.session.eks.createNodegroup(
+            clusterName: config.name,
+            EKSCreateNodegroupRequest(
+                nodegroupName: "system",
+                scalingConfig: EKSScalingConfig(
+                    minSize: system.size.min,
+                    maxSize: system.size.max,
+                    desiredSize: system.size.desired
+                ),
+                subnets: subnets.map(\.subnetId),
+                nodeRole: "arn:aws:iam::123456789012:role/node",
+                labels: system.labels,
+                taints: [EKSTaint(key: system.taint.key, value: system.taint.value, effect: system.taint.effect.eksValue)]
+            )
+        )
+        let systemNodes = try await twin.registerNodeGroupNodes(clusterName: config.name, nodegroupName: "system")
+        #expect(systemNodes.count == 2)
         try await twin.run(timeout: .seconds(120)) { twin in
             try await twin.isReady("kustomize.toolkit.fluxcd.io/v1", "Kustomization", namespace: "flux-system", name: "workloads")
         }
