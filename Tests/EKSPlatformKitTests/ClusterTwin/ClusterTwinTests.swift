@@ -567,4 +567,68 @@ struct ClusterTwinTests {
         }
         #expect((deploymentDeleted ?? Int.max) < (finalizerRemoved ?? Int.min))
     }
+
+    /// A NodePool's `limits.cpu` caps what Karpenter launches: below one instance's CPU nothing starts, raised it does.
+    @Test func nodePoolLimitsCapLaunches() async throws {
+        let cluster = try await TwinCluster.start()
+        defer { Task { await cluster.stop() } }
+        try await cluster.installCRDs(["karpenter.k8s.aws_ec2nodeclasses", "karpenter.sh_nodepools", "karpenter.sh_nodeclaims"])
+        let region = "ap-south-1"
+        let tag = "limits-\(UUID().uuidString.prefix(6).lowercased())"
+        let aws = try await TwinAWS.prepare(region: region, cluster: "demo", discoveryTag: tag, role: "demo-karpenter-node")
+        let twin = ClusterTwin(
+            api: cluster.api,
+            options: .init(checkout: cluster.checkout, awsEndpoint: aws.emulator.endpoint, region: region, clusterName: "demo")
+        )
+        let selector: KubeFakeJSON = [["tags": ["karpenter.sh/discovery": .string(tag)]]]
+        try await cluster.api.apply(
+            [
+                "apiVersion": "karpenter.k8s.aws/v1", "kind": "EC2NodeClass", "metadata": ["name": .string(tag)],
+                "spec": [
+                    "role": "demo-karpenter-node", "amiSelectorTerms": [["alias": "al2023@latest"]],
+                    "subnetSelectorTerms": selector, "securityGroupSelectorTerms": selector,
+                ],
+            ],
+            fieldManager: "test"
+        )
+        func nodePool(cpuLimit: String) -> KubeFakeJSON {
+            [
+                "apiVersion": "karpenter.sh/v1", "kind": "NodePool", "metadata": ["name": .string(tag)],
+                "spec": [
+                    "limits": ["cpu": .string(cpuLimit)],
+                    "template": [
+                        "spec": [
+                            "nodeClassRef": ["group": "karpenter.k8s.aws", "kind": "EC2NodeClass", "name": .string(tag)],
+                            "requirements": [["key": "kubernetes.io/arch", "operator": "In", "values": ["amd64"]]],
+                        ]
+                    ],
+                ],
+            ]
+        }
+        try await cluster.api.apply(nodePool(cpuLimit: "1"), fieldManager: "test")
+        try await cluster.api.apply(
+            [
+                "apiVersion": "v1", "kind": "Pod", "metadata": ["name": "capped", "namespace": "default"],
+                "spec": [
+                    "nodeSelector": ["karpenter.sh/nodepool": .string(tag)],
+                    "containers": [["name": "c", "image": "ubuntu", "resources": ["requests": ["cpu": "100m"]]]],
+                ],
+            ],
+            fieldManager: "test"
+        )
+        try await twin.run(timeout: .seconds(30)) { twin in
+            try await twin.isReady("karpenter.sh/v1", "NodePool", name: tag)
+        }
+        for _ in 0..<3 { try await twin.reconcileOnce() }
+        #expect(try await cluster.api.list("karpenter.sh/v1", "NodeClaim").isEmpty)
+        #expect(try await aws.karpenterInstances(nodePool: tag).isEmpty)
+        #expect(await twin.log.contains { $0.contains("cpu limit 1 reached") })
+
+        try await cluster.api.apply(nodePool(cpuLimit: "4"), fieldManager: "test")
+        try await twin.run(timeout: .seconds(60)) { twin in
+            try await twin.api.get("v1", "Pod", namespace: "default", name: "capped")?[path: ["status", "phase"]]?.stringValue
+                == "Running"
+        }
+        #expect(try await aws.karpenterInstances(nodePool: tag).count == 1)
+    }
 }
