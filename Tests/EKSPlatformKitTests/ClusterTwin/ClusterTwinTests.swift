@@ -631,4 +631,60 @@ struct ClusterTwinTests {
         }
         #expect(try await aws.karpenterInstances(nodePool: tag).count == 1)
     }
+
+    /// `wait: true` over a Deployment whose pods fit no node: the Kustomization stays Progressing, then fails with
+    /// HealthCheckFailed naming the object that never became Current.
+    @Test func aHealthCheckThatNeverPassesFailsAfterTheTimeout() async throws {
+        let cluster = try await TwinCluster.start()
+        defer { Task { await cluster.stop() } }
+        let stuck = cluster.checkout.appendingPathComponent("stuck")
+        try FileManager.default.createDirectory(at: stuck, withIntermediateDirectories: true)
+        try """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: stuck, namespace: default}
+        spec:
+          replicas: 1
+          selector: {matchLabels: {app: stuck}}
+          template:
+            metadata: {labels: {app: stuck}}
+            spec:
+              nodeSelector: {pool: nowhere}
+              containers: [{name: c, image: ubuntu}]
+        """.write(to: stuck.appendingPathComponent("deployment.yaml"), atomically: true, encoding: .utf8)
+        try await cluster.bootstrap(path: "./stuck", variables: [:])
+        try await cluster.api.mergePatch(
+            "kustomize.toolkit.fluxcd.io/v1",
+            "Kustomization",
+            namespace: "flux-system",
+            name: "flux-system",
+            patch: ["spec": ["wait": true]],
+            fieldManager: "test"
+        )
+        let twin = ClusterTwin(api: cluster.api, options: .init(checkout: cluster.checkout, timeout: .seconds(2)))
+        try await twin.run(timeout: .seconds(20)) { twin in
+            try await twin.api.get(
+                "kustomize.toolkit.fluxcd.io/v1",
+                "Kustomization",
+                namespace: "flux-system",
+                name: "flux-system"
+            )?
+            .condition("Ready")?["status"]?.stringValue == "False"
+        }
+        let transitions = await twin.transitions.filter { $0.kind == "Kustomization" }.map(\.reason)
+        #expect(transitions.prefix(2) == ["Progressing", "HealthCheckFailed"])
+        let ready = try #require(
+            try await cluster.object("kustomize.toolkit.fluxcd.io/v1", "Kustomization", "flux-system", "flux-system")?.condition(
+                "Ready"
+            )
+        )
+        #expect(ready["message"]?.stringValue?.hasPrefix("health check failed after ") == true)
+        #expect(
+            ready["message"]?.stringValue?.hasSuffix("timeout waiting for: [Deployment/default/stuck status: 'InProgress']")
+                == true
+        )
+        let pods = try await cluster.api.list("v1", "Pod", namespace: "default")
+        #expect(pods.count == 1)
+        #expect(pods.first?.condition("PodScheduled")?["reason"]?.stringValue == "Unschedulable")
+    }
 }
