@@ -447,10 +447,11 @@ struct ClusterTwinTests {
         try await twin.run(timeout: .seconds(30)) { _ in try await aws.karpenterInstances(nodePool: tag).isEmpty }
     }
 
-    /// Suspend stops a Kustomization from repairing what it owns; deleting it prunes its inventory, the HelmRelease's
+    /// New values upgrade the release (revision 2, history and release Secrets follow); suspend stops a Kustomization
+    /// from repairing what it owns; deleting it prunes its inventory, the HelmRelease's
     /// finalizer uninstalls the release (the chart's objects and release Secrets go, its CRDs stay), and only then do
     /// the Flux objects disappear.
-    @Test func suspendPruneAndUninstall() async throws {
+    @Test func upgradeSuspendPruneAndUninstall() async throws {
         let helm = try #require(await ClusterTwin.installHelm(), "helm could not be installed (shared/tools/install-helm)")
         let cluster = try await TwinCluster.start()
         defer { Task { await cluster.stop() } }
@@ -493,6 +494,47 @@ struct ClusterTwinTests {
         #expect(
             try await cluster.api.list("v1", "Secret", namespace: "kube-system", labelSelector: "owner=helm,name=karpenter").count
                 == 1
+        )
+
+        // New values: a helm upgrade to release 2; the first release Secret is superseded.
+        try await cluster.api.mergePatch(
+            "helm.toolkit.fluxcd.io/v2",
+            "HelmRelease",
+            namespace: "kube-system",
+            name: "karpenter",
+            patch: ["spec": ["values": ["replicas": 1]]],
+            fieldManager: "test"
+        )
+        try await twin.run(timeout: .seconds(60)) { twin in
+            let release = try await twin.api.get(
+                "helm.toolkit.fluxcd.io/v2",
+                "HelmRelease",
+                namespace: "kube-system",
+                name: "karpenter"
+            )
+            return release?.condition("Ready")?["reason"]?.stringValue == "UpgradeSucceeded"
+        }
+        let upgraded = try #require(
+            try await cluster.object("helm.toolkit.fluxcd.io/v2", "HelmRelease", "kube-system", "karpenter")
+        )
+        #expect(
+            upgraded.condition("Ready")?["message"]?.stringValue
+                == "Helm upgrade succeeded for release kube-system/karpenter.v2 with chart karpenter@1.14.1"
+        )
+        #expect(
+            upgraded[path: ["status", "history"]]?.arrayValue?.map { $0["status"]?.stringValue ?? "" } == [
+                "deployed", "superseded",
+            ]
+        )
+        #expect(try await cluster.object("apps/v1", "Deployment", "kube-system", "karpenter")?[path: ["spec", "replicas"]] == 1)
+        let secrets = try await cluster.api.list(
+            "v1",
+            "Secret",
+            namespace: "kube-system",
+            labelSelector: "owner=helm,name=karpenter"
+        )
+        #expect(
+            Set(secrets.compactMap { $0[path: ["metadata", "labels", "status"]]?.stringValue }) == ["deployed", "superseded"]
         )
 
         // Suspended: a deleted OCIRepository stays deleted; resumed: it is applied again.
