@@ -245,7 +245,7 @@ struct ClusterTwinTests {
         let cluster = try await TwinCluster.start()
         defer { Task { await cluster.stop() } }
         let config = try cluster.writeRenderedTree()
-        let region = "eu-west-3"
+        let region = "ap-southeast-1"
         let aws = try await TwinAWS.prepare(
             region: region,
             cluster: config.name,
@@ -368,7 +368,7 @@ struct ClusterTwinTests {
         let cluster = try await TwinCluster.start()
         defer { Task { await cluster.stop() } }
         try await cluster.installCRDs(["karpenter.k8s.aws_ec2nodeclasses", "karpenter.sh_nodepools", "karpenter.sh_nodeclaims"])
-        let region = "eu-north-1"
+        let region = "ap-northeast-2"
         let tag = "nomatch-\(UUID().uuidString.prefix(6).lowercased())"
         let aws = try await TwinAWS.prepare(
             region: region,
