@@ -108,10 +108,24 @@ let package = Package(
             name: "kube-fake",
             dependencies: ["KubeFake"]
         ),
-        // Test support: starts the local AWS emulator, fake `op`, temporary HOMEs.
+        // Test support: starts the local AWS emulator, fake `op`, temporary HOMEs; the cluster twin (Flux, Helm,
+        // Karpenter and the workload controllers played against kube-fake and the emulator).
         .target(
             name: "EKSPlatformTestSupport",
-            dependencies: ["EKSPlatformKit", "KubeFake"]
+            dependencies: [
+                "EKSPlatformKit",
+                "KubeFake",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // The cluster twin as a process, for scripts/demo (see docs/cluster-twin.md).
+        .executableTarget(
+            name: "cluster-twin",
+            dependencies: ["EKSPlatformTestSupport"]
         ),
         .executableTarget(
             name: "Whoami",

