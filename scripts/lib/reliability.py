@@ -242,6 +242,15 @@ def _mask(text: str) -> str:
     return _ACCOUNT.sub("ACCOUNT", text)
 
 
+_EKS_CLUSTER_SG = re.compile(r"^(eks-cluster-sg-.+)-\d+$")
+
+
+def _group_name(name: str) -> str:
+    """EKS names the cluster security group it creates `eks-cluster-sg-<cluster>-<number>` with a number of its own
+    choosing, different in every run: compared without it."""
+    return _EKS_CLUSTER_SG.sub(r"\1-N", name)
+
+
 @dataclass
 class Inventory:
     """kind → list of records (dicts of key properties, physical ids replaced by logical labels)."""
@@ -338,7 +347,7 @@ def take_inventory(endpoint: str, cluster: str) -> Inventory:
         label_of(nat["NatGatewayId"], _tags(nat.get("Tags")), "nat")
     groups = [group for group in ec2.describe_security_groups()["SecurityGroups"] if group["VpcId"] not in default_vpcs]
     for group in groups:
-        label_of(group["GroupId"], _tags(group.get("Tags")), f"sg {group['GroupName']} in {ref(group['VpcId'])}")
+        label_of(group["GroupId"], _tags(group.get("Tags")), f"sg {_group_name(group['GroupName'])} in {ref(group['VpcId'])}")
 
     records = []
     for vpc in vpcs:
@@ -392,8 +401,9 @@ def take_inventory(endpoint: str, cluster: str) -> Inventory:
         return sorted(out)
 
     inventory["securityGroup"] = [
-        {"label": ref(group["GroupId"]), "name": group["GroupName"], "vpc": ref(group["VpcId"]),
-         "description": group.get("Description"), "tags": _tags(group.get("Tags")),
+        {"label": ref(group["GroupId"]), "name": _group_name(group["GroupName"]), "vpc": ref(group["VpcId"]),
+         "description": group.get("Description"),
+         "tags": {key: _group_name(value) if key == "Name" else value for key, value in _tags(group.get("Tags")).items()},
          "ingress": permissions(group.get("IpPermissions", [])),
          "egress": permissions(group.get("IpPermissionsEgress", []))} for group in groups]
     reservations = ec2.describe_instances()["Reservations"]
