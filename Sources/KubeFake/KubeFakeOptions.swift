@@ -10,6 +10,8 @@ public struct KubeFakeOptions: Sendable {
     public var bookmarkInterval: Double
     /// Controller mode: roll out Deployments and mark Flux objects Ready this many seconds after each change.
     public var autoRolloutAfter: Double?
+    /// Whether controller mode also marks Flux objects Ready; off when the cluster twin plays Flux's controllers.
+    public var markFluxReady: Bool = true
 
     /// Creates options; the defaults match a real cluster closely enough for most tests.
     public init(

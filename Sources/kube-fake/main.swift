@@ -8,7 +8,7 @@ import KubeFake
 
 let usage = """
     usage: kube-fake [--port 0] [--endpoint-file F] [--crd-establish-delay SECONDS|never]
-                     [--endpoint-lag SECONDS] [--auto-rollout-after SECONDS]
+                     [--endpoint-lag SECONDS] [--auto-rollout-after SECONDS] [--no-flux-ready]
 
     Prints KUBE_FAKE_ENDPOINT=http://127.0.0.1:PORT first; stops cleanly on SIGTERM or SIGINT.
     Control endpoints (outside discovery):
@@ -45,6 +45,7 @@ while let argument = arguments.popFirst() {
         options.crdEstablishDelay = v == "never" ? nil : seconds(v)
     case "--endpoint-lag": options.endpointLagAfterEstablished = seconds(value())
     case "--auto-rollout-after": options.autoRolloutAfter = seconds(value())
+    case "--no-flux-ready": options.markFluxReady = false
     case "-h", "--help":
         print(usage)
         exit(0)

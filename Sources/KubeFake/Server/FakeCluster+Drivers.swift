@@ -181,10 +181,10 @@ extension FakeCluster {
                     _ = try? advanceRollout(namespace: namespace ?? "default", name: name, stage: .complete)
                 }
             }
-        } else if type.group.hasSuffix("toolkit.fluxcd.io") {
+        } else if type.group.hasSuffix("toolkit.fluxcd.io"), let readyAfter = controller.readyAfter {
             let apiVersion = type.apiVersion
             let kind = type.kind
-            schedule(after: controller.readyAfter) { [self] in
+            schedule(after: readyAfter) { [self] in
                 withLock {
                     guard let current = stored(type, namespace: namespace, name: name),
                         current[path: ["metadata", "generation"]]?.intValue == generation

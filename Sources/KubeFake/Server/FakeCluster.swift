@@ -88,7 +88,8 @@ final class FakeCluster: @unchecked Sendable {
 
     struct ControllerSettings {
         var rolloutAfter: Double
-        var readyAfter: Double
+        /// `nil`: Flux objects are left to a real (or simulated) Flux.
+        var readyAfter: Double?
     }
 
     init(eventLoopGroup: any EventLoopGroup, options: KubeFakeOptions) {
@@ -97,7 +98,7 @@ final class FakeCluster: @unchecked Sendable {
         self.endpointLag = options.endpointLagAfterEstablished
         self.bookmarkInterval = options.bookmarkInterval
         if let after = options.autoRolloutAfter {
-            controller = ControllerSettings(rolloutAfter: after, readyAfter: after)
+            controller = ControllerSettings(rolloutAfter: after, readyAfter: options.markFluxReady ? after : nil)
         }
         for type in ResourceType.builtIns { types[Self.typeKey(type.group, type.version, type.plural)] = type }
         for name in ["default", "kube-system", "kube-public"] {
