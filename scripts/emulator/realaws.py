@@ -55,6 +55,16 @@ _TAGS_ELEMENT = re.compile(rb"<Tags>.*?</Tags>|<Tags\s*/>", re.DOTALL)
 _ROLE_NAME = re.compile(r"Role with name ([\w+=,.@-]+) already exists")
 
 
+# Default quotas an account starts with (Amazon VPC User Guide, "Amazon VPC quotas"; Amazon EC2 User Guide, "Elastic IP
+# address quota"), by (service code, quota code): what GetAWSDefaultServiceQuota answers.
+_DEFAULT_QUOTAS: dict[tuple[str, str], tuple[str, float]] = {
+    ("vpc", "L-F678F1CE"): ("VPCs per Region", 5.0),
+    ("vpc", "L-A4707A72"): ("Internet gateways per Region", 5.0),
+    ("vpc", "L-FE5A380F"): ("NAT gateways per Availability Zone", 5.0),
+    ("ec2", "L-0263D0A3"): ("EC2-VPC Elastic IPs", 5.0),
+}
+
+
 class RealAwsBehaviour:
     """Answers, or adjusts moto's answers to, the few non-EKS operations where moto differs from AWS in a way that
     matters to the platform."""
@@ -68,7 +78,11 @@ class RealAwsBehaviour:
             ("events", "PutRule"): self._put_rule,
             ("iam", "CreateServiceLinkedRole"): self._create_service_linked_role,
             ("ec2", "TerminateInstances"): self._terminate_instances,
+            ("servicequotas", "GetServiceQuota"): self._get_service_quota,
+            ("servicequotas", "GetAWSDefaultServiceQuota"): self._get_default_service_quota,
         }
+        # Applied quota values planted by tests (POST /_emulator/quotas), by (account, region, service, code).
+        self._applied_quotas: dict[tuple[str, str, str, str], float] = {}
         import moto.iam.models as iam_models
 
         # moto turns spot.amazonaws.com into AWSServiceRoleForspot; IAM's name for it is AWSServiceRoleForEC2Spot.
@@ -186,6 +200,67 @@ class RealAwsBehaviour:
             request.body = json.dumps(payload).encode()
             request.headers = [(k, v) for k, v in request.headers if k.lower() != "content-length"]
         return self._moto(request)
+
+    # ------------------------------------------------------------------------------------------------------------------
+    # Service Quotas: moto serves only the `vpc` defaults through GetServiceQuota, no `ec2` quota and no
+    # GetAWSDefaultServiceQuota (a 500). AWS answers GetServiceQuota with the applied value, and with
+    # NoSuchResourceException where only the default is available ("If the applied quota value is not available for a
+    # quota, the quota is not retrieved", Service Quotas API reference); GetAWSDefaultServiceQuota gives the default.
+
+    def plant_quota(self, body: Any) -> dict[str, Any]:
+        """POST /_emulator/quotas {"account"?, "region", "serviceCode", "quotaCode", "value"}: an applied value."""
+        if not isinstance(body, dict) or not isinstance(body.get("value"), (int, float)):
+            raise ValueError('a quota needs {"region": ..., "serviceCode": ..., "quotaCode": ..., "value": N}')
+        key = (str(body.get("account") or "123456789012"), str(body.get("region") or "us-east-1"),
+               str(body.get("serviceCode")), str(body.get("quotaCode")))
+        if (key[2], key[3]) not in _DEFAULT_QUOTAS:
+            raise ValueError(f"the emulator knows no quota {key[2]}/{key[3]}")
+        self._applied_quotas[key] = float(body["value"])
+        return {"serviceCode": key[2], "quotaCode": key[3], "value": float(body["value"])}
+
+    def reset_quotas(self) -> None:
+        self._applied_quotas.clear()
+
+    def _quota_request(self, request: Request, call: AwsCall) -> tuple[str, str] | Response:
+        try:
+            payload = json.loads(request.body or b"{}")
+        except ValueError:
+            payload = None
+        if not isinstance(payload, dict) or not payload.get("ServiceCode") or not payload.get("QuotaCode"):
+            return error_response(call, 400, "IllegalArgumentException", "ServiceCode and QuotaCode are required", "",
+                                  True)
+        return str(payload["ServiceCode"]), str(payload["QuotaCode"])
+
+    def _quota_answer(self, call: AwsCall, service: str, code: str, value: float, account: str) -> Response:
+        name, _ = _DEFAULT_QUOTAS[(service, code)]
+        quota = {
+            "ServiceCode": service, "QuotaCode": code, "QuotaName": name, "Value": value, "Unit": "None",
+            "Adjustable": True, "GlobalQuota": False,
+            "QuotaArn": f"arn:aws:servicequotas:{call.region}:{account}:{service}/{code}",
+        }
+        return Response(200, [("Content-Type", "application/x-amz-json-1.1")], json.dumps({"Quota": quota}).encode())
+
+    def _get_service_quota(self, request: Request, call: AwsCall) -> Response:
+        parsed = self._quota_request(request, call)
+        if isinstance(parsed, Response):
+            return parsed
+        service, code = parsed
+        account = self._account_for(request)
+        applied = self._applied_quotas.get((account, call.region or "", service, code))
+        if applied is None:
+            return error_response(call, 400, "NoSuchResourceException", "The specified resource does not exist.", "",
+                                  True)
+        return self._quota_answer(call, service, code, applied, account)
+
+    def _get_default_service_quota(self, request: Request, call: AwsCall) -> Response:
+        parsed = self._quota_request(request, call)
+        if isinstance(parsed, Response):
+            return parsed
+        service, code = parsed
+        if (service, code) not in _DEFAULT_QUOTAS:
+            return error_response(call, 400, "NoSuchResourceException", "The specified resource does not exist.", "",
+                                  True)
+        return self._quota_answer(call, service, code, _DEFAULT_QUOTAS[(service, code)][1], self._account_for(request))
 
     def _rule_exists(self, request: Request, call: AwsCall, payload: dict[str, Any]) -> bool:
         from moto.events.models import events_backends

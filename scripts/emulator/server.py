@@ -188,6 +188,7 @@ class Emulator:
         seed = self.config.get().seed
         self.eks.reset(seed)
         self.iam_propagation.reset()
+        self.real_aws.reset_quotas()
         self.faults.clear_rules()
         self.faults.reseed(seed)
         self._seed_moto(seed)
@@ -342,6 +343,8 @@ class Emulator:
                 if not isinstance(body, dict) or not body.get("cluster") or not body.get("name"):
                     raise ValueError("an insight needs at least {\"cluster\": ..., \"name\": ...}")
                 return json_response(200, {"insight": self.eks.plant_insight(body)})
+            if path == "/_emulator/quotas" and method == "POST":
+                return json_response(200, {"quota": self.real_aws.plant_quota(_json_body(request))})
             if path == "/_emulator/faults" and method == "GET":
                 return json_response(200, {"rules": self.faults.rules()})
         except ValueError as error:

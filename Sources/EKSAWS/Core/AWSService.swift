@@ -132,4 +132,12 @@ public struct AWSServiceDescriptor: Sendable, Equatable {
         apiVersion: "2014-03-28",
         wireProtocol: .json(version: "1.1", targetPrefix: "Logs_20140328")
     )
+    /// Service Quotas (the quotas a fresh account lacks for a new platform's network: `plan` checks them).
+    public static let serviceQuotas = AWSServiceDescriptor(
+        signingName: "servicequotas",
+        endpointPrefix: "servicequotas",
+        serviceID: "Service Quotas",
+        apiVersion: "2019-06-24",
+        wireProtocol: .json(version: "1.1", targetPrefix: "ServiceQuotasV20190624")
+    )
 }

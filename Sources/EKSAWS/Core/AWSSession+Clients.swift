@@ -13,4 +13,6 @@ extension AWSSession {
     public var ssm: SSMClient { SSMClient(client: client) }
     /// A CloudWatch Logs client.
     public var cloudWatchLogs: CloudWatchLogsClient { CloudWatchLogsClient(client: client) }
+    /// Service Quotas.
+    public var serviceQuotas: ServiceQuotasClient { ServiceQuotasClient(client: client) }
 }

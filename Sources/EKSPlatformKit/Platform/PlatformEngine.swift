@@ -87,7 +87,9 @@ public struct PlatformEngine: Sendable {
 
     /// Observes the platform and plans the changes that would make it match the configuration.
     /// - Throws: ``FluxRelease/VerificationError`` `flux.unpinned` before any request when the cluster phase would
-    ///   install an unpinned Flux manifest; ``PlanRefusal`` for a change AWS cannot make (a Kubernetes downgrade).
+    ///   install an unpinned Flux manifest; ``PlanRefusal`` for a change AWS cannot make (a Kubernetes downgrade) or
+    ///   one the account's quotas would stop half-way (`plan.quota`: VPCs, internet gateways, NAT gateways per zone,
+    ///   Elastic IPs).
     public func plan(events: any EventHandler = NullEventHandler()) async throws -> PlannedChanges {
         if clusterObjects != nil, let gitops = config.spec.gitops { try FluxRelease(flux: gitops.flux).requirePin() }
         events.handle(.phaseStarted("observe"))
@@ -105,6 +107,9 @@ public struct PlatformEngine: Sendable {
         if let refusal = try await PlanRefusal.checkAddonPins(config, eks: session.eks).first { throw refusal }
         let plan = Planner.plan(blueprint, observed: observed)
         if let refusal = PlanRefusal.replacements(in: plan) { throw refusal }
+        if let refusal = try await NetworkQuotas.refusal(plan: plan, blueprint: blueprint, session: session) {
+            throw refusal
+        }
         let insights = try await UpgradeInsights.read(config, observed: observed, eks: session.eks)
         return PlannedChanges(observed: observed, blueprint: blueprint, plan: plan, upgradeInsights: insights)
     }

@@ -47,6 +47,51 @@ struct EngineEmulatorTests {
         try await session.shutdown()
     }
 
+    /// Issue 16: the quotas a fresh account lacks stop `plan`, all at once, before the first write; an applied
+    /// increase (Service Quotas) lets the same plan through; with nothing new to create nothing is read.
+    @Test("quotas: VPCs and Elastic IPs the account has no room for are refused by plan, naming each quota")
+    func quotasAreCheckedBeforeAnyWrite() async throws {
+        let emulator = try await AWSEmulator.start()
+        defer { emulator.stop() }
+        let region = "eu-north-1"
+        let session = try AWSSession(emulator.sessionOptions(region: region))
+        // moto's default VPC is one; four more fill the default quota of 5. Five Elastic IPs fill theirs.
+        for index in 0..<4 { _ = try await session.ec2.createVpc(cidrBlock: "10.\(100 + index).0.0/16") }
+        for _ in 0..<5 { _ = try await session.ec2.allocateAddress() }
+        #expect(try await session.ec2.describeVpcs().count == 5)
+        var config = EngineFixtures.config(name: "quota", gitops: false)
+        config.spec.region = region
+        _ = try await emulator.post("/_emulator/requests/clear", body: "{}")
+        let refusal = await ClientTests.error(PlanRefusal.self) {
+            _ = try await PlatformEngine(config: config, session: session).plan()
+        }
+        #expect(refusal?.code == "plan.quota")
+        let message = refusal?.message ?? ""
+        #expect(
+            message.contains("VPCs per Region in eu-north-1: 5 in use + 1 this plan creates > quota 5 (vpc/L-F678F1CE)"),
+            "\(message)"
+        )
+        #expect(message.contains("--service-code vpc --quota-code L-F678F1CE --desired-value 6"), "\(message)")
+        #expect(
+            message.contains("EC2-VPC Elastic IPs in eu-north-1: 5 in use + 1 this plan creates > quota 5 (ec2/L-0263D0A3)"),
+            "\(message)"
+        )
+        #expect(!message.contains("Internet gateways"), "\(message)")
+        let operations = try await Self.operations(emulator)
+        #expect(operations.filter { !Self.isRead($0) }.isEmpty)
+        // The applied value comes first; the default only where Service Quotas has none.
+        #expect(operations.contains("GetServiceQuota") && operations.contains("GetAWSDefaultServiceQuota"))
+
+        for (service, code) in [("vpc", "L-F678F1CE"), ("ec2", "L-0263D0A3")] {
+            _ = try await emulator.post(
+                "/_emulator/quotas",
+                body: #"{"region": "\#(region)", "serviceCode": "\#(service)", "quotaCode": "\#(code)", "value": 10}"#
+            )
+        }
+        _ = try await PlatformEngine(config: config, session: session).plan()
+        try await session.shutdown()
+    }
+
     @Test("zones: the opted-in Local Zone EC2 lists (and that sorts first) is never given a subnet")
     func localZonesAreNotCounted() async throws {
         let emulator = try await AWSEmulator.start()
