@@ -135,3 +135,9 @@ func withPlatformLock<T: Sendable>(
         throw CLIError(error)
     }
 }
+
+/// `PLATFORMCTL_INSIDE_VPC=1`: this machine reaches the cluster's private endpoint (a runner in the VPC, or a VPN),
+/// so a platform without a public endpoint is not a preflight finding.
+func runsInsideVPC(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+    environment["PLATFORMCTL_INSIDE_VPC"] == "1"
+}

@@ -84,7 +84,7 @@ struct PlanCommand: AsyncParsableCommand {
                 header: "plan"
             ) { engine in
                 // Problems that would stop `up` later are findings here; the plan is still shown.
-                let findings = await engine.preflight()
+                let findings = await engine.preflight(reachesPrivateEndpoint: runsInsideVPC())
                 reportPreflight(findings, json: output.output == .json)
                 let planned = try await engine.plan()
                 reportInsights(planned.upgradeInsights, json: output.output == .json)

@@ -66,7 +66,7 @@ struct Up: AsyncParsableCommand {
             observer: { printer.retrying($0) }
         ) { engine -> ExecutionSummary? in
             // Everything that would fail 20 minutes in (keys, known_hosts, the Flux manifest, …) stops here, all at once.
-            let findings = await engine.preflight()
+            let findings = await engine.preflight(reachesPrivateEndpoint: runsInsideVPC())
             if !findings.isEmpty {
                 reportPreflight(findings, json: output.output == .json)
                 throw CLIError(

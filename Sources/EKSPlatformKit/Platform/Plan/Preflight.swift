@@ -30,13 +30,18 @@ public struct Preflight: Sendable {
     public var onePassword: OnePasswordCLI
     /// Fetches the Flux manifest (injectable for tests).
     public var download: @Sendable (String) async throws -> [UInt8]
+    /// Whether this machine reaches the cluster's private endpoint (it runs inside the VPC, or is routed there); when
+    /// not, a platform without a public endpoint is a finding, since the cluster phase runs from here.
+    public var reachesPrivateEndpoint: Bool
 
     /// Creates the checks.
     public init(
         environment: [String: String] = ProcessInfo.processInfo.environment,
         redactor: Redactor,
-        download: @escaping @Sendable (String) async throws -> [UInt8] = { try await FluxRelease.download($0) }
+        download: @escaping @Sendable (String) async throws -> [UInt8] = { try await FluxRelease.download($0) },
+        reachesPrivateEndpoint: Bool = false
     ) {
+        self.reachesPrivateEndpoint = reachesPrivateEndpoint
         self.environment = environment
         self.onePassword = OnePasswordCLI(environment: environment, redactor: redactor)
         self.download = download
@@ -46,6 +51,20 @@ public struct Preflight: Sendable {
     public func run(_ config: PlatformConfig, installsFlux: Bool) async -> [PreflightFinding] {
         var findings = Self.offline(config)
         guard let gitops = config.spec.gitops else { return findings }
+        // The identity running `up` gets an access entry (the blueprint adds one unless access.admins covers it); the
+        // network path is the other half of reaching the cluster. Without a public endpoint the API server answers only
+        // inside the VPC (EKS user guide, "Cluster API server endpoint"), and the cluster phase runs from here.
+        if installsFlux, !config.spec.endpointAccess.public, !reachesPrivateEndpoint {
+            findings.append(
+                PreflightFinding(
+                    check: "preflight.cluster-reach",
+                    message: "spec.endpointAccess.public is false, so the cluster API answers only inside the VPC, but "
+                        + "the cluster phase (Flux) runs from this machine and would fail once the cluster is built; "
+                        + "set public: true with publicCIDRs covering this machine, or run from a host that reaches "
+                        + "the VPC and say so (see the README)"
+                )
+            )
+        }
         let home = environment["HOME"] ?? NSHomeDirectory()
         switch gitops.credentials {
         case .sshPrivateKey(let reference)?:
@@ -161,7 +180,12 @@ public struct Preflight: Sendable {
 extension PlatformEngine {
     /// ``Preflight`` for this engine's configuration and redactor (the Flux manifest only when the cluster phase
     /// runs), before any AWS request.
-    public func preflight(environment: [String: String] = ProcessInfo.processInfo.environment) async -> [PreflightFinding] {
-        await Preflight(environment: environment, redactor: session.redactor).run(config, installsFlux: clusterObjects != nil)
+    /// - Parameter reachesPrivateEndpoint: this machine reaches the cluster's private endpoint (it runs in the VPC).
+    public func preflight(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        reachesPrivateEndpoint: Bool = false
+    ) async -> [PreflightFinding] {
+        await Preflight(environment: environment, redactor: session.redactor, reachesPrivateEndpoint: reachesPrivateEndpoint)
+            .run(config, installsFlux: clusterObjects != nil)
     }
 }

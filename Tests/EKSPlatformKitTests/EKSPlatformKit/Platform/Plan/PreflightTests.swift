@@ -23,6 +23,30 @@ struct PreflightTests {
         #expect(Preflight.offline(config).first?.message.contains("m6i.large is an x86_64 type") == true)
     }
 
+    /// A platform without a public endpoint cannot be finished from a machine outside its VPC: the cluster phase
+    /// would fail after the cluster exists. Found before the first write, unless this machine says it reaches the VPC.
+    @Test func aPrivateOnlyEndpointIsAFindingUnlessThisMachineReachesIt() async throws {
+        var config = PlatformConfig(name: "private", spec: PlatformConfig.Spec(region: "us-west-2"))
+        config.spec.gitops = PlatformConfig.GitOps(
+            repository: .init(url: "https://example.com/platform.git", path: "kube/clusters/private")
+        )
+        config.spec.endpointAccess.public = false
+        let redactor = Redactor()
+        let offline: @Sendable (String) async throws -> [UInt8] = { _ in throw TestSupportError("no network in this test") }
+        let home = ["HOME": "/nonexistent", "PATH": "/usr/bin:/bin"]
+        func checks(_ preflight: Preflight, installsFlux: Bool = true) async -> [String] {
+            await preflight.run(config, installsFlux: installsFlux).map(\.check).filter { $0 == "preflight.cluster-reach" }
+        }
+        #expect(await checks(Preflight(environment: home, redactor: redactor, download: offline)) == ["preflight.cluster-reach"])
+        #expect(
+            await checks(Preflight(environment: home, redactor: redactor, download: offline, reachesPrivateEndpoint: true))
+                .isEmpty
+        )
+        #expect(await checks(Preflight(environment: home, redactor: redactor, download: offline), installsFlux: false).isEmpty)
+        config.spec.endpointAccess.public = true
+        #expect(await checks(Preflight(environment: home, redactor: redactor, download: offline)).isEmpty)
+    }
+
     /// Hashed entries as `ssh-keygen -H` writes them (what `HashKnownHosts yes` produces) are found, also for a port.
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/ssh-keygen"), "needs ssh-keygen"))
     func hashedKnownHosts() async throws {
