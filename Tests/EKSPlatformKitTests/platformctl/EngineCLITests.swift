@@ -77,6 +77,13 @@ struct EngineCLITests {
         let allJSON = try await CLI.run(["validate", "--config", path, "--output", "json"])
         let object = try JSONSerialization.jsonObject(with: Data(allJSON.stdout.utf8)) as? [String: Any]
         #expect((object?["errors"] as? [Any])?.count == 5)
+        // `plan` and `up` read the same file the same way: all five, before any AWS request (no endpoint is even
+        // reachable here), and the exit status of the same mistake is the same in every command.
+        for command in ["plan", "up"] {
+            let run = try await CLI.run([command, "--config", path, "--endpoint-url", "http://127.0.0.1:9"])
+            #expect(run.status == all.status, "\(command): \(run.stderr)")
+            #expect(run.stderr.components(separatedBy: "error: ").count - 1 == 5, "\(command): \(run.stderr)")
+        }
     }
 }
 
