@@ -129,8 +129,9 @@ spec:
     return path
 
 
-def selector_terms(directory: str) -> list[dict]:
-    """The EC2NodeClass's securityGroupSelectorTerms in what `platformctl render` writes (the manifest Flux applies)."""
+def selector_terms(directory: str, field: str) -> list[dict]:
+    """The EC2NodeClass's `field` (securityGroupSelectorTerms, subnetSelectorTerms) in what `platformctl render`
+    writes, with `${CLUSTER_NAME}` filled in as Flux's post-build substitution does from `platform-vars`."""
     import yaml
 
     found = []
@@ -139,29 +140,39 @@ def selector_terms(directory: str) -> list[dict]:
             if not name.endswith((".yaml", ".yml")):
                 continue
             with open(os.path.join(root, name)) as stream:
-                for document in yaml.safe_load_all(stream):
-                    if isinstance(document, dict) and document.get("kind") == "EC2NodeClass":
-                        found += (document.get("spec") or {}).get("securityGroupSelectorTerms") or []
+                text = stream.read().replace("${CLUSTER_NAME}", CLUSTER)
+            for document in yaml.safe_load_all(text):
+                if isinstance(document, dict) and document.get("kind") == "EC2NodeClass":
+                    found += (document.get("spec") or {}).get(field) or []
     return found
 
 
+def _filters(term: dict) -> list[dict]:
+    """A selector term as EC2 filters, the way Karpenter reads it: every tag matches (`*` is any value), or the id."""
+    filters = []
+    if term.get("id"):
+        filters.append({"Name": "group-id" if term["id"].startswith("sg-") else "subnet-id", "Values": [term["id"]]})
+    for key, value in (term.get("tags") or {}).items():
+        filters.append({"Name": "tag-key", "Values": [key]} if value == "*" else {"Name": f"tag:{key}", "Values": [value]})
+    if term.get("name"):
+        filters.append({"Name": "group-name", "Values": [term["name"]]})
+    return filters
+
+
 def selected_groups(ec2, terms: list[dict]) -> list[dict]:
-    """The groups the terms select, the way Karpenter reads them: a term's tags all match (`*` is any value), or its
-    id; the terms are ORed."""
+    """The security groups the terms select (the terms are ORed)."""
     groups: dict[str, dict] = {}
     for term in terms:
-        filters = []
-        if term.get("id"):
-            filters.append({"Name": "group-id", "Values": [term["id"]]})
-        for key, value in (term.get("tags") or {}).items():
-            filters.append({"Name": "tag-key", "Values": [key]} if value == "*"
-                           else {"Name": f"tag:{key}", "Values": [value]})
-        if term.get("name"):
-            filters.append({"Name": "group-name", "Values": [term["name"]]})
-        if filters:
-            for group in ec2.describe_security_groups(Filters=filters)["SecurityGroups"]:
+        if _filters(term):
+            for group in ec2.describe_security_groups(Filters=_filters(term))["SecurityGroups"]:
                 groups[group["GroupId"]] = group
     return list(groups.values())
+
+
+def selected_subnets(ec2, terms: list[dict]) -> set[str]:
+    """The subnets the terms select (the terms are ORed)."""
+    return {subnet["SubnetId"] for term in terms if _filters(term)
+            for subnet in ec2.describe_subnets(Filters=_filters(term))["Subnets"]}
 
 
 def _covers_vpc(cidr: str) -> bool:
@@ -224,7 +235,7 @@ def after_up(session, endpoint: str, network: dict, render_dir: str, report: Rep
     report.check(vpc_config.get("vpcId") == network["vpc"], "the cluster is in the user's VPC",
                  f"{vpc_config.get('vpcId')} != {network['vpc']}")
     report.check(bool(cluster_sg), "DescribeCluster names the cluster security group")
-    terms = selector_terms(render_dir)
+    terms = selector_terms(render_dir, "securityGroupSelectorTerms")
     report.check(bool(terms), "the rendered EC2NodeClass has securityGroupSelectorTerms")
     karpenter = selected_groups(ec2, terms)
     karpenter_ids = {group["GroupId"] for group in karpenter}
@@ -250,9 +261,10 @@ def after_up(session, endpoint: str, network: dict, render_dir: str, report: Rep
         tags = subnets[subnet]
         report.check("kubernetes.io/role/elb" in tags, f"public subnet {subnet} carries kubernetes.io/role/elb",
                      f"tags {tags}")
-    discovered = {item["SubnetId"] for item in ec2.describe_subnets(
-        Filters=[{"Name": f"tag:{DISCOVERY}", "Values": [CLUSTER]}])["Subnets"]}
-    report.check(discovered == set(network["private"]), "Karpenter's subnet selector finds exactly the private subnets",
+    subnet_terms = selector_terms(render_dir, "subnetSelectorTerms")
+    discovered = selected_subnets(ec2, subnet_terms)
+    report.check(discovered == set(network["private"]),
+                 f"the EC2NodeClass's subnetSelectorTerms {subnet_terms} select exactly the user's private subnets",
                  f"{sorted(discovered)}")
     iam = session.client("iam", endpoint_url=endpoint)
     report.check(spot_role(iam), f"the Spot service-linked role {SPOT_ROLE} exists")

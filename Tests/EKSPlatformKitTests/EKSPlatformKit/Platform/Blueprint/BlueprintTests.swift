@@ -93,8 +93,8 @@ struct BlueprintTests {
             func ancestors(of id: ResourceID) -> Set<ResourceID> {
                 var seen = Set<ResourceID>()
                 var queue = byID[id]?.dependsOn ?? []
-                while let next = queue.popLast() where seen.insert(next).inserted {
-                    queue += byID[next]?.dependsOn ?? []
+                while let next = queue.popLast() {
+                    if seen.insert(next).inserted { queue += byID[next]?.dependsOn ?? [] }
                 }
                 return seen
             }
