@@ -324,14 +324,11 @@ extension Blueprint {
             let spec = config.spec
             let cluster = config.name
             // Before the cluster: EKS would otherwise make the group itself, keeping the logs forever.
-            add(
-                Self.logGroup,
-                ResourceSpec.LogGroup(
-                    name: ResourceSpec.LogGroup.name(cluster: cluster),
-                    retentionInDays: spec.controlPlaneLogs.retentionDays
-                ),
-                tags: tags(Self.logGroup)
+            let logGroup = ResourceSpec.LogGroup(
+                name: ResourceSpec.LogGroup.name(cluster: cluster),
+                retentionInDays: spec.controlPlaneLogs.retentionDays
             )
+            add(Self.logGroup, logGroup, tags: tags(Self.logGroup))
             add(
                 Self.cluster,
                 ResourceSpec.Cluster(
@@ -346,7 +343,8 @@ extension Blueprint {
                     publicAccessCIDRs: spec.endpointAccess.public ? spec.endpointAccess.publicCIDRs : [],
                     authenticationMode: "API",
                     logging: spec.controlPlaneLogs.types,
-                    pinnedAddonVersions: spec.addonVersions
+                    pinnedAddonVersions: spec.addonVersions,
+                    logGroupRecord: .init(group: logGroup, tags: tags(Self.logGroup))
                 ),
                 tags: tags(Self.cluster),
                 dependsOn: [Self.clusterRole, Self.nodeSecurityGroup, Self.logGroup] + privateSubnetIDs
