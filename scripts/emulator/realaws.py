@@ -11,6 +11,8 @@ Each behaviour here names its source in docs/emulator.md ("What it changes in mo
 - IAM `ListInstanceProfiles` does not return tags (moto's does): `<Tags>` is removed from its answer.
 - EventBridge `PutRule` ignores `Tags` when the rule already exists (moto merges them in): they are dropped before
   moto sees the request.
+- EC2 `DescribeNatGateways` honours the `tag:<key>`, `tag-key` and `tag-value` filters (moto ignores them and
+  returns every NAT gateway, so a user's own gateway looked tagged for the cluster).
 - IAM `CreateServiceLinkedRole` for `spot.amazonaws.com` makes `AWSServiceRoleForEC2Spot` (moto would name it
   `AWSServiceRoleForspot`), and asking for a service-linked role that exists is 400 `InvalidInput`, "Service role name
   NAME has been taken in this account, please try a different suffix." (moto: 409 `EntityAlreadyExists`).
@@ -87,6 +89,7 @@ class RealAwsBehaviour:
 
         # moto turns spot.amazonaws.com into AWSServiceRoleForspot; IAM's name for it is AWSServiceRoleForEC2Spot.
         iam_models.SERVICE_NAME_CONVERSION.setdefault("spot", "EC2Spot")
+        _filter_nat_gateways_by_tag()
 
     def handles(self, call: AwsCall) -> bool:
         return (call.service or "", call.operation or "") in self._handlers
@@ -344,3 +347,25 @@ class IamPropagation:
                        "ensure the following policies [arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy, "
                        "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly] are attached")
         return invalid_parameter(message).response()
+
+
+def _filter_nat_gateways_by_tag() -> None:
+    """moto 5.2.1's `describe_nat_gateways` applies `nat-gateway-id`, `vpc-id`, `subnet-id` and `state` and ignores
+    every other filter; the EC2 API reference lists `tag:<key>` and `tag-key` for DescribeNatGateways too. The tag
+    filters are applied after moto's, with moto's own matcher (the one its other Describe calls use)."""
+    from moto.ec2.models.nat_gateways import NatGatewayBackend
+    from moto.ec2.utils import tag_filter_matches
+
+    original = NatGatewayBackend.describe_nat_gateways
+    if getattr(original, "_filters_tags", False):
+        return
+
+    def describe_nat_gateways(self: Any, filters: Any, nat_gateway_ids: Any) -> Any:
+        found = original(self, filters, nat_gateway_ids)
+        for name, values in (filters or {}).items():
+            if name.startswith("tag:") or name in ("tag-key", "tag-value"):
+                found = [gateway for gateway in found if tag_filter_matches(gateway, name, values)]
+        return found
+
+    describe_nat_gateways._filters_tags = True  # type: ignore[attr-defined]
+    NatGatewayBackend.describe_nat_gateways = describe_nat_gateways  # type: ignore[method-assign]

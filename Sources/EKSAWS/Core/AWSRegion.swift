@@ -45,6 +45,19 @@ public struct AWSPartition: Sendable, Equatable {
 
     /// Every partition this library knows.
     public static let all: [AWSPartition] = [.aws, .awsCN, .awsUSGov]
+
+    /// The partition of `region`: the one listing it, else by the name's prefix (`cn-` is China, `us-gov-` is
+    /// GovCloud, anything else the commercial partition), so a region newer than this table still gets the right
+    /// ARNs and DNS suffix.
+    public static func of(region: String) -> AWSPartition {
+        if let known = all.first(where: { $0.regions.contains(region) }) { return known }
+        if region.hasPrefix("cn-") { return .awsCN }
+        if region.hasPrefix("us-gov-") { return .awsUSGov }
+        return .aws
+    }
+
+    /// The partition whose ARN id is `id`, if this library knows it.
+    public static func with(id: String) -> AWSPartition? { all.first { $0.id == id } }
 }
 
 /// A validated AWS region and its partition.
@@ -66,8 +79,7 @@ public struct AWSRegion: Sendable, Equatable, CustomStringConvertible {
         let shape = trimmed.range(of: #"^[a-z]{2,}(-[a-z]+)*-\d{1,2}$"#, options: .regularExpression) != nil
         if allowUnknown && shape {
             self.name = trimmed
-            self.partition =
-                trimmed.hasPrefix("cn-") ? .awsCN : trimmed.hasPrefix("us-gov-") ? .awsUSGov : .aws
+            self.partition = AWSPartition.of(region: trimmed)
             return
         }
         throw AWSClientError(

@@ -280,17 +280,21 @@ extension Blueprint {
         // MARK: IAM
 
         mutating func buildIAM() {
-            let ec2Trust = PolicyDocument.trust(service: "ec2.amazonaws.com", actions: ["sts:AssumeRole"])
+            // The region fixes the partition, and with it the spelling of the EC2 principal (`ec2.amazonaws.com.cn`
+            // in China); the EKS and Pod Identity principals are the same in every partition.
+            let partition = AWSPartition.of(region: config.spec.region)
+            func principal(_ service: String) -> String { PlatformContext.servicePrincipal(service, in: partition) }
+            let ec2Trust = PolicyDocument.trust(service: principal("ec2"), actions: ["sts:AssumeRole"])
             let roles: [(ResourceID, String, PolicyDocument, [String], [String: PolicyTemplate])] = [
                 (
                     Self.clusterRole, names.clusterRole,
-                    PolicyDocument.trust(service: "eks.amazonaws.com", actions: ["sts:AssumeRole", "sts:TagSession"]),
+                    PolicyDocument.trust(service: principal("eks"), actions: ["sts:AssumeRole", "sts:TagSession"]),
                     Blueprint.clusterRolePolicies, [:]
                 ),
                 (Self.systemNodeRole, names.systemNodeRole, ec2Trust, Blueprint.nodeRolePolicies, [:]),
                 (
                     Self.karpenterControllerRole, names.karpenterControllerRole,
-                    PolicyDocument.trust(service: "pods.eks.amazonaws.com", actions: ["sts:AssumeRole", "sts:TagSession"]),
+                    PolicyDocument.trust(service: principal("pods.eks"), actions: ["sts:AssumeRole", "sts:TagSession"]),
                     [],
                     [
                         "KarpenterController": .karpenterController(
@@ -320,14 +324,11 @@ extension Blueprint {
             let spec = config.spec
             let cluster = config.name
             // Before the cluster: EKS would otherwise make the group itself, keeping the logs forever.
-            add(
-                Self.logGroup,
-                ResourceSpec.LogGroup(
-                    name: ResourceSpec.LogGroup.name(cluster: cluster),
-                    retentionInDays: spec.controlPlaneLogs.retentionDays
-                ),
-                tags: tags(Self.logGroup)
+            let logGroup = ResourceSpec.LogGroup(
+                name: ResourceSpec.LogGroup.name(cluster: cluster),
+                retentionInDays: spec.controlPlaneLogs.retentionDays
             )
+            add(Self.logGroup, logGroup, tags: tags(Self.logGroup))
             add(
                 Self.cluster,
                 ResourceSpec.Cluster(
@@ -342,7 +343,8 @@ extension Blueprint {
                     publicAccessCIDRs: spec.endpointAccess.public ? spec.endpointAccess.publicCIDRs : [],
                     authenticationMode: "API",
                     logging: spec.controlPlaneLogs.types,
-                    pinnedAddonVersions: spec.addonVersions
+                    pinnedAddonVersions: spec.addonVersions,
+                    logGroupRecord: .init(group: logGroup, tags: tags(Self.logGroup))
                 ),
                 tags: tags(Self.cluster),
                 dependsOn: [Self.clusterRole, Self.nodeSecurityGroup, Self.logGroup] + privateSubnetIDs
@@ -504,10 +506,11 @@ extension Blueprint {
 
             // Karpenter's nodes join EKS's cluster security group, where the system nodes are (see AddedTags), and
             // existing subnets get the discovery and load-balancer tags the platform's own subnets carry. Tags on
-            // resources the platform does not own: none of the platform's own tags go there.
+            // resources the platform does not own: none of the platform's own tags go there. Every one of them comes
+            // after the cluster, which holds their records (a subnet tagged before it exists could not be recorded,
+            // and the step would fail on a first `up`).
             for added in ResourceSpec.AddedTags.desired(for: config) {
-                let dependsOn = added.target == .clusterSecurityGroup ? [Self.cluster] : []
-                add(ResourceSpec.AddedTags.id(added.target), added, tags: [:], dependsOn: dependsOn)
+                add(ResourceSpec.AddedTags.id(added.target), added, tags: [:], dependsOn: [Self.cluster])
             }
 
             let nodeEntry = ResourceID(.accessEntry, "karpenter-node")

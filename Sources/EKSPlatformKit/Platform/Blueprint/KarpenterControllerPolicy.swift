@@ -160,7 +160,8 @@ public struct KarpenterControllerPolicy: Sendable, Equatable {
                 )
             )
         }
-        var passedTo = ["ec2.\(context.dnsSuffix)"]
+        // Both spellings, as Karpenter's reference lists them: China's `ec2.amazonaws.com.cn` and the global one.
+        var passedTo = [context.servicePrincipal("ec2")]
         if !passedTo.contains("ec2.amazonaws.com") { passedTo.append("ec2.amazonaws.com") }
         let regionOwned: [String: JSONValue] = [
             "aws:ResourceTag/\(clusterTag)": "owned",

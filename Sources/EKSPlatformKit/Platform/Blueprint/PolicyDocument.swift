@@ -85,7 +85,9 @@ public enum PolicyTemplate: Sendable, Equatable {
                     "Sid": "SqsWrite",
                     "Effect": "Allow",
                     "Principal": .object([
-                        "Service": .array(["events.\(context.dnsSuffix)", "sqs.\(context.dnsSuffix)"].map { .string($0) })
+                        "Service": .array(
+                            [context.servicePrincipal("events"), context.servicePrincipal("sqs")].map { .string($0) }
+                        )
                     ]),
                     "Action": "sqs:SendMessage",
                     "Resource": arn,

@@ -51,6 +51,31 @@ extension ResourceSpec {
         /// Add-on versions pinned in platform.yaml: an upgrade moves those add-ons to the pin at its last minor (and
         /// to each minor's default on the way), the others to each minor's default. Not compared: the add-ons are.
         public var pinnedAddonVersions: [String: String] = [:]
+        /// The control-plane log group as the blueprint wants it (its spec and tags). The group is made before the
+        /// cluster but keeps its applied record on it, so `CreateCluster` writes that record with the cluster's own
+        /// tags (the group's step, which ran first in the same run, had no cluster to write it to). Not compared.
+        public var logGroupRecord: LogGroupRecord? = nil
+
+        /// The log group whose record the cluster's creation carries.
+        public struct LogGroupRecord: Sendable, Equatable {
+            /// The group's spec.
+            public var group: LogGroup
+            /// The group's tags.
+            public var tags: [String: String]
+
+            /// Creates the record's source.
+            public init(group: LogGroup, tags: [String: String]) {
+                self.group = group
+                self.tags = tags
+            }
+
+            /// The record tag (key and digest) the log group's step would write, for `context`.
+            func tag(in context: PlatformContext) -> (key: String, digest: String) {
+                let id = ResourceID(.logGroup, "cluster")
+                let resource = DesiredResource(id: id, spec: group, tags: tags, idempotencyToken: "")
+                return (AppliedRecord.tagKey(for: id), AppliedRecord.digest(of: resource, in: context))
+            }
+        }
 
         /// Registered as `cluster` in ``ResourceKinds/all``.
         public static var kind: ResourceKind { .cluster }
@@ -121,6 +146,8 @@ extension ResourceSpec.Cluster: ManagedResource {
             var groups: [String] = []
             for group in securityGroups { groups.append(try await context.registry.require(group)) }
             let roleName = try await context.registry.require(role)
+            var tags = resource.tags
+            if let record = logGroupRecord?.tag(in: context.platform) { tags[record.key] = record.digest }
             let request = EKSCreateClusterRequest(
                 name: name,
                 version: version,
@@ -134,7 +161,7 @@ extension ResourceSpec.Cluster: ManagedResource {
                 ),
                 logging: logging.isEmpty ? nil : EKSLogging(clusterLogging: [EKSLogSetup(types: logging, enabled: true)]),
                 clientRequestToken: resource.idempotencyToken,
-                tags: resource.tags,
+                tags: tags,
                 accessConfig: EKSAccessConfig(
                     authenticationMode: authenticationMode,
                     bootstrapClusterCreatorAdminPermissions: false

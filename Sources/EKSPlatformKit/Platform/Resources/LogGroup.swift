@@ -46,20 +46,52 @@ extension ResourceSpec.LogGroup: ManagedResource {
     /// The group is the platform's alone: a tag dropped from platform.yaml is removed from it.
     package static var ownsEveryTag: Bool { true }
 
-    /// `DescribeLogGroups` by the name as prefix (the exact name picked out), then `ListTagsForResource`.
+    /// Recorded on the cluster like the add-ons, although the group is made first: while the cluster does not exist
+    /// the step writes no record, and the cluster's `CreateCluster` carries it instead
+    /// (``ResourceSpec/Cluster/logGroupRecord``), so a no-op plan needs no `ListTagsForResource`.
+    package static var recordHolder: AppliedRecord.Holder? { .cluster }
+
+    /// `DescribeLogGroups` by the name as prefix (the exact name picked out): existence and retention, always read.
+    /// Its tags (only `ListTagsForResource` returns them) are read when the cluster holds no matching record.
     package static func observe(in scope: ObservationScope) async throws -> [ObservedResource] {
         let logs = scope.session.cloudWatchLogs
         let name = name(cluster: scope.cluster)
-        guard let group = try await logs.logGroup(named: name) else { return [] }
+        let id = ResourceID(.logGroup, "cluster")
+        async let described = logs.logGroup(named: name)
+        let cluster = try await ResourceSpec.Cluster.describe(in: scope)
+        guard let group = try await described else { return [] }
+        let properties: ResourceProperties = [.retentionInDays: group.retentionInDays.map(String.init) ?? ""]
+        let recorded = cluster?.tags?[AppliedRecord.tagKey(for: id)]
+        if cluster != nil, try await scope.recordMatches(id, recorded: recorded) {
+            return [
+                ObservedResource(id: id, physicalID: name, properties: properties, tagsRead: false, record: .matched)
+            ]
+        }
         let tags = try await logs.listTagsForResource(resourceARN: arn(of: group, in: scope.context))
         return [
             ObservedResource(
-                id: ResourceID(.logGroup, "cluster"),
+                id: id,
                 physicalID: name,
-                properties: [.retentionInDays: group.retentionInDays.map(String.init) ?? ""],
-                tags: tags
+                properties: properties,
+                tags: tags,
+                record: try await scope.stateAfterFullRead(id)
             )
         ]
+    }
+
+    /// Writes the record on the cluster when it exists; before it does, the cluster's creation writes it.
+    package func recordApplied(
+        _ resource: DesiredResource,
+        key: String,
+        digest: String,
+        in context: ResourceContext
+    ) async throws {
+        _ = try await ifExists {
+            try await context.session.eks.tagResource(
+                resourceArn: context.platform.clusterARN(context.cluster),
+                tags: [key: digest]
+            )
+        }
     }
 
     /// The ARN tags are kept on: `logGroupArn`, or `arn` without its `:*`, or built from the name.

@@ -79,6 +79,45 @@ struct BlueprintTests {
         }
     }
 
+    @Test("a resource whose applied record lives on the cluster (or the queue) comes after it, existing subnets too")
+    func recordHoldersPrecede() throws {
+        var config = EngineFixtures.config()
+        config.spec.network.existing = PlatformConfig.ExistingNetwork(
+            vpcID: "vpc-0123456789abcdef0",
+            privateSubnetIDs: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"],
+            publicSubnetIDs: ["subnet-0bbbbbbbbbbbbbbb1"]
+        )
+        for config in [EngineFixtures.config(), config] {
+            let blueprint = try EngineFixtures.blueprint(config)
+            let byID = Dictionary(blueprint.resources.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            func ancestors(of id: ResourceID) -> Set<ResourceID> {
+                var seen = Set<ResourceID>()
+                var queue = byID[id]?.dependsOn ?? []
+                while let next = queue.popLast() {
+                    if seen.insert(next).inserted { queue += byID[next]?.dependsOn ?? [] }
+                }
+                return seen
+            }
+            for resource in blueprint.resources {
+                let holder: ResourceID?
+                switch AppliedRecord.holder(of: resource.id.kind) {
+                case .cluster: holder = ResourceID(.cluster, "main")
+                case .queue: holder = ResourceID(.sqsQueue, "interruption")
+                case .itself, nil: holder = nil
+                }
+                guard let holder, holder != resource.id else { continue }
+                if resource.id == ResourceID(.logGroup, "cluster") {
+                    // Made before the cluster on purpose; the cluster's creation carries the group's record.
+                    let cluster = try #require(blueprint.resource(ResourceID(.cluster, "main"))?.spec as? ResourceSpec.Cluster)
+                    #expect(cluster.logGroupRecord?.tags == resource.tags)
+                    #expect(cluster.logGroupRecord?.group == resource.spec as? ResourceSpec.LogGroup)
+                    continue
+                }
+                #expect(ancestors(of: resource.id).contains(holder), "\(resource.id) may run before \(holder)")
+            }
+        }
+    }
+
     @Test("NAT layouts: perZone routes each private subnet to its zone's gateway; none has no default route")
     func natLayouts() throws {
         let perZone = try EngineFixtures.blueprint(EngineFixtures.config(nat: .perZone))
@@ -157,6 +196,73 @@ struct BlueprintTests {
             karpenterNode.spec.properties(in: EngineFixtures.context).byName["managedPolicies"]
                 == "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly,arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy,"
                 + "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy,arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+        )
+    }
+
+    /// The principals and ARNs a blueprint for `region` renders with the context a run there would have (the
+    /// partition derived from the region, as when the caller's ARN is not at hand).
+    private func rendered(region: String, zones: [String]) throws -> (trust: [String: String], props: [String: [String: String]])
+    {
+        var config = EngineFixtures.config()
+        config.spec.region = region
+        let blueprint = try Blueprint(config: config, zones: zones)
+        let context = PlatformContext(accountID: EngineFixtures.accountID, region: region)
+        var trust: [String: String] = [:]
+        var props: [String: [String: String]] = [:]
+        for resource in blueprint.resources {
+            let properties = resource.spec.properties(in: context).byName
+            props[resource.id.description] = properties
+            if resource.id.kind == .iamRole, let document = properties["trustPolicy"].flatMap(PolicyDocument.init(json:)) {
+                trust[resource.id.name] = document.statements.first?["Principal"]?["Service"]?.stringValue
+            }
+        }
+        return (trust, props)
+    }
+
+    @Test(
+        "partitions: China trusts ec2.amazonaws.com.cn, GovCloud ec2.amazonaws.com; ARNs carry aws-cn / aws-us-gov",
+        arguments: [
+            ("cn-north-1", ["cn-north-1a", "cn-north-1b"], "aws-cn", "ec2.amazonaws.com.cn"),
+            ("us-gov-west-1", ["us-gov-west-1a", "us-gov-west-1b"], "aws-us-gov", "ec2.amazonaws.com"),
+            ("us-west-2", ["us-west-2a", "us-west-2b"], "aws", "ec2.amazonaws.com"),
+        ]
+    )
+    func partitions(region: String, zones: [String], partition: String, ec2: String) throws {
+        let (trust, props) = try rendered(region: region, zones: zones)
+        // Karpenter's CloudFormation trusts `ec2.${AWS::URLSuffix}`; EKS, Pod Identity, EventBridge and SQS keep the
+        // global spelling in every partition (docs/engine.md, "Partitions").
+        #expect(
+            trust == [
+                "cluster": "eks.amazonaws.com", "system-node": ec2, "karpenter-controller": "pods.eks.amazonaws.com",
+                "karpenter-node": ec2,
+            ]
+        )
+        #expect(
+            props["iamRole/karpenter-node"]?["managedPolicies"]
+                == [
+                    "AmazonEC2ContainerRegistryPullOnly", "AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy",
+                    "AmazonSSMManagedInstanceCore",
+                ].map { "arn:\(partition):iam::aws:policy/\($0)" }.joined(separator: ",")
+        )
+        #expect(props["iamRole/cluster"]?["managedPolicies"] == "arn:\(partition):iam::aws:policy/AmazonEKSClusterPolicy")
+        let queueARN = "arn:\(partition):sqs:\(region):111122223333:Karpenter-dev"
+        let queuePolicy = try #require(props["sqsQueue/interruption"]?["Policy"].flatMap(PolicyDocument.init(json:)))
+        #expect(
+            queuePolicy.statement(sid: "SqsWrite")?["Principal"]?["Service"]
+                == .array(["events.amazonaws.com", "sqs.amazonaws.com"])
+        )
+        #expect(queuePolicy.statement(sid: "SqsWrite")?["Resource"] == .string(queueARN))
+        let controller = try #require(
+            props["iamRole/karpenter-controller"]?["inlinePolicy:KarpenterController"].flatMap(PolicyDocument.init(json:))
+        )
+        #expect(
+            controller.statement(sid: "AllowAPIServerEndpointDiscovery")?["Resource"]
+                == .string("arn:\(partition):eks:\(region):111122223333:cluster/dev")
+        )
+        #expect(!controller.json.contains("arn:aws:") || partition == "aws", "no commercial-partition ARN outside aws")
+        #expect(
+            props["accessEntry/admin-role-PlatformAdmin"]?["accessPolicies"]
+                == "arn:\(partition):eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
         )
     }
 

@@ -66,6 +66,37 @@ struct LogGroupEmulatorTests {
         #expect(try await logs.describeLogGroups(namePrefix: "/aws/eks/logs/").isEmpty, "EKS leaves the group behind")
     }
 
+    @Test("the group's record rides on CreateCluster: a settled plan skips its tags, a tag dropped from platform.yaml still goes")
+    func recordOnTheCluster() async throws {
+        let emulator = try await AWSEmulator.start()
+        defer { emulator.stop() }
+        let session = try AWSSession(emulator.sessionOptions(region: "us-west-2"))
+        var config = EngineFixtures.config(name: "logrec", interruptionQueue: false, gitops: false)
+        config.spec.tags = ["team": "platform", "cost-center": "42"]
+        let (_, summary) = try await up(config, session: session)
+        #expect(summary.isSuccess, "\(summary.failed)")
+        guard summary.isSuccess else { return }
+        // The group's step ran before the cluster existed; the record is there all the same.
+        let cluster = try await session.eks.describeCluster(name: "logrec")
+        #expect(cluster.tags?["eksplatform.io/applied/logGroup/cluster"]?.isEmpty == false, "\(cluster.tags ?? [:])")
+        let observed = try await AWSPlatformObserver(session: session).observe(config)
+        let group = try #require(observed.resource(ResourceID(.logGroup, "cluster")))
+        #expect(!group.tagsRead && group.record == .matched)
+        #expect(group.properties[.retentionInDays] == "90", "retention is read on every plan")
+
+        config.spec.tags = ["team": "platform"]
+        let (_, plan) = try await Planner.plan(config, observer: AWSPlatformObserver(session: session))
+        let change = try #require(plan.changes.first { $0.id == ResourceID(.logGroup, "cluster") })
+        #expect(change.action == .update)
+        #expect(change.reasons == ["tags differ: cost-center=42 → cost-center (removed)"])
+        let (_, again) = try await up(config, session: session)
+        #expect(again.isSuccess, "\(again.failed)")
+        let arn = try #require(try await session.cloudWatchLogs.logGroup(named: "/aws/eks/logrec/cluster")?.logGroupArn)
+        #expect(try await session.cloudWatchLogs.listTagsForResource(resourceARN: arn)["cost-center"] == nil)
+        let (_, settled) = try await Planner.plan(config, observer: AWSPlatformObserver(session: session))
+        #expect(settled.changes.first { $0.id == ResourceID(.logGroup, "cluster") }?.action == .noop)
+    }
+
     @Test("keepOnDown leaves the group; the next up takes it over; retention and log types come from platform.yaml")
     func keptLogGroup() async throws {
         let emulator = try await AWSEmulator.start()
