@@ -43,7 +43,8 @@ struct PlatformLockTests {
         let refused = await ClientTests.error(PlatformLockError.self) {
             _ = try await second.withLock(
                 command: "down",
-                wait: .milliseconds(300),
+                // Long enough that a loaded machine's first PutParameter cannot use it all up (it did at 300 ms).
+                wait: .seconds(3),
                 waiting: { holder in
                     waited.withLock { $0.append(holder.command) }
                 }
