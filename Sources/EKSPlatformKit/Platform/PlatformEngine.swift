@@ -124,8 +124,21 @@ public struct PlatformEngine: Sendable {
             throw refusal
         }
         if let refusal = try await PlanRefusal.checkAddonPins(config, eks: session.eks).first { throw refusal }
-        let plan = Planner.plan(blueprint, observed: observed)
+        var plan = Planner.plan(blueprint, observed: observed)
         if let refusal = PlanRefusal.replacements(in: plan) { throw refusal }
+        // A rising Kubernetes version moves the add-ons too (between the control-plane steps): the plan says to what.
+        if let running = observed.resource(ResourceID(.cluster, "main"))?.properties[.version],
+            let index = plan.changes.firstIndex(where: { $0.id == ResourceID(.cluster, "main") && $0.action == .update })
+        {
+            plan.changes[index].reasons += try await ResourceSpec.Cluster.plannedAddonUpgrades(
+                cluster: config.name,
+                from: running,
+                to: config.spec.kubernetesVersion,
+                pinned: config.spec.addonVersions,
+                observed: observed,
+                eks: session.eks
+            )
+        }
         let insights = try await UpgradeInsights.read(config, observed: observed, eks: session.eks)
         return PlannedChanges(observed: observed, blueprint: blueprint, plan: plan, upgradeInsights: insights)
     }

@@ -93,6 +93,42 @@ struct Day2StatusEmulatorTests {
         try await session.shutdown()
     }
 
+    @Test("a version bump's plan names each add-on's moves to EKS's default per minor; up makes exactly those")
+    func upgradePlanShowsAddonDefaults() async throws {
+        let emulator = try await AWSEmulator.start()
+        defer { emulator.stop() }
+        let session = try AWSSession(emulator.sessionOptions(region: "us-west-2"))
+        var config = EngineFixtures.config(name: "bump", gitops: false)
+        config.spec.kubernetesVersion = "1.32"
+        try await Self.create(config, session)
+
+        config.spec.kubernetesVersion = "1.34"
+        let engine = PlatformEngine(config: config, session: session)
+        let planned = try await engine.plan()
+        let reasons = try #require(planned.plan.change(ResourceID(.cluster, "main"))?.reasons)
+        // The emulator's catalogue: defaults at 1.32, 1.33, 1.34. eks-pod-identity-agent's default never changes.
+        #expect(
+            reasons == [
+                "version differs: 1.32 → 1.34",
+                "add-on coredns: v1.11.4-eksbuild.22 → v1.12.3-eksbuild.1 (1.33)",
+                "add-on kube-proxy: v1.32.6-eksbuild.8 → v1.33.3-eksbuild.6 (1.33) → v1.34.0-eksbuild.4 (1.34)",
+                "add-on vpc-cni: v1.19.6-eksbuild.7 → v1.20.4-eksbuild.2 (1.33)",
+            ]
+        )
+        #expect(try await engine.apply(planned, events: NullEventHandler()).isSuccess)
+        for (addon, version) in [
+            ("coredns", "v1.12.3-eksbuild.1"), ("kube-proxy", "v1.34.0-eksbuild.4"), ("vpc-cni", "v1.20.4-eksbuild.2"),
+            ("eks-pod-identity-agent", "v1.3.8-eksbuild.2"),
+        ] {
+            #expect(try await session.eks.describeAddon(clusterName: "bump", addonName: addon).addonVersion == version)
+        }
+        // Nothing left to move: the next plan is empty and reads no add-on catalogue.
+        _ = try await emulator.post("/_emulator/requests/clear", body: "{}")
+        #expect(!(try await engine.plan().plan.hasChanges))
+        #expect(!(try await EngineEmulatorTests.operations(emulator).contains("DescribeAddonVersions")))
+        try await session.shutdown()
+    }
+
     @Test("node AMI release: status shows release and latest; the latest policy rolls the nodes in place, once")
     func nodeGroupRollsToTheLatestAMIRelease() async throws {
         let emulator = try await AWSEmulator.start()
