@@ -1,6 +1,7 @@
 import EKSPlatformKit
 import EKSPlatformTestSupport
 import Foundation
+import KubeFake
 import Testing
 
 /// Issue 17, day 2 on the AWS emulator: what `status` says about versions (add-ons against EKS's default, the node
@@ -216,7 +217,31 @@ struct Day2StatusCLITests {
             text.removeSubrange(range.lowerBound..<tags.lowerBound)
         }
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        let env = ["AWS_ACCESS_KEY_ID": "AKIADAY2TEST00000001", "AWS_SECRET_ACCESS_KEY": "day2-secret"]
+        // The cluster's API is KubeFake with Karpenter's CRDs (../shared/crds, read in place) and one drifted NodeClaim.
+        let fake = try await KubeFakeServer.start()
+        defer { Task { await fake.shutdown() } }
+        let kube = try KubeClient(KubeClientConfiguration(server: try #require(URL(string: fake.baseURL))))
+        let crds = try #require(PackagePaths.shared).appendingPathComponent("crds")
+        var manifest = ""
+        for file in ["karpenter.sh_nodepools.yaml", "karpenter.sh_nodeclaims.yaml"] {
+            manifest += "---\n" + (try String(contentsOf: crds.appendingPathComponent(file), encoding: .utf8))
+        }
+        _ = try await kube.applyManifest(manifest)
+        for name in ["default-a1", "default-b2"] {
+            try await kube.apply(ClusterStatusKubeFakeTests.nodeClaim(name, pool: "default"))
+        }
+        try fake.setCondition(
+            apiVersion: "karpenter.sh/v1",
+            kind: "NodeClaim",
+            name: "default-a1",
+            type: "Drifted",
+            reason: "AMIDrift"
+        )
+        try? await kube.shutdown()
+        let env = [
+            "AWS_ACCESS_KEY_ID": "AKIADAY2TEST00000001", "AWS_SECRET_ACCESS_KEY": "day2-secret",
+            "PLATFORMCTL_KUBE_API": fake.baseURL,
+        ]
         let common = ["--config", path, "--endpoint-url", emulator.endpoint.absoluteString]
         let up = try await CLI.run(["up", "--yes"] + common, environment: env)
         #expect(up.status == 0, "\(up.stderr)")
@@ -234,6 +259,7 @@ struct Day2StatusCLITests {
             "\(status.stdout)"
         )
         #expect(status.stdout.contains("add-ons on Kubernetes 1.33 (VERSION, EKS DEFAULT):"), "\(status.stdout)")
+        #expect(status.stdout.contains("  NodePool/default: 1 drifted\n    NodeClaim/default-a1 (AMIDrift)"), "\(status.stdout)")
         let json = try await CLI.run(["status", "-o", "json"] + common, environment: env)
         #expect(json.status == 0, "\(json.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
@@ -242,6 +268,9 @@ struct Day2StatusCLITests {
         #expect(groups.first?["releaseVersion"] as? String == "1.33.5-20251112")
         #expect(groups.first?["latestReleaseVersion"] as? String == "1.33.7-20251203")
         #expect(groups.first?["behind"] as? Bool == true)
+        #expect(object["driftedPerNodePool"] as? [String: Int] == ["default": 1])
+        let drifted = try #require(object["driftedNodeClaims"] as? [[String: Any]])
+        #expect(drifted.count == 1 && drifted.first?["name"] as? String == "default-a1")
         let addons = try #require(object["addons"] as? [[String: Any]])
         #expect(
             addons.compactMap { $0["name"] as? String }.sorted() == [
