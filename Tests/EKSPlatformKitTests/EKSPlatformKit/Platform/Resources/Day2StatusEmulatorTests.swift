@@ -178,6 +178,28 @@ struct Day2StatusEmulatorTests {
         try await session.shutdown()
     }
 
+    @Test("an AMI type without a documented release parameter: status says unknown, the latest policy refuses to guess")
+    func unknownLatestReleaseIsNotGuessed() async throws {
+        let emulator = try await AWSEmulator.start()
+        defer { emulator.stop() }
+        let session = try AWSSession(emulator.sessionOptions(region: "us-west-2"))
+        var config = EngineFixtures.config(name: "win", gitops: false)
+        config.spec.systemNodeGroup.amiType = "WINDOWS_CORE_2022_x86_64"
+        try await Self.create(config, session)
+        let group = try #require(try await PlatformEngine(config: config, session: session).status().nodeAMIReleases.first)
+        #expect(group.latestReleaseVersion == nil && !group.isBehind)
+        #expect(group.latestUnknownReason == "EKS documents no latest-release parameter for AMI type WINDOWS_CORE_2022_x86_64")
+        let refusal = await ClientTests.error(PlanRefusal.self) {
+            _ = try await PlatformEngine(config: config, session: session, nodeAMIReleases: .latest).plan()
+        }
+        #expect(refusal?.code == "plan.node-ami-release")
+        #expect(
+            refusal?.message.contains("EKS documents no latest-release parameter for it") == true,
+            "\(refusal?.message ?? "-")"
+        )
+        try await session.shutdown()
+    }
+
     @Test("the latest-release parameter per AMI type, and unknown where EKS documents none")
     func latestReleaseParameters() {
         #expect(
