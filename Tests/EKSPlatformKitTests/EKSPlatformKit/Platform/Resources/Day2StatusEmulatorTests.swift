@@ -252,11 +252,11 @@ struct Day2StatusCLITests {
         for name in ["default-a1", "default-b2"] {
             try await kube.apply(ClusterStatusKubeFakeTests.nodeClaim(name, pool: "default"))
         }
-        try fake.setCondition(
-            apiVersion: "karpenter.sh/v1",
-            kind: "NodeClaim",
+        try await ClusterStatusKubeFakeTests.setCondition(
+            kube,
             name: "default-a1",
             type: "Drifted",
+            status: "True",
             reason: "AMIDrift"
         )
         try? await kube.shutdown()
