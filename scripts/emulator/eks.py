@@ -806,6 +806,12 @@ class EksExtension:
                 return self._rewrite(response, payload)
             return response
         _check_scaling(ctx.params.get("scalingConfig") or {}, cluster_name, name)
+        wanted_release = ctx.params.get("releaseVersion")
+        if wanted_release:
+            version = str(ctx.params.get("version") or cluster.version)
+            if wanted_release not in self.releases(ekscatalog.release_family(ctx.params.get("amiType")), version):
+                raise invalid_parameter(f"Requested release version {wanted_release} is not valid for kubernetes "
+                                        f"version {version}.", clusterName=cluster_name, nodegroupName=name)
         response, payload = self._moto_json(ctx.request)
         if payload is None:
             return response
