@@ -1,3 +1,5 @@
+import Foundation
+
 /// One request the fake answered, for assertions.
 public struct KubeFakeRequestRecord: Sendable, Equatable {
     /// HTTP method, e.g. `PATCH`.
@@ -14,4 +16,6 @@ public struct KubeFakeRequestRecord: Sendable, Equatable {
     public var userAgent: String
     /// The HTTP status the fake answered with.
     public var status: Int
+    /// When the fake answered, to order its log against another peer's (the AWS emulator's entries carry `time`).
+    public var date: Date = Date()
 }

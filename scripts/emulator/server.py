@@ -141,6 +141,10 @@ class LogEntry:
     status: int | None
     fault: str | None
     region: str | None
+    # When the answer was ready (Unix time, seconds) and the caller's User-Agent product ("platformctl",
+    # "Boto3", "cluster-twin"): tests order events across this log and kube-fake's by time and caller.
+    time: float = 0.0
+    agent: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -241,8 +245,10 @@ class Emulator:
         response.set_header("x-amzn-RequestId", request_id)
         with self._log_lock:
             self._seq += 1
+            agent = (request.header("User-Agent") or "").split("/", 1)[0].split(" ", 1)[0]
             self._log.append(LogEntry(self._seq, request.method, call.service, call.operation, request.path,
-                                      None if fault == "reset" else response.status, fault, call.region))
+                                      None if fault == "reset" else response.status, fault, call.region,
+                                      time.time(), agent))
             self._kill_after_write(call, fault)
         return response
 

@@ -1,4 +1,5 @@
 import EKSAWS
+import EKSPlatformKit
 import Foundation
 import KubeFake
 
@@ -13,6 +14,9 @@ import KubeFake
 ///   NodeClaim and an instance (RunInstances with Karpenter's tags, through boto3 like the real provider's SDK); the
 ///   Node registers and the scheduler binds the Pod. NodePool `limits.cpu` caps the launches.
 /// - Deletion: a NodePool's NodeClaims go with it, their instances terminated, their Nodes removed.
+/// - Reachability (the twin's own check, Karpenter makes none): a launched node whose security groups cannot reach
+///   CoreDNS in the cluster security group on UDP/TCP 53 is left `Ready=False` (`CoreDNSUnreachable`) with no Node,
+///   so its pods stay Pending and the workloads never turn Ready — the day-one failure issue 13 item 1 describes.
 extension ClusterTwin {
     static let karpenterManager = "karpenter"
     static let nodeClassAPI = "karpenter.k8s.aws/v1"
@@ -295,6 +299,7 @@ extension ClusterTwin {
             let subnetID = subnet["id"]?.stringValue
         else { return }
         let groups = nodeClass[path: ["status", "securityGroups"]]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
+        let coreDNS = try await coreDNSReachability(from: groups)
         let suffix = String(UUID().uuidString.lowercased().filter(\.isLetter).prefix(5))
         let claimName = "\(nodePool.name)-\(suffix)"
         var claim: KubeFakeJSON = [
@@ -325,13 +330,28 @@ extension ClusterTwin {
         ]
         for (key, value) in nodeClass[path: ["spec", "tags"]]?.objectValue ?? [:] { tags[key] = value.stringValue ?? "" }
         let instance = try await runInstance(subnetID: subnetID, securityGroups: groups, tags: tags, claim: claimName)
+        launched[claimName] = instance.id
+        if let coreDNS, !coreDNS.isReachable {
+            // Loud, and the pods stay Pending: a node that resolves no name is not a node the workloads can use.
+            note("BLOCKED: NodeClaim/\(claimName) (\(instance.id)): \(coreDNS)")
+            try await writeStatus(
+                claim,
+                conditions: [
+                    ("Launched", "True", "Launched", ""),
+                    ("Ready", "False", Self.coreDNSUnreachable, "\(coreDNS); security groups \(groups.joined(separator: ", "))"),
+                ],
+                fields: ["providerID": .string("aws:///\(subnet["zone"]?.stringValue ?? "")/\(instance.id)")],
+                observe: false,
+                manager: Self.karpenterManager
+            )
+            return
+        }
         let zone = subnet["zone"]?.stringValue ?? "\(options.region)a"
         let nodeName =
             instance.privateDNS.isEmpty
             ? "ip-\(instance.privateIP.replacingOccurrences(of: ".", with: "-")).\(options.region).compute.internal"
             : instance.privateDNS
         let providerID = "aws:///\(zone)/\(instance.id)"
-        launched[claimName] = instance.id
         note("NodeClaim/\(claimName) launched \(instance.id) in \(subnetID) for \(pods.map(\.name).joined(separator: ", "))")
         var nodeLabels = labels
         nodeLabels["kubernetes.io/hostname"] = nodeName
@@ -363,6 +383,38 @@ extension ClusterTwin {
             observe: false,
             manager: Self.karpenterManager
         )
+    }
+
+    /// The Ready reason of a NodeClaim whose node could not reach CoreDNS (the twin's own: Karpenter cannot see it).
+    public static let coreDNSUnreachable = "CoreDNSUnreachable"
+
+    /// Whether a node in `groups` reaches CoreDNS on the system nodes over UDP and TCP 53, by the security groups' rules
+    /// as they are in the emulator; `nil` when the emulator has no cluster (tests that play Karpenter alone).
+    ///
+    /// The system node group has no launch template, so EKS puts its nodes in the cluster security group only (EKS
+    /// user guide, "View Amazon EKS security group requirements for clusters"), which is where CoreDNS runs. The
+    /// evaluation is the library's ``NodeReachability``; `aws-fidelity-e2e` checks the same paths with boto3 alone.
+    private func coreDNSReachability(from groups: [String]) async throws -> NodeReachability.Check? {
+        let session = try session()
+        let cluster: EKSCluster
+        do {
+            cluster = try await session.eks.describeCluster(name: options.clusterName)
+        } catch  where AWSPlatformObserver.isNotFound(error) {
+            return nil
+        }
+        guard let vpc = cluster.resourcesVpcConfig, let clusterGroup = vpc.clusterSecurityGroupId else { return nil }
+        let karpenterNodes = groups.isEmpty ? [] : try await session.ec2.describeSecurityGroups(groupIds: groups)
+        let systemNodes = try await session.ec2.describeSecurityGroups(groupIds: [clusterGroup])
+        var addresses: IPv4CIDR?
+        if let vpcID = vpc.vpcId {
+            addresses = try await session.ec2.describeVpcs(vpcIds: [vpcID]).first.flatMap { IPv4CIDR($0.cidrBlock) }
+        }
+        return NodeReachability.evaluate(
+            karpenterNodes: karpenterNodes,
+            systemNodes: systemNodes,
+            controlPlane: systemNodes,
+            addresses: addresses
+        ).checks.first { $0.port == 53 }
     }
 
     /// A NodeClaim being deleted: its instance is terminated, its Node removed, then the finalizer goes.

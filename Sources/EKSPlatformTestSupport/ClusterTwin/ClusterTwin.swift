@@ -105,12 +105,34 @@ public actor ClusterTwin {
     }
 
     /// Runs every controller once: sources, Kustomizations, HelmReleases, Karpenter, then the workload controllers.
+    ///
+    /// A controller runs only while it is installed, so a finalizer it owns is never removed after it is gone — what
+    /// makes a real namespace hang in `Terminating`: Flux's controllers while the `flux-system` namespace exists and is
+    /// not being deleted; Karpenter while the chart's `karpenter` Deployment exists and is not being deleted (or
+    /// always, when the twin has no chart to install it from: tests that play Karpenter alone). The workload
+    /// controllers and the scheduler are the control plane's and always run.
     public func reconcileOnce() async throws {
-        try await reconcileSources()
-        try await reconcileKustomizations()
-        try await reconcileHelmReleases()
-        if options.awsEndpoint != nil { try await reconcileKarpenter() }
+        if try await isRunning("v1", "Namespace", namespace: nil, name: Self.fluxNamespace) {
+            try await reconcileSources()
+            try await reconcileKustomizations()
+            try await reconcileHelmReleases()
+        }
+        if options.awsEndpoint != nil {
+            let installed =
+                options.charts.isEmpty
+                ? true : try await isRunning("apps/v1", "Deployment", namespace: Self.karpenterNamespace, name: "karpenter")
+            if installed { try await reconcileKarpenter() }
+        }
         try await reconcileWorkloads()
+    }
+
+    static let fluxNamespace = "flux-system"
+    static let karpenterNamespace = "kube-system"
+
+    /// Whether the object exists and is not being deleted.
+    private func isRunning(_ apiVersion: String, _ kind: String, namespace: String?, name: String) async throws -> Bool {
+        guard let object = try await api.get(apiVersion, kind, namespace: namespace, name: name) else { return false }
+        return !object.isDeleting
     }
 
     /// Repeats passes (every 100 ms) until `done` holds; throws when `timeout` passes first, with the twin's log.

@@ -103,6 +103,14 @@ extension FakeCluster {
     }
 
     /// A deleted CRD takes its custom resources, its endpoints and their watches with it.
+    /// The served type of a CRD (`nil` when it serves none yet).
+    func customType(of crd: KubeFakeJSON) -> ResourceType? {
+        guard let group = crd[path: ["spec", "group"]]?.stringValue,
+            let plural = crd[path: ["spec", "names", "plural"]]?.stringValue
+        else { return nil }
+        return types.values.first { $0.isCustom && $0.group == group && $0.plural == plural }
+    }
+
     func crdRemoved(_ crd: KubeFakeJSON) {
         guard let group = crd[path: ["spec", "group"]]?.stringValue,
             let plural = crd[path: ["spec", "names", "plural"]]?.stringValue

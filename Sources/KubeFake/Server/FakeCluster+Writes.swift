@@ -527,20 +527,97 @@ extension FakeCluster {
     }
 
     /// Removes an object for good, with a DELETED event, and cleans up what depends on it.
+    ///
+    /// Dependents go first, as the namespace controller and the CRD finalizer do on a real cluster, and they keep
+    /// their finalizers: a dependent that has any is only marked deleted, and its namespace (phase `Terminating`) or
+    /// CRD (condition `Terminating`) stays until the last such dependent is gone — then it goes too. So deleting a
+    /// namespace or a CRD before the controller that owns its objects' finalizers has run leaves it hanging, as it
+    /// would (Kubernetes docs "Namespaces" and "Finalizers"; apiextensions-apiserver's `CRDFinalizer`).
     func remove(_ type: ResourceType, _ object: KubeFakeJSON) {
-        // Dependents go first, as the namespace controller and the CRD finalizer do on a real cluster.
         let name = object[path: ["metadata", "name"]]?.stringValue ?? ""
         if type.kind == "Namespace" && type.group.isEmpty {
+            var held = false
             for (_, t) in types.sorted(by: { $0.key < $1.key }) where t.namespaced {
                 let contained = (objects[t.storageKey] ?? [:]).sorted { $0.key < $1.key }.map(\.value)
-                for o in contained where o[path: ["metadata", "namespace"]]?.stringValue == name { remove(t, o) }
+                for o in contained where o[path: ["metadata", "namespace"]]?.stringValue == name {
+                    held = deleteDependent(t, o) || held
+                }
+            }
+            if held {
+                markTerminating(type, object, status: ["phase": "Terminating"])
+                return
             }
         }
         if type.kind == "CustomResourceDefinition" && type.group == "apiextensions.k8s.io" {
+            if let crType = customType(of: object) {
+                var held = false
+                for (_, o) in (objects[crType.storageKey] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                    held = deleteDependent(crType, o) || held
+                }
+                if held {
+                    markTerminating(type, object, status: nil)
+                    return
+                }
+            }
             crdRemoved(object)
         }
         var gone = object
         gone[path: ["metadata", "resourceVersion"]] = .string(String(nextResourceVersion()))
         put(type, gone, eventType: "DELETED")
+        // The last held dependent of a terminating namespace or CRD lets it go.
+        if type.namespaced, let namespace = object[path: ["metadata", "namespace"]]?.stringValue,
+            let nsType = types.values.first(where: { $0.kind == "Namespace" && $0.group.isEmpty }),
+            let ns = objects[nsType.storageKey]?.values.first(where: { $0[path: ["metadata", "name"]]?.stringValue == namespace }
+            ),
+            ns[path: ["metadata", "deletionTimestamp"]] != nil, !holdsObjects(namespace: namespace)
+        {
+            remove(nsType, ns)
+        }
+        if type.isCustom,
+            let crdType = types.values.first(where: {
+                $0.kind == "CustomResourceDefinition" && $0.group == "apiextensions.k8s.io"
+            }),
+            let crd = objects[crdType.storageKey]?.values.first(where: { customType(of: $0)?.storageKey == type.storageKey }),
+            crd[path: ["metadata", "deletionTimestamp"]] != nil, (objects[type.storageKey] ?? [:]).isEmpty
+        {
+            remove(crdType, crd)
+        }
+    }
+
+    /// Deletes a dependent of a namespace or CRD being removed; `true` when its finalizers hold it (it is then only
+    /// marked with `deletionTimestamp`).
+    private func deleteDependent(_ type: ResourceType, _ object: KubeFakeJSON) -> Bool {
+        guard !(object[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty else {
+            remove(type, object)
+            return false
+        }
+        if object[path: ["metadata", "deletionTimestamp"]] == nil {
+            var marked = object
+            marked[path: ["metadata", "deletionTimestamp"]] = .string(Self.timestamp())
+            marked[path: ["metadata", "deletionGracePeriodSeconds"]] = 0
+            marked[path: ["metadata", "resourceVersion"]] = .string(String(nextResourceVersion()))
+            put(type, marked, eventType: "MODIFIED")
+        }
+        return true
+    }
+
+    /// Marks a namespace or CRD that waits for its dependents' finalizers.
+    private func markTerminating(_ type: ResourceType, _ object: KubeFakeJSON, status: [String: KubeFakeJSON]?) {
+        guard object[path: ["metadata", "deletionTimestamp"]] == nil else { return }
+        var marked = object
+        marked[path: ["metadata", "deletionTimestamp"]] = .string(Self.timestamp())
+        if let status { for (key, value) in status { marked[path: ["status", key]] = value } }
+        marked[path: ["metadata", "resourceVersion"]] = .string(String(nextResourceVersion()))
+        put(type, marked, eventType: "MODIFIED")
+    }
+
+    /// Whether any object still lives in `namespace`.
+    private func holdsObjects(namespace: String) -> Bool {
+        types.values.contains { t in
+            t.namespaced
+                && (objects[t.storageKey] ?? [:]).values.contains {
+                    $0[path: ["metadata", "namespace"]]?.stringValue == namespace
+                }
+        }
     }
 }

@@ -145,6 +145,12 @@ struct TwinAWS {
         return TwinAWS(emulator: emulator, session: session, region: region)
     }
 
+    /// Tags the EKS cluster security group `karpenter.sh/discovery=<cluster>`, as `up` does.
+    func tagClusterSecurityGroupForDiscovery(cluster: String) async throws {
+        let group = try #require(try await session.eks.describeCluster(name: cluster).resourcesVpcConfig?.clusterSecurityGroupId)
+        try await session.ec2.createTags(resourceIds: [group], tags: [EC2Tag(key: "karpenter.sh/discovery", value: cluster)])
+    }
+
     /// Instances Karpenter launched for `nodePool` that are not terminated.
     func karpenterInstances(nodePool: String) async throws -> [EC2Instance] {
         try await session.ec2.describeInstances(filters: [
@@ -286,6 +292,9 @@ struct ClusterTwinTests {
                 resourcesVpcConfig: EKSVpcConfigRequest(subnetIds: subnets.map(\.subnetId))
             )
         )
+        // As `up` does (issue 13 item 1): Karpenter's nodes also join EKS's cluster security group, where CoreDNS runs
+        // on the system nodes; without it the twin leaves the NodeClaim CoreDNSUnreachable (TwinTeardownOrderTests).
+        try await aws.tagClusterSecurityGroupForDiscovery(cluster: config.name)
         _ = try await aws.session.eks.createNodegroup(
             clusterName: config.name,
             EKSCreateNodegroupRequest(

@@ -103,6 +103,32 @@ struct KubeFakeCRDTests {
         }
     }
 
+    /// A CRD is removed only after its custom resources, whose finalizers it waits for (apiextensions-apiserver's
+    /// CRD finalizer): deleting Flux's CRDs does not make Flux objects with pending finalizers vanish.
+    @Test func aCRDWaitsForItsResourcesFinalizers() async throws {
+        try await withKubeFake { _, client in
+            _ = try await client.apply(crdPath, Fixtures.gadgetCRD)
+            _ = try await client.apply(
+                Fixtures.gadgetPath + "/g1",
+                Fixtures.gadget("g1", extra: "").replacingOccurrences(
+                    of: "namespace: default",
+                    with: "namespace: default\n  finalizers: [example.org/cleanup]"
+                )
+            )
+            _ = try await client.delete(crdPath)
+            #expect(try await client.get(crdPath).json[path: ["metadata", "deletionTimestamp"]] != nil)
+            let held = try await client.get(Fixtures.gadgetPath + "/g1")
+            #expect(held.status == 200)
+            #expect(held.json[path: ["metadata", "deletionTimestamp"]] != nil)
+            _ = try await client.patch(
+                Fixtures.gadgetPath + "/g1",
+                #"{"metadata":{"finalizers":null}}"#,
+                type: "application/merge-patch+json"
+            )
+            #expect(try await client.get(crdPath).status == 404)
+        }
+    }
+
     @Test func strategicMergeIsUnsupportedForCustomResources() async throws {
         try await withKubeFake { _, client in
             _ = try await client.apply(crdPath, Fixtures.gadgetCRD)

@@ -322,6 +322,35 @@ struct KubeFakeObjectTests {
         }
     }
 
+    /// As on a real cluster, a namespace waits in `Terminating` for its objects' finalizers: deleting it before the
+    /// controller that owns them has finished (Flux's namespace before the Flux objects) hangs.
+    @Test func aNamespaceWaitsForItsObjectsFinalizers() async throws {
+        try await withKubeFake { _, client in
+            _ = try await client.post(
+                "/api/v1/namespaces",
+                ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": "team"]]
+            )
+            var held = Fixtures.configMap("held", namespace: "team")
+            held[path: ["metadata", "finalizers"]] = ["example.org/cleanup"]
+            _ = try await client.post("/api/v1/namespaces/team/configmaps", held)
+            _ = try await client.post("/api/v1/namespaces/team/configmaps", Fixtures.configMap("free", namespace: "team"))
+            _ = try await client.delete("/api/v1/namespaces/team")
+            let terminating = try await client.get("/api/v1/namespaces/team")
+            #expect(terminating.status == 200)
+            #expect(terminating.json[path: ["status", "phase"]] == "Terminating")
+            #expect(try await client.get("/api/v1/namespaces/team/configmaps/free").status == 404)
+            let marked = try await client.get("/api/v1/namespaces/team/configmaps/held")
+            #expect(marked.json[path: ["metadata", "deletionTimestamp"]] != nil)
+            _ = try await client.patch(
+                "/api/v1/namespaces/team/configmaps/held",
+                #"{"metadata":{"finalizers":null}}"#,
+                type: "application/merge-patch+json"
+            )
+            #expect(try await client.get("/api/v1/namespaces/team/configmaps/held").status == 404)
+            #expect(try await client.get("/api/v1/namespaces/team").status == 404)
+        }
+    }
+
     @Test func protobufAndUnknownMediaTypesAre415() async throws {
         try await withKubeFake { _, client in
             let proto = try await client.send(.POST, cmPath, body: "k8s\0", contentType: "application/vnd.kubernetes.protobuf")

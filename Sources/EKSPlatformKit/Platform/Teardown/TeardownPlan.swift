@@ -49,7 +49,7 @@ public struct TeardownPlan: Sendable, Equatable {
             switch self {
             case .suspendKustomization(let namespace, let name): return "suspend Kustomization \(namespace)/\(name)"
             case .deleteKustomization(let namespace, let name): return "delete Kustomization \(namespace)/\(name)"
-            case .deleteAll(_, let kind): return "delete all \(kind)s"
+            case .deleteAll(_, let kind): return "delete all \(kind.hasSuffix("s") ? kind + "es" : kind + "s")"
             case .waitNoneLeft(_, let kind): return "wait until no \(kind) is left"
             case .waitKarpenterInstancesGone: return "wait until Karpenter's instances are terminated"
             case .deleteObject(_, let kind, let namespace, let name): return "delete \(kind) \(namespace)/\(name)"
@@ -154,10 +154,14 @@ public struct TeardownPlan: Sendable, Equatable {
                     ]
                 )
             )
+            // Two stages, because a stage's actions run concurrently: every Flux object (an OCIRepository in
+            // kube-system included) must be gone while Flux's controllers still run to remove its finalizer; deleting
+            // the flux-system namespace alongside left such an object stuck on a real cluster (the twin's lifecycle
+            // test shows the order from kube-fake's request log).
             stages.append(
                 Stage(
-                    name: "flux",
-                    title: "remove Flux and the objects platformctl applied",
+                    name: "flux-objects",
+                    title: "delete the Flux objects and those platformctl applied, while Flux's controllers still run",
                     actions: [
                         .deleteKustomization(namespace: flux, name: "nodepools"),
                         .deleteKustomization(namespace: flux, name: "karpenter"),
@@ -176,8 +180,14 @@ public struct TeardownPlan: Sendable, Equatable {
                             name: GitOpsRenderer.variablesConfigMapName
                         ),
                         .deleteFluxObjects,
-                        .uninstallFlux,
                     ]
+                )
+            )
+            stages.append(
+                Stage(
+                    name: "flux",
+                    title: "uninstall Flux: its namespace, CRDs and cluster roles",
+                    actions: [.uninstallFlux]
                 )
             )
         }

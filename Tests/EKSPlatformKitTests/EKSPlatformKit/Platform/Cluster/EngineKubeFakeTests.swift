@@ -222,7 +222,7 @@ struct EngineKubeFakeTests {
                 AWSSessionOptions(region: "us-west-2", environment: [:], credentials: AWSEmulator.credentials)
             )
             let summary = try await Executor().down(
-                teardown: TeardownPlan(stages: TeardownPlan(blueprint: blueprint).stages.filter { $0.name == "flux" }),
+                teardown: TeardownPlan(stages: TeardownPlan(blueprint: blueprint).stages.filter { ["flux-objects", "flux"].contains($0.name) }),
                 config: config,
                 observed: ObservedState(
                     context: EngineFixtures.context,
