@@ -40,6 +40,7 @@ func withEngine<T>(
     role: RoleOptions,
     parallelism: Int = 8,
     fullRefresh: Bool = false,
+    nodeAMIReleases: PlatformEngine.NodeAMIReleasePolicy = .keep,
     header command: String? = nil,
     observer: (@Sendable (AWSAttemptRecord) -> Void)? = nil,
     _ body: (PlatformEngine) async throws -> T
@@ -66,7 +67,8 @@ func withEngine<T>(
         session: session,
         cluster: cluster,
         parallelism: parallelism,
-        fullRefresh: fullRefresh
+        fullRefresh: fullRefresh,
+        nodeAMIReleases: nodeAMIReleases
     )
     do {
         let result = try await body(engine)

@@ -72,6 +72,13 @@ struct PlanCommand: AsyncParsableCommand {
     )
     var fullRefresh = false
 
+    @Flag(
+        name: .customLong("refresh-node-ami"),
+        help:
+            "Plan moving the system node group to the latest AMI release for its Kubernetes version (as `up --refresh-node-ami`)."
+    )
+    var refreshNodeAMI = false
+
     func run() async throws {
         let plan: Plan
         let findings: [PreflightFinding]
@@ -81,6 +88,7 @@ struct PlanCommand: AsyncParsableCommand {
                 aws: aws,
                 role: role,
                 fullRefresh: fullRefresh,
+                nodeAMIReleases: refreshNodeAMI ? .latest : .keep,
                 header: "plan"
             ) { engine in
                 // Problems that would stop `up` later are findings here; the plan is still shown.

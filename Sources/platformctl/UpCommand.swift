@@ -49,6 +49,12 @@ struct Up: AsyncParsableCommand {
     )
     var ignoreInsights = false
 
+    @Flag(
+        name: .customLong("refresh-node-ami"),
+        help: "Move the system node group's nodes to the latest AMI release EKS publishes for their Kubernetes version."
+    )
+    var refreshNodeAMI = false
+
     func run() async throws {
         try await Console.reportingErrorsAsJSON(output.output == .json) { try await runReporting() }
     }
@@ -62,6 +68,7 @@ struct Up: AsyncParsableCommand {
             role: role,
             parallelism: steps.parallelism,
             fullRefresh: fullRefresh,
+            nodeAMIReleases: refreshNodeAMI ? .latest : .keep,
             header: "up",
             observer: { printer.retrying($0) }
         ) { engine -> ExecutionSummary? in
@@ -175,6 +182,15 @@ struct Status: AsyncParsableCommand {
             lines.append("\(name) \(state.padding(toLength: 10, withPad: " ", startingAt: 0)) \(drift)")
         }
         if output.output == .json {
+            let drifted: [JSONValue] = (inCluster?.driftedNodeClaims ?? []).map { claim in
+                [
+                    "name": .string(claim.name), "nodePool": .string(claim.nodePool), "reason": .string(claim.reason),
+                    "deleting": .bool(claim.deleting),
+                ]
+            }
+            let driftedPerPool: [String: JSONValue] = (inCluster?.driftedPerNodePool ?? [:]).mapValues { .integer($0) }
+            let addons: [JSONValue] = status.addons.map { Self.json($0) }
+            let nodeGroups: [JSONValue] = status.nodeAMIReleases.map { Self.json($0) }
             print(
                 Console.redactor.redact(
                     PolicyDocument.canonicalJSON([
@@ -199,6 +215,8 @@ struct Status: AsyncParsableCommand {
                                     ]
                                 }
                         ),
+                        "driftedNodeClaims": .array(drifted), "driftedPerNodePool": .object(driftedPerPool),
+                        "addons": .array(addons), "nodeGroups": .array(nodeGroups),
                     ])
                 )
             )
@@ -210,6 +228,14 @@ struct Status: AsyncParsableCommand {
         } else {
             print(Console.redactor.redact("platform \(platform.name) in \(platform.spec.region): \(plan.summary)"))
             for line in lines { print(Console.redactor.redact(line)) }
+            if !status.addons.isEmpty {
+                print("\nadd-ons on Kubernetes \(status.addons[0].kubernetesVersion) (VERSION, EKS DEFAULT):")
+                for line in Self.addonLines(status.addons) { print(Console.redactor.redact(line)) }
+            }
+            if !status.nodeAMIReleases.isEmpty {
+                print("\nnode group AMI releases:")
+                for line in Self.releaseLines(status.nodeAMIReleases) { print(Console.redactor.redact(line)) }
+            }
             if let holder = status.lock {
                 let state = holder.expires < Date() ? "expired lease (the next run takes it over)" : "held"
                 print(Console.redactor.redact("\nrun lock: \(state): \(holder.summary)"))
@@ -228,9 +254,84 @@ struct Status: AsyncParsableCommand {
                     let age = entry.age.padding(toLength: 6, withPad: " ", startingAt: 0)
                     print(Console.redactor.redact("\(name) \(ready) \(age) \(entry.message)"))
                 }
+                let drifted = inCluster.driftedNodeClaims
+                if !drifted.isEmpty {
+                    print("\ndrifted NodeClaims (Karpenter replaces them within each NodePool's disruption budgets):")
+                    for (pool, count) in inCluster.driftedPerNodePool.sorted(by: { $0.key < $1.key }) {
+                        print(Console.redactor.redact("  NodePool/\(pool): \(count) drifted"))
+                        for claim in drifted where claim.nodePool == pool {
+                            let detail = [claim.reason, claim.deleting ? "being replaced" : ""].filter { !$0.isEmpty }
+                            print(
+                                Console.redactor.redact(
+                                    "    NodeClaim/\(claim.name)"
+                                        + (detail.isEmpty ? "" : " (\(detail.joined(separator: ", ")))")
+                                )
+                            )
+                        }
+                    }
+                }
             } else if observed.clusterEndpoint != nil {
                 print("\nin the cluster: not reachable (set PLATFORMCTL_KUBE_API for a local API, or check access)")
             }
         }
+    }
+}
+
+extension Status {
+    /// `coredns  v1.12.1-eksbuild.2  v1.12.3-eksbuild.1  newer default available (held back by the pin in platform.yaml)`.
+    static func addonLines(_ addons: [AddonVersionStatus]) -> [String] {
+        addons.map { addon in
+            let installed = addon.installed ?? "?"
+            let note: String
+            if addon.heldBackByPin {
+                note = "newer default available (held back by the pin \(addon.pinned ?? "") in platform.yaml)"
+            } else if addon.newerDefaultExists {
+                note = "newer default available (the next Kubernetes upgrade moves it)"
+            } else if addon.defaultVersion == nil {
+                note = "EKS lists no default for this version"
+            } else {
+                note = addon.pinned == nil ? "up to date" : "pinned in platform.yaml"
+            }
+            return "  " + addon.name.padding(toLength: 24, withPad: " ", startingAt: 0) + " "
+                + installed.padding(toLength: 22, withPad: " ", startingAt: 0) + " "
+                + (addon.defaultVersion ?? "-").padding(toLength: 22, withPad: " ", startingAt: 0) + " " + note
+        }
+    }
+
+    /// `system  AL2023_x86_64_STANDARD  Kubernetes 1.33  release 1.33.5-20251112  latest 1.33.7-20251201 (newer…)`.
+    static func releaseLines(_ releases: [NodeAMIReleaseStatus]) -> [String] {
+        releases.map { group in
+            let latest: String
+            if let newest = group.latestReleaseVersion {
+                latest =
+                    group.isBehind
+                    ? "latest \(newest) (newer; `platformctl up --refresh-node-ami` rolls the nodes to it)"
+                    : "latest \(newest) (up to date)"
+            } else {
+                latest = "latest unknown (\(group.latestUnknownReason ?? "not published"))"
+            }
+            return "  \(group.nodeGroup)  \(group.amiType)  Kubernetes \(group.kubernetesVersion)  "
+                + "release \(group.releaseVersion)  \(latest)"
+        }
+    }
+
+    static func json(_ addon: AddonVersionStatus) -> JSONValue {
+        [
+            "name": .string(addon.name), "version": addon.installed.map { JSONValue.string($0) } ?? .null,
+            "defaultVersion": addon.defaultVersion.map { JSONValue.string($0) } ?? .null,
+            "pinnedVersion": addon.pinned.map { JSONValue.string($0) } ?? .null,
+            "kubernetesVersion": .string(addon.kubernetesVersion), "newerDefaultExists": .bool(addon.newerDefaultExists),
+            "heldBackByPin": .bool(addon.heldBackByPin),
+        ]
+    }
+
+    static func json(_ group: NodeAMIReleaseStatus) -> JSONValue {
+        [
+            "name": .string(group.nodeGroup), "kubernetesVersion": .string(group.kubernetesVersion),
+            "amiType": .string(group.amiType), "releaseVersion": .string(group.releaseVersion),
+            "latestReleaseVersion": group.latestReleaseVersion.map { JSONValue.string($0) } ?? .null,
+            "latestUnknownReason": group.latestUnknownReason.map { JSONValue.string($0) } ?? .null,
+            "behind": .bool(group.isBehind),
+        ]
     }
 }

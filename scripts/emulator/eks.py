@@ -172,6 +172,8 @@ class EksExtension:
             self._tokens: dict[tuple[str, str, str, str], tuple[str, Any]] = {}
             self._planted_insights: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
             self._insight_ids: dict[tuple[str, str, str], dict[str, str]] = {}
+            # (release family, minor) -> releases published by tests, oldest first (POST /_emulator/ami-releases)
+            self._published_releases: dict[tuple[str, str], list[str]] = {}
 
     def operation_for(self, request: Request) -> str | None:
         match = self.model.match(request.method, request.path)
@@ -638,6 +640,51 @@ class EksExtension:
         return json_response(200, {"clusterVersions": page, "nextToken": token})
 
     # ------------------------------------------------------------------------------------------------------------------
+    # Node AMI releases and their public Parameter Store names
+
+    def releases(self, family: str, minor: str) -> list[str]:
+        """Every release of `family` for `minor`, oldest first: the catalogue's, then those tests published."""
+        return ekscatalog.ami_releases(family, minor) + self._published_releases.get((family, minor), [])
+
+    def latest_release(self, family: str, minor: str) -> str:
+        return self.releases(family, minor)[-1]
+
+    def publish_release(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Publishes a newer AMI release for a minor (the control endpoint tests use): from now on it is the one
+        Parameter Store names and CreateNodegroup/UpdateNodegroupVersion pick when no release is asked for."""
+        minor, release = str(body.get("kubernetesVersion") or ""), str(body.get("releaseVersion") or "")
+        family = str(body.get("family") or ekscatalog.AMAZON_LINUX)
+        if not re.fullmatch(r"1\.\d+", minor) or not release:
+            raise ValueError('expected {"kubernetesVersion": "1.NN", "releaseVersion": "...", "family": '
+                             '"amazon-linux" | "bottlerocket"}')
+        if family not in (ekscatalog.AMAZON_LINUX, ekscatalog.BOTTLEROCKET):
+            raise ValueError(f"family {family!r} is not amazon-linux or bottlerocket")
+        if family == ekscatalog.AMAZON_LINUX and not release.startswith(minor + "."):
+            raise ValueError(f"an Amazon Linux release for {minor} starts with {minor}. (e.g. {minor}.1-20260101)")
+        with self._lock:
+            published = self._published_releases.setdefault((family, minor), [])
+            if release not in self.releases(family, minor):
+                published.append(release)
+            return {"family": family, "kubernetesVersion": minor, "releases": self.releases(family, minor)}
+
+    def public_parameter(self, request: Request, region: str | None) -> Response | None:
+        """SSM GetParameter of a public EKS AMI parameter (`/aws/service/eks/optimized-ami/...`,
+        `/aws/service/bottlerocket/...`), answered from the release catalogue; `None` leaves any other name to moto."""
+        try:
+            name = str(json.loads(request.body or b"{}").get("Name") or "")
+        except (ValueError, AttributeError):
+            return None
+        with self._lock:
+            value = ekscatalog.public_parameter(name, self.latest_release)
+            if value is None:
+                return None
+            partition = "aws-cn" if str(region or "").startswith("cn-") else "aws"
+            return json_response(200, {"Parameter": {
+                "Name": name, "Type": "String", "Value": value, "Version": 1, "DataType": "text",
+                "LastModifiedDate": _now(), "ARN": f"arn:{partition}:ssm:{region or 'us-east-1'}::parameter{name}",
+            }}, content_type="application/x-amz-json-1.1")
+
+    # ------------------------------------------------------------------------------------------------------------------
     # Upgrade insights
 
     # The checks EKS runs for the next minor (EKS user guide, "Prepare for Kubernetes version upgrades ... with
@@ -759,6 +806,12 @@ class EksExtension:
                 return self._rewrite(response, payload)
             return response
         _check_scaling(ctx.params.get("scalingConfig") or {}, cluster_name, name)
+        wanted_release = ctx.params.get("releaseVersion")
+        if wanted_release:
+            version = str(ctx.params.get("version") or cluster.version)
+            if wanted_release not in self.releases(ekscatalog.release_family(ctx.params.get("amiType")), version):
+                raise invalid_parameter(f"Requested release version {wanted_release} is not valid for kubernetes "
+                                        f"version {version}.", clusterName=cluster_name, nodegroupName=name)
         response, payload = self._moto_json(ctx.request)
         if payload is None:
             return response
@@ -767,7 +820,8 @@ class EksExtension:
             # moto defaults to 1.19; EKS uses the cluster's version and the matching AMI release.
             nodegroup.version = str(cluster.version)
             if "releaseVersion" not in ctx.params:
-                nodegroup.release_version = ekscatalog.nodegroup_release_version(str(cluster.version))
+                family = ekscatalog.release_family(ctx.params.get("amiType"))
+                nodegroup.release_version = self.latest_release(family, str(cluster.version))
             payload["nodegroup"]["version"] = nodegroup.version
             payload["nodegroup"]["releaseVersion"] = nodegroup.release_version
         state.nodegroup_status[name] = Countdown("CREATING", self._polls())
@@ -873,7 +927,19 @@ class EksExtension:
             raise invalid_parameter(
                 f"Requested Nodegroup version {version} is newer than the cluster version {cluster.version}.",
                 clusterName=cluster_name, nodegroupName=name)
-        release = ctx.params.get("releaseVersion") or ekscatalog.nodegroup_release_version(version)
+        # Without a release, the newest for the version; a release must be one EKS has for that version, and not older
+        # than the node group's (the UpdateNodegroupVersion API reference: "You cannot roll back a node group to an
+        # earlier Kubernetes version or AMI version").
+        releases = self.releases(ekscatalog.release_family(getattr(nodegroup, "ami_type", None)), version)
+        release = ctx.params.get("releaseVersion") or releases[-1]
+        if release not in releases:
+            raise invalid_parameter(f"Requested release version {release} is not valid for kubernetes version {version}.",
+                                    clusterName=cluster_name, nodegroupName=name)
+        if version == str(nodegroup.version) and nodegroup.release_version in releases \
+                and releases.index(release) < releases.index(nodegroup.release_version):
+            raise invalid_parameter(f"Requested release version {release} is older than the node group's release "
+                                    f"version {nodegroup.release_version}; a node group cannot be rolled back.",
+                                    clusterName=cluster_name, nodegroupName=name)
         nodegroup.version, nodegroup.release_version = version, release
         update = self._record_update(state, "VersionUpdate", [("Version", version), ("ReleaseVersion", release)],
                                      nodegroup=name)

@@ -7,7 +7,10 @@ is the default). Versions are listed newest first, as EKS does.
 
 from __future__ import annotations
 
-from typing import Any
+import hashlib
+import json
+import re
+from typing import Any, Callable
 
 KUBERNETES_VERSIONS = ["1.28", "1.29", "1.30", "1.31", "1.32", "1.33", "1.34"]
 
@@ -163,12 +166,74 @@ def is_access_policy_arn(arn: str) -> bool:
     return any(arn == p["arn"] for p in access_policies(arn.split(":")[1] if arn.count(":") >= 2 else "aws"))
 
 
-# Patch releases used to make a realistic nodegroup releaseVersion for a Kubernetes minor version.
-_AMI_RELEASE = {
-    "1.28": "1.28.15-20251112", "1.29": "1.29.15-20251112", "1.30": "1.30.14-20251112",
-    "1.31": "1.31.13-20251112", "1.32": "1.32.9-20251112", "1.33": "1.33.5-20251112", "1.34": "1.34.1-20251112",
+# Node AMI releases. EKS names a release of its Amazon Linux AMIs (AL2 and AL2023 alike) `<kubernetes patch>-<build
+# date>` and a Bottlerocket release `<Bottlerocket version>-<commit>`; a node group's `releaseVersion` is one of them,
+# and the newest of each family and minor is published in Parameter Store (see `release_family`, `public_parameter`).
+# The history per minor, oldest first; the last is the one CreateNodegroup assigns unless a test publishes a newer one.
+_AMI_RELEASES: dict[str, list[str]] = {
+    "1.28": ["1.28.15-20251029", "1.28.15-20251112"], "1.29": ["1.29.15-20251029", "1.29.15-20251112"],
+    "1.30": ["1.30.14-20251029", "1.30.14-20251112"], "1.31": ["1.31.13-20251029", "1.31.13-20251112"],
+    "1.32": ["1.32.9-20251029", "1.32.9-20251112"], "1.33": ["1.33.5-20251029", "1.33.5-20251112"],
+    "1.34": ["1.34.1-20251029", "1.34.1-20251112"],
 }
+# Bottlerocket ships one OS version for every Kubernetes variant.
+_BOTTLEROCKET_RELEASES = ["1.49.0-713f44ce", "1.50.0-2a1f0e9c"]
+
+AMAZON_LINUX = "amazon-linux"
+BOTTLEROCKET = "bottlerocket"
 
 
-def nodegroup_release_version(kubernetes_version: str) -> str:
-    return _AMI_RELEASE.get(kubernetes_version, f"{kubernetes_version}.0-20251112")
+def release_family(ami_type: str | None) -> str:
+    """The release family of a node group's amiType: Bottlerocket types have their own versions; every other type the
+    emulator accepts (AL2, AL2023, and Windows and CUSTOM, for which nothing is published) uses the Amazon Linux ones."""
+    return BOTTLEROCKET if str(ami_type or "").startswith("BOTTLEROCKET_") else AMAZON_LINUX
+
+
+def ami_releases(family: str, kubernetes_version: str) -> list[str]:
+    """The built-in releases of `family` for a minor, oldest first (a minor outside the table gets one made up)."""
+    if family == BOTTLEROCKET:
+        return list(_BOTTLEROCKET_RELEASES)
+    return list(_AMI_RELEASES.get(kubernetes_version, [f"{kubernetes_version}.0-20251112"]))
+
+
+def nodegroup_release_version(kubernetes_version: str, family: str = AMAZON_LINUX) -> str:
+    """The newest built-in release (without releases published by tests; see EksExtension.latest_release)."""
+    return ami_releases(family, kubernetes_version)[-1]
+
+
+# Public Parameter Store names EKS publishes the newest release under. Sources: the EKS user guide's "Retrieve
+# recommended Amazon Linux AMI IDs" and "Retrieve recommended Bottlerocket AMI IDs" (the paths per AMI variant), the
+# Systems Manager user guide's "Calling the EKS optimized AMI public parameter" (the `recommended` value carries
+# `release_version`), and terraform-aws-eks's modules/eks-managed-node-group/main.tf (amiType -> parameter).
+_EKS_PARAMETER = re.compile(
+    r"^/aws/service/eks/optimized-ami/(1\.\d+)/(amazon-linux-2023/(?:x86_64|arm64)/(?:standard|nvidia)"
+    r"|amazon-linux-2023/x86_64/neuron|amazon-linux-2|amazon-linux-2-arm64|amazon-linux-2-gpu)"
+    r"/recommended(?:/(release_version|image_id|image_name))?$"
+)
+_BOTTLEROCKET_PARAMETER = re.compile(
+    r"^/aws/service/bottlerocket/aws-k8s-(1\.\d+)(-nvidia|-fips)?/(x86_64|arm64)/latest/(image_version|image_id)$"
+)
+
+
+def _image_id(name: str, release: str) -> str:
+    return "ami-" + hashlib.sha256(f"{name}|{release}".encode()).hexdigest()[:17]
+
+
+def public_parameter(name: str, latest: Callable[[str, str], str]) -> str | None:
+    """The value of a public EKS AMI parameter, given `latest(family, minor)`; `None` for any other name."""
+    match = _EKS_PARAMETER.match(name)
+    if match:
+        minor, variant, leaf = match.groups()
+        release = latest(AMAZON_LINUX, minor)
+        image_name = f"amazon-eks-node-{variant.replace('/', '-')}-{minor}-v{release.rsplit('-', 1)[-1]}"
+        image_id = _image_id(variant, release)
+        values = {"release_version": release, "image_id": image_id, "image_name": image_name}
+        if leaf:
+            return values[leaf]
+        return json.dumps({"schema_version": "2", **values}, separators=(",", ":"))
+    match = _BOTTLEROCKET_PARAMETER.match(name)
+    if match:
+        minor, flavour, arch, leaf = match.groups()
+        release = latest(BOTTLEROCKET, minor)
+        return release if leaf == "image_version" else _image_id(f"bottlerocket-{minor}{flavour or ''}-{arch}", release)
+    return None

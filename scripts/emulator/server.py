@@ -275,6 +275,10 @@ class Emulator:
         try:
             if call.service == "eks":
                 return self.iam_propagation.refusal(request, call) or self.eks.handle(request)
+            if call.service == "ssm" and call.operation == "GetParameter":
+                public = self.eks.public_parameter(request, call.region)
+                if public is not None:
+                    return public
             response = self.real_aws.handle(request, call) if self.real_aws.handles(call) else self.moto(request)
             self.iam_propagation.note(request, call, response)
             return response
@@ -345,6 +349,11 @@ class Emulator:
                 return json_response(200, {"insight": self.eks.plant_insight(body)})
             if path == "/_emulator/quotas" and method == "POST":
                 return json_response(200, {"quota": self.real_aws.plant_quota(_json_body(request))})
+            if path == "/_emulator/ami-releases" and method == "POST":
+                body = _json_body(request)
+                if not isinstance(body, dict):
+                    raise ValueError("expected a JSON object")
+                return json_response(200, self.eks.publish_release(body))
             if path == "/_emulator/faults" and method == "GET":
                 return json_response(200, {"rules": self.faults.rules()})
         except ValueError as error:

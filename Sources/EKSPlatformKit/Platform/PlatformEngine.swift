@@ -22,6 +22,18 @@ public struct PlatformEngine: Sendable {
     /// Read every resource in full, ignoring platformctl's ``AppliedRecord``s (finds and repairs changes made outside
     /// platformctl to the recorded parts, at the cost of more reads).
     public var fullRefresh: Bool
+    /// Which AMI release the node groups' nodes should run.
+    public var nodeAMIReleases: NodeAMIReleasePolicy
+
+    /// Which AMI release a node group's nodes run, between Kubernetes upgrades.
+    public enum NodeAMIReleasePolicy: Sendable, Equatable {
+        /// The release they have (EKS picks the newest at creation and at each Kubernetes upgrade); never compared.
+        case keep
+        /// The latest release EKS publishes for their Kubernetes version and AMI type: a plan reads it (one
+        /// `GetParameter` per node group) and, when the nodes run an older one, updates the node group in place to it
+        /// (`UpdateNodegroupVersion` with `releaseVersion`; EKS replaces the nodes, respecting PodDisruptionBudgets).
+        case latest
+    }
 
     /// Creates an engine for `config` on `session`.
     public init(
@@ -29,13 +41,15 @@ public struct PlatformEngine: Sendable {
         session: AWSSession,
         cluster: ClusterConnection? = nil,
         parallelism: Int = 8,
-        fullRefresh: Bool = false
+        fullRefresh: Bool = false,
+        nodeAMIReleases: NodeAMIReleasePolicy = .keep
     ) {
         self.config = config
         self.session = session
         self.cluster = cluster
         self.parallelism = parallelism
         self.fullRefresh = fullRefresh
+        self.nodeAMIReleases = nodeAMIReleases
     }
 
     /// A computed plan with what it was computed from; ``apply(_:events:)`` executes exactly this.
@@ -73,6 +87,10 @@ public struct PlatformEngine: Sendable {
         /// Whether the security groups let Karpenter's nodes, the system nodes and the control plane reach each other
         /// on the ports the cluster needs; `nil` before the cluster exists.
         public var reachability: NodeReachability?
+        /// Each installed add-on's version, EKS's default for the cluster's Kubernetes version, and any pin.
+        public var addons: [AddonVersionStatus] = []
+        /// Each node group's AMI release and the latest published for its Kubernetes version and AMI type.
+        public var nodeAMIReleases: [NodeAMIReleaseStatus] = []
     }
 
     /// The platform's run lock (``PlatformLock``), tagged as the platform's.
@@ -95,20 +113,36 @@ public struct PlatformEngine: Sendable {
         events.handle(.phaseStarted("observe"))
         let observer = AWSPlatformObserver(session: session, clusterObjects: clusterObjects, fullRefresh: fullRefresh)
         let observed = try await observer.observe(config)
-        let blueprint = try Blueprint(
+        var blueprint = try Blueprint(
             config: config,
             zones: try Blueprint.resolveZones(for: config, available: observed.availableZones),
             callerARN: observed.context.callerARN
         )
         if let refusal = PlanRefusal.check(config, observed: observed).first { throw refusal }
+        if nodeAMIReleases == .latest {
+            blueprint = try await ResourceSpec.NodeGroup.withLatestAMIRelease(blueprint, observed: observed, ssm: session.ssm)
+        }
         if let refusal = try await PlanRefusal.checkKubernetesVersion(config, observed: observed, eks: session.eks) {
             throw refusal
         }
         if let refusal = try await PlanRefusal.checkAddonPins(config, eks: session.eks).first { throw refusal }
-        let plan = Planner.plan(blueprint, observed: observed)
+        var plan = Planner.plan(blueprint, observed: observed)
         if let refusal = PlanRefusal.replacements(in: plan) { throw refusal }
         if let refusal = try await NetworkQuotas.refusal(plan: plan, blueprint: blueprint, session: session) {
             throw refusal
+        }
+        // A rising Kubernetes version moves the add-ons too (between the control-plane steps): the plan says to what.
+        if let running = observed.resource(ResourceID(.cluster, "main"))?.properties[.version],
+            let index = plan.changes.firstIndex(where: { $0.id == ResourceID(.cluster, "main") && $0.action == .update })
+        {
+            plan.changes[index].reasons += try await ResourceSpec.Cluster.plannedAddonUpgrades(
+                cluster: config.name,
+                from: running,
+                to: config.spec.kubernetesVersion,
+                pinned: config.spec.addonVersions,
+                observed: observed,
+                eks: session.eks
+            )
         }
         let insights = try await UpgradeInsights.read(config, observed: observed, eks: session.eks)
         return PlannedChanges(observed: observed, blueprint: blueprint, plan: plan, upgradeInsights: insights)
@@ -172,7 +206,9 @@ public struct PlatformEngine: Sendable {
     }
 
     /// Observes the platform, compares it with the configuration, and reads Flux's and Karpenter's objects when the
-    /// cluster is reachable.
+    /// cluster is reachable. Beyond the plan's reads, and only here: per installed add-on one `DescribeAddonVersions`
+    /// (and a `DescribeAddon` where the plan did not read it), per node group one `GetParameter` of the public
+    /// latest-release parameter, all at once.
     public func status(events: any EventHandler = NullEventHandler()) async throws -> Status {
         let planned = try await plan(events: events)
         var inCluster: ClusterStatus?
@@ -181,12 +217,16 @@ public struct PlatformEngine: Sendable {
         }
         let holder = try await lock().holder()
         let reachability = try await NodeReachability.read(config: config, session: session)
+        async let addons = AddonVersionStatus.read(config: config, observed: planned.observed, eks: session.eks)
+        async let releases = NodeAMIReleaseStatus.read(observed: planned.observed, ssm: session.ssm)
         return Status(
             observed: planned.observed,
             plan: planned.plan,
             inCluster: inCluster,
             lock: holder,
-            reachability: reachability
+            reachability: reachability,
+            addons: try await addons,
+            nodeAMIReleases: try await releases
         )
     }
 }

@@ -3,7 +3,7 @@ import EKSKubernetes
 import Foundation
 
 /// What `platformctl status` shows from inside the cluster: Flux's Kustomizations (Ready, message, age) and
-/// Karpenter's NodePools and NodeClaims.
+/// Karpenter's NodePools and NodeClaims, with the NodeClaims Karpenter found drifted.
 public struct ClusterStatus: Sendable, Equatable {
     /// One object's readiness.
     public struct Entry: Sendable, Equatable {
@@ -23,26 +23,72 @@ public struct ClusterStatus: Sendable, Equatable {
     public var nodePools: [Entry]
     /// Karpenter NodeClaims (its nodes).
     public var nodeClaims: [Entry]
+    /// The NodeClaims whose `Drifted` condition is `True`, by name.
+    public var driftedNodeClaims: [DriftedNodeClaim] = []
+
+    /// A NodeClaim Karpenter found drifted: its NodePool or EC2NodeClass (e.g. the AMI `amiSelectorTerms` resolve to)
+    /// no longer matches the node, so Karpenter replaces it, within the NodePool's disruption budgets. The condition
+    /// type is Karpenter's (`Drifted`, a printer column of the `nodeclaims.karpenter.sh` CRD).
+    public struct DriftedNodeClaim: Sendable, Equatable {
+        /// The NodeClaim's name.
+        public var name: String
+        /// Its NodePool (the `karpenter.sh/nodepool` label), or `-` without one.
+        public var nodePool: String
+        /// The condition's reason, e.g. `AMIDrift`.
+        public var reason: String
+        /// Whether it is being deleted (Karpenter's replacement has started).
+        public var deleting: Bool
+
+        /// Creates an entry.
+        public init(name: String, nodePool: String, reason: String, deleting: Bool) {
+            self.name = name
+            self.nodePool = nodePool
+            self.reason = reason
+            self.deleting = deleting
+        }
+    }
+
+    /// How many drifted NodeClaims each NodePool has (NodePools without any are left out).
+    public var driftedPerNodePool: [String: Int] {
+        driftedNodeClaims.reduce(into: [:]) { counts, claim in counts[claim.nodePool, default: 0] += 1 }
+    }
 
     /// Reads the state through `kube`; kinds whose CRDs are not installed yet are reported empty.
     public static func read(_ kube: KubeClient, now: Date = Date()) async throws -> ClusterStatus {
-        func entries(_ apiVersion: String, _ kind: String, namespace: String?) async throws -> [Entry] {
+        func objects(_ apiVersion: String, _ kind: String, namespace: String?) async throws -> [JSONValue] {
             do {
-                let list = try await kube.list(apiVersion: apiVersion, kind: kind, namespace: namespace)
-                return list.items.map { entry(kind: kind, object: $0, now: now) }
-                    .sorted { $0.name < $1.name }
+                return try await kube.list(apiVersion: apiVersion, kind: kind, namespace: namespace).items
             } catch let error as KubeClientError where error.code == .unknownKind || error.isNotFound {
                 return []
             }
         }
+        func entries(_ kind: String, _ items: [JSONValue]) -> [Entry] {
+            items.map { entry(kind: kind, object: $0, now: now) }.sorted { $0.name < $1.name }
+        }
+        let kustomizations = try await objects(
+            "kustomize.toolkit.fluxcd.io/v1",
+            "Kustomization",
+            namespace: ClusterObjects.fluxNamespace
+        )
+        let nodePools = try await objects("karpenter.sh/v1", "NodePool", namespace: nil)
+        let nodeClaims = try await objects("karpenter.sh/v1", "NodeClaim", namespace: nil)
         return ClusterStatus(
-            kustomizations: try await entries(
-                "kustomize.toolkit.fluxcd.io/v1",
-                "Kustomization",
-                namespace: ClusterObjects.fluxNamespace
-            ),
-            nodePools: try await entries("karpenter.sh/v1", "NodePool", namespace: nil),
-            nodeClaims: try await entries("karpenter.sh/v1", "NodeClaim", namespace: nil)
+            kustomizations: entries("Kustomization", kustomizations),
+            nodePools: entries("NodePool", nodePools),
+            nodeClaims: entries("NodeClaim", nodeClaims),
+            driftedNodeClaims: nodeClaims.compactMap(drifted).sorted { ($0.nodePool, $0.name) < ($1.nodePool, $1.name) }
+        )
+    }
+
+    /// The NodeClaim as a drifted one, when its `Drifted` condition is `True`.
+    static func drifted(_ claim: JSONValue) -> DriftedNodeClaim? {
+        let condition = claim["status"]?["conditions"]?.arrayValue?.first { $0["type"]?.stringValue == "Drifted" }
+        guard condition?["status"]?.stringValue == "True" else { return nil }
+        return DriftedNodeClaim(
+            name: claim["metadata"]?["name"]?.stringValue ?? "?",
+            nodePool: claim["metadata"]?["labels"]?["karpenter.sh/nodepool"]?.stringValue ?? "-",
+            reason: condition?["reason"]?.stringValue ?? "",
+            deleting: claim["metadata"]?["deletionTimestamp"]?.stringValue != nil
         )
     }
 

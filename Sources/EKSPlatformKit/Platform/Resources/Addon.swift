@@ -149,3 +149,71 @@ extension ResourceSpec.Addon: ManagedResource {
         )
     }
 }
+
+/// What `status` shows of an installed add-on's version: the version running, the one EKS marks as default for the
+/// cluster's Kubernetes version (`DescribeAddonVersions`: one `compatibilities[].defaultVersion` per minor), and the
+/// pin in platform.yaml that may hold it back.
+public struct AddonVersionStatus: Sendable, Equatable {
+    /// The add-on's name.
+    public var name: String
+    /// The installed version; `nil` when EKS did not say.
+    public var installed: String?
+    /// EKS's default for ``kubernetesVersion``; `nil` when EKS lists none.
+    public var defaultVersion: String?
+    /// The version pinned in platform.yaml, if any.
+    public var pinned: String?
+    /// The cluster's Kubernetes version the default is for.
+    public var kubernetesVersion: String
+
+    /// Whether EKS's default is newer than the installed version.
+    public var newerDefaultExists: Bool {
+        guard let installed, let defaultVersion else { return false }
+        return Self.isNewer(defaultVersion, than: installed)
+    }
+
+    /// Whether a pin keeps the add-on below EKS's default (an unpinned add-on moves to the default at the next
+    /// Kubernetes upgrade; a pinned one stays).
+    public var heldBackByPin: Bool { pinned != nil && newerDefaultExists }
+
+    /// Compares add-on versions (`v1.12.3-eksbuild.1`) by their numbers in order: version, then EKS build.
+    static func isNewer(_ candidate: String, than current: String) -> Bool {
+        func numbers(_ version: String) -> [Int] {
+            version.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        }
+        return numbers(current).lexicographicallyPrecedes(numbers(candidate))
+    }
+
+    /// The version status of every installed add-on the platform owns: per add-on, `DescribeAddonVersions` for the
+    /// cluster's version and — unless the observer already read it in full — `DescribeAddon`, all add-ons at once.
+    static func read(
+        config: PlatformConfig,
+        observed: ObservedState,
+        eks: EKSClient
+    ) async throws -> [AddonVersionStatus] {
+        guard let clusterVersion = observed.resource(ResourceID(.cluster, "main"))?.properties[.version],
+            !clusterVersion.isEmpty
+        else { return [] }
+        let addons = observed.resources.filter { $0.id.kind == .addon }.sorted { $0.id < $1.id }
+        return try await AWSPlatformObserver.concurrently(addons) { addon in
+            let name = addon.physicalID
+            async let catalogue = eks.describeAddonVersions(addonName: name, kubernetesVersion: clusterVersion)
+            var installed = addon.properties[.addonVersion].flatMap { $0.isEmpty ? nil : $0 }
+            if installed == nil {
+                installed = try await eks.describeAddon(clusterName: config.name, addonName: name).addonVersion
+            }
+            let defaultVersion = try await catalogue.flatMap { $0.addonVersions ?? [] }
+                .first { info in
+                    info.compatibilities?.contains { $0.clusterVersion == clusterVersion && $0.defaultVersion == true }
+                        == true
+                }?
+                .addonVersion
+            return AddonVersionStatus(
+                name: name,
+                installed: installed,
+                defaultVersion: defaultVersion,
+                pinned: config.spec.addonVersions[name],
+                kubernetesVersion: clusterVersion
+            )
+        }
+    }
+}

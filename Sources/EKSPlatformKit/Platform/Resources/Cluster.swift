@@ -317,17 +317,9 @@ extension ResourceSpec.Cluster: ManagedResource {
             let installed = try await eks.describeAddon(clusterName: cluster, addonName: addon).addonVersion
             let catalogue = try await eks.describeAddonVersions(addonName: addon, kubernetesVersion: version)
                 .flatMap { $0.addonVersions ?? [] }
-            func supports(_ info: EKSAddonVersionInfo, asDefault: Bool) -> Bool {
-                info.compatibilities?.contains {
-                    $0.clusterVersion == version && (!asDefault || $0.defaultVersion == true)
-                } == true
+            guard let target = Self.addonTarget(catalogue, on: version, pin: pinned[addon]), target != installed else {
+                continue
             }
-            // The pin wherever it runs on this minor (moving through the default and back could be a downgrade,
-            // which EKS does not do for add-ons); otherwise this minor's default.
-            let pin = pinned[addon].flatMap { pin in catalogue.first { $0.addonVersion == pin && supports($0, asDefault: false) }
-            }
-            let target = (pin ?? catalogue.first { supports($0, asDefault: true) })?.addonVersion
-            guard let target, target != installed else { continue }
             let update = try await eks.updateAddon(
                 clusterName: cluster,
                 addonName: addon,
@@ -344,6 +336,59 @@ extension ResourceSpec.Cluster: ManagedResource {
             changed.append("\(addon) \(target)")
         }
         return changed
+    }
+
+    /// The version an add-on moves to when the control plane reaches `version`: the pin wherever it runs on this minor
+    /// (moving through the default and back could be a downgrade, which EKS does not do for add-ons); otherwise the
+    /// version `catalogue` (`DescribeAddonVersions` for `version`) marks as this minor's default.
+    static func addonTarget(_ catalogue: [EKSAddonVersionInfo], on version: String, pin: String?) -> String? {
+        func supports(_ info: EKSAddonVersionInfo, asDefault: Bool) -> Bool {
+            info.compatibilities?.contains {
+                $0.clusterVersion == version && (!asDefault || $0.defaultVersion == true)
+            } == true
+        }
+        let pinned = pin.flatMap { pin in catalogue.first { $0.addonVersion == pin && supports($0, asDefault: false) } }
+        return (pinned ?? catalogue.first { supports($0, asDefault: true) })?.addonVersion
+    }
+
+    /// What ``upgradeAddons(cluster:to:pinned:in:)`` will do on the way from `running` to `version`, for `plan`: one
+    /// line per installed add-on that moves, `add-on kube-proxy: v1.32.6-eksbuild.8 → v1.33.3-eksbuild.6 (1.33) →
+    /// v1.34.0-eksbuild.4 (1.34)`. Reads (only when the version rises): per add-on one `DescribeAddonVersions` per
+    /// minor on the way, and a `DescribeAddon` where the observer did not read the add-on in full; add-ons at once.
+    static func plannedAddonUpgrades(
+        cluster: String,
+        from running: String,
+        to version: String,
+        pinned: [String: String],
+        observed: ObservedState,
+        eks: EKSClient
+    ) async throws -> [String] {
+        var minors: [String] = []
+        var current = running
+        while let next = nextMinorVersion(after: current, toward: version) {
+            minors.append(next)
+            current = next
+        }
+        guard !minors.isEmpty else { return [] }
+        let onTheWay = minors
+        let addons = observed.resources.filter { $0.id.kind == .addon }.sorted { $0.id < $1.id }
+        return try await AWSPlatformObserver.concurrently(addons) { addon in
+            let name = addon.physicalID
+            var installed = addon.properties[.addonVersion].flatMap { $0.isEmpty ? nil : $0 }
+            if installed == nil {
+                installed = try await eks.describeAddon(clusterName: cluster, addonName: name).addonVersion
+            }
+            var have = installed
+            var steps: [String] = []
+            for minor in onTheWay {
+                let catalogue = try await eks.describeAddonVersions(addonName: name, kubernetesVersion: minor)
+                    .flatMap { $0.addonVersions ?? [] }
+                guard let target = addonTarget(catalogue, on: minor, pin: pinned[name]), target != have else { continue }
+                steps.append("\(target) (\(minor))")
+                have = target
+            }
+            return steps.isEmpty ? nil : "add-on \(name): \(installed ?? "?") → " + steps.joined(separator: " → ")
+        }
     }
 
     /// The next minor version after `current` when `target` is later (`1.31` → `1.32` toward `1.33`), else `nil`.

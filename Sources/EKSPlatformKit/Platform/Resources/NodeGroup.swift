@@ -21,6 +21,9 @@ extension PropertyKey {
     public static let taints = PropertyKey("taints")
     /// A node group's Kubernetes labels: `key=value`.
     public static let labels = PropertyKey("labels")
+    /// A node group's AMI release (`1.33.5-20251112`; a Bottlerocket version for Bottlerocket AMI types), compared
+    /// only when the engine moves the nodes to the latest release (``PlatformEngine/NodeAMIReleasePolicy/latest``).
+    public static let releaseVersion = PropertyKey("releaseVersion")
 }
 
 extension ResourceSpec {
@@ -54,6 +57,10 @@ extension ResourceSpec {
         public var version: String
         /// Add-on versions pinned in platform.yaml, for the add-on catch-up before a node upgrade (not compared).
         public var pinnedAddonVersions: [String: String] = [:]
+        /// The AMI release the nodes should run; `nil` leaves it to EKS (the latest at creation and at each Kubernetes
+        /// upgrade) and is not compared. Set by the engine to the latest published release when asked to roll the
+        /// nodes to it (``withLatestAMIRelease(_:observed:ssm:)``).
+        public var releaseVersion: String? = nil
 
         /// Registered as `nodeGroup` in ``ResourceKinds/all``.
         public static var kind: ResourceKind { .nodeGroup }
@@ -64,7 +71,7 @@ extension ResourceSpec {
 
         /// What the planner compares with the observed resource, in the observer's spelling.
         public func properties(in context: PlatformContext) -> ResourceProperties {
-            [
+            var properties: ResourceProperties = [
                 .role: role.description,
                 .subnets: existingSubnetIDs.isEmpty ? PropertyValue.ids(subnets) : PropertyValue.list(existingSubnetIDs),
                 .instanceTypes: instanceTypes.joined(separator: ","),
@@ -75,6 +82,8 @@ extension ResourceSpec {
                 .labels: PropertyValue.list(labels.map { "\($0.key)=\($0.value)" }),
                 .version: version,
             ]
+            if let releaseVersion { properties[.releaseVersion] = releaseVersion }
+            return properties
         }
     }
 }
@@ -115,6 +124,7 @@ extension ResourceSpec.NodeGroup: ManagedResource {
                     ),
                     .labels: PropertyValue.list((group.labels ?? [:]).map { "\($0.key)=\($0.value)" }),
                     .version: group.version ?? "",
+                    .releaseVersion: group.releaseVersion ?? "",
                 ],
                 tags: group.tags ?? [:],
                 status: group.status.rawValue
@@ -207,6 +217,13 @@ extension ResourceSpec.NodeGroup: ManagedResource {
             done.append("Kubernetes \(version)")
             current = try await eks.describeNodegroup(clusterName: cluster, nodegroupName: name)
         }
+        // A newer AMI release for the same minor: one UpdateNodegroupVersion naming it (EKS replaces the nodes as for
+        // an upgrade). After a Kubernetes upgrade the nodes already run the newest release of the new minor.
+        if let releaseVersion, current.version == version, current.releaseVersion != releaseVersion {
+            try await Self.upgrade(name, to: version, release: releaseVersion, in: context)
+            done.append("AMI release \(current.releaseVersion ?? "?") → \(releaseVersion)")
+            current = try await eks.describeNodegroup(clusterName: cluster, nodegroupName: name)
+        }
         let removed = (current.labels ?? [:]).keys.filter { labels[$0] == nil }.sorted()
         let desiredTaints = taints.map { EKSTaint(key: $0.key, value: $0.value, effect: $0.effect) }
         let removedTaints = (current.taints ?? []).filter { have in
@@ -253,16 +270,23 @@ extension ResourceSpec.NodeGroup: ManagedResource {
     /// `UpdateNodegroupVersion` of node group `name` to `version`, waited for until the update succeeded and the
     /// node group is ACTIVE again. Also used by the cluster's upgrade between two minors, because EKS refuses to move
     /// the control plane on while a node group is on an older minor (terraform-provider-aws#19478).
-    static func upgrade(_ name: String, to version: String, in context: ResourceContext) async throws {
+    /// With `release`, that AMI release of `version` (EKS picks the newest release of the version otherwise).
+    static func upgrade(_ name: String, to version: String, release: String? = nil, in context: ResourceContext) async throws {
         let eks = context.session.eks
         let cluster = context.cluster
-        let update = try await eks.updateNodegroupVersion(clusterName: cluster, nodegroupName: name, version: version)
+        let update = try await eks.updateNodegroupVersion(
+            clusterName: cluster,
+            nodegroupName: name,
+            version: version,
+            releaseVersion: release
+        )
+        let target = release.map { "AMI release \($0)" } ?? "Kubernetes \(version)"
         try await ResourceSpec.Cluster.waitForUpdate(
             update,
             cluster: cluster,
             nodegroup: name,
-            waitingFor: "node group \(name): Kubernetes \(version)",
-            what: "node group \(name) to Kubernetes \(version)",
+            waitingFor: "node group \(name): \(target)",
+            what: "node group \(name) to \(target)",
             in: context
         )
         try await eks.waitUntilNodegroupActive(
@@ -322,5 +346,129 @@ extension ResourceSpec.NodeGroup: CreateBeforeDestroyResource {
             in: context
         )
         return .done("replaced node group \(physicalID) with \(replacement.name) (ACTIVE before \(physicalID) was deleted)")
+    }
+}
+
+// MARK: - AMI releases
+
+extension ResourceSpec.NodeGroup {
+    /// The public Parameter Store name under which EKS publishes the latest AMI release for `amiType` on Kubernetes
+    /// `kubernetesVersion`, or `nil` where no such parameter is documented (Windows AMI types publish an image id but
+    /// no release version; `CUSTOM` has none), so the latest release is unknown rather than guessed.
+    ///
+    /// Amazon Linux: `/aws/service/eks/optimized-ami/<version>/<variant>/recommended/release_version` (EKS user guide,
+    /// "Retrieve recommended Amazon Linux AMI IDs", for the variants; the Systems Manager user guide's "Calling the EKS
+    /// optimized AMI public parameter" shows `release_version` in the recommended value). Bottlerocket:
+    /// `/aws/service/bottlerocket/aws-k8s-<version>[-nvidia]/<arch>/latest/image_version` (EKS user guide, "Retrieve
+    /// recommended Bottlerocket AMI IDs"), whose value is the node group's release version. The mapping from AMI type
+    /// is the one terraform-aws-eks's managed node group module uses.
+    public static func latestReleaseParameter(amiType: String, kubernetesVersion version: String) -> String? {
+        let amazonLinux = [
+            "AL2023_x86_64_STANDARD": "amazon-linux-2023/x86_64/standard",
+            "AL2023_ARM_64_STANDARD": "amazon-linux-2023/arm64/standard",
+            "AL2023_x86_64_NVIDIA": "amazon-linux-2023/x86_64/nvidia",
+            "AL2023_ARM_64_NVIDIA": "amazon-linux-2023/arm64/nvidia",
+            "AL2023_x86_64_NEURON": "amazon-linux-2023/x86_64/neuron",
+            "AL2_x86_64": "amazon-linux-2", "AL2_ARM_64": "amazon-linux-2-arm64", "AL2_x86_64_GPU": "amazon-linux-2-gpu",
+        ]
+        if let variant = amazonLinux[amiType] {
+            return "/aws/service/eks/optimized-ami/\(version)/\(variant)/recommended/release_version"
+        }
+        let bottlerocket = [
+            "BOTTLEROCKET_x86_64": ("", "x86_64"), "BOTTLEROCKET_ARM_64": ("", "arm64"),
+            "BOTTLEROCKET_x86_64_NVIDIA": ("-nvidia", "x86_64"), "BOTTLEROCKET_ARM_64_NVIDIA": ("-nvidia", "arm64"),
+            "BOTTLEROCKET_x86_64_FIPS": ("-fips", "x86_64"), "BOTTLEROCKET_ARM_64_FIPS": ("-fips", "arm64"),
+        ]
+        if let (flavour, architecture) = bottlerocket[amiType] {
+            return "/aws/service/bottlerocket/aws-k8s-\(version)\(flavour)/\(architecture)/latest/image_version"
+        }
+        return nil
+    }
+
+    /// The latest AMI release for `amiType` on `version` (one `GetParameter`), or `nil` when it is unknown: no
+    /// documented parameter for the AMI type, or none published for the version.
+    static func latestRelease(amiType: String, kubernetesVersion version: String, ssm: SSMClient) async throws -> String? {
+        guard let name = latestReleaseParameter(amiType: amiType, kubernetesVersion: version) else { return nil }
+        return try await ssm.getParameter(name: name)?.value
+    }
+
+    /// `blueprint` with every node group that exists at its desired Kubernetes version and AMI type asked to run the
+    /// latest AMI release of that version (one `GetParameter` each). A node group being upgraded or replaced is left
+    /// alone: EKS gives it the newest release of its new version anyway.
+    /// - Throws: ``PlanRefusal`` `plan.node-ami-release` when the latest release cannot be learned.
+    static func withLatestAMIRelease(
+        _ blueprint: Blueprint,
+        observed: ObservedState,
+        ssm: SSMClient
+    ) async throws -> Blueprint {
+        var blueprint = blueprint
+        for index in blueprint.resources.indices {
+            guard var spec = blueprint.resources[index].spec as? Self,
+                let existing = observed.resource(blueprint.resources[index].id),
+                existing.properties[.version] == spec.version, existing.properties[.amiType] == spec.amiType
+            else { continue }
+            guard let latest = try await latestRelease(amiType: spec.amiType, kubernetesVersion: spec.version, ssm: ssm)
+            else {
+                let source =
+                    latestReleaseParameter(amiType: spec.amiType, kubernetesVersion: spec.version)
+                    .map { "Parameter Store has no \($0)" } ?? "EKS documents no latest-release parameter for it"
+                throw PlanRefusal(
+                    code: "plan.node-ami-release",
+                    message: "the latest AMI release of node group \(spec.name) (AMI type \(spec.amiType), Kubernetes "
+                        + "\(spec.version)) is unknown: \(source); its nodes stay on their release"
+                )
+            }
+            spec.releaseVersion = latest
+            blueprint.resources[index].spec = spec
+        }
+        return blueprint
+    }
+}
+
+/// What `status` shows of a node group's AMI: the release its nodes run and the latest EKS publishes for its
+/// Kubernetes version and AMI type.
+public struct NodeAMIReleaseStatus: Sendable, Equatable {
+    /// The node group's name in EKS.
+    public var nodeGroup: String
+    /// Its Kubernetes version.
+    public var kubernetesVersion: String
+    /// Its AMI type.
+    public var amiType: String
+    /// The AMI release its nodes run.
+    public var releaseVersion: String
+    /// The latest release for its version and AMI type; `nil` when unknown (see ``latestUnknownReason``).
+    public var latestReleaseVersion: String?
+    /// Why the latest release is unknown, e.g. no documented parameter for the AMI type.
+    public var latestUnknownReason: String?
+
+    /// Whether a newer release than the nodes' is published.
+    public var isBehind: Bool { latestReleaseVersion.map { $0 != releaseVersion } ?? false }
+
+    /// The release status of every observed node group (one `GetParameter` each, at once). A failed read (e.g. no
+    /// `ssm:GetParameter` on the public parameters) makes the latest unknown and says why; it does not fail `status`.
+    static func read(observed: ObservedState, ssm: SSMClient) async throws -> [NodeAMIReleaseStatus] {
+        let groups = observed.resources.filter { $0.id.kind == .nodeGroup }.sorted { $0.id < $1.id }
+        return try await AWSPlatformObserver.concurrently(groups) { group in
+            let version = group.properties[.version] ?? ""
+            let amiType = group.properties[.amiType] ?? ""
+            var status = NodeAMIReleaseStatus(
+                nodeGroup: group.physicalID,
+                kubernetesVersion: version,
+                amiType: amiType,
+                releaseVersion: group.properties[.releaseVersion] ?? ""
+            )
+            guard let name = ResourceSpec.NodeGroup.latestReleaseParameter(amiType: amiType, kubernetesVersion: version)
+            else {
+                status.latestUnknownReason = "EKS documents no latest-release parameter for AMI type \(amiType)"
+                return status
+            }
+            do {
+                status.latestReleaseVersion = try await ssm.getParameter(name: name)?.value
+                if status.latestReleaseVersion == nil { status.latestUnknownReason = "Parameter Store has no \(name)" }
+            } catch let error as AWSServiceError {
+                status.latestUnknownReason = "reading \(name): \(error.code)"
+            }
+            return status
+        }
     }
 }
