@@ -56,6 +56,10 @@ extension ClusterObjects {
     /// ``FluxInventoryEntry`` per line), so the next install of another version can prune what that one dropped.
     public static let fluxInventoryAnnotation = "eksplatform.io/flux-inventory"
 
+    /// The annotation on the `flux-system` Namespace naming the Flux version last installed, so `plan` can show a
+    /// version bump as `Flux v2.9.4 → v2.9.5`.
+    public static let fluxVersionAnnotation = "eksplatform.io/flux-version"
+
     /// One object of a Flux install manifest, as the inventory records it: `apiVersion|kind|namespace|name`.
     public struct FluxInventoryEntry: Sendable, Hashable, Comparable, CustomStringConvertible {
         public var apiVersion: String

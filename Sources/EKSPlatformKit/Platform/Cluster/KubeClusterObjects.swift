@@ -116,6 +116,7 @@ package struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
                         "annotations": [
                             ClusterObjects.digestAnnotation: .string(digest),
                             ClusterObjects.fluxInventoryAnnotation: .string(inventory.map(\.line).joined(separator: "\n")),
+                            ClusterObjects.fluxVersionAnnotation: .string(objects.fluxManifest.version),
                         ]
                     ]
                 ]
@@ -207,6 +208,13 @@ package struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
             guard let object else { continue }
             let digest = object["metadata"]?["annotations"]?[ClusterObjects.digestAnnotation]?.stringValue ?? ""
             var properties: ResourceProperties = [.digest: digest]
+            // A version bump is worth naming in the plan (the digest alone only says that something differs).
+            if id == ClusterObjects.fluxInstall, let wanted = config.spec.gitops?.flux.version,
+                let installed = object["metadata"]?["annotations"]?[ClusterObjects.fluxVersionAnnotation]?.stringValue,
+                installed != wanted
+            {
+                properties[.drift] = "Flux \(installed) → \(wanted)"
+            }
             if fullRefresh, let desired = try desiredSyncObject(id, config) {
                 let drift = Self.drift(desired: desired["spec"], live: object["spec"], path: "spec")
                 if !drift.isEmpty { properties[.drift] = drift.joined(separator: "\n") }

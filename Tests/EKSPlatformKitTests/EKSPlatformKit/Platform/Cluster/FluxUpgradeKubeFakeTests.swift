@@ -128,7 +128,9 @@ struct FluxUpgradeKubeFakeTests {
             fake.clearRequestLog()
             let plan = try await up(bumped)
             #expect(plan.changes.filter { $0.action != .noop }.map(\.id.name) == ["flux-install"])
-            #expect(plan.changes.first { $0.id.name == "flux-install" }?.action == .update)
+            let change = plan.changes.first { $0.id.name == "flux-install" }
+            #expect(change?.action == .update)
+            #expect(change?.reasons == ["Flux v2.9.4 → \(SyntheticFluxRelease.version)"])
 
             // The new objects are applied: images and version labels of the next release, the new ConfigMap.
             let documents = try YAML.decodeDocuments(next.text).filter { $0 != .null }
