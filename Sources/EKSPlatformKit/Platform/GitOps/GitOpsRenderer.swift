@@ -41,9 +41,9 @@ public enum GitOpsRenderer {
     ///
     /// Why: the HelmRelease takes its chart from the `karpenter` OCIRepository (`chartRef`), so a new
     /// `karpenter.version` changes the OCIRepository's tag but not the HelmRelease's spec: its generation stays, and
-    /// it stays Ready from the previous release until helm-controller notices the new artifact. kstatus would call it
-    /// Current at once, the `karpenter` Kustomization would turn Ready, and `nodepools` would apply NodePools using
-    /// the new version's fields against the old CRDs. The wanted version is an annotation in the same file as the
+    /// it stays Ready from the previous release until helm-controller notices the new artifact. kstatus can call it
+    /// Current before helm-controller acts, the `karpenter` Kustomization then turns Ready, and `nodepools` applies
+    /// NodePools using the new version's fields against the old CRDs. The wanted version is an annotation in the same file as the
     /// release (applied in the same revision as the OCIRepository's tag), not a literal in this expression, so the
     /// gate can never lag behind the tag while the `flux-system` Kustomization has not yet applied a new
     /// `clusters/<name>/karpenter.yaml`.
