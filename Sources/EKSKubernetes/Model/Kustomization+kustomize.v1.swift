@@ -40,6 +40,8 @@ extension flux.kustomize.v1 {
             public var sourceRef: flux.CrossNamespaceObjectReference
             /// Specific objects to health-check.
             public var healthChecks: [flux.CrossNamespaceObjectReference]?
+            /// CEL health checks per kind, replacing kstatus's rules for the objects of that kind (Flux ≥ 2.5).
+            public var healthCheckExprs: [CustomHealthCheck]?
             /// Variable substitution after the build.
             public var postBuild: PostBuild?
             /// Kustomize patches.
@@ -56,6 +58,7 @@ extension flux.kustomize.v1 {
                 timeout: String? = nil,
                 sourceRef: flux.CrossNamespaceObjectReference,
                 healthChecks: [flux.CrossNamespaceObjectReference]? = nil,
+                healthCheckExprs: [CustomHealthCheck]? = nil,
                 postBuild: PostBuild? = nil,
                 patches: [Patch]? = nil
             ) {
@@ -68,8 +71,34 @@ extension flux.kustomize.v1 {
                 self.timeout = timeout
                 self.sourceRef = sourceRef
                 self.healthChecks = healthChecks
+                self.healthCheckExprs = healthCheckExprs
                 self.postBuild = postBuild
                 self.patches = patches
+            }
+        }
+
+        /// A CEL health check for every applied object of one kind (fluxcd/flux2 RFC-0009): after kstatus's
+        /// observedGeneration rule, `inProgress`, `failed` and `current` are evaluated in that order and the first that
+        /// holds decides; when none holds the object is still in progress.
+        public struct CustomHealthCheck: Codable, Sendable, Equatable {
+            /// The objects' `apiVersion`.
+            public var apiVersion: String
+            /// The objects' kind.
+            public var kind: String
+            /// When the object has reached its desired state.
+            public var current: String
+            /// When the object is still on its way (optional).
+            public var inProgress: String?
+            /// When the object has failed to reach its desired state (optional).
+            public var failed: String?
+
+            /// Creates a check.
+            public init(apiVersion: String, kind: String, current: String, inProgress: String? = nil, failed: String? = nil) {
+                self.apiVersion = apiVersion
+                self.kind = kind
+                self.current = current
+                self.inProgress = inProgress
+                self.failed = failed
             }
         }
 

@@ -164,6 +164,25 @@ extension ClusterTwin {
         // kustomization_controller.go: the finalizer comes first, then suspend.
         var object = try await ensureFinalizer(object, Self.fluxFinalizer, manager: Self.kustomizeManager)
         if object[path: ["spec", "suspend"]]?.boolValue == true { return }
+        // The CEL health checks are compiled first; an invalid one is terminal (kustomization_controller.go:
+        // PollerWithCustomHealthChecks, InvalidCELExpression). The twin also refuses CEL outside its subset here.
+        let customChecks: [TwinCustomHealthCheck]
+        do {
+            customChecks = try TwinCustomHealthCheck.all(of: object)
+        } catch {
+            let message = "Reconciliation failed terminally due to configuration error: \(error)"
+            if object.condition("Ready")?["message"]?.stringValue != message {
+                try await writeStatus(
+                    object,
+                    conditions: [
+                        ("Ready", "False", "InvalidCELExpression", message), ("Stalled", "True", "InvalidCELExpression", message),
+                    ],
+                    removing: ["Reconciling"],
+                    manager: Self.kustomizeManager
+                )
+            }
+            return
+        }
         let namespace = object.namespace ?? "flux-system"
         let sourceName = object[path: ["spec", "sourceRef", "name"]]?.stringValue ?? ""
         let sourceNamespace = object[path: ["spec", "sourceRef", "namespace"]]?.stringValue ?? namespace
@@ -253,7 +272,15 @@ extension ClusterTwin {
         }
 
         if var pending = pendingHealth[key], pending.checksum == checksum, pending.generation == object.generation {
-            try await checkHealth(object, key: key, pending: &pending, revision: revision, timeout: timeout, extra: handled)
+            try await checkHealth(
+                object,
+                key: key,
+                pending: &pending,
+                revision: revision,
+                timeout: timeout,
+                checks: customChecks,
+                extra: handled
+            )
             return
         }
 
@@ -365,6 +392,7 @@ extension ClusterTwin {
         pending: inout PendingHealth,
         revision: String,
         timeout: Duration,
+        checks: [TwinCustomHealthCheck],
         extra: [String: KubeFakeJSON]
     ) async throws {
         var waiting: [String] = []
@@ -376,7 +404,8 @@ extension ClusterTwin {
                 namespace: ref.namespace.isEmpty ? nil : ref.namespace,
                 name: ref.name
             )
-            let health = current.flatMap { $0 }.map(TwinHealth.of) ?? .inProgress("NotFound")
+            let health =
+                current.flatMap { $0 }.map { TwinCustomHealthCheck.health(of: $0, checks: checks) } ?? .inProgress("NotFound")
             switch health {
             case .current: break
             case .failed: failed.append("\(ref) status: 'Failed'")

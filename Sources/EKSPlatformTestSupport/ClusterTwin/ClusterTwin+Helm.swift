@@ -233,9 +233,12 @@ extension ClusterTwin {
                     message: "could not get Source object: \(kind.lowercased())s.source.toolkit.fluxcd.io \"\(name)\" not found"
                 )
             }
-            let tag = source[path: ["spec", "ref", "tag"]]?.stringValue ?? "latest"
+            // The chart is the source's stored artifact (`<tag>@sha256:<digest>`), not its spec: after a tag change
+            // helm-controller keeps using the previous artifact until source-controller has fetched the new one.
+            let revision = source[path: ["status", "artifact", "revision"]]?.stringValue ?? ""
+            let tag = String(revision.split(separator: "@").first ?? "")
             guard source.condition("Ready")?["status"]?.stringValue == "True",
-                let url = source[path: ["spec", "url"]]?.stringValue, let chart = chartDirectory(url: url, tag: tag)
+                let url = source[path: ["spec", "url"]]?.stringValue, !tag.isEmpty, let chart = chartDirectory(url: url, tag: tag)
             else {
                 throw HelmFailure(
                     reason: "SourceNotReady",

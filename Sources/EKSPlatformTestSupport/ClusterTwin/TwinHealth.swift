@@ -95,3 +95,62 @@ enum TwinHealth: Equatable, Sendable {
         }
     }
 }
+
+/// One entry of a Kustomization's `spec.healthCheckExprs`, parsed (fluxcd/flux2 RFC-0009, kustomize-controller's CEL
+/// status reader): for objects of its `apiVersion` and kind it replaces kstatus's rules after the generic
+/// observedGeneration check.
+struct TwinCustomHealthCheck: Sendable {
+    var apiVersion: String
+    var kind: String
+    var current: TwinCEL
+    var inProgress: TwinCEL?
+    var failed: TwinCEL?
+
+    /// The Kustomization's checks.
+    /// - Throws: ``TwinCEL/ParseError`` for an expression the twin cannot parse (Flux: `InvalidCELExpression`).
+    static func all(of kustomization: KubeFakeJSON) throws -> [TwinCustomHealthCheck] {
+        try (kustomization[path: ["spec", "healthCheckExprs"]]?.arrayValue ?? []).map { entry in
+            guard let current = entry["current"]?.stringValue else {
+                throw TwinCEL.ParseError(description: "healthCheckExprs entry without current")
+            }
+            return TwinCustomHealthCheck(
+                apiVersion: entry["apiVersion"]?.stringValue ?? "",
+                kind: entry["kind"]?.stringValue ?? "",
+                current: try TwinCEL(current),
+                inProgress: try entry["inProgress"]?.stringValue.map { try TwinCEL($0) },
+                failed: try entry["failed"]?.stringValue.map { try TwinCEL($0) }
+            )
+        }
+    }
+
+    /// The object's status by these expressions: observedGeneration first, then `inProgress`, `failed`, `current`;
+    /// the first that holds decides, none holding is InProgress, and an evaluation error (a missing field) leaves the
+    /// object in progress until the health check times out, as Flux documents.
+    func health(of object: KubeFakeJSON) -> TwinHealth {
+        if object.isDeleting { return .terminating }
+        if let observed = object[path: ["status", "observedGeneration"]]?.intValue, observed != object.generation {
+            return .inProgress("\(object.kind) generation is \(object.generation), but latest observed generation is \(observed)")
+        }
+        let rules: [(TwinCEL?, TwinHealth)] = [
+            (inProgress, .inProgress("inProgress expression holds")), (failed, .failed("failed expression holds")),
+            (current, .current),
+        ]
+        for (expression, verdict) in rules {
+            guard let expression else { continue }
+            do {
+                if try expression.isTrue(for: object) { return verdict }
+            } catch {
+                return .inProgress("CEL evaluation of '\(expression.source)': \(error)")
+            }
+        }
+        return .inProgress("no health check expression holds")
+    }
+
+    /// The health of `object`: by the check for its kind when there is one, else by kstatus.
+    static func health(of object: KubeFakeJSON, checks: [TwinCustomHealthCheck]) -> TwinHealth {
+        if let check = checks.first(where: { $0.apiVersion == object.apiVersion && $0.kind == object.kind }) {
+            return check.health(of: object)
+        }
+        return TwinHealth.of(object)
+    }
+}

@@ -82,6 +82,10 @@ package struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
             var warning: String?
             try objects.fluxManifest.verify(bytes) { warning = $0 }
             let install = try objects.fluxInstallDocuments(String(decoding: bytes, as: UTF8.self))
+            // What the previously applied manifest held (recorded on the namespace by the last install), read before
+            // this one changes anything.
+            let previous = try await kube.get(apiVersion: "v1", kind: "Namespace", name: ClusterObjects.fluxNamespace)
+            let inventory = ClusterObjects.fluxInventory(install.documents)
             let applied = try await kube.applyManifest(documents: install.documents, force: true)
             for controller in install.controllers {
                 try await kube.waitForRollout(
@@ -90,16 +94,48 @@ package struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
                     timeout: .seconds(600)
                 )
             }
+            // An upgrade: objects the previous version had and this one lacks go once the new controllers run.
+            let prune = ClusterObjects.fluxPrune(
+                previous: previous?["metadata"]?["annotations"]?[ClusterObjects.fluxInventoryAnnotation]?.stringValue,
+                current: inventory
+            )
+            for entry in prune.delete {
+                try await kube.delete(
+                    apiVersion: entry.apiVersion,
+                    kind: entry.kind,
+                    name: entry.name,
+                    namespace: entry.namespace.isEmpty ? nil : entry.namespace
+                )
+            }
             _ = try await kube.patch(
                 apiVersion: "v1",
                 kind: "Namespace",
                 name: ClusterObjects.fluxNamespace,
-                patch: ["metadata": ["annotations": [ClusterObjects.digestAnnotation: .string(digest)]]]
+                patch: [
+                    "metadata": [
+                        "annotations": [
+                            ClusterObjects.digestAnnotation: .string(digest),
+                            ClusterObjects.fluxInventoryAnnotation: .string(inventory.map(\.line).joined(separator: "\n")),
+                            ClusterObjects.fluxVersionAnnotation: .string(objects.fluxManifest.version),
+                        ]
+                    ]
+                ]
             )
             let verified = warning.map { "warning: \($0)" } ?? "sha256 verified"
+            var pruned = ""
+            if !prune.delete.isEmpty {
+                pruned +=
+                    "; pruned \(prune.delete.count) objects the previous manifest had: "
+                    + prune.delete.map(\.description).joined(separator: ", ")
+            }
+            if !prune.keep.isEmpty {
+                pruned +=
+                    "; kept \(prune.keep.map(\.description).joined(separator: ", ")) (no longer in the manifest, "
+                    + "but deleting a CRD or namespace deletes everything in it: remove it yourself if that is intended)"
+            }
             return .done(
                 "applied Flux \(objects.fluxManifest.version) (\(applied.count) objects, \(verified); "
-                    + "\(install.controllers.count) controllers rolled out on the system nodes)"
+                    + "\(install.controllers.count) controllers rolled out on the system nodes\(pruned))"
             )
         case ClusterObjects.gitCredentials:
             guard let credentials = objects.credentials, let url = objects.gitRepositoryURL else {
@@ -172,6 +208,13 @@ package struct KubeClusterObjects: ClusterObjectApplier, ClusterObjectObserver {
             guard let object else { continue }
             let digest = object["metadata"]?["annotations"]?[ClusterObjects.digestAnnotation]?.stringValue ?? ""
             var properties: ResourceProperties = [.digest: digest]
+            // A version bump is worth naming in the plan (the digest alone only says that something differs).
+            if id == ClusterObjects.fluxInstall, let wanted = config.spec.gitops?.flux.version,
+                let installed = object["metadata"]?["annotations"]?[ClusterObjects.fluxVersionAnnotation]?.stringValue,
+                installed != wanted
+            {
+                properties[.drift] = "Flux \(installed) → \(wanted)"
+            }
             if fullRefresh, let desired = try desiredSyncObject(id, config) {
                 let drift = Self.drift(desired: desired["spec"], live: object["spec"], path: "spec")
                 if !drift.isEmpty { properties[.drift] = drift.joined(separator: "\n") }

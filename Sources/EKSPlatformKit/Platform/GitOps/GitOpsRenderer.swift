@@ -31,6 +31,31 @@ public enum GitOpsRenderer {
     public static let workloadsNamespace = "workloads"
     /// The name of the Karpenter NodePool and EC2NodeClass.
     public static let nodePoolName = "default"
+    /// The annotation on the Karpenter HelmRelease naming the chart version the tree wants installed; the `karpenter`
+    /// Kustomization's health check (``karpenterReleaseGate``) compares the installed release with it.
+    public static let chartVersionAnnotation = "eksplatform.io/chart-version"
+
+    /// The `karpenter` Kustomization's CEL health check for its HelmRelease: Current only once helm-controller has
+    /// deployed the chart version the HelmRelease's ``chartVersionAnnotation`` asks for, Failed when the release is
+    /// Stalled.
+    ///
+    /// Why: the HelmRelease takes its chart from the `karpenter` OCIRepository (`chartRef`), so a new
+    /// `karpenter.version` changes the OCIRepository's tag but not the HelmRelease's spec: its generation stays, and
+    /// it stays Ready from the previous release until helm-controller notices the new artifact. kstatus can call it
+    /// Current before helm-controller acts, the `karpenter` Kustomization then turns Ready, and `nodepools` applies
+    /// NodePools using the new version's fields against the old CRDs. The wanted version is an annotation in the same file as the
+    /// release (applied in the same revision as the OCIRepository's tag), not a literal in this expression, so the
+    /// gate can never lag behind the tag while the `flux-system` Kustomization has not yet applied a new
+    /// `clusters/<name>/karpenter.yaml`.
+    public static let karpenterReleaseGate = flux.kustomize.v1.Kustomization.CustomHealthCheck(
+        apiVersion: flux.helm.v2.HelmRelease.apiVersion,
+        kind: flux.helm.v2.HelmRelease.kind,
+        current: "status.?history.orValue([]).size() > 0"
+            + " && status.history[0].chartVersion == metadata.annotations['\(chartVersionAnnotation)']"
+            + " && status.history[0].status == 'deployed'"
+            + " && status.?conditions.orValue([]).exists(c, c.type == 'Ready' && c.status == 'True')",
+        failed: "status.?conditions.orValue([]).exists(c, c.type == 'Stalled' && c.status == 'True')"
+    )
 
     /// A variable the tree uses; the engine puts each into the `platform-vars` ConfigMap.
     public enum Variable: String, Sendable, CaseIterable {
@@ -189,7 +214,12 @@ public enum GitOpsRenderer {
         let postBuild = flux.kustomize.v1.Kustomization.PostBuild(
             substituteFrom: [.init(kind: "ConfigMap", name: variablesConfigMapName)]
         )
-        func kustomization(_ name: String, dependsOn: String?, timeout: String) -> flux.kustomize.v1.Kustomization {
+        func kustomization(
+            _ name: String,
+            dependsOn: String?,
+            timeout: String,
+            healthCheckExprs: [flux.kustomize.v1.Kustomization.CustomHealthCheck]? = nil
+        ) -> flux.kustomize.v1.Kustomization {
             flux.kustomize.v1.Kustomization(
                 metadata: meta.v1.ObjectMeta(name: name, namespace: "flux-system"),
                 spec: .init(
@@ -201,12 +231,13 @@ public enum GitOpsRenderer {
                     wait: true,
                     timeout: timeout,
                     sourceRef: source,
+                    healthCheckExprs: healthCheckExprs,
                     postBuild: postBuild
                 )
             )
         }
         return [
-            kustomization("karpenter", dependsOn: nil, timeout: "10m"),
+            kustomization("karpenter", dependsOn: nil, timeout: "10m", healthCheckExprs: [karpenterReleaseGate]),
             kustomization("nodepools", dependsOn: "karpenter", timeout: "5m"),
             kustomization("workloads", dependsOn: "nodepools", timeout: "10m"),
         ]
@@ -267,7 +298,11 @@ public enum GitOpsRenderer {
 
     static func karpenterRelease(_ config: PlatformConfig, values: KarpenterValues) throws -> flux.helm.v2.HelmRelease {
         flux.helm.v2.HelmRelease(
-            metadata: meta.v1.ObjectMeta(name: "karpenter", namespace: karpenterNamespace),
+            metadata: meta.v1.ObjectMeta(
+                name: "karpenter",
+                namespace: karpenterNamespace,
+                annotations: [chartVersionAnnotation: config.spec.karpenter.version]
+            ),
             spec: .init(
                 interval: "10m",
                 chartRef: .init(kind: "OCIRepository", name: "karpenter"),

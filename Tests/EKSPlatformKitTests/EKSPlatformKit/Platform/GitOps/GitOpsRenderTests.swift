@@ -55,6 +55,9 @@ struct GitOpsRenderTests {
         #expect(karpenter.spec.timeout == "10m")
         #expect(nodepools.spec.dependsOn == [.init(name: "karpenter")])
         #expect(workloads.spec.dependsOn == [.init(name: "nodepools")])
+        // karpenter is Ready only once the wanted chart version is deployed (nodepools waits for its CRDs).
+        #expect(karpenter.spec.healthCheckExprs == [GitOpsRenderer.karpenterReleaseGate])
+        #expect(nodepools.spec.healthCheckExprs == nil && workloads.spec.healthCheckExprs == nil)
         for (object, name) in [(karpenter, "karpenter"), (nodepools, "nodepools"), (workloads, "workloads")] {
             #expect(object.spec.path == "./kube/platform/\(name)")
             #expect(object.spec.sourceRef == .init(kind: "GitRepository", name: "flux-system", namespace: "flux-system"))
@@ -73,6 +76,7 @@ struct GitOpsRenderTests {
         #expect(release.spec.install?.crds == .createReplace)
         #expect(release.spec.upgrade?.crds == .createReplace)
         #expect(release.spec.chartRef == .init(kind: "OCIRepository", name: "karpenter"))
+        #expect(release.metadata.annotations?[GitOpsRenderer.chartVersionAnnotation] == "1.14.1")
         let values = try #require(release.spec.values).decode(as: KarpenterValues.self)
         let config = try PlatformConfig.load(contentsOf: RenderPaths.examplePlatform)
         #expect(values.tolerations == [config.systemTaint.toleration])
@@ -95,6 +99,23 @@ struct GitOpsRenderTests {
             #expect(spec.containers.first?.command == ["sleep", "infinity"])
             #expect(spec.containers.first?.resources?.requests?["cpu"] == (try Quantity(parsing: "100m")))
         }
+    }
+
+    /// A version bump changes exactly the OCIRepository's tag, the HelmRelease's wanted-version annotation and the
+    /// helm users' values.yaml header; the gate in clusters/<name>/karpenter.yaml stays byte for byte.
+    @Test func aKarpenterBumpChangesOnlyTheVersionedFiles() throws {
+        var config = try PlatformConfig.load(contentsOf: RenderPaths.examplePlatform)
+        let before = try GitOpsRenderer.render(config)
+        config.spec.karpenter.version = "1.15.0"
+        let after = try GitOpsRenderer.render(config)
+        let changed = zip(before, after).filter { $0.contents != $1.contents }.map(\.0.path)
+        #expect(
+            changed == [
+                "platform/karpenter/helmrelease.yaml", "platform/karpenter/ocirepository.yaml", "platform/karpenter/values.yaml",
+            ]
+        )
+        let release = try #require(after.first { $0.path == "platform/karpenter/helmrelease.yaml" })
+        #expect(release.contents.contains("eksplatform.io/chart-version: 1.15.0"))
     }
 
     @Test func variablesAreExactlyWhatTheTreeUses() throws {
