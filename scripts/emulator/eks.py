@@ -174,6 +174,8 @@ class EksExtension:
             self._insight_ids: dict[tuple[str, str, str], dict[str, str]] = {}
             # (release family, minor) -> releases published by tests, oldest first (POST /_emulator/ami-releases)
             self._published_releases: dict[tuple[str, str], list[str]] = {}
+            # Kubernetes versions tests took off the offer (POST /_emulator/cluster-versions): UNSUPPORTED.
+            self._withdrawn_versions: set[str] = set()
 
     def operation_for(self, request: Request) -> str | None:
         match = self.model.match(request.method, request.path)
@@ -624,6 +626,11 @@ class EksExtension:
         entries = []
         for index, version in enumerate(versions):
             status = "STANDARD_SUPPORT" if index < 3 else "EXTENDED_SUPPORT"
+            if version in self._withdrawn_versions:
+                # Past the end of extended support: listed only with includeAll, as UNSUPPORTED.
+                if not ctx.params.get("includeAll"):
+                    continue
+                status = "UNSUPPORTED"
             entries.append({
                 "clusterVersion": version, "clusterType": "eks", "defaultPlatformVersion": "eks.1",
                 "defaultVersion": index == 0, "status": status.lower().replace("_", "-"), "versionStatus": status,
@@ -648,6 +655,16 @@ class EksExtension:
 
     def latest_release(self, family: str, minor: str) -> str:
         return self.releases(family, minor)[-1]
+
+    def withdraw_versions(self, body: Any) -> dict[str, Any]:
+        """Takes Kubernetes versions off the offer (the control endpoint tests use), as the end of extended support
+        does: DescribeClusterVersions lists them only with includeAll, as UNSUPPORTED."""
+        versions = body.get("withdrawn") if isinstance(body, dict) else None
+        if not isinstance(versions, list) or not all(v in ekscatalog.KUBERNETES_VERSIONS for v in versions):
+            raise ValueError(f'expected {{"withdrawn": [versions from {ekscatalog.KUBERNETES_VERSIONS}]}}')
+        with self._lock:
+            self._withdrawn_versions = set(versions)
+        return {"withdrawn": sorted(self._withdrawn_versions)}
 
     def publish_release(self, body: dict[str, Any]) -> dict[str, Any]:
         """Publishes a newer AMI release for a minor (the control endpoint tests use): from now on it is the one

@@ -347,6 +347,8 @@ class Emulator:
                 if not isinstance(body, dict) or not body.get("cluster") or not body.get("name"):
                     raise ValueError("an insight needs at least {\"cluster\": ..., \"name\": ...}")
                 return json_response(200, {"insight": self.eks.plant_insight(body)})
+            if path == "/_emulator/cluster-versions" and method == "POST":
+                return json_response(200, self.eks.withdraw_versions(_json_body(request)))
             if path == "/_emulator/quotas" and method == "POST":
                 return json_response(200, {"quota": self.real_aws.plant_quota(_json_body(request))})
             if path == "/_emulator/ami-releases" and method == "POST":

@@ -26,7 +26,10 @@ struct TwinPlatformLifecycleTests {
 
         static func start(name: String) async throws -> Platform {
             let emulator = try await AWSEmulator.start()
-            let fake = try await EngineKubeFakeTests.startFake()
+            // Deployments roll out as in the demo; Flux objects are the twin's to mark Ready (kube-fake --no-flux-ready).
+            var options = KubeFakeOptions(crdEstablishDelay: 0.05, autoRolloutAfter: 0.05)
+            options.markFluxReady = false
+            let fake = try await KubeFakeServer.start(options)
             let home = FileManager.default.temporaryDirectory.appendingPathComponent("twin-life-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: home.appendingPathComponent(".ssh"), withIntermediateDirectories: true)
             try Data("github.com ssh-ed25519 AAAAC3NzaTESTKEY\n".utf8).write(to: home.appendingPathComponent(".ssh/known_hosts"))

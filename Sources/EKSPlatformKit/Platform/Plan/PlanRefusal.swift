@@ -79,17 +79,34 @@ public struct PlanRefusal: Error, Sendable, Equatable, CustomStringConvertible {
     /// `validate` uses ages, so a plan that creates or upgrades the cluster asks `DescribeClusterVersions` (one read,
     /// none when the version is already running) and refuses a version the region does not offer, naming those it
     /// does.
-    static func checkKubernetesVersion(
+    package static func checkKubernetesVersion(
         _ config: PlatformConfig,
         observed: ObservedState,
         eks: EKSClient
     ) async throws -> PlanRefusal? {
         let wanted = config.spec.kubernetesVersion
-        guard observed.resource(ResourceID(.cluster, "main"))?.properties[.version] != wanted else { return nil }
+        let running = observed.resource(ResourceID(.cluster, "main"))?.properties[.version]
+        guard running != wanted else { return nil }
         let offered = try await eks.describeClusterVersions()
-        if let match = offered.first(where: { $0.clusterVersion == wanted }), match.versionStatus != "UNSUPPORTED" {
-            return nil
+        func isOffered(_ version: String) -> Bool {
+            offered.contains { $0.clusterVersion == version && $0.versionStatus != "UNSUPPORTED" }
         }
+        // An upgrade moves one minor at a time (UpdateClusterVersion), so every minor on the way must be offered too:
+        // a jump over one the region no longer offers would stop half-way, with the control plane between them.
+        if isOffered(wanted), let running, let from = minor(running), let to = minor(wanted), to > from + 1 {
+            let skipped = (from + 1..<to).map { "1.\($0)" }.filter { !isOffered($0) }
+            if !skipped.isEmpty {
+                return PlanRefusal(
+                    code: "plan.kubernetes-version",
+                    message: "the upgrade \(running) → \(wanted) moves one minor at a time, through "
+                        + (from + 1..<to).map { "1.\($0)" }.joined(separator: ", ")
+                        + ", but EKS does not offer \(skipped.joined(separator: ", ")) in \(observed.context.region) "
+                        + "(DescribeClusterVersions), so it would stop half-way; upgrade to a version EKS still reaches "
+                        + "step by step, or move the workloads to a new platform at \(wanted)"
+                )
+            }
+        }
+        if isOffered(wanted) { return nil }
         let available = offered.filter { $0.versionStatus != "UNSUPPORTED" }.map(\.clusterVersion)
             .sorted { (minor($0) ?? 0) > (minor($1) ?? 0) }
         let fallback = offered.first { $0.defaultVersion == true }?.clusterVersion

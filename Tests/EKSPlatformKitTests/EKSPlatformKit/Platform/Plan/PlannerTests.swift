@@ -1,4 +1,6 @@
+import EKSAWS
 import EKSPlatformKit
+import EKSPlatformTestSupport
 import Testing
 
 @Suite("Engine: Planner")
@@ -175,5 +177,32 @@ struct PlanRefusalTests {
         #expect(PlanRefusal.check(config, observed: observed).isEmpty, "an upgrade (even two minors) is planned")
         config.spec.kubernetesVersion = "1.34"
         #expect(PlanRefusal.check(config, observed: observed).isEmpty)
+    }
+
+    /// An upgrade steps through every minor, so one the region no longer offers on the way stops it half-way: `plan`
+    /// refuses it, naming the minor (EKS's DescribeClusterVersions, from the emulator with 1.33 withdrawn).
+    @Test func aJumpOverAVersionEKSNoLongerOffersIsRefused() async throws {
+        let emulator = try await AWSEmulator.start()
+        defer { emulator.stop() }
+        let session = try AWSSession(emulator.sessionOptions(region: "us-west-2"))
+        var config = EngineFixtures.config(name: "jump", gitops: false)
+        config.spec.kubernetesVersion = "1.34"
+        var observed = EngineFixtures.matching(try EngineFixtures.blueprint(config))
+        let index = try #require(observed.resources.firstIndex { $0.id == ResourceID(.cluster, "main") })
+        observed.resources[index].properties[.version] = "1.32"
+        #expect(try await PlanRefusal.checkKubernetesVersion(config, observed: observed, eks: session.eks) == nil)
+        _ = try await emulator.post("/_emulator/cluster-versions", body: #"{"withdrawn": ["1.33"]}"#)
+        let refusal = try await PlanRefusal.checkKubernetesVersion(config, observed: observed, eks: session.eks)
+        #expect(refusal?.code == "plan.kubernetes-version")
+        #expect(
+            refusal?.message.hasPrefix(
+                "the upgrade 1.32 → 1.34 moves one minor at a time, through 1.33, but EKS does not offer 1.33 in us-west-2"
+            ) == true,
+            "\(String(describing: refusal))"
+        )
+        // One minor up needs nothing in between.
+        observed.resources[index].properties[.version] = "1.33"
+        #expect(try await PlanRefusal.checkKubernetesVersion(config, observed: observed, eks: session.eks) == nil)
+        try await session.shutdown()
     }
 }
